@@ -1,0 +1,95 @@
+# vmlab -- educational virtual-machine simulator and VM-monitor lab.
+#
+#   make            build build/vmlab (and the toyos image when it exists)
+#   make check      build and run every test
+#   make demo       install missing packages, build, run the demo guest
+#   make install PREFIX=/usr/local
+#   make SANITIZE=1 ...   AddressSanitizer + UBSan build in build-san/
+#
+# Sources: sim/ (machine), monitor/ (VMM), ui/ (front ends).  Dependencies
+# point one way, ui -> monitor -> sim; tests/unit/check_*.c are Check suites.
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKG     ?= pkg-config
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD   := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     := -O1 -g
+else
+BUILD   := build
+SANFLAGS :=
+OPT     := -O2 -g
+endif
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter
+CFLAGS  ?= $(OPT)
+ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANFLAGS) \
+           -I. -MMD -MP
+LDFLAGS += $(SANFLAGS)
+
+CHECK_CFLAGS := $(shell $(PKG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG) --libs check 2>/dev/null)
+
+SIM_SRC     := $(wildcard sim/*.c)
+MONITOR_SRC := $(wildcard monitor/*.c)
+UI_SRC      := $(filter-out ui/main.c,$(wildcard ui/*.c))
+LIB_SRC     := $(SIM_SRC) $(MONITOR_SRC) $(UI_SRC)
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB         := $(BUILD)/libvmlab.a
+VMLAB       := $(BUILD)/vmlab
+
+UNIT_SRC    := $(wildcard tests/unit/check_*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HELP   := $(wildcard tests/unit/helpers/*.c)
+UNIT_HOBJ   := $(UNIT_HELP:%.c=$(BUILD)/obj/%.o)
+
+LIBS        := -lm
+
+.PHONY: all check unit-tests guest-tests demo install clean deps
+all: $(VMLAB)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(VMLAB): $(BUILD)/obj/ui/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/check_%: $(BUILD)/obj/tests/unit/check_%.o $(UNIT_HOBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+# Every test: Check suites, guest programs with golden output, assembler
+# diagnostics, docs in sync.  tests/run-all prints one summary line last.
+check: $(VMLAB) $(UNIT_BIN)
+	@BUILD=$(BUILD) bash tests/run-all
+
+demo:
+	@bash scripts/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh $(BUILD)/vmlab
+
+deps:
+	@bash scripts/install-deps.sh
+
+install: $(VMLAB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/vmlab
+	install -m 755 $(VMLAB) $(DESTDIR)$(PREFIX)/bin/vmlab
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/vmlab/
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

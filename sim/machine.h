@@ -1,0 +1,239 @@
+/*
+ * machine.h -- the public face of the simulated machine.
+ *
+ * A struct machine is one whole computer: CPU, MMU and TLB, RAM, bus and
+ * devices, and virtual time.  It is opaque; everything goes through these
+ * calls, always with the machine first.  There are no globals, so one
+ * process may hold any number of machines.
+ *
+ * Three kinds of error (after System/161):
+ *  - the user's (bad option, unreadable disk file): machine_new() fails and
+ *    fills an error message; main() reports it and exits;
+ *  - vmlab's own bug: assert();
+ *  - the guest's: always an architectural trap into the guest.  Only when
+ *    the guest has no usable handler (double fault, halt with nothing to
+ *    wake it) does the machine stop, with STOP_FATAL and a report.
+ */
+#ifndef VMLAB_MACHINE_H
+#define VMLAB_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isa.h"
+
+struct machine;
+struct image;
+
+enum machine_variant {
+	VARIANT_CLASSIC, /* x86-like: rdpsw/wrpsw/rdcycle unprivileged   */
+	VARIANT_STRICT,  /* every sensitive instruction is privileged    */
+};
+
+/* Host side of the devices: where console output and debug-device
+ * output go.  Any callback may be NULL (output is then dropped). */
+struct machine_io {
+	void *opaque;
+	void (*console_out)(void *opaque, const uint8_t *bytes, size_t n);
+	void (*debug_print)(void *opaque, uint32_t value, bool hex);
+	void (*debug_trace)(void *opaque, bool on); /* guest toggled tracing */
+};
+
+struct machine_config {
+	enum machine_variant variant;
+	uint32_t mem_bytes;      /* RAM size; multiple of 4 KiB, <= RAM_MAX  */
+	unsigned tlb_entries;    /* power of two, 1..4096                    */
+	uint64_t seed;           /* seeds the RNG device                     */
+	const char *disk_path;   /* host file backing the disk, or NULL      */
+	struct machine_io io;
+};
+void machine_config_defaults(struct machine_config *cfg);
+
+/* NULL on failure, with a one-line reason in err. */
+struct machine *machine_new(const struct machine_config *cfg, char *err, size_t errlen);
+void machine_free(struct machine *m);
+/* Copy an image's segments into RAM and set pc to its entry. */
+bool machine_load_image(struct machine *m, const struct image *img, char *err, size_t errlen);
+
+/* ---- running ------------------------------------------------------- */
+
+enum machine_stop {
+	STOP_LIMIT,       /* ran the requested number of instructions     */
+	STOP_POWER_OFF,   /* the guest wrote the power device             */
+	STOP_FATAL,       /* trap with no usable handler; see the report  */
+	STOP_DEBUG_BREAK, /* the guest wrote the debug device's BREAK     */
+	STOP_REQUESTED,   /* a hook or tool called machine_request_stop   */
+};
+
+/* Run at most max_insns instructions (UINT64_MAX: no limit).  Exact:
+ * machine_run(m, 1) is one instruction, trap entry included, and any
+ * sequence of runs adding up to N reaches the same state as one of N. */
+enum machine_stop machine_run(struct machine *m, uint64_t max_insns);
+void machine_request_stop(struct machine *m);
+int machine_exit_code(const struct machine *m); /* after STOP_POWER_OFF */
+
+/* Why a STOP_FATAL happened. */
+struct machine_fatal {
+	const char *reason; /* "double fault", "no trap vector", ...   */
+	uint32_t cause;     /* CAUSE register layout                    */
+	uint32_t pc;        /* pc of the faulting instruction           */
+	uint32_t ring;
+	uint32_t badva;
+};
+const struct machine_fatal *machine_fatal_report(const struct machine *m);
+
+/* ---- state --------------------------------------------------------- */
+
+uint32_t machine_reg(const struct machine *m, unsigned n);
+void machine_set_reg(struct machine *m, unsigned n, uint32_t value);
+uint32_t machine_pc(const struct machine *m);
+void machine_set_pc(struct machine *m, uint32_t pc);
+uint32_t machine_psw(const struct machine *m);
+void machine_set_psw(struct machine *m, uint32_t psw);
+/* Host-level control-register access: no privilege check, but the same
+ * side effects as mtcr (an ASID or PTBR write takes effect). false if
+ * cr is not a control register. */
+bool machine_cr(const struct machine *m, unsigned cr, uint32_t *value);
+bool machine_set_cr(struct machine *m, unsigned cr, uint32_t value);
+enum machine_variant machine_variant(const struct machine *m);
+uint32_t machine_mem_bytes(const struct machine *m);
+
+/* Virtual time: cycles = instructions retired + penalties (docs/isa.md,
+ * "Cost model"). */
+uint64_t machine_cycles(const struct machine *m);
+uint64_t machine_instret(const struct machine *m);
+/* Charge extra cycles (used by ring-0 software such as the monitor). */
+void machine_charge(struct machine *m, uint64_t cycles);
+
+/* ---- memory -------------------------------------------------------- */
+
+/* Physical RAM access from the host side (loader, debugger, DMA, monitor).
+ * false if any byte is outside RAM.  Writes keep pre-decoded code exact. */
+bool machine_phys_read(struct machine *m, uint32_t pa, void *buf, uint32_t len);
+bool machine_phys_write(struct machine *m, uint32_t pa, const void *buf, uint32_t len);
+
+/* A page walk as the hardware would do it, without side effects (no TLB
+ * fill, no A/D update).  For the debugger's `page` and for tests. */
+struct mmu_walk {
+	bool paging;        /* false: paging off, pa = va                 */
+	uint32_t pde_pa;    /* where the directory entry is               */
+	uint32_t pde;
+	bool pde_ok;        /* pde_pa is in RAM                           */
+	uint32_t pte_pa;    /* where the table entry is (if pde present)  */
+	uint32_t pte;
+	bool pte_ok;
+	uint32_t pa;        /* translation, if it succeeded               */
+	uint32_t fault;     /* 0, or a CAUSE value for this ring/access   */
+};
+void machine_walk(struct machine *m, uint32_t va, enum mem_access acc,
+		  unsigned ring, struct mmu_walk *w);
+
+/* The architectural TLB, entry by entry. */
+struct tlb_view {
+	bool valid;
+	uint32_t vpn;   /* va >> 12 */
+	uint32_t pfn;   /* pa >> 12 */
+	uint8_t asid;
+	uint8_t flags;  /* PTE_W | PTE_U | PTE_G | PTE_D of the mapping */
+};
+unsigned machine_tlb_size(const struct machine *m);
+void machine_tlb_entry(const struct machine *m, unsigned i, struct tlb_view *v);
+
+/* ---- devices and virtual time (for sim/dev_*.c) ----------------------
+ * A device is a struct of callbacks and an opaque pointer, mapped on one
+ * or more 4 KiB MMIO pages.  Accesses are 32-bit and aligned; a callback
+ * returning false makes the access a bus error in the guest. */
+struct dev_ops {
+	const char *name;
+	bool (*read)(void *dev, uint32_t offset, uint32_t *value);
+	bool (*write)(void *dev, uint32_t offset, uint32_t value);
+	void (*free)(void *dev);
+};
+bool machine_map_device(struct machine *m, uint32_t base, uint32_t size,
+			const struct dev_ops *ops, void *dev);
+
+/* Timers in virtual time: a device arms one to be called back when the
+ * cycle counter reaches `when`.  Nothing is polled per instruction. */
+typedef void (*machine_timer_fn)(void *opaque, struct machine *m);
+int machine_timer_new(struct machine *m, machine_timer_fn fn, void *opaque);
+void machine_timer_arm(struct machine *m, int timer, uint64_t when);
+void machine_timer_disarm(struct machine *m, int timer);
+
+/* Interrupt lines (level-triggered) into the interrupt controller. */
+void machine_set_irq(struct machine *m, unsigned line, bool level);
+uint32_t machine_irq_lines(const struct machine *m);
+uint32_t machine_irq_enabled(const struct machine *m);
+void machine_set_irq_enabled(struct machine *m, uint32_t mask);
+
+/* Devices that stop the machine or feed it. */
+void machine_power_off(struct machine *m, int code);
+void machine_debug_break(struct machine *m);
+const struct machine_io *machine_io(const struct machine *m);
+uint64_t machine_seed(const struct machine *m);
+/* Console input: queue bytes for the UART; eof marks the end of input. */
+void machine_console_input(struct machine *m, const uint8_t *bytes, size_t n);
+void machine_console_eof(struct machine *m);
+
+/* ---- hooks ----------------------------------------------------------
+ * The ring-0 trap hook is where a monitor sits: every trap that would
+ * enter ring 0 calls it first.  Returning true means the hook handled
+ * the trap (it may have changed pc, psw, registers); false lets the
+ * hardware vector it as usual.  Unset, it costs nothing. */
+struct trap_event {
+	uint32_t cause;  /* CAUSE layout                              */
+	uint32_t pc;     /* faulting pc (epc the hardware would save) */
+	uint32_t psw;    /* psw at the time of the trap               */
+	uint32_t badva;
+	uint32_t insn;   /* the instruction word, if the trap is one's */
+};
+typedef bool (*machine_trap_hook_fn)(void *opaque, struct machine *m,
+				     const struct trap_event *t);
+void machine_set_trap_hook(struct machine *m, machine_trap_hook_fn fn, void *opaque);
+
+/* Event callbacks for tools.  A callback returns true to stop the
+ * machine (machine_run returns STOP_REQUESTED after that instruction).
+ * Watching costs nothing until a listener is added: an instruction
+ * listener makes the CPU step one instruction at a time; a memory watch
+ * takes only its own pages off the TLB fast path. */
+enum machine_event {
+	EV_INSN,    /* before an instruction executes: pc, word          */
+	EV_MEM,     /* access to a watched physical range                */
+	EV_TRAP,    /* a trap is taken (after the hook declined)         */
+	EV_IRQ,     /* an interrupt line changed level                   */
+	EV_TLB_FILL,/* a page walk filled the TLB                        */
+	EV_DEVICE,  /* an MMIO access                                    */
+	EV_COUNT
+};
+struct machine_event_info {
+	enum machine_event kind;
+	uint32_t pc;
+	uint32_t word;     /* EV_INSN: instruction; EV_TRAP: cause       */
+	uint32_t addr;     /* EV_MEM/EV_DEVICE: physical; EV_TLB_FILL: va; EV_TRAP: badva */
+	uint32_t value;    /* data, pa, or new level                     */
+	uint32_t size;     /* access size in bytes                       */
+	bool write;
+};
+typedef bool (*machine_event_fn)(void *opaque, struct machine *m,
+				 const struct machine_event_info *ev);
+int machine_on(struct machine *m, enum machine_event kind,
+	       machine_event_fn fn, void *opaque); /* -1 if full */
+void machine_off(struct machine *m, int handle);
+/* Physical range [lo, hi] for EV_MEM listeners. */
+bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi);
+
+/* ---- statistics ---------------------------------------------------- */
+struct machine_stats {
+	uint64_t instret;
+	uint64_t cycles;
+	uint64_t traps[TRAP_NCAUSES];
+	uint64_t tlb_misses;      /* page walks that filled the TLB          */
+	uint64_t tlb_flushes;
+	uint64_t mmio_reads, mmio_writes;
+	uint64_t irqs_taken;
+	uint64_t decoded;         /* instructions pre-decoded                */
+	uint64_t code_writes;     /* stores that hit pre-decoded code        */
+};
+void machine_get_stats(const struct machine *m, struct machine_stats *s);
+
+#endif
