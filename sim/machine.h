@@ -113,6 +113,12 @@ void machine_charge(struct machine *m, uint64_t cycles);
 bool machine_phys_read(struct machine *m, uint32_t pa, void *buf, uint32_t len);
 bool machine_phys_write(struct machine *m, uint32_t pa, const void *buf, uint32_t len);
 
+/* A 32-bit aligned access to any physical address, RAM or device, as a
+ * bus master would make it (counts as a device access, may have device
+ * side effects).  false where nothing answers: a bus error. */
+bool machine_bus_read(struct machine *m, uint32_t pa, uint32_t *value);
+bool machine_bus_write(struct machine *m, uint32_t pa, uint32_t value);
+
 /* A page walk as the hardware would do it, without side effects (no TLB
  * fill, no A/D update).  For the debugger's `page` and for tests. */
 struct mmu_walk {
