@@ -1,0 +1,77 @@
+/*
+ * dev_debug.c -- the debug port, at MMIO_DEBUG (0xf0005000).
+ *
+ *   offset  name    access  bits
+ *   ------  ------  ------  -------------------------------------------------
+ *   0x00    PUTHEX  wo      print the 32-bit value in hex on the host's
+ *                           debug stream (machine_io.debug_print, hex)
+ *   0x04    PUTDEC  wo      print it in decimal (debug_print, not hex)
+ *   0x08    BREAK   wo      any value: stop into the debugger; machine_run()
+ *                           returns STOP_DEBUG_BREAK after this instruction
+ *                           (`vmlab run` notes it and continues)
+ *   0x0c    TRACE   wo      nonzero: instruction tracing on, 0: off
+ *                           (machine_io.debug_trace)
+ *
+ * How the host shows a value (format, stream) is the front end's choice;
+ * sim/ prints nothing.  A NULL callback drops the output.  The device has
+ * no state.
+ */
+#include <stdlib.h>
+
+#include "devices.h"
+
+enum {
+	DEBUG_PUTHEX = 0x00,
+	DEBUG_PUTDEC = 0x04,
+	DEBUG_BREAK = 0x08,
+	DEBUG_TRACE = 0x0c,
+};
+
+struct dev_debug {
+	struct machine *m; /* owner: its io callbacks and its debugger stop */
+};
+
+static bool dev_debug_read(void *dev, uint32_t offset, uint32_t *value)
+{
+	return false; /* every register is write-only */
+}
+
+static bool dev_debug_write(void *dev, uint32_t offset, uint32_t value)
+{
+	struct dev_debug *dbg = dev;
+	const struct machine_io *io = machine_io(dbg->m);
+
+	switch (offset) {
+	case DEBUG_PUTHEX:
+	case DEBUG_PUTDEC:
+		if (io->debug_print)
+			io->debug_print(io->opaque, value, offset == DEBUG_PUTHEX);
+		return true;
+	case DEBUG_BREAK:
+		machine_debug_break(dbg->m);
+		return true;
+	case DEBUG_TRACE:
+		if (io->debug_trace)
+			io->debug_trace(io->opaque, value != 0);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct dev_ops dev_debug_ops = {
+	.name = "debug",
+	.read = dev_debug_read,
+	.write = dev_debug_write,
+	.free = free,
+};
+
+bool dev_debug_attach(struct machine *m, char *err, size_t errlen)
+{
+	struct dev_debug *dbg = calloc(1, sizeof *dbg);
+
+	if (!dbg)
+		return dev_fail(err, errlen, dev_debug_ops.name, "out of memory");
+	dbg->m = m;
+	return dev_map(m, MMIO_DEBUG, &dev_debug_ops, dbg, err, errlen);
+}

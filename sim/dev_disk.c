@@ -1,0 +1,282 @@
+/*
+ * dev_disk.c -- the block disk with DMA, at MMIO_DISK (0xf0003000),
+ * backed by a host file of 512-byte blocks.
+ *
+ *   offset  name      access  bits
+ *   ------  --------  ------  -----------------------------------------------
+ *   0x00    BLOCK     rw      first block of the transfer
+ *   0x04    ADDR      rw      physical RAM address of the buffer
+ *   0x08    COUNT     rw      number of blocks
+ *   0x0c    CMD       wo      1 READ (disk -> RAM), 2 WRITE (RAM -> disk)
+ *   0x10    STATUS    ro/w1c  bit 0 BUSY   a command is in flight (ro)
+ *                             bit 1 DONE   the last command succeeded
+ *                             bit 2 ERROR  a command failed
+ *                             write 1 to DONE or ERROR to clear it
+ *   0x14    CAPACITY  ro      disk size in blocks (0 if no disk)
+ *   0x18    CTRL      rw      bit 0 IRQ_ENABLE (other bits read 0)
+ *
+ * A command.  Writing CMD with 1 or 2 while not BUSY starts one: BLOCK,
+ * ADDR, COUNT and the command are latched, BUSY is set, and a machine timer
+ * is armed for 5000 + 512 * COUNT cycles later.  Any other value, or any
+ * write of CMD while BUSY, sets ERROR at once (a command in flight goes on
+ * unharmed).  Starting a command does not clear DONE or ERROR: software
+ * clears them.
+ *
+ * Completion, at that cycle: the whole transfer happens, deterministically,
+ * then BUSY is cleared and DONE is set, or ERROR if COUNT is 0, the blocks
+ * go beyond CAPACITY, the buffer is not all inside RAM, the host file
+ * fails (short read, I/O error), or the command is a WRITE to a file that
+ * could only be opened read-only.  Range errors move no data; a host error
+ * partway may leave the blocks before it transferred.  Writes go through to
+ * the host file (no cache in vmlab).
+ *
+ * Interrupt.  Line IRQ_DISK = (DONE || ERROR) && IRQ_ENABLE, a level.
+ *
+ * Reset: every register 0 but CAPACITY.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "devices.h"
+
+enum {
+	DISK_BLOCK = 0x00,
+	DISK_ADDR = 0x04,
+	DISK_COUNT = 0x08,
+	DISK_CMD = 0x0c,
+	DISK_STATUS = 0x10,
+	DISK_CAPACITY = 0x14,
+	DISK_CTRL = 0x18,
+};
+#define DISK_CMD_READ       1u
+#define DISK_CMD_WRITE      2u
+#define DISK_STATUS_BUSY    0x1u
+#define DISK_STATUS_DONE    0x2u
+#define DISK_STATUS_ERROR   0x4u
+#define DISK_CTRL_IRQ       0x1u
+#define DISK_BLOCK_BYTES    512u
+#define DISK_LATENCY        5000u /* cycles per command, plus 512 per block */
+
+struct dev_disk {
+	struct machine *m;  /* owner: cycle counter, event timer, irq, DMA      */
+	int event;          /* machine timer that fires at command completion   */
+	int fd;             /* host file, -1 if no disk                         */
+	bool read_only;     /* the file could only be opened read-only          */
+	uint32_t capacity;  /* CAPACITY: size of the file in blocks             */
+	uint32_t block;     /* BLOCK register                                   */
+	uint32_t addr;      /* ADDR register                                    */
+	uint32_t count;     /* COUNT register                                   */
+	uint32_t status;    /* STATUS register (DISK_STATUS_* bits)             */
+	uint32_t ctrl;      /* CTRL register (DISK_CTRL_IRQ)                    */
+	uint32_t cmd;       /* command in flight, latched when it was issued    */
+	uint32_t cmd_block; /* its BLOCK                                        */
+	uint32_t cmd_addr;  /* its ADDR                                         */
+	uint32_t cmd_count; /* its COUNT                                        */
+};
+
+static void dev_disk_update_irq(struct dev_disk *d)
+{
+	machine_set_irq(d->m, IRQ_DISK,
+			(d->status & (DISK_STATUS_DONE | DISK_STATUS_ERROR)) &&
+			(d->ctrl & DISK_CTRL_IRQ));
+}
+
+/* Move one block between the host file and RAM; false on any failure. */
+static bool dev_disk_move(struct dev_disk *d, bool write, uint64_t block, uint32_t pa)
+{
+	uint8_t buf[DISK_BLOCK_BYTES];
+	off_t pos = (off_t)(block * DISK_BLOCK_BYTES);
+
+	if (write)
+		return machine_phys_read(d->m, pa, buf, sizeof buf) &&
+		       pwrite(d->fd, buf, sizeof buf, pos) == (ssize_t)sizeof buf;
+	return pread(d->fd, buf, sizeof buf, pos) == (ssize_t)sizeof buf &&
+	       machine_phys_write(d->m, pa, buf, sizeof buf);
+}
+
+/* The latched command, run to the end: true if it succeeded. */
+static bool dev_disk_transfer(struct dev_disk *d)
+{
+	bool write = d->cmd == DISK_CMD_WRITE;
+	uint64_t bytes = (uint64_t)d->cmd_count * DISK_BLOCK_BYTES;
+
+	if (d->cmd_count == 0 ||
+	    (uint64_t)d->cmd_block + d->cmd_count > d->capacity ||
+	    (uint64_t)d->cmd_addr + bytes > machine_mem_bytes(d->m) ||
+	    (write && d->read_only))
+		return false;
+	for (uint32_t i = 0; i < d->cmd_count; i++)
+		if (!dev_disk_move(d, write, (uint64_t)d->cmd_block + i,
+				   d->cmd_addr + i * DISK_BLOCK_BYTES))
+			return false;
+	return true;
+}
+
+static void dev_disk_complete(void *opaque, struct machine *m)
+{
+	struct dev_disk *d = opaque;
+
+	if (!(d->status & DISK_STATUS_BUSY))
+		return;
+	d->status &= ~DISK_STATUS_BUSY;
+	d->status |= dev_disk_transfer(d) ? DISK_STATUS_DONE : DISK_STATUS_ERROR;
+	dev_disk_update_irq(d);
+}
+
+static void dev_disk_command(struct dev_disk *d, uint32_t cmd)
+{
+	if ((d->status & DISK_STATUS_BUSY) ||
+	    (cmd != DISK_CMD_READ && cmd != DISK_CMD_WRITE)) {
+		d->status |= DISK_STATUS_ERROR;
+		return;
+	}
+	d->cmd = cmd;
+	d->cmd_block = d->block;
+	d->cmd_addr = d->addr;
+	d->cmd_count = d->count;
+	d->status |= DISK_STATUS_BUSY;
+	machine_timer_arm(d->m, d->event, machine_cycles(d->m) + DISK_LATENCY +
+			  (uint64_t)DISK_BLOCK_BYTES * d->count);
+}
+
+/* The register a rw offset names, NULL if the offset is not a rw one. */
+static uint32_t *dev_disk_rw_reg(struct dev_disk *d, uint32_t offset)
+{
+	switch (offset) {
+	case DISK_BLOCK:
+		return &d->block;
+	case DISK_ADDR:
+		return &d->addr;
+	case DISK_COUNT:
+		return &d->count;
+	default:
+		return NULL;
+	}
+}
+
+static bool dev_disk_read(void *dev, uint32_t offset, uint32_t *value)
+{
+	struct dev_disk *d = dev;
+	uint32_t *reg = dev_disk_rw_reg(d, offset);
+
+	if (reg) {
+		*value = *reg;
+		return true;
+	}
+	switch (offset) {
+	case DISK_STATUS:
+		*value = d->status;
+		return true;
+	case DISK_CAPACITY:
+		*value = d->capacity;
+		return true;
+	case DISK_CTRL:
+		*value = d->ctrl;
+		return true;
+	default:
+		return false; /* CMD is write-only */
+	}
+}
+
+static bool dev_disk_write(void *dev, uint32_t offset, uint32_t value)
+{
+	struct dev_disk *d = dev;
+	uint32_t *reg = dev_disk_rw_reg(d, offset);
+
+	if (reg) {
+		*reg = value;
+		return true;
+	}
+	switch (offset) {
+	case DISK_CMD:
+		dev_disk_command(d, value);
+		break;
+	case DISK_STATUS:
+		d->status &= ~(value & (DISK_STATUS_DONE | DISK_STATUS_ERROR));
+		break;
+	case DISK_CTRL:
+		d->ctrl = value & DISK_CTRL_IRQ;
+		break;
+	default:
+		return false; /* CAPACITY is read-only */
+	}
+	dev_disk_update_irq(d);
+	return true;
+}
+
+static void dev_disk_free(void *dev)
+{
+	struct dev_disk *d = dev;
+
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d);
+}
+
+static const struct dev_ops dev_disk_ops = {
+	.name = "disk",
+	.read = dev_disk_read,
+	.write = dev_disk_write,
+	.free = dev_disk_free,
+};
+
+/* Open the backing file (read-write, else read-only) and size the disk. */
+static bool dev_disk_open(struct dev_disk *d, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	d->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0) {
+		d->fd = open(path, O_RDONLY | O_CLOEXEC);
+		d->read_only = true;
+	}
+	if (d->fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return false;
+	}
+	if (fstat(d->fd, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return false;
+	}
+	if (st.st_size == 0 || st.st_size % DISK_BLOCK_BYTES != 0) {
+		snprintf(err, errlen, "%s: size %lld is not a %smultiple of %u bytes", path,
+			 (long long)st.st_size, st.st_size ? "" : "nonzero ", DISK_BLOCK_BYTES);
+		return false;
+	}
+	if (st.st_size / DISK_BLOCK_BYTES > UINT32_MAX) {
+		snprintf(err, errlen, "%s: size %lld is more than %u blocks", path,
+			 (long long)st.st_size, (unsigned)UINT32_MAX);
+		return false;
+	}
+	d->capacity = (uint32_t)(st.st_size / DISK_BLOCK_BYTES);
+	return true;
+}
+
+bool dev_disk_attach(struct machine *m, const char *path_or_NULL, char *err, size_t errlen)
+{
+	struct dev_disk *d = calloc(1, sizeof *d);
+
+	if (!d)
+		return dev_fail(err, errlen, dev_disk_ops.name, "out of memory");
+	d->m = m;
+	d->fd = -1;
+	if (path_or_NULL && !dev_disk_open(d, path_or_NULL, err, errlen)) {
+		dev_disk_free(d);
+		return false;
+	}
+	d->event = dev_event_new(m, dev_disk_complete, d, dev_disk_ops.name, err, errlen);
+	if (d->event < 0) {
+		dev_disk_free(d);
+		return false;
+	}
+	dev_disk_update_irq(d);
+	return dev_map(m, MMIO_DISK, &dev_disk_ops, d, err, errlen);
+}

@@ -1,0 +1,173 @@
+/*
+ * dev_timer.c -- the interval timer, at MMIO_TIMER (0xf0001000).
+ *
+ *   offset  name     access  bits
+ *   ------  -------  ------  ------------------------------------------------
+ *   0x00    CTRL     rw      bit 0 ENABLE      counting toward a deadline
+ *                            bit 1 PERIODIC    re-arm at each expiry
+ *                            bit 2 IRQ_ENABLE  drive line IRQ_TIMER (0)
+ *                            (other bits read 0)
+ *   0x04    PERIOD   rw      cycles between arming and expiry (0 acts as 1)
+ *   0x08    STATUS   rw1c    bit 0 EXPIRED: the deadline passed; write 1
+ *                            to clear it
+ *   0x0c    COUNT    ro      cycles until the next expiry, 0 if disabled
+ *   0x10    NOW_LO   ro      cycle counter, bits 31..0; reading it latches
+ *                            bits 63..32 for NOW_HI
+ *   0x14    NOW_HI   ro      bits 63..32 of the counter at the last NOW_LO
+ *                            read (0 before the first one)
+ *
+ * Time.  The timer counts the machine's cycles, nothing else: writing CTRL
+ * with ENABLE set (re)arms it, deadline = now + PERIOD, and a machine timer
+ * calls dev_timer_expire() when the cycle counter reaches the deadline.
+ * There EXPIRED is set; a periodic timer moves its deadline on by PERIOD
+ * (keeping its phase: expiries fall on arm time + k * PERIOD; one the CPU
+ * jumped over, inside a trap entry say, merges into the next), a one-shot
+ * timer clears ENABLE.  Writing PERIOD changes the next re-arm, not the
+ * deadline already set.
+ *
+ * Interrupt.  Line IRQ_TIMER = EXPIRED && IRQ_ENABLE, a level: it stays up
+ * until software clears EXPIRED or IRQ_ENABLE.
+ *
+ * Reset: every register 0, timer disabled.
+ */
+#include <stdlib.h>
+
+#include "devices.h"
+
+enum {
+	TIMER_CTRL = 0x00,
+	TIMER_PERIOD = 0x04,
+	TIMER_STATUS = 0x08,
+	TIMER_COUNT = 0x0c,
+	TIMER_NOW_LO = 0x10,
+	TIMER_NOW_HI = 0x14,
+};
+#define TIMER_CTRL_ENABLE     0x1u
+#define TIMER_CTRL_PERIODIC   0x2u
+#define TIMER_CTRL_IRQ_ENABLE 0x4u
+#define TIMER_CTRL_MASK       0x7u
+#define TIMER_STATUS_EXPIRED  0x1u
+
+struct dev_timer {
+	struct machine *m;  /* owner: cycle counter, event timers, irq line   */
+	int event;          /* machine timer that fires at the deadline       */
+	uint32_t ctrl;      /* CTRL register (TIMER_CTRL_* bits)              */
+	uint32_t period;    /* PERIOD register, as written                    */
+	uint32_t status;    /* STATUS register (TIMER_STATUS_EXPIRED)         */
+	uint32_t now_hi;    /* NOW_HI latched by the last NOW_LO read         */
+	uint64_t deadline;  /* cycle of the next expiry while ENABLE is set   */
+};
+
+/* PERIOD as it counts: 0 acts as 1. */
+static uint64_t dev_timer_period(const struct dev_timer *t)
+{
+	return t->period ? t->period : 1;
+}
+
+static void dev_timer_update_irq(struct dev_timer *t)
+{
+	machine_set_irq(t->m, IRQ_TIMER,
+			(t->status & TIMER_STATUS_EXPIRED) && (t->ctrl & TIMER_CTRL_IRQ_ENABLE));
+}
+
+static void dev_timer_expire(void *opaque, struct machine *m)
+{
+	struct dev_timer *t = opaque;
+	uint64_t now = machine_cycles(m);
+
+	if (!(t->ctrl & TIMER_CTRL_ENABLE))
+		return; /* disarmed since; nothing is due */
+	t->status |= TIMER_STATUS_EXPIRED;
+	if (t->ctrl & TIMER_CTRL_PERIODIC) {
+		uint64_t p = dev_timer_period(t);
+
+		t->deadline += p;
+		if (t->deadline <= now) /* expiries jumped over merge into one */
+			t->deadline += ((now - t->deadline) / p + 1) * p;
+		machine_timer_arm(m, t->event, t->deadline);
+	} else {
+		t->ctrl &= ~TIMER_CTRL_ENABLE;
+	}
+	dev_timer_update_irq(t);
+}
+
+static bool dev_timer_read(void *dev, uint32_t offset, uint32_t *value)
+{
+	struct dev_timer *t = dev;
+	uint64_t now = machine_cycles(t->m);
+
+	switch (offset) {
+	case TIMER_CTRL:
+		*value = t->ctrl;
+		return true;
+	case TIMER_PERIOD:
+		*value = t->period;
+		return true;
+	case TIMER_STATUS:
+		*value = t->status;
+		return true;
+	case TIMER_COUNT:
+		*value = (t->ctrl & TIMER_CTRL_ENABLE) && t->deadline > now
+				 ? (uint32_t)(t->deadline - now) : 0;
+		return true;
+	case TIMER_NOW_LO:
+		t->now_hi = (uint32_t)(now >> 32);
+		*value = (uint32_t)now;
+		return true;
+	case TIMER_NOW_HI:
+		*value = t->now_hi;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool dev_timer_write(void *dev, uint32_t offset, uint32_t value)
+{
+	struct dev_timer *t = dev;
+
+	switch (offset) {
+	case TIMER_CTRL:
+		t->ctrl = value & TIMER_CTRL_MASK;
+		if (t->ctrl & TIMER_CTRL_ENABLE) {
+			t->deadline = machine_cycles(t->m) + dev_timer_period(t);
+			machine_timer_arm(t->m, t->event, t->deadline);
+		} else {
+			machine_timer_disarm(t->m, t->event);
+		}
+		break;
+	case TIMER_PERIOD:
+		t->period = value;
+		break;
+	case TIMER_STATUS:
+		t->status &= ~(value & TIMER_STATUS_EXPIRED);
+		break;
+	default:
+		return false;
+	}
+	dev_timer_update_irq(t);
+	return true;
+}
+
+static const struct dev_ops dev_timer_ops = {
+	.name = "timer",
+	.read = dev_timer_read,
+	.write = dev_timer_write,
+	.free = free,
+};
+
+bool dev_timer_attach(struct machine *m, char *err, size_t errlen)
+{
+	struct dev_timer *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return dev_fail(err, errlen, dev_timer_ops.name, "out of memory");
+	t->m = m;
+	t->event = dev_event_new(m, dev_timer_expire, t, dev_timer_ops.name, err, errlen);
+	if (t->event < 0) {
+		free(t);
+		return false;
+	}
+	dev_timer_update_irq(t);
+	return dev_map(m, MMIO_TIMER, &dev_timer_ops, t, err, errlen);
+}

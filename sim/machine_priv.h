@@ -1,0 +1,240 @@
+/*
+ * machine_priv.h -- the inside of struct machine, shared by the files of sim/ only.
+ *
+ * Speed comes from three caches that are invisible to the guest:
+ *
+ *  1. Pre-decoded code.  Each physical page that is executed gets a
+ *     struct dpage: 1024 decoded instructions plus a sentinel.  Entries
+ *     start as OP_DECODE and are decoded the first time they run; a store
+ *     into the page resets just the entries it overwrote.
+ *  2. The fast TLB (ftlb).  For each architectural TLB slot and for each
+ *     privilege class (supervisor, user), the page address it grants for
+ *     reading and for writing in the current context, and a host pointer to
+ *     the page.  A load or store that hits needs one compare.  It mirrors the
+ *     architectural TLB slot by slot, so that replacing an architectural
+ *     entry can drop exactly the fast entries derived from it.
+ *  3. The fetch page.  The dispatch loop keeps the decoded page of the
+ *     code page it runs in (docs/isa.md: the one-entry instruction
+ *     translation buffer), and moves within a page without any lookup.
+ *
+ * Invariants:
+ *  - ftlb[c][i] grants only what architectural TLB slot i grants to
+ *    privilege class c under the current ASID (paging on), or maps RAM
+ *    1:1 (paging off); never an MMIO page, never a watched page; write
+ *    never to a page that has a dpage (so stores to code take the slow
+ *    path, which keeps the decoded copy exact).
+ *  - cycles = instret + penalty, always.
+ */
+#ifndef VMLAB_MACHINE_PRIV_H
+#define VMLAB_MACHINE_PRIV_H
+
+#include "machine.h"
+
+#define LIKELY(x)   __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Pseudo-operations used only in decoded pages. */
+enum {
+	OP_DECODE = OP_COUNT, /* not decoded yet: decode in place, then run     */
+	OP_PAGE_END,          /* sentinel after the last slot: next page        */
+	OP_DISPATCH_COUNT
+};
+
+/* A pre-decoded instruction (8 bytes).  rd is 16 (a sink register) when
+ * the instruction names r0 as its destination, so writes need no test. */
+struct dinsn {
+	uint8_t op;   /* enum isa_op, OP_DECODE or OP_PAGE_END   */
+	uint8_t rd;   /* destination register, 16 for r0          */
+	uint8_t rs1;  /* first source                             */
+	uint8_t rs2;  /* second source (store data for FMT_STORE)  */
+	int32_t imm;  /* extended immediate, word offsets unscaled */
+};
+
+#define DPAGE_SLOTS (PAGE_SIZE / 4)
+struct dpage {
+	struct dinsn insn[DPAGE_SLOTS + 1]; /* +1: the OP_PAGE_END sentinel */
+};
+
+/* What the host knows about one physical page of RAM. */
+struct ppage {
+	struct dpage *code; /* decoded instructions, or NULL          */
+	bool watched;       /* an EV_MEM listener watches this page   */
+};
+
+/* Architectural TLB entry (docs/isa.md, "TLB").
+ *
+ *   +-------+-------+------+---------------------+-------+
+ *   | valid |  vpn  | pfn  | asid (8 bits)        | flags |  flags: PTE_W|U|G|D
+ *   +-------+-------+------+---------------------+-------+
+ */
+struct tlb_entry {
+	uint32_t vpn;   /* virtual page number (va >> 12)     */
+	uint32_t pfn;   /* physical frame number              */
+	uint8_t asid;   /* owner, unless flags has PTE_G      */
+	uint8_t flags;  /* effective W, U (both levels), G, D */
+	bool valid;
+};
+
+/* Fast TLB entry.  A tag is a page address, or FTLB_NONE. Accesses compare
+ * (va & (page mask | size-1)) with the tag, so a misaligned access misses
+ * and the slow path raises the fault. */
+struct ftlb_entry {
+	uint32_t rtag;  /* page readable through this entry      */
+	uint32_t wtag;  /* page writable through this entry      */
+	uint8_t *host;  /* host address of the page              */
+};
+#define FTLB_NONE 0xffffffffu
+enum { CLASS_SUPER = 0, CLASS_USER = 1 };
+
+struct mtimer {
+	uint64_t when;           /* cycle at which fn runs        */
+	machine_timer_fn fn;     /* device callback               */
+	void *opaque;            /* device state                  */
+	bool armed;
+};
+#define MAX_TIMERS 16
+
+struct mdevice {
+	uint32_t base, size;        /* physical MMIO window      */
+	const struct dev_ops *ops;
+	void *dev;
+};
+#define MAX_DEVICES 16
+
+struct listener {
+	machine_event_fn fn;
+	void *opaque;
+	enum machine_event kind;
+	bool used;
+};
+#define MAX_LISTENERS 32
+
+struct cpu {
+	uint32_t r[ISA_NREGS + 1]; /* r[16]: sink for writes to r0           */
+	uint32_t pc;               /* next instruction (outside the loop)    */
+	uint32_t psw;              /* RING | IE | FLAGS                      */
+	uint32_t cr[CR_COUNT];     /* control registers                      */
+	uint64_t instret;          /* instructions completed                 */
+	uint64_t penalty;          /* cycles beyond one per instruction      */
+	uint64_t limit;            /* the dispatch loop stops at this instret*/
+	uint64_t run_end;          /* instret at which machine_run returns   */
+	uint64_t entry_instret;    /* instret at the last hardware trap entry*/
+	bool entry_valid;          /* a trap entry happened (double fault)   */
+	struct trap_event entry;   /* the trap of that entry                 */
+	bool halted;               /* waiting for an interrupt (halt)        */
+	/* The instruction translation buffer: the code page being executed. */
+	bool itlb_valid;
+	uint32_t itlb_va;          /* its virtual page address               */
+	uint32_t itlb_pa;          /* its physical page address              */
+	struct dpage *itlb_code;   /* its decoded instructions               */
+	uint64_t slice_end;        /* min(run_end, one step if EV_INSN)      */
+};
+
+struct machine {
+	struct cpu cpu;              /* architectural CPU state            */
+	enum machine_variant variant;
+	uint32_t mem_bytes;          /* RAM size                           */
+	uint8_t *ram;                /* host mapping of RAM (lazy, mmap)   */
+	struct ppage *pages;         /* one per RAM page                   */
+
+	struct tlb_entry *tlb;       /* architectural TLB                  */
+	unsigned tlb_mask;           /* entries - 1                        */
+	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
+
+	uint32_t irq_lines;          /* interrupt line levels              */
+	uint32_t irq_enabled;        /* interrupt controller ENABLE        */
+
+	struct mtimer timers[MAX_TIMERS];
+	int ntimers;
+	uint64_t next_deadline;      /* min(armed timers' when), or MAX    */
+
+	struct mdevice devices[MAX_DEVICES];
+	int ndevices;
+	struct dev_uart *uart;       /* console input goes here            */
+
+	machine_trap_hook_fn trap_hook;
+	void *trap_hook_opaque;
+	struct listener listeners[MAX_LISTENERS];
+	unsigned nlisten[EV_COUNT];  /* listeners per event kind           */
+
+	enum machine_stop stop;      /* why the run must end (pending)     */
+	bool stopping;               /* stop is set                        */
+	int exit_code;               /* power device value                 */
+	struct machine_fatal fatal;  /* report for STOP_FATAL              */
+	char fatal_reason[128];      /* text behind fatal.reason           */
+	bool dead;                   /* powered off or fatally stopped     */
+
+	uint64_t seed;
+	uint64_t idle_cycles;        /* cycles spent halted                */
+	struct machine_io io;
+	struct machine_stats stats;  /* counters (instret/cycles filled on read) */
+};
+
+static inline uint64_t cpu_cycles(const struct machine *m)
+{
+	return m->cpu.instret + m->cpu.penalty;
+}
+
+static inline unsigned cpu_ring(const struct machine *m)
+{
+	return m->cpu.psw & PSW_RING_MASK;
+}
+
+static inline int cpu_class(const struct machine *m)
+{
+	return cpu_ring(m) == RING_USER ? CLASS_USER : CLASS_SUPER;
+}
+
+static inline bool cpu_paging(const struct machine *m)
+{
+	return (m->cpu.cr[CR_MMU] & MMU_PG) != 0;
+}
+
+/* --- memory (mem.c) --- */
+bool mem_init(struct machine *m, char *err, size_t errlen);
+void mem_free(struct machine *m);
+static inline bool mem_is_ram(const struct machine *m, uint32_t pa, uint32_t len)
+{
+	return pa < m->mem_bytes && len <= m->mem_bytes - pa;
+}
+/* The decoded page for physical page pfn, created on first use. */
+struct dpage *mem_code_page(struct machine *m, uint32_t pfn);
+/* Keep decoded code exact after bytes [pa, pa+len) of RAM changed. */
+void mem_code_written(struct machine *m, uint32_t pa, uint32_t len);
+/* Decode one slot in place (OP_DECODE -> real op). */
+void mem_decode_slot(struct dinsn *d, uint32_t word);
+
+/* --- MMU (mmu.c) --- */
+bool mmu_init(struct machine *m, unsigned entries, char *err, size_t errlen);
+void mmu_free(struct machine *m);
+/* Translate for the CPU: 0 and *pa on success, else a CAUSE value.  May
+ * walk (charging cycles, setting A/D) and fill the TLB and fast TLB. */
+uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint32_t *pa);
+void mmu_ftlb_flush(struct machine *m);           /* drop every fast entry  */
+void mmu_ftlb_drop_write(struct machine *m, uint32_t pfn); /* page became code */
+void mmu_tlb_invalidate(struct machine *m, uint32_t va);   /* tlbinv         */
+void mmu_tlb_flush(struct machine *m);                     /* tlbflush       */
+
+/* --- CPU (cpu_exec.c, cpu_trap.c) --- */
+void cpu_exec(struct machine *m);  /* run until limit or a serializing event */
+/* Raise a trap: cause (CAUSE layout), epc, badva, the instruction word. */
+void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, uint32_t word);
+bool cpu_interrupt_pending(const struct machine *m);
+void cpu_set_psw(struct machine *m, uint32_t psw); /* with its side effects */
+bool cpu_write_cr(struct machine *m, unsigned cr, uint32_t v);
+/* The instruction word at pc (for trap reports); 0 if unreadable. */
+uint32_t cpu_word_at_pc(struct machine *m);
+/* Slow-path data access: returns 0 on success, 1 if it touched a device
+ * (the loop must serialize), -1 if it trapped. */
+int cpu_load_slow(struct machine *m, uint32_t va, unsigned size, uint32_t *value);
+int cpu_store_slow(struct machine *m, uint32_t va, unsigned size, uint32_t value);
+
+/* --- machine.c --- */
+void machine_fire_timers(struct machine *m);
+void machine_update_limit(struct machine *m);
+void machine_stop_fatal(struct machine *m, const char *reason, const struct trap_event *t);
+bool machine_emit(struct machine *m, const struct machine_event_info *ev);
+bool bus_read(struct machine *m, uint32_t pa, uint32_t *value);
+bool bus_write(struct machine *m, uint32_t pa, uint32_t value);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * mem.c -- physical RAM and the pre-decoded copies of code pages.
+ *
+ * RAM is one anonymous private mapping: the host kernel gives a page only
+ * when the guest first touches it, so a 3 GiB machine that uses 1 MiB costs
+ * 1 MiB.  Per RAM page the host keeps a struct ppage: its decoded code, if
+ * it was ever executed, and whether a tool watches it.
+ */
+#include "machine_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+bool mem_init(struct machine *m, char *err, size_t errlen)
+{
+	size_t npages = m->mem_bytes / PAGE_SIZE;
+
+	m->ram = mmap(NULL, m->mem_bytes, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		snprintf(err, errlen, "cannot reserve %u bytes of guest RAM: %s",
+			 m->mem_bytes, strerror(errno));
+		return false;
+	}
+	m->pages = calloc(npages, sizeof *m->pages);
+	if (!m->pages) {
+		snprintf(err, errlen, "out of memory for the page table of %zu pages", npages);
+		return false;
+	}
+	return true;
+}
+
+void mem_free(struct machine *m)
+{
+	if (m->pages) {
+		for (size_t i = 0; i < m->mem_bytes / PAGE_SIZE; i++)
+			free(m->pages[i].code);
+		free(m->pages);
+	}
+	if (m->ram)
+		munmap(m->ram, m->mem_bytes);
+}
+
+void mem_decode_slot(struct dinsn *d, uint32_t word)
+{
+	struct isa_insn in;
+
+	isa_decode(word, &in); /* an illegal word decodes as OP_INVALID */
+	d->op = (uint8_t)in.op;
+	d->rd = in.rd ? in.rd : ISA_NREGS;
+	d->rs1 = in.rs1;
+	d->rs2 = in.rs2;
+	d->imm = in.imm;
+}
+
+struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
+{
+	struct ppage *p = &m->pages[pfn];
+
+	if (!p->code) {
+		p->code = malloc(sizeof *p->code);
+		if (!p->code)
+			return NULL;
+		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
+			p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
+		p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
+		/* From now on stores to this page must take the slow path. */
+		mmu_ftlb_drop_write(m, pfn);
+	}
+	return p->code;
+}
+
+void mem_code_written(struct machine *m, uint32_t pa, uint32_t len)
+{
+	uint32_t end = pa + len; /* caller checked [pa, pa+len) is RAM */
+
+	for (uint32_t a = pa & ~3u; a < end;) {
+		struct dpage *dp = m->pages[a >> PAGE_SHIFT].code;
+		if (!dp) { /* no code here: skip to the next page */
+			a = (a | PAGE_MASK) + 1;
+			continue;
+		}
+		dp->insn[(a & PAGE_MASK) >> 2].op = OP_DECODE;
+		m->stats.code_writes++;
+		a += 4;
+	}
+}
+
+bool machine_phys_read(struct machine *m, uint32_t pa, void *buf, uint32_t len)
+{
+	if (!mem_is_ram(m, pa, len))
+		return false;
+	memcpy(buf, m->ram + pa, len);
+	return true;
+}
+
+bool machine_phys_write(struct machine *m, uint32_t pa, const void *buf, uint32_t len)
+{
+	if (!mem_is_ram(m, pa, len))
+		return false;
+	memcpy(m->ram + pa, buf, len);
+	if (len)
+		mem_code_written(m, pa, len);
+	return true;
+}
+
+bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi)
+{
+	if (hi < lo || lo >= m->mem_bytes)
+		return false;
+	if (hi >= m->mem_bytes)
+		hi = m->mem_bytes - 1;
+	for (uint32_t p = lo >> PAGE_SHIFT; p <= hi >> PAGE_SHIFT; p++)
+		m->pages[p].watched = true;
+	mmu_ftlb_flush(m); /* watched pages leave the fast path */
+	return true;
+}
