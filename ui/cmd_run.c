@@ -1,0 +1,131 @@
+/*
+ * cmd_run.c -- `vmlab run`: run a program on the bare machine until it
+ * powers off, stops on a fatal trap, or exhausts its instruction budget.
+ */
+#include "ui/commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/report.h"
+#include "ui/session.h"
+
+enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON };
+
+static const struct opt_spec run_opts[] = {
+	{ "help", 'h', false, OPT_HELP },
+	{ "max-insns", 0, true, OPT_MAX_INSNS },
+	{ "stats", 0, false, OPT_STATS },
+	{ "stats-json", 0, true, OPT_STATS_JSON },
+	SESSION_OPT_SPECS,
+	{ NULL, 0, false, 0 },
+};
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmlab run IMAGE|FILE.s [options]\n\n"
+		"Run a program on the bare machine (a .s file is assembled first).\n"
+		"The guest's console is standard output; it stops when the guest writes\n"
+		"the power device, whose value becomes vmlab's exit status.\n\n"
+		"options:\n"
+		SESSION_OPT_HELP
+		"  --max-insns N     stop after N instructions (exit status 124)\n"
+		"  --stats           print statistics on stderr at the end\n"
+		"  --stats-json F    write statistics as JSON to F\n"
+		"  -h, --help        this text\n\n"
+		"exit status: the guest's power-device value; 1 assembly errors;\n"
+		"2 bad option, image or disk; 124 budget exhausted; 125 the machine\n"
+		"stopped on a trap it could not handle (report on stderr).\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct session s;
+	struct opt_parser p;
+	const char *arg, *stats_json = NULL;
+	uint64_t max_insns = UINT64_MAX;
+	bool stats = false;
+	int id, status;
+
+	session_init(&s, "run");
+	opt_init(&p, "run", argc, argv);
+	while ((id = opt_next(&p, run_opts, &arg)) != OPT_END) {
+		switch (id) {
+		case OPT_ERROR:
+			return 2;
+		case OPT_HELP:
+			run_usage(stdout);
+			return 0;
+		case OPT_MAX_INSNS:
+			if (!opt_u64("run", "--max-insns", arg, &max_insns))
+				return 2;
+			break;
+		case OPT_STATS:
+			stats = true;
+			break;
+		case OPT_STATS_JSON:
+			stats_json = arg;
+			break;
+		case OPT_POSITIONAL:
+			if (s.image_path) {
+				fprintf(stderr, "vmlab run: more than one program ('%s' and '%s')\n",
+					s.image_path, arg);
+				return 2;
+			}
+			s.image_path = arg;
+			break;
+		default:
+			if (session_option(&s, id, arg) < 0)
+				return 2;
+			break;
+		}
+	}
+	if (!s.image_path) {
+		fprintf(stderr, "vmlab run: no program given (see vmlab run --help)\n");
+		return 2;
+	}
+	status = session_start(&s);
+	if (status) {
+		session_end(&s);
+		return status;
+	}
+
+	uint64_t left = max_insns;
+	enum machine_stop why;
+	for (;;) {
+		why = machine_run(s.m, left);
+		if (why != STOP_DEBUG_BREAK)
+			break;
+		fflush(stdout);
+		fprintf(stderr, "vmlab run: debug break at pc 0x%08x (no debugger here; continuing)\n",
+			machine_pc(s.m));
+		if (max_insns != UINT64_MAX)
+			left = max_insns - machine_instret(s.m);
+	}
+	fflush(stdout);
+	switch (why) {
+	case STOP_POWER_OFF:
+		status = machine_exit_code(s.m) & 0xff;
+		break;
+	case STOP_LIMIT:
+		fprintf(stderr, "vmlab run: instruction budget of %llu exhausted at pc 0x%08x\n",
+			(unsigned long long)max_insns, machine_pc(s.m));
+		status = 124;
+		break;
+	case STOP_FATAL:
+		report_fatal(s.m, s.img, stderr);
+		status = 125;
+		break;
+	default:
+		fprintf(stderr, "vmlab run: stopped at pc 0x%08x\n", machine_pc(s.m));
+		status = 125;
+		break;
+	}
+	if (stats)
+		report_stats_text(s.m, stderr);
+	if (stats_json && !report_stats_json(s.m, "run", stats_json) && status == 0)
+		status = 2;
+	session_end(&s);
+	return status;
+}

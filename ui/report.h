@@ -1,0 +1,20 @@
+/*
+ * report.h -- what a finished run says: statistics as text or JSON, and
+ * the report of a machine that stopped on a fatal trap.
+ */
+#ifndef VMLAB_REPORT_H
+#define VMLAB_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sim/machine.h"
+
+struct image;
+
+void report_stats_text(struct machine *m, FILE *out);
+/* false if the file cannot be written (message printed). */
+bool report_stats_json(struct machine *m, const char *cmd, const char *path);
+void report_fatal(struct machine *m, const struct image *img, FILE *out);
+
+#endif
