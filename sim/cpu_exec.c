@@ -94,6 +94,7 @@ void cpu_exec(struct machine *m)
 #undef X
 		[OP_DECODE] = &&L_DECODE,
 		[OP_PAGE_END] = &&L_PAGE_END,
+		[OP_BKPT] = &&L_BKPT,
 	};
 #define DISPATCH() goto *labels[ip->op]
 #define CASE(x) L_##x:
@@ -218,9 +219,30 @@ dispatch:
 #endif
 	/* ---- pseudo-operations of the decoded page ---- */
 	CASE(DECODE) {
-		mem_decode_slot(ip, WORD());
+		mem_decode_at(m, ip, c->itlb_pa + ((uint32_t)(ip - page_ip) << 2), WORD());
 		m->stats.decoded++;
 		DISPATCH(); /* already counted */
+	}
+	CASE(BKPT) {
+		/* Ask the listeners, unless this is the pc the run started at;
+		 * then run the real instruction once and re-arm afterwards. */
+		uint32_t pa = c->itlb_pa + ((uint32_t)(ip - page_ip) << 2);
+		if (!(c->bkpt_pass_valid && c->bkpt_pass == PC())) {
+			instret--;
+			c->instret = instret;
+			c->pc = PC();
+			struct machine_event_info ev = { .kind = EV_BREAK, .pc = c->pc, .addr = pa };
+			if (machine_emit(m, &ev))
+				return; /* stopped before the instruction */
+			instret++;
+		}
+		c->bkpt_pass_valid = false;
+		mem_decode_slot(ip, WORD());
+		c->bkpt_repatch = pa;
+		c->bkpt_repatch_valid = true;
+		c->slice_end = instret; /* leave right after this instruction */
+		limit = instret;
+		DISPATCH();
 	}
 	CASE(PAGE_END) {
 		instret--; /* the sentinel is not an instruction */
@@ -355,7 +377,7 @@ dispatch:
 		unsigned cr = IMM;
 		if (ring > 1 || (ring == 1 && cr < CR_RING1_BASE))
 			TRAP(TRAP_PRIVILEGED, 0, 0);
-		if (cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID)
+		if (cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID || cr == CR_MEMSIZE)
 			TRAP(TRAP_ILLEGAL, 0, 0);
 		c->pc = PC() + 4;
 		c->instret = instret;

@@ -75,6 +75,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 
 	c->itlb_valid = false;
 	c->halted = false;
+	c->bkpt_pass_valid = false;
 	m->stats.traps[code]++;
 
 	/* The vector's first instruction trapped: no handler can run. */
@@ -117,7 +118,7 @@ bool cpu_write_cr(struct machine *m, unsigned cr, uint32_t v)
 {
 	struct cpu *c = &m->cpu;
 
-	if (cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID)
+	if (cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID || cr == CR_MEMSIZE)
 		return false;
 	switch (cr) {
 	case CR_ASID:

@@ -16,8 +16,6 @@
  * sim/ prints nothing.  A NULL callback drops the output.  The device has
  * no state.
  */
-#include <stdlib.h>
-
 #include "devices.h"
 
 enum {
@@ -27,10 +25,6 @@ enum {
 	DEBUG_TRACE = 0x0c,
 };
 
-struct dev_debug {
-	struct machine *m; /* owner: its io callbacks and its debugger stop */
-};
-
 static bool dev_debug_read(void *dev, uint32_t offset, uint32_t *value)
 {
 	return false; /* every register is write-only */
@@ -38,7 +32,7 @@ static bool dev_debug_read(void *dev, uint32_t offset, uint32_t *value)
 
 static bool dev_debug_write(void *dev, uint32_t offset, uint32_t value)
 {
-	struct dev_debug *dbg = dev;
+	struct dev_plain *dbg = dev;
 	const struct machine_io *io = machine_io(dbg->m);
 
 	switch (offset) {
@@ -68,10 +62,5 @@ static const struct dev_ops dev_debug_ops = {
 
 bool dev_debug_attach(struct machine *m, char *err, size_t errlen)
 {
-	struct dev_debug *dbg = calloc(1, sizeof *dbg);
-
-	if (!dbg)
-		return dev_fail(err, errlen, dev_debug_ops.name, "out of memory");
-	dbg->m = m;
-	return dev_map(m, MMIO_DEBUG, &dev_debug_ops, dbg, err, errlen);
+	return dev_plain_attach(m, MMIO_DEBUG, &dev_debug_ops, err, errlen);
 }

@@ -34,6 +34,7 @@
  *
  * Reset: every register 0 but CAPACITY.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -64,8 +65,7 @@ enum {
 struct dev_disk {
 	struct machine *m;  /* owner: cycle counter, event timer, irq, DMA      */
 	int event;          /* machine timer that fires at command completion   */
-	int fd;             /* host file, -1 if no disk                         */
-	bool read_only;     /* the file could only be opened read-only          */
+	int fd;             /* host file (read-write, else read-only), or -1    */
 	uint32_t capacity;  /* CAPACITY: size of the file in blocks             */
 	uint32_t block;     /* BLOCK register                                   */
 	uint32_t addr;      /* ADDR register                                    */
@@ -106,9 +106,8 @@ static bool dev_disk_transfer(struct dev_disk *d)
 
 	if (d->cmd_count == 0 ||
 	    (uint64_t)d->cmd_block + d->cmd_count > d->capacity ||
-	    (uint64_t)d->cmd_addr + bytes > machine_mem_bytes(d->m) ||
-	    (write && d->read_only))
-		return false;
+	    (uint64_t)d->cmd_addr + bytes > machine_mem_bytes(d->m))
+		return false; /* a read-only file fails its first pwrite (EBADF) */
 	for (uint32_t i = 0; i < d->cmd_count; i++)
 		if (!dev_disk_move(d, write, (uint64_t)d->cmd_block + i,
 				   d->cmd_addr + i * DISK_BLOCK_BYTES))
@@ -120,8 +119,7 @@ static void dev_disk_complete(void *opaque, struct machine *m)
 {
 	struct dev_disk *d = opaque;
 
-	if (!(d->status & DISK_STATUS_BUSY))
-		return;
+	assert(d->status & DISK_STATUS_BUSY); /* armed only by a command */
 	d->status &= ~DISK_STATUS_BUSY;
 	d->status |= dev_disk_transfer(d) ? DISK_STATUS_DONE : DISK_STATUS_ERROR;
 	dev_disk_update_irq(d);
@@ -230,10 +228,8 @@ static bool dev_disk_open(struct dev_disk *d, const char *path, char *err, size_
 	struct stat st;
 
 	d->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (d->fd < 0) {
+	if (d->fd < 0)
 		d->fd = open(path, O_RDONLY | O_CLOEXEC);
-		d->read_only = true;
-	}
 	if (d->fd < 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return false;

@@ -17,8 +17,6 @@
  * reading CLAIM has no side effect and nothing here acknowledges anything.
  * Reset: ENABLE = 0.
  */
-#include <stdlib.h>
-
 #include "devices.h"
 
 enum {
@@ -29,13 +27,9 @@ enum {
 };
 #define INTC_NONE 0xffffffffu /* CLAIM when no line is active */
 
-struct dev_intc {
-	struct machine *m; /* owner: the line levels and enable mask live there */
-};
-
 static bool dev_intc_read(void *dev, uint32_t offset, uint32_t *value)
 {
-	struct dev_intc *ic = dev;
+	struct dev_plain *ic = dev;
 	uint32_t active = machine_irq_lines(ic->m) & machine_irq_enabled(ic->m);
 
 	switch (offset) {
@@ -58,7 +52,7 @@ static bool dev_intc_read(void *dev, uint32_t offset, uint32_t *value)
 
 static bool dev_intc_write(void *dev, uint32_t offset, uint32_t value)
 {
-	struct dev_intc *ic = dev;
+	struct dev_plain *ic = dev;
 
 	if (offset != INTC_ENABLE)
 		return false;
@@ -75,11 +69,6 @@ static const struct dev_ops dev_intc_ops = {
 
 bool dev_intc_attach(struct machine *m, char *err, size_t errlen)
 {
-	struct dev_intc *ic = calloc(1, sizeof *ic);
-
-	if (!ic)
-		return dev_fail(err, errlen, dev_intc_ops.name, "out of memory");
-	ic->m = m;
 	machine_set_irq_enabled(m, 0);
-	return dev_map(m, MMIO_INTC, &dev_intc_ops, ic, err, errlen);
+	return dev_plain_attach(m, MMIO_INTC, &dev_intc_ops, err, errlen);
 }

@@ -9,15 +9,9 @@
  * The write completes, then machine_run() returns STOP_POWER_OFF and
  * machine_exit_code() gives (value & 0xff).  The device has no state.
  */
-#include <stdlib.h>
-
 #include "devices.h"
 
 enum { POWER_EXIT = 0x00 };
-
-struct dev_power {
-	struct machine *m; /* owner: the machine this switch turns off */
-};
 
 static bool dev_power_read(void *dev, uint32_t offset, uint32_t *value)
 {
@@ -26,7 +20,7 @@ static bool dev_power_read(void *dev, uint32_t offset, uint32_t *value)
 
 static bool dev_power_write(void *dev, uint32_t offset, uint32_t value)
 {
-	struct dev_power *p = dev;
+	struct dev_plain *p = dev;
 
 	if (offset != POWER_EXIT)
 		return false;
@@ -43,10 +37,5 @@ static const struct dev_ops dev_power_ops = {
 
 bool dev_power_attach(struct machine *m, char *err, size_t errlen)
 {
-	struct dev_power *p = calloc(1, sizeof *p);
-
-	if (!p)
-		return dev_fail(err, errlen, dev_power_ops.name, "out of memory");
-	p->m = m;
-	return dev_map(m, MMIO_POWER, &dev_power_ops, p, err, errlen);
+	return dev_plain_attach(m, MMIO_POWER, &dev_power_ops, err, errlen);
 }

@@ -30,6 +30,7 @@
  *
  * Reset: every register 0, timer disabled.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "devices.h"
@@ -75,8 +76,7 @@ static void dev_timer_expire(void *opaque, struct machine *m)
 	struct dev_timer *t = opaque;
 	uint64_t now = machine_cycles(m);
 
-	if (!(t->ctrl & TIMER_CTRL_ENABLE))
-		return; /* disarmed since; nothing is due */
+	assert(t->ctrl & TIMER_CTRL_ENABLE); /* disabling disarms */
 	t->status |= TIMER_STATUS_EXPIRED;
 	if (t->ctrl & TIMER_CTRL_PERIODIC) {
 		uint64_t p = dev_timer_period(t);

@@ -16,11 +16,11 @@
  *
  * Input arrives from the host (dev_uart_input, called by
  * machine_console_input) into a queue and is paced in virtual time, like a
- * serial line: a byte becomes readable 100 cycles after the previous one
- * was read, or after it was queued if the queue was empty, or after reset.
- * So byte i is ready at max(queued(i), read(i-1)) + 100, with read(-1) =
- * reset time.  A machine timer fires at that cycle to raise the line; a
- * read of DATA before it returns 0 and takes nothing.
+ * serial line: byte i becomes readable at max(queued(i), read(i-1)) + 100,
+ * i.e. 100 cycles after the previous byte was read or, if the queue was
+ * empty, 100 cycles after it was queued (which is never before reset + 100).
+ * A machine timer fires at that cycle to raise the line; a read of DATA
+ * before it returns 0 and takes nothing.
  *
  * Interrupt.  Line IRQ_UART = RX_READY && RX_IRQ_ENABLE, a level: reading
  * the byte drops it until the next one is ready.
@@ -105,15 +105,16 @@ static bool dev_uart_reserve(struct dev_uart *u, size_t n)
 
 void dev_uart_input(struct dev_uart *u, const uint8_t *bytes, size_t n)
 {
-	uint64_t earliest = machine_cycles(u->m) + UART_RX_GAP;
 	bool was_empty = u->rx_len == 0;
 
 	if (n == 0 || !dev_uart_reserve(u, n))
 		return; /* out of host memory: the input is lost, the guest goes on */
 	memcpy(u->rx + u->rx_head + u->rx_len, bytes, n);
 	u->rx_len += n;
+	/* If the queue was empty, the previous byte was read no later than
+	 * now, so now + 100 is the later of the two times. */
 	if (was_empty)
-		dev_uart_pace(u, u->rx_ready_at > earliest ? u->rx_ready_at : earliest);
+		dev_uart_pace(u, machine_cycles(u->m) + UART_RX_GAP);
 }
 
 void dev_uart_eof(struct dev_uart *u)
@@ -199,7 +200,6 @@ struct dev_uart *dev_uart_attach(struct machine *m, char *err, size_t errlen)
 		free(u);
 		return NULL;
 	}
-	u->rx_ready_at = machine_cycles(m) + UART_RX_GAP;
 	dev_uart_update_irq(u);
 	return dev_map(m, MMIO_UART, &dev_uart_ops, u, err, errlen) ? u : NULL;
 }

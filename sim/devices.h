@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "machine.h"
 
@@ -69,6 +70,24 @@ static inline int dev_event_new(struct machine *m, machine_timer_fn fn, void *de
 	if (event < 0)
 		dev_fail(err, errlen, name, "no machine timer left");
 	return event;
+}
+
+/* The state of a device that keeps none of its own (intc, power, debug):
+ * only the machine its registers act on. */
+struct dev_plain {
+	struct machine *m; /* the machine the registers act on */
+};
+
+/* Attach such a device at base; ops->free must be free. */
+static inline bool dev_plain_attach(struct machine *m, uint32_t base, const struct dev_ops *ops,
+				    char *err, size_t errlen)
+{
+	struct dev_plain *d = calloc(1, sizeof *d);
+
+	if (!d)
+		return dev_fail(err, errlen, ops->name, "out of memory");
+	d->m = m;
+	return dev_map(m, base, ops, d, err, errlen);
 }
 
 #endif

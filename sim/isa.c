@@ -154,7 +154,7 @@ static const char *const cr_names[CR_COUNT] = {
 	[CR_EPC] = "epc", [CR_EPSW] = "epsw", [CR_CAUSE] = "cause",
 	[CR_BADVA] = "badva", [CR_TVEC] = "tvec", [CR_SCRATCH] = "scratch",
 	[CR_PTBR] = "ptbr", [CR_ASID] = "asid", [CR_MMU] = "mmu",
-	[CR_DELEG] = "deleg", [CR_CPUID] = "cpuid",
+	[CR_DELEG] = "deleg", [CR_CPUID] = "cpuid", [CR_MEMSIZE] = "memsize",
 	[CR_EPC1] = "epc1", [CR_EPSW1] = "epsw1", [CR_CAUSE1] = "cause1",
 	[CR_BADVA1] = "badva1", [CR_TVEC1] = "tvec1", [CR_SCRATCH1] = "scratch1",
 };

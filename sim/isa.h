@@ -142,7 +142,7 @@ int isa_reg_lookup(const char *name);
  * Control registers, reached by mfcr/mtcr.  Numbers 0..15 are ring 0's;
  * 16..31 are the ring-1 copies used by trap delegation and are reachable
  * from rings 0 and 1.  Any other number, or a write to a read-only
- * register, raises ILLEGAL.
+ * register (cpuid, memsize), raises ILLEGAL.
  * ------------------------------------------------------------------- */
 enum isa_cr {
 	CR_EPC = 0,      /* pc to return to                               */
@@ -156,6 +156,7 @@ enum isa_cr {
 	CR_MMU = 8,      /* bit 0: paging enabled                          */
 	CR_DELEG = 9,    /* bit c set: cause c from ring >= 1 goes to ring 1 */
 	CR_CPUID = 10,   /* read-only: bit 0 strict variant                */
+	CR_MEMSIZE = 11, /* read-only: bytes of RAM                        */
 	CR_EPC1 = 16,    /* ring-1 copies, written by delegated traps      */
 	CR_EPSW1 = 17,
 	CR_CAUSE1 = 18,

@@ -59,6 +59,7 @@ struct machine *machine_new(const struct machine_config *cfg, char *err, size_t 
 	m->io = cfg->io;
 	m->next_deadline = UINT64_MAX;
 	m->cpu.cr[CR_CPUID] = cfg->variant == VARIANT_STRICT ? CPUID_STRICT : 0;
+	m->cpu.cr[CR_MEMSIZE] = cfg->mem_bytes;
 	m->cpu.slice_end = UINT64_MAX;
 	if (!mem_init(m, err, errlen) || !mmu_init(m, cfg->tlb_entries, err, errlen) ||
 	    !dev_intc_attach(m, err, errlen) || !dev_timer_attach(m, err, errlen) ||
@@ -307,6 +308,14 @@ enum machine_stop machine_run(struct machine *m, uint64_t max_insns)
 		return m->stop;
 	c->run_end = max_insns > UINT64_MAX - c->instret ? UINT64_MAX : c->instret + max_insns;
 	m->stopping = false;
+	/* Continuing from a breakpoint steps over it (a trap first cancels). */
+	c->bkpt_pass = c->pc;
+	c->bkpt_pass_valid = false;
+	if (m->nbreaks) {
+		struct mmu_walk w;
+		machine_walk(m, c->pc, ACC_FETCH, cpu_ring(m), &w);
+		c->bkpt_pass_valid = !w.fault && mem_is_ram(m, w.pa, 4) && mem_is_break(m, w.pa);
+	}
 	for (;;) {
 		if (m->stopping)
 			break;
@@ -336,6 +345,13 @@ enum machine_stop machine_run(struct machine *m, uint64_t max_insns)
 		machine_update_limit(m);
 		if (c->limit > c->instret)
 			cpu_exec(m);
+		if (c->bkpt_repatch_valid) { /* re-arm a breakpoint just passed */
+			c->bkpt_repatch_valid = false;
+			if (mem_is_break(m, c->bkpt_repatch)) {
+				struct dpage *dp = m->pages[c->bkpt_repatch >> PAGE_SHIFT].code;
+				dp->insn[(c->bkpt_repatch & PAGE_MASK) >> 2].op = OP_BKPT;
+			}
+		}
 	}
 	m->stopping = m->dead; /* a dead machine stays stopped */
 	return m->stop;

@@ -209,6 +209,7 @@ enum machine_event {
 	EV_IRQ,     /* an interrupt line changed level                   */
 	EV_TLB_FILL,/* a page walk filled the TLB                        */
 	EV_DEVICE,  /* an MMIO access                                    */
+	EV_BREAK,   /* an execution breakpoint is reached (before it runs) */
 	EV_COUNT
 };
 struct machine_event_info {
@@ -225,8 +226,19 @@ typedef bool (*machine_event_fn)(void *opaque, struct machine *m,
 int machine_on(struct machine *m, enum machine_event kind,
 	       machine_event_fn fn, void *opaque); /* -1 if full */
 void machine_off(struct machine *m, int handle);
-/* Physical range [lo, hi] for EV_MEM listeners. */
+/* Physical range [lo, hi] for EV_MEM listeners; unwatch ends it.  Only
+ * the watched pages leave the fast path. */
 bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi);
+void machine_unwatch(struct machine *m, uint32_t lo, uint32_t hi);
+
+/* Execution breakpoints, by physical address of the instruction.  Before
+ * it runs, EV_BREAK listeners are called (pc, addr = pa); one returning
+ * true stops the machine before the instruction.  The instruction at the
+ * pc where machine_run starts never triggers (so continuing from a
+ * breakpoint steps over it, as in gdb).  Other instructions pay nothing:
+ * the breakpoint is a patched slot of the decoded page. */
+bool machine_break_insert(struct machine *m, uint32_t pa);
+void machine_break_remove(struct machine *m, uint32_t pa);
 
 /* ---- statistics ---------------------------------------------------- */
 struct machine_stats {

@@ -37,6 +37,7 @@
 enum {
 	OP_DECODE = OP_COUNT, /* not decoded yet: decode in place, then run     */
 	OP_PAGE_END,          /* sentinel after the last slot: next page        */
+	OP_BKPT,              /* an execution breakpoint sits on this slot      */
 	OP_DISPATCH_COUNT
 };
 
@@ -59,7 +60,9 @@ struct dpage {
 struct ppage {
 	struct dpage *code; /* decoded instructions, or NULL          */
 	bool watched;       /* an EV_MEM listener watches this page   */
+	uint16_t breaks;    /* execution breakpoints on this page     */
 };
+#define MAX_BREAKS 64
 
 /* Architectural TLB entry (docs/isa.md, "TLB").
  *
@@ -128,6 +131,10 @@ struct cpu {
 	uint32_t itlb_pa;          /* its physical page address              */
 	struct dpage *itlb_code;   /* its decoded instructions               */
 	uint64_t slice_end;        /* min(run_end, one step if EV_INSN)      */
+	uint32_t bkpt_pass;        /* pc whose breakpoint is passed once     */
+	bool bkpt_pass_valid;
+	uint32_t bkpt_repatch;     /* pa to re-arm after passing it          */
+	bool bkpt_repatch_valid;
 };
 
 struct machine {
@@ -168,6 +175,8 @@ struct machine {
 	uint64_t idle_cycles;        /* cycles spent halted                */
 	struct machine_io io;
 	struct machine_stats stats;  /* counters (instret/cycles filled on read) */
+	uint32_t breaks[MAX_BREAKS]; /* execution breakpoints (physical)   */
+	int nbreaks;
 };
 
 static inline uint64_t cpu_cycles(const struct machine *m)
@@ -203,6 +212,9 @@ struct dpage *mem_code_page(struct machine *m, uint32_t pfn);
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len);
 /* Decode one slot in place (OP_DECODE -> real op). */
 void mem_decode_slot(struct dinsn *d, uint32_t word);
+/* Decode the slot of physical address pa, honouring breakpoints. */
+void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
+bool mem_is_break(const struct machine *m, uint32_t pa);
 
 /* --- MMU (mmu.c) --- */
 bool mmu_init(struct machine *m, unsigned entries, char *err, size_t errlen);

@@ -57,6 +57,61 @@ void mem_decode_slot(struct dinsn *d, uint32_t word)
 	d->imm = in.imm;
 }
 
+bool mem_is_break(const struct machine *m, uint32_t pa)
+{
+	if (!m->pages[pa >> PAGE_SHIFT].breaks)
+		return false;
+	for (int i = 0; i < m->nbreaks; i++)
+		if (m->breaks[i] == pa)
+			return true;
+	return false;
+}
+
+void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word)
+{
+	mem_decode_slot(d, word);
+	if (mem_is_break(m, pa))
+		d->op = OP_BKPT;
+}
+
+static struct dinsn *slot_of(struct machine *m, uint32_t pa)
+{
+	struct dpage *dp = m->pages[pa >> PAGE_SHIFT].code;
+	return dp ? &dp->insn[(pa & PAGE_MASK) >> 2] : NULL;
+}
+
+bool machine_break_insert(struct machine *m, uint32_t pa)
+{
+	struct dinsn *d;
+
+	if ((pa & 3) || !mem_is_ram(m, pa, 4))
+		return false;
+	if (mem_is_break(m, pa))
+		return true;
+	if (m->nbreaks == MAX_BREAKS)
+		return false;
+	m->breaks[m->nbreaks++] = pa;
+	m->pages[pa >> PAGE_SHIFT].breaks++;
+	if ((d = slot_of(m, pa)))
+		d->op = OP_BKPT;
+	return true;
+}
+
+void machine_break_remove(struct machine *m, uint32_t pa)
+{
+	struct dinsn *d;
+
+	for (int i = 0; i < m->nbreaks; i++) {
+		if (m->breaks[i] != pa)
+			continue;
+		m->breaks[i] = m->breaks[--m->nbreaks];
+		m->pages[pa >> PAGE_SHIFT].breaks--;
+		if ((d = slot_of(m, pa)))
+			d->op = OP_DECODE; /* decoded afresh, without the breakpoint */
+		return;
+	}
+}
+
 struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
 {
 	struct ppage *p = &m->pages[pfn];
@@ -118,4 +173,14 @@ bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi)
 		m->pages[p].watched = true;
 	mmu_ftlb_flush(m); /* watched pages leave the fast path */
 	return true;
+}
+
+void machine_unwatch(struct machine *m, uint32_t lo, uint32_t hi)
+{
+	if (hi < lo || lo >= m->mem_bytes)
+		return;
+	if (hi >= m->mem_bytes)
+		hi = m->mem_bytes - 1;
+	for (uint32_t p = lo >> PAGE_SHIFT; p <= hi >> PAGE_SHIFT; p++)
+		m->pages[p].watched = false;
 }
