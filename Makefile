@@ -47,14 +47,22 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELP   := $(wildcard tests/unit/helpers/*.c)
 UNIT_HOBJ   := $(UNIT_HELP:%.c=$(BUILD)/obj/%.o)
 
-LIBS        := -lm
+READLINE_CFLAGS := $(shell $(PKG) --cflags readline 2>/dev/null)
+READLINE_LIBS   := $(shell $(PKG) --libs readline 2>/dev/null || echo -lreadline)
+LIBS        := $(READLINE_LIBS) -lm
+
+# Guest programs built with build/vmlab itself (toyos, labs): each
+# labs/*/*.mk adds its images to GUEST_IMAGES.
+.DEFAULT_GOAL := all
+GUEST_IMAGES :=
+-include $(wildcard labs/*/*.mk)
 
 .PHONY: all check unit-tests guest-tests demo install clean deps
-all: $(VMLAB)
+all: $(VMLAB) $(GUEST_IMAGES)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(READLINE_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -73,7 +81,7 @@ $(BUILD)/tests/check_%: $(BUILD)/obj/tests/unit/check_%.o $(UNIT_HOBJ) $(LIB)
 
 # Every test: Check suites, guest programs with golden output, assembler
 # diagnostics, docs in sync.  tests/run-all prints one summary line last.
-check: $(VMLAB) $(UNIT_BIN)
+check: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)
 	@BUILD=$(BUILD) bash tests/run-all
 
 demo:
@@ -84,7 +92,7 @@ demo:
 deps:
 	@bash scripts/install-deps.sh
 
-install: $(VMLAB)
+install: $(VMLAB) $(GUEST_IMAGES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/vmlab
 	install -m 755 $(VMLAB) $(DESTDIR)$(PREFIX)/bin/vmlab
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/vmlab/

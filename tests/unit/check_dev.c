@@ -161,6 +161,25 @@ static void advance_to(struct env *e, uint64_t cycle)
 	ck_assert_uint_eq(machine_cycles(e->m), cycle);
 }
 
+/* A time-driven bit rises exactly at `cycle`: (reg & mask) reads 0 one
+ * cycle before and mask at it. */
+static void rises_at(struct env *e, uint32_t reg, uint32_t mask, uint64_t cycle)
+{
+	advance_to(e, cycle - 1);
+	ck_assert_msg((rd(e, reg) & mask) == 0, "0x%08x & 0x%x already set at cycle %llu",
+		      reg, mask, (unsigned long long)cycle - 1);
+	advance_to(e, cycle);
+	ck_assert_msg((rd(e, reg) & mask) == mask, "0x%08x & 0x%x not set at cycle %llu",
+		      reg, mask, (unsigned long long)cycle);
+}
+
+/* PERIOD, then CTRL (which arms the timer if it has ENABLE). */
+static void timer_start(struct env *e, uint32_t period, uint32_t ctrl)
+{
+	wr(e, TIMER(T_PERIOD), period);
+	wr(e, TIMER(T_CTRL), ctrl);
+}
+
 /* ---- access rights of every offset of every device page ------------- */
 
 struct reg_access {
@@ -271,8 +290,7 @@ START_TEST(test_intc_timer_interrupt_taken)
 	ck_assert(machine_set_cr(e->m, CR_TVEC, VEC_PC));
 	machine_set_psw(e->m, PSW_IE);
 	wr(e, INTC(0x04), 1u << IRQ_TIMER);
-	wr(e, TIMER(T_PERIOD), 50);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_IRQ);
+	timer_start(e, 50, T_ENABLE | T_IRQ);
 	advance_to(e, 49);
 	ck_assert_uint_eq(machine_pc(e->m), LOOP_PC);
 	ck_assert_uint_eq(machine_psw(e->m) & PSW_IE, PSW_IE);
@@ -326,18 +344,12 @@ START_TEST(test_timer_oneshot)
 	struct env *e = env_new();
 
 	advance_to(e, 7);
-	wr(e, TIMER(T_PERIOD), 100);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_IRQ);
+	timer_start(e, 100, T_ENABLE | T_IRQ);
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 100);
 	advance_to(e, 7 + 60);
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 40);
-	advance_to(e, 7 + 99);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
-	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 1);
-	ck_assert(!line(e, IRQ_TIMER));
-	advance_to(e, 7 + 100);
+	rises_at(e, INTC(0x00), 1u << IRQ_TIMER, 7 + 100);
 	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
-	ck_assert(line(e, IRQ_TIMER));
 	ck_assert_uint_eq(rd(e, INTC(0x00)) & 1, 1);
 	ck_assert_uint_eq(rd(e, TIMER(T_CTRL)), T_IRQ); /* ENABLE cleared */
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 0);
@@ -358,37 +370,24 @@ START_TEST(test_timer_periodic)
 {
 	struct env *e = env_new();
 
-	wr(e, TIMER(T_PERIOD), 50);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_PERIODIC | T_IRQ);
-	advance_to(e, 49);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
-	advance_to(e, 50);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
+	timer_start(e, 50, T_ENABLE | T_PERIODIC | T_IRQ);
+	rises_at(e, TIMER(T_STATUS), 1, 50);
 	ck_assert(line(e, IRQ_TIMER));
 	ck_assert_uint_eq(rd(e, TIMER(T_CTRL)), T_ENABLE | T_PERIODIC | T_IRQ);
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 50);
 	wr(e, TIMER(T_STATUS), 1);
 	ck_assert(!line(e, IRQ_TIMER));
 	advance_to(e, 99);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 1);
-	advance_to(e, 100);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
-	ck_assert(line(e, IRQ_TIMER));
+	rises_at(e, INTC(0x00), 1u << IRQ_TIMER, 100);
 	/* A new PERIOD counts from the next re-arm, not the deadline set. */
 	wr(e, TIMER(T_STATUS), 1);
 	advance_to(e, 110);
 	wr(e, TIMER(T_PERIOD), 30);
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 40);
-	advance_to(e, 149);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
-	advance_to(e, 150);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
+	rises_at(e, TIMER(T_STATUS), 1, 150);
 	wr(e, TIMER(T_STATUS), 1);
-	advance_to(e, 179);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
-	advance_to(e, 180);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
+	rises_at(e, TIMER(T_STATUS), 1, 180);
 	env_free(e);
 }
 END_TEST
@@ -398,18 +397,14 @@ START_TEST(test_timer_periodic_catch_up)
 {
 	struct env *e = env_new();
 
-	wr(e, TIMER(T_PERIOD), 100);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_PERIODIC);
+	timer_start(e, 100, T_ENABLE | T_PERIODIC);
 	machine_charge(e->m, 250);
 	ck_assert_int_eq(machine_run(e->m, 1), STOP_LIMIT);
 	ck_assert_uint_eq(machine_cycles(e->m), 251);
 	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 49);
 	wr(e, TIMER(T_STATUS), 1);
-	advance_to(e, 299);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
-	advance_to(e, 300);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
+	rises_at(e, TIMER(T_STATUS), 1, 300);
 	env_free(e);
 }
 END_TEST
@@ -442,8 +437,7 @@ START_TEST(test_timer_wakes_halt)
 
 	poke_words(e->m, LOOP_PC, prog, 3);
 	wr(e, INTC(0x04), 1u << IRQ_TIMER);
-	wr(e, TIMER(T_PERIOD), 500);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_IRQ);
+	timer_start(e, 500, T_ENABLE | T_IRQ);
 	ck_assert_int_eq(machine_run(e->m, 2), STOP_LIMIT);
 	ck_assert_uint_eq(machine_reg(e->m, 3), 1);
 	ck_assert_uint_eq(machine_cycles(e->m), 501);
@@ -461,8 +455,7 @@ START_TEST(test_timer_disable_leaves_no_event)
 
 	poke_words(e->m, LOOP_PC, &halt, 1);
 	wr(e, INTC(0x04), 1u << IRQ_TIMER);
-	wr(e, TIMER(T_PERIOD), 1000);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_IRQ);
+	timer_start(e, 1000, T_ENABLE | T_IRQ);
 	wr(e, TIMER(T_CTRL), T_IRQ);
 	ck_assert_int_eq(machine_run(e->m, 10), STOP_FATAL);
 	ck_assert_uint_lt(machine_cycles(e->m), 1000);
@@ -496,8 +489,7 @@ START_TEST(test_timer_irq_enable_gates_line)
 {
 	struct env *e = env_new();
 
-	wr(e, TIMER(T_PERIOD), 10);
-	wr(e, TIMER(T_CTRL), T_ENABLE);
+	timer_start(e, 10, T_ENABLE);
 	advance_to(e, 10);
 	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
 	ck_assert(!line(e, IRQ_TIMER));
@@ -514,8 +506,7 @@ START_TEST(test_timer_disable_and_rearm)
 {
 	struct env *e = env_new();
 
-	wr(e, TIMER(T_PERIOD), 100);
-	wr(e, TIMER(T_CTRL), T_ENABLE | T_IRQ);
+	timer_start(e, 100, T_ENABLE | T_IRQ);
 	advance_to(e, 50);
 	wr(e, TIMER(T_CTRL), T_IRQ); /* disable: nothing is due any more */
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 0);
@@ -526,10 +517,7 @@ START_TEST(test_timer_disable_and_rearm)
 	advance_to(e, 360);
 	wr(e, TIMER(T_CTRL), T_ENABLE | T_IRQ); /* re-arm: deadline 460 */
 	ck_assert_uint_eq(rd(e, TIMER(T_COUNT)), 100);
-	advance_to(e, 459);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 0);
-	advance_to(e, 460);
-	ck_assert_uint_eq(rd(e, TIMER(T_STATUS)), 1);
+	rises_at(e, TIMER(T_STATUS), 1, 460);
 	ck_assert(line(e, IRQ_TIMER));
 	env_free(e);
 }
@@ -603,18 +591,15 @@ START_TEST(test_uart_rx_pacing)
 	struct env *e = env_new();
 
 	machine_console_input(e->m, (const uint8_t *)"ab", 2);
-	advance_to(e, 99);
+	advance_to(e, 98);
 	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 0); /* nothing ready: takes nothing */
-	advance_to(e, 100);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 100);
 	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY | U_RX_READY);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'a');
 	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 0);
-	advance_to(e, 199);
-	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY);
-	advance_to(e, 200);
-	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY | U_RX_READY);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 200);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'b');
 	advance_to(e, 1000);
 	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY); /* empty, not ended */
@@ -632,23 +617,16 @@ START_TEST(test_uart_rx_queue_times)
 
 	advance_to(e, 500); /* queued long after reset */
 	machine_console_input(e->m, (const uint8_t *)"x", 1);
-	advance_to(e, 599);
-	ck_assert_uint_eq(rd(e, UART(U_STATUS)) & U_RX_READY, 0);
-	advance_to(e, 600);
-	ck_assert_uint_eq(rd(e, UART(U_STATUS)) & U_RX_READY, U_RX_READY);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 600);
 	advance_to(e, 650); /* read late: the next gap starts at the read */
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'x');
 	advance_to(e, 700); /* queued soon after the read */
 	machine_console_input(e->m, (const uint8_t *)"y", 1);
 	advance_to(e, 750); /* read(x) + 100 has passed, queued + 100 not */
 	machine_console_input(e->m, (const uint8_t *)"z", 1); /* queue not empty */
-	advance_to(e, 799);
-	ck_assert_uint_eq(rd(e, UART(U_STATUS)) & U_RX_READY, 0);
-	advance_to(e, 800);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 800);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'y');
-	advance_to(e, 899);
-	ck_assert_uint_eq(rd(e, UART(U_DATA)), 0);
-	advance_to(e, 900);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 900);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'z');
 	env_free(e);
 }
@@ -675,17 +653,11 @@ START_TEST(test_uart_rx_irq)
 
 	wr(e, UART(U_CTRL), 1);
 	machine_console_input(e->m, (const uint8_t *)"pq", 2);
-	advance_to(e, 99);
-	ck_assert(!line(e, IRQ_UART));
-	advance_to(e, 100);
-	ck_assert(line(e, IRQ_UART));
+	rises_at(e, INTC(0x00), 1u << IRQ_UART, 100);
 	ck_assert_uint_eq(rd(e, INTC(0x00)), 1u << IRQ_UART);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'p');
 	ck_assert(!line(e, IRQ_UART));
-	advance_to(e, 199);
-	ck_assert(!line(e, IRQ_UART));
-	advance_to(e, 200);
-	ck_assert(line(e, IRQ_UART));
+	rises_at(e, INTC(0x00), 1u << IRQ_UART, 200);
 	wr(e, UART(U_CTRL), 0);
 	ck_assert(!line(e, IRQ_UART));
 	wr(e, UART(U_CTRL), 1);
@@ -694,6 +666,26 @@ START_TEST(test_uart_rx_irq)
 	ck_assert(!line(e, IRQ_UART));
 	advance_to(e, 1000);
 	ck_assert(!line(e, IRQ_UART));
+	env_free(e);
+}
+END_TEST
+
+/* Once the queue is empty the UART has no event pending: a halt waiting
+ * for input with none coming stops the machine at once. */
+START_TEST(test_uart_empty_queue_leaves_no_event)
+{
+	struct env *e = env_new();
+	const uint32_t halt = enc(OP_halt, 0, 0, 0, 0);
+
+	wr(e, INTC(0x04), 1u << IRQ_UART);
+	wr(e, UART(U_CTRL), 1);
+	machine_console_input(e->m, (const uint8_t *)"a", 1);
+	advance_to(e, 100);
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'a');
+	poke_words(e->m, 0x3000, &halt, 1);
+	machine_set_pc(e->m, 0x3000);
+	ck_assert_int_eq(machine_run(e->m, 10), STOP_FATAL);
+	ck_assert_uint_eq(machine_cycles(e->m), 101);
 	env_free(e);
 }
 END_TEST
@@ -1293,6 +1285,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, test_uart_rx_queue_times);
 	tcase_add_test(tc, test_uart_rx_eof_after_bytes);
 	tcase_add_test(tc, test_uart_rx_irq);
+	tcase_add_test(tc, test_uart_empty_queue_leaves_no_event);
 	tcase_add_test(tc, test_uart_rx_long_input);
 	suite_add_tcase(s, tc);
 
