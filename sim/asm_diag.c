@@ -129,7 +129,7 @@ void as_file_error(struct assembler *as, const char *file, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	push(as, ASM_ERROR, file, NULL, 0, 0, vformat(as, fmt, ap), key_of(as, NULL));
+	push(as, ASM_ERROR, as_strdup(as, file), NULL, 0, 0, vformat(as, fmt, ap), key_of(as, NULL));
 	va_end(ap);
 }
 

@@ -102,7 +102,7 @@ static struct expr *parse_primary(struct parser *p)
 	case TOK_DOT: {
 		struct expr *e = node(as, EX_DOT, t);
 		e->sec = as_cur_sec(as);
-		e->num = (int64_t)as_cur_off(as);
+		e->num = (int64_t)(as_cur_off(as) + as->dot_bias);
 		c->t++;
 		return e;
 	}
@@ -212,6 +212,10 @@ struct expr *as_parse_range(struct assembler *as, const struct as_line *ln, cons
 		as_at_tok(as, ln, cur.t, "unexpected '%s' after expression",
 			  as_tok_text(as, ln, cur.t));
 		return NULL;
+	}
+	if (e) {
+		e->scol = a->col;
+		e->slen = end[-1].col + end[-1].len - a->col;
 	}
 	return e;
 }

@@ -46,6 +46,7 @@ struct as_arena {
 	struct as_chunk *chunks; /* newest first */
 };
 void *as_alloc(struct assembler *as, size_t n);                /* zeroed */
+void as_arena_free(struct as_arena *a);
 char *as_strndup(struct assembler *as, const char *s, size_t n);
 char *as_strdup(struct assembler *as, const char *s);
 /* malloc/realloc that abort() on exhaustion: running out of host memory
@@ -135,6 +136,7 @@ struct as_section {
 	bool base_known;    /* .org placed it, or it is .text (default known) */
 	bool base_frozen;   /* content or a pass-1 value depends on base      */
 	bool has_content;   /* some statement produced bytes here             */
+	bool too_big;       /* "larger than AS_MAX_SECTION" was reported      */
 	uint64_t size;      /* location counter (offset from base)            */
 	uint32_t align;     /* largest .align, for placing a default base     */
 	uint8_t *bytes;     /* pass 2: the contents (size bytes)              */
@@ -177,7 +179,8 @@ struct symbol;
 struct expr {
 	enum expr_kind kind;
 	int op;                /* EX_UNARY/EX_BINARY: char or P_ value        */
-	uint32_t col, len;     /* where it was written (for messages)         */
+	uint32_t col, len;     /* where it was written (operator or leaf)     */
+	uint32_t scol, slen;   /* whole operand (root of as_parse_range only)  */
 	int64_t num;
 	int sec;
 	struct symbol *sym;
@@ -255,6 +258,7 @@ void as_assign(struct assembler *as, const struct as_line *ln, const struct tok 
 /* End of pass 1: compute what forward references allow; report cycles
  * and .global names never defined. */
 void as_resolve_pending(struct assembler *as);
+void as_locals_free(struct assembler *as);
 /* A name that cannot be a symbol (a register): reports and returns true. */
 bool as_reserved_name(struct assembler *as, const struct as_line *ln, const struct tok *t);
 
@@ -449,6 +453,7 @@ struct assembler {
 	int pass;                    /* 1 or 2                                   */
 	struct as_section sec[SEC_COUNT];
 	int cur;                     /* current section                          */
+	uint32_t dot_bias;           /* `.` in item i of .word: offset of item i */
 	struct stmt *stmts;
 	size_t nstmts, capstmts;
 

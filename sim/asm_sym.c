@@ -12,6 +12,7 @@
 #include "asm_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* every definition of one numeric local label N:, in order */
@@ -229,7 +230,6 @@ bool as_local_get(const struct assembler *as, uint32_t num, uint32_t idx, int *s
 	return true;
 }
 
-void as_locals_free(struct assembler *as);
 void as_locals_free(struct assembler *as)
 {
 	for (size_t i = 0; i < as->locals.cap; i++) {

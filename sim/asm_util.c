@@ -44,7 +44,6 @@ void *as_alloc(struct assembler *as, size_t n)
 	return p;
 }
 
-void as_arena_free(struct as_arena *a);
 void as_arena_free(struct as_arena *a)
 {
 	while (a->chunks) {

@@ -122,10 +122,13 @@ void cpu_exec(struct machine *m)
 		cpu_trap(m, CAUSE_MAKE(code, access, 0, ring), PC(), (badva), WORD()); \
 		return; \
 	} while (0)
+/* Ring 1 may reach the ring-1 control registers, numbers 16..31. */
+#define RING1_CR(cr) ((cr) >= CR_RING1_BASE && (cr) < CR_COUNT)
 #define REQUIRE_RING0() do { if (ring != 0) TRAP(TRAP_PRIVILEGED, 0, 0); } while (0)
 #define REQUIRE_RING0_IF_STRICT() do { if (strict && ring != 0) TRAP(TRAP_PRIVILEGED, 0, 0); } while (0)
-/* Call a slow path with the machine state in sync; it may trap (ret < 0)
- * or touch a device (ret > 0: the loop serializes after the instruction). */
+/* Call a slow path with the machine state in sync; it may trap (ret < 0),
+ * touch a device (ret > 0) or refill the TLB slot of the code page: then
+ * the loop serializes after the instruction. */
 #define SLOW(call, dev_flag) do { \
 		instret--; \
 		c->instret = instret; \
@@ -136,7 +139,7 @@ void cpu_exec(struct machine *m)
 		c->instret = instret; \
 		machine_update_limit(m); \
 		limit = c->limit; \
-		dev_flag = r_ > 0; \
+		dev_flag = r_ > 0 || !c->itlb_valid; \
 	} while (0)
 /* Jump to an absolute address: within the page for free, else refetch. */
 #define JUMP(target) do { \
@@ -366,7 +369,7 @@ dispatch:
 	/* ---- privileged ---- */
 	CASE(mfcr) {
 		unsigned cr = IMM;
-		if (ring > 1 || (ring == 1 && cr < CR_RING1_BASE))
+		if (ring > 1 || (ring == 1 && !RING1_CR(cr)))
 			TRAP(TRAP_PRIVILEGED, 0, 0);
 		if (cr >= CR_COUNT || !isa_cr_name(cr))
 			TRAP(TRAP_ILLEGAL, 0, 0);
@@ -375,7 +378,7 @@ dispatch:
 	}
 	CASE(mtcr) {
 		unsigned cr = IMM;
-		if (ring > 1 || (ring == 1 && cr < CR_RING1_BASE))
+		if (ring > 1 || (ring == 1 && !RING1_CR(cr)))
 			TRAP(TRAP_PRIVILEGED, 0, 0);
 		if (cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID || cr == CR_MEMSIZE)
 			TRAP(TRAP_ILLEGAL, 0, 0);

@@ -77,6 +77,11 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 	c->halted = false;
 	c->bkpt_pass_valid = false;
 	m->stats.traps[code]++;
+	/* An instruction that traps does not retire, but it is one step of
+	 * the run: machine_run(m, 1) stops at the handler, before its first
+	 * instruction.  (syscall retired; an interrupt is no instruction.) */
+	if (code != TRAP_INTERRUPT && code != TRAP_SYSCALL && c->run_end > c->instret)
+		c->run_end--;
 
 	/* The vector's first instruction trapped: no handler can run. */
 	if (code != TRAP_INTERRUPT && c->entry_valid && c->instret == c->entry_instret) {

@@ -33,20 +33,17 @@ static bool dev_debug_read(void *dev, uint32_t offset, uint32_t *value)
 static bool dev_debug_write(void *dev, uint32_t offset, uint32_t value)
 {
 	struct dev_plain *dbg = dev;
-	const struct machine_io *io = machine_io(dbg->m);
 
 	switch (offset) {
 	case DEBUG_PUTHEX:
 	case DEBUG_PUTDEC:
-		if (io->debug_print)
-			io->debug_print(io->opaque, value, offset == DEBUG_PUTHEX);
+		dev_debug_print(&dbg->host, value, offset == DEBUG_PUTHEX);
 		return true;
 	case DEBUG_BREAK:
-		machine_debug_break(dbg->m);
+		dev_debug_break(&dbg->host);
 		return true;
 	case DEBUG_TRACE:
-		if (io->debug_trace)
-			io->debug_trace(io->opaque, value != 0);
+		dev_debug_trace(&dbg->host, value != 0);
 		return true;
 	default:
 		return false;
@@ -60,7 +57,7 @@ static const struct dev_ops dev_debug_ops = {
 	.free = free,
 };
 
-bool dev_debug_attach(struct machine *m, char *err, size_t errlen)
+bool dev_debug_attach(const struct dev_host *host, char *err, size_t errlen)
 {
-	return dev_plain_attach(m, MMIO_DEBUG, &dev_debug_ops, err, errlen);
+	return dev_plain_attach(host, MMIO_DEBUG, &dev_debug_ops, err, errlen);
 }

@@ -63,7 +63,7 @@ enum {
 #define DISK_LATENCY        5000u /* cycles per command, plus 512 per block */
 
 struct dev_disk {
-	struct machine *m;  /* owner: cycle counter, event timer, irq, DMA      */
+	struct dev_host host;  /* owner: cycle counter, event timer, irq, DMA      */
 	int event;          /* machine timer that fires at command completion   */
 	int fd;             /* host file (read-write, else read-only), or -1    */
 	uint32_t capacity;  /* CAPACITY: size of the file in blocks             */
@@ -80,7 +80,7 @@ struct dev_disk {
 
 static void dev_disk_update_irq(struct dev_disk *d)
 {
-	machine_set_irq(d->m, IRQ_DISK,
+	dev_set_irq(&d->host, IRQ_DISK,
 			(d->status & (DISK_STATUS_DONE | DISK_STATUS_ERROR)) &&
 			(d->ctrl & DISK_CTRL_IRQ));
 }
@@ -92,10 +92,10 @@ static bool dev_disk_move(struct dev_disk *d, bool write, uint64_t block, uint32
 	off_t pos = (off_t)(block * DISK_BLOCK_BYTES);
 
 	if (write)
-		return machine_phys_read(d->m, pa, buf, sizeof buf) &&
+		return dev_dma_read(&d->host, pa, buf, sizeof buf) &&
 		       pwrite(d->fd, buf, sizeof buf, pos) == (ssize_t)sizeof buf;
 	return pread(d->fd, buf, sizeof buf, pos) == (ssize_t)sizeof buf &&
-	       machine_phys_write(d->m, pa, buf, sizeof buf);
+	       dev_dma_write(&d->host, pa, buf, sizeof buf);
 }
 
 /* The latched command, run to the end: true if it succeeded. */
@@ -106,7 +106,7 @@ static bool dev_disk_transfer(struct dev_disk *d)
 
 	if (d->cmd_count == 0 ||
 	    (uint64_t)d->cmd_block + d->cmd_count > d->capacity ||
-	    (uint64_t)d->cmd_addr + bytes > machine_mem_bytes(d->m))
+	    (uint64_t)d->cmd_addr + bytes > dev_ram_size(&d->host))
 		return false; /* a read-only file fails its first pwrite (EBADF) */
 	for (uint32_t i = 0; i < d->cmd_count; i++)
 		if (!dev_disk_move(d, write, (uint64_t)d->cmd_block + i,
@@ -115,7 +115,7 @@ static bool dev_disk_transfer(struct dev_disk *d)
 	return true;
 }
 
-static void dev_disk_complete(void *opaque, struct machine *m)
+static void dev_disk_complete(void *opaque)
 {
 	struct dev_disk *d = opaque;
 
@@ -137,7 +137,7 @@ static void dev_disk_command(struct dev_disk *d, uint32_t cmd)
 	d->cmd_addr = d->addr;
 	d->cmd_count = d->count;
 	d->status |= DISK_STATUS_BUSY;
-	machine_timer_arm(d->m, d->event, machine_cycles(d->m) + DISK_LATENCY +
+	dev_timer_arm(&d->host, d->event, dev_now(&d->host) + DISK_LATENCY +
 			  (uint64_t)DISK_BLOCK_BYTES * d->count);
 }
 
@@ -256,23 +256,23 @@ static bool dev_disk_open(struct dev_disk *d, const char *path, char *err, size_
 	return true;
 }
 
-bool dev_disk_attach(struct machine *m, const char *path_or_NULL, char *err, size_t errlen)
+bool dev_disk_attach(const struct dev_host *host, const char *path_or_NULL, char *err, size_t errlen)
 {
 	struct dev_disk *d = calloc(1, sizeof *d);
 
 	if (!d)
 		return dev_fail(err, errlen, dev_disk_ops.name, "out of memory");
-	d->m = m;
+	d->host = *host;
 	d->fd = -1;
 	if (path_or_NULL && !dev_disk_open(d, path_or_NULL, err, errlen)) {
 		dev_disk_free(d);
 		return false;
 	}
-	d->event = dev_event_new(m, dev_disk_complete, d, dev_disk_ops.name, err, errlen);
+	d->event = dev_event_new(host, dev_disk_complete, d, dev_disk_ops.name, err, errlen);
 	if (d->event < 0) {
 		dev_disk_free(d);
 		return false;
 	}
 	dev_disk_update_irq(d);
-	return dev_map(m, MMIO_DISK, &dev_disk_ops, d, err, errlen);
+	return dev_map(host, MMIO_DISK, &dev_disk_ops, d, err, errlen);
 }

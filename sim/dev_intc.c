@@ -30,14 +30,14 @@ enum {
 static bool dev_intc_read(void *dev, uint32_t offset, uint32_t *value)
 {
 	struct dev_plain *ic = dev;
-	uint32_t active = machine_irq_lines(ic->m) & machine_irq_enabled(ic->m);
+	uint32_t active = dev_irq_lines(&ic->host) & dev_irq_enabled(&ic->host);
 
 	switch (offset) {
 	case INTC_PENDING:
-		*value = machine_irq_lines(ic->m);
+		*value = dev_irq_lines(&ic->host);
 		return true;
 	case INTC_ENABLE:
-		*value = machine_irq_enabled(ic->m);
+		*value = dev_irq_enabled(&ic->host);
 		return true;
 	case INTC_ACTIVE:
 		*value = active;
@@ -56,7 +56,7 @@ static bool dev_intc_write(void *dev, uint32_t offset, uint32_t value)
 
 	if (offset != INTC_ENABLE)
 		return false;
-	machine_set_irq_enabled(ic->m, value);
+	dev_set_irq_enabled(&ic->host, value);
 	return true;
 }
 
@@ -67,8 +67,8 @@ static const struct dev_ops dev_intc_ops = {
 	.free = free,
 };
 
-bool dev_intc_attach(struct machine *m, char *err, size_t errlen)
+bool dev_intc_attach(const struct dev_host *host, char *err, size_t errlen)
 {
-	machine_set_irq_enabled(m, 0);
-	return dev_plain_attach(m, MMIO_INTC, &dev_intc_ops, err, errlen);
+	dev_set_irq_enabled(host, 0);
+	return dev_plain_attach(host, MMIO_INTC, &dev_intc_ops, err, errlen);
 }

@@ -24,7 +24,7 @@ static bool dev_power_write(void *dev, uint32_t offset, uint32_t value)
 
 	if (offset != POWER_EXIT)
 		return false;
-	machine_power_off(p->m, (int)(value & 0xffu));
+	dev_power_off(&p->host, (int)(value & 0xffu));
 	return true;
 }
 
@@ -35,7 +35,7 @@ static const struct dev_ops dev_power_ops = {
 	.free = free,
 };
 
-bool dev_power_attach(struct machine *m, char *err, size_t errlen)
+bool dev_power_attach(const struct dev_host *host, char *err, size_t errlen)
 {
-	return dev_plain_attach(m, MMIO_POWER, &dev_power_ops, err, errlen);
+	return dev_plain_attach(host, MMIO_POWER, &dev_power_ops, err, errlen);
 }

@@ -66,12 +66,12 @@ static const struct dev_ops dev_rng_ops = {
 	.free = free,
 };
 
-bool dev_rng_attach(struct machine *m, uint64_t seed, char *err, size_t errlen)
+bool dev_rng_attach(const struct dev_host *host, char *err, size_t errlen)
 {
 	struct dev_rng *r = calloc(1, sizeof *r);
 
 	if (!r)
 		return dev_fail(err, errlen, dev_rng_ops.name, "out of memory");
-	r->state = seed;
-	return dev_map(m, MMIO_RNG, &dev_rng_ops, r, err, errlen);
+	r->state = host->seed;
+	return dev_map(host, MMIO_RNG, &dev_rng_ops, r, err, errlen);
 }

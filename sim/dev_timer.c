@@ -50,7 +50,7 @@ enum {
 #define TIMER_STATUS_EXPIRED  0x1u
 
 struct dev_timer {
-	struct machine *m;  /* owner: cycle counter, event timers, irq line   */
+	struct dev_host host;  /* owner: cycle counter, event timers, irq line   */
 	int event;          /* machine timer that fires at the deadline       */
 	uint32_t ctrl;      /* CTRL register (TIMER_CTRL_* bits)              */
 	uint32_t period;    /* PERIOD register, as written                    */
@@ -67,14 +67,14 @@ static uint64_t dev_timer_period(const struct dev_timer *t)
 
 static void dev_timer_update_irq(struct dev_timer *t)
 {
-	machine_set_irq(t->m, IRQ_TIMER,
+	dev_set_irq(&t->host, IRQ_TIMER,
 			(t->status & TIMER_STATUS_EXPIRED) && (t->ctrl & TIMER_CTRL_IRQ_ENABLE));
 }
 
-static void dev_timer_expire(void *opaque, struct machine *m)
+static void dev_timer_expire(void *opaque)
 {
 	struct dev_timer *t = opaque;
-	uint64_t now = machine_cycles(m);
+	uint64_t now = dev_now(&t->host);
 
 	assert(t->ctrl & TIMER_CTRL_ENABLE); /* disabling disarms */
 	t->status |= TIMER_STATUS_EXPIRED;
@@ -84,7 +84,7 @@ static void dev_timer_expire(void *opaque, struct machine *m)
 		t->deadline += p;
 		if (t->deadline <= now) /* expiries jumped over merge into one */
 			t->deadline += ((now - t->deadline) / p + 1) * p;
-		machine_timer_arm(m, t->event, t->deadline);
+		dev_timer_arm(&t->host, t->event, t->deadline);
 	} else {
 		t->ctrl &= ~TIMER_CTRL_ENABLE;
 	}
@@ -94,7 +94,7 @@ static void dev_timer_expire(void *opaque, struct machine *m)
 static bool dev_timer_read(void *dev, uint32_t offset, uint32_t *value)
 {
 	struct dev_timer *t = dev;
-	uint64_t now = machine_cycles(t->m);
+	uint64_t now = dev_now(&t->host);
 
 	switch (offset) {
 	case TIMER_CTRL:
@@ -130,10 +130,10 @@ static bool dev_timer_write(void *dev, uint32_t offset, uint32_t value)
 	case TIMER_CTRL:
 		t->ctrl = value & TIMER_CTRL_MASK;
 		if (t->ctrl & TIMER_CTRL_ENABLE) {
-			t->deadline = machine_cycles(t->m) + dev_timer_period(t);
-			machine_timer_arm(t->m, t->event, t->deadline);
+			t->deadline = dev_now(&t->host) + dev_timer_period(t);
+			dev_timer_arm(&t->host, t->event, t->deadline);
 		} else {
-			machine_timer_disarm(t->m, t->event);
+			dev_timer_disarm(&t->host, t->event);
 		}
 		break;
 	case TIMER_PERIOD:
@@ -156,18 +156,18 @@ static const struct dev_ops dev_timer_ops = {
 	.free = free,
 };
 
-bool dev_timer_attach(struct machine *m, char *err, size_t errlen)
+bool dev_timer_attach(const struct dev_host *host, char *err, size_t errlen)
 {
 	struct dev_timer *t = calloc(1, sizeof *t);
 
 	if (!t)
 		return dev_fail(err, errlen, dev_timer_ops.name, "out of memory");
-	t->m = m;
-	t->event = dev_event_new(m, dev_timer_expire, t, dev_timer_ops.name, err, errlen);
+	t->host = *host;
+	t->event = dev_event_new(host, dev_timer_expire, t, dev_timer_ops.name, err, errlen);
 	if (t->event < 0) {
 		free(t);
 		return false;
 	}
 	dev_timer_update_irq(t);
-	return dev_map(m, MMIO_TIMER, &dev_timer_ops, t, err, errlen);
+	return dev_map(host, MMIO_TIMER, &dev_timer_ops, t, err, errlen);
 }

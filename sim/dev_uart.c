@@ -44,7 +44,7 @@ enum {
 #define UART_RX_GAP          100u /* cycles between received bytes */
 
 struct dev_uart {
-	struct machine *m;  /* owner: cycle counter, event timer, irq line, io   */
+	struct dev_host host;  /* owner: cycle counter, event timer, irq line, io   */
 	int event;          /* machine timer that fires when a byte gets ready   */
 	uint32_t ctrl;      /* CTRL register (UART_CTRL_RX_IRQ)                  */
 	bool eof;           /* the host said no more input will come             */
@@ -57,12 +57,12 @@ struct dev_uart {
 
 static bool dev_uart_rx_ready(const struct dev_uart *u)
 {
-	return u->rx_len > 0 && machine_cycles(u->m) >= u->rx_ready_at;
+	return u->rx_len > 0 && dev_now(&u->host) >= u->rx_ready_at;
 }
 
 static void dev_uart_update_irq(struct dev_uart *u)
 {
-	machine_set_irq(u->m, IRQ_UART, dev_uart_rx_ready(u) && (u->ctrl & UART_CTRL_RX_IRQ));
+	dev_set_irq(&u->host, IRQ_UART, dev_uart_rx_ready(u) && (u->ctrl & UART_CTRL_RX_IRQ));
 }
 
 /* Set when the head byte gets ready and wake the line up then. */
@@ -70,10 +70,10 @@ static void dev_uart_pace(struct dev_uart *u, uint64_t ready_at)
 {
 	u->rx_ready_at = ready_at;
 	if (u->rx_len > 0)
-		machine_timer_arm(u->m, u->event, ready_at);
+		dev_timer_arm(&u->host, u->event, ready_at);
 }
 
-static void dev_uart_ready(void *opaque, struct machine *m)
+static void dev_uart_ready(void *opaque)
 {
 	dev_uart_update_irq(opaque);
 }
@@ -114,7 +114,7 @@ void dev_uart_input(struct dev_uart *u, const uint8_t *bytes, size_t n)
 	/* If the queue was empty, the previous byte was read no later than
 	 * now, so now + 100 is the later of the two times. */
 	if (was_empty)
-		dev_uart_pace(u, machine_cycles(u->m) + UART_RX_GAP);
+		dev_uart_pace(u, dev_now(&u->host) + UART_RX_GAP);
 }
 
 void dev_uart_eof(struct dev_uart *u)
@@ -132,7 +132,7 @@ static bool dev_uart_read(void *dev, uint32_t offset, uint32_t *value)
 		if (dev_uart_rx_ready(u)) {
 			*value = u->rx[u->rx_head++];
 			u->rx_len--;
-			dev_uart_pace(u, machine_cycles(u->m) + UART_RX_GAP);
+			dev_uart_pace(u, dev_now(&u->host) + UART_RX_GAP);
 			dev_uart_update_irq(u);
 		}
 		return true;
@@ -154,13 +154,11 @@ static bool dev_uart_read(void *dev, uint32_t offset, uint32_t *value)
 static bool dev_uart_write(void *dev, uint32_t offset, uint32_t value)
 {
 	struct dev_uart *u = dev;
-	const struct machine_io *io = machine_io(u->m);
 	uint8_t byte = (uint8_t)value;
 
 	switch (offset) {
 	case UART_DATA:
-		if (io->console_out)
-			io->console_out(io->opaque, &byte, 1);
+		dev_console_out(&u->host, &byte, 1);
 		return true;
 	case UART_CTRL:
 		u->ctrl = value & UART_CTRL_RX_IRQ;
@@ -186,7 +184,7 @@ static const struct dev_ops dev_uart_ops = {
 	.free = dev_uart_free,
 };
 
-struct dev_uart *dev_uart_attach(struct machine *m, char *err, size_t errlen)
+struct dev_uart *dev_uart_attach(const struct dev_host *host, char *err, size_t errlen)
 {
 	struct dev_uart *u = calloc(1, sizeof *u);
 
@@ -194,12 +192,12 @@ struct dev_uart *dev_uart_attach(struct machine *m, char *err, size_t errlen)
 		dev_fail(err, errlen, dev_uart_ops.name, "out of memory");
 		return NULL;
 	}
-	u->m = m;
-	u->event = dev_event_new(m, dev_uart_ready, u, dev_uart_ops.name, err, errlen);
+	u->host = *host;
+	u->event = dev_event_new(host, dev_uart_ready, u, dev_uart_ops.name, err, errlen);
 	if (u->event < 0) {
 		free(u);
 		return NULL;
 	}
 	dev_uart_update_irq(u);
-	return dev_map(m, MMIO_UART, &dev_uart_ops, u, err, errlen) ? u : NULL;
+	return dev_map(host, MMIO_UART, &dev_uart_ops, u, err, errlen) ? u : NULL;
 }

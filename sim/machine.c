@@ -39,8 +39,61 @@ void machine_config_defaults(struct machine_config *cfg)
 	cfg->seed = 1;
 }
 
+/* ---- the bare machine as the host of its devices ---- */
+
+static uint64_t host_now(void *h) { return cpu_cycles(h); }
+static int host_timer_new(void *h, dev_timer_fn fn, void *o) { return machine_timer_new(h, fn, o); }
+static void host_timer_arm(void *h, int t, uint64_t when) { machine_timer_arm(h, t, when); }
+static void host_timer_disarm(void *h, int t) { machine_timer_disarm(h, t); }
+static void host_set_irq(void *h, unsigned line, bool level) { machine_set_irq(h, line, level); }
+static uint32_t host_irq_lines(void *h) { return machine_irq_lines(h); }
+static uint32_t host_irq_enabled(void *h) { return machine_irq_enabled(h); }
+static void host_set_irq_enabled(void *h, uint32_t mask) { machine_set_irq_enabled(h, mask); }
+static uint32_t host_ram_size(void *h) { return machine_mem_bytes(h); }
+static bool host_dma_read(void *h, uint32_t pa, void *b, uint32_t n) { return machine_phys_read(h, pa, b, n); }
+static bool host_dma_write(void *h, uint32_t pa, const void *b, uint32_t n) { return machine_phys_write(h, pa, b, n); }
+static void host_power_off(void *h, int code) { machine_power_off(h, code); }
+static void host_debug_break(void *h) { machine_debug_break(h); }
+static bool host_map(void *h, uint32_t base, uint32_t size, const struct dev_ops *ops, void *dev)
+{
+	return machine_map_device(h, base, size, ops, dev);
+}
+
+static void host_console_out(void *h, const uint8_t *b, size_t n)
+{
+	const struct machine_io *io = &((struct machine *)h)->io;
+	if (io->console_out)
+		io->console_out(io->opaque, b, n);
+}
+
+static void host_debug_print(void *h, uint32_t value, bool hex)
+{
+	const struct machine_io *io = &((struct machine *)h)->io;
+	if (io->debug_print)
+		io->debug_print(io->opaque, value, hex);
+}
+
+static void host_debug_trace(void *h, bool on)
+{
+	const struct machine_io *io = &((struct machine *)h)->io;
+	if (io->debug_trace)
+		io->debug_trace(io->opaque, on);
+}
+
+static const struct dev_host_ops machine_host_ops = {
+	.now = host_now, .timer_new = host_timer_new, .timer_arm = host_timer_arm,
+	.timer_disarm = host_timer_disarm, .set_irq = host_set_irq,
+	.irq_lines = host_irq_lines, .irq_enabled = host_irq_enabled,
+	.set_irq_enabled = host_set_irq_enabled, .ram_size = host_ram_size,
+	.dma_read = host_dma_read, .dma_write = host_dma_write,
+	.power_off = host_power_off, .debug_break = host_debug_break,
+	.console_out = host_console_out, .debug_print = host_debug_print,
+	.debug_trace = host_debug_trace, .map = host_map,
+};
+
 struct machine *machine_new(const struct machine_config *cfg, char *err, size_t errlen)
 {
+	struct dev_host host;
 	struct machine *m;
 
 	if (cfg->mem_bytes < PAGE_SIZE || cfg->mem_bytes % PAGE_SIZE || cfg->mem_bytes > RAM_MAX) {
@@ -61,12 +114,13 @@ struct machine *machine_new(const struct machine_config *cfg, char *err, size_t 
 	m->cpu.cr[CR_CPUID] = cfg->variant == VARIANT_STRICT ? CPUID_STRICT : 0;
 	m->cpu.cr[CR_MEMSIZE] = cfg->mem_bytes;
 	m->cpu.slice_end = UINT64_MAX;
+	host = (struct dev_host){ .ops = &machine_host_ops, .h = m, .seed = cfg->seed };
 	if (!mem_init(m, err, errlen) || !mmu_init(m, cfg->tlb_entries, err, errlen) ||
-	    !dev_intc_attach(m, err, errlen) || !dev_timer_attach(m, err, errlen) ||
-	    !(m->uart = dev_uart_attach(m, err, errlen)) ||
-	    !dev_disk_attach(m, cfg->disk_path, err, errlen) ||
-	    !dev_power_attach(m, err, errlen) || !dev_debug_attach(m, err, errlen) ||
-	    !dev_rng_attach(m, cfg->seed, err, errlen)) {
+	    !dev_intc_attach(&host, err, errlen) || !dev_timer_attach(&host, err, errlen) ||
+	    !(m->uart = dev_uart_attach(&host, err, errlen)) ||
+	    !dev_disk_attach(&host, cfg->disk_path, err, errlen) ||
+	    !dev_power_attach(&host, err, errlen) || !dev_debug_attach(&host, err, errlen) ||
+	    !dev_rng_attach(&host, err, errlen)) {
 		machine_free(m);
 		return NULL;
 	}
@@ -219,7 +273,7 @@ void machine_fire_timers(struct machine *m)
 				first = i;
 		m->timers[first].armed = false;
 		recompute_deadline(m);
-		m->timers[first].fn(m->timers[first].opaque, m);
+		m->timers[first].fn(m->timers[first].opaque);
 	}
 }
 

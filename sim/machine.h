@@ -135,6 +135,12 @@ struct mmu_walk {
 void machine_walk(struct machine *m, uint32_t va, enum mem_access acc,
 		  unsigned ring, struct mmu_walk *w);
 
+/* What ring-0 software does with tlbinv and tlbflush (a monitor uses
+ * them after changing shadow tables): invalidate va for the current ASID
+ * and global entries, or every entry. */
+void machine_tlb_invalidate(struct machine *m, uint32_t va);
+void machine_tlb_flush(struct machine *m);
+
 /* The architectural TLB, entry by entry. */
 struct tlb_view {
 	bool valid;
@@ -150,18 +156,25 @@ void machine_tlb_entry(const struct machine *m, unsigned i, struct tlb_view *v);
  * A device is a struct of callbacks and an opaque pointer, mapped on one
  * or more 4 KiB MMIO pages.  Accesses are 32-bit and aligned; a callback
  * returning false makes the access a bus error in the guest. */
+struct snap_writer;
+struct snap_reader;
 struct dev_ops {
 	const char *name;
 	bool (*read)(void *dev, uint32_t offset, uint32_t *value);
 	bool (*write)(void *dev, uint32_t offset, uint32_t value);
 	void (*free)(void *dev);
+	/* Snapshots (see "snapshots" below): write the device's state with
+	 * snap_put_*, and read back exactly what save wrote (false if it is
+	 * malformed).  NULL for a device with no state of its own. */
+	void (*save)(void *dev, struct snap_writer *w);
+	bool (*load)(void *dev, struct snap_reader *r);
 };
 bool machine_map_device(struct machine *m, uint32_t base, uint32_t size,
 			const struct dev_ops *ops, void *dev);
 
 /* Timers in virtual time: a device arms one to be called back when the
  * cycle counter reaches `when`.  Nothing is polled per instruction. */
-typedef void (*machine_timer_fn)(void *opaque, struct machine *m);
+typedef void (*machine_timer_fn)(void *opaque);
 int machine_timer_new(struct machine *m, machine_timer_fn fn, void *opaque);
 void machine_timer_arm(struct machine *m, int timer, uint64_t when);
 void machine_timer_disarm(struct machine *m, int timer);
@@ -253,5 +266,72 @@ struct machine_stats {
 	uint64_t code_writes;     /* stores that hit pre-decoded code        */
 };
 void machine_get_stats(const struct machine *m, struct machine_stats *s);
+
+/* ---- snapshots (sim/snapshot.c) ---------------------------------------
+ * The whole state of a machine as one blob: CPU registers, control
+ * registers, virtual time, interrupt lines and enables, device timers, the
+ * TLB, RAM (only pages that are not all zero), every device's own state
+ * (dev_ops.save/load), the stop state (powered off, fatal report) and the
+ * statistics.  Restoring it and running on is indistinguishable, cycle for
+ * cycle, from never having left: that is what the debugger's reverse
+ * execution and checkpoints are built on.
+ *
+ * Not in a snapshot: the host's caches (decoded code, the fast TLB, the
+ * instruction buffer), which a restore drops; what tools attached (event
+ * listeners, execution breakpoints, watched pages, the trap hook, the
+ * machine_io callbacks), which a restore keeps; and the two statistics that
+ * count host work, `decoded` and `code_writes`, which keep counting.
+ *
+ * A snapshot restores only into a machine of the same configuration:
+ * variant, RAM size, TLB size and the same devices.
+ *
+ * On disk (machine_state_write_file), little-endian:
+ *
+ *   0            8          12         20             28
+ *  +------------+----------+----------+--------------+----------------+
+ *  | "VMLABCKP" | version  | length   | FNV-1a 64 of | payload        |
+ *  |  (magic)   |  (u32)   |  (u64)   | payload (u64)| (length bytes) |
+ *  +------------+----------+----------+--------------+----------------+
+ */
+#define MACHINE_STATE_VERSION 1
+struct machine_state;
+
+/* NULL only if the host is out of memory (err says so). */
+struct machine_state *machine_state_save(struct machine *m, char *err, size_t errlen);
+/* false, with a one-line reason and the machine unchanged, if the snapshot
+ * is of another configuration; false after a partial restore only if a
+ * device rejects its own state (a damaged foreign file). */
+bool machine_state_restore(struct machine *m, const struct machine_state *s,
+			   char *err, size_t errlen);
+void machine_state_free(struct machine_state *s);
+size_t machine_state_bytes(const struct machine_state *s);   /* payload size */
+/* Same state?  If not, why names the first part that differs. */
+bool machine_state_equal(const struct machine_state *a, const struct machine_state *b,
+			 char *why, size_t whylen);
+/* Files: written atomically; a read refuses anything but an intact file of
+ * this version ("FILE: not a vmlab checkpoint", "FILE: version 7, expected
+ * 1", "FILE: checksum mismatch (damaged)"). */
+bool machine_state_write_file(const struct machine_state *s, const char *path,
+			      char *err, size_t errlen);
+struct machine_state *machine_state_read_file(const char *path, char *err, size_t errlen);
+
+/* For the devices' save/load: a growing buffer and a bounded reader. */
+void snap_put(struct snap_writer *w, const void *bytes, size_t n);
+void snap_put_u8(struct snap_writer *w, uint8_t v);
+void snap_put_u32(struct snap_writer *w, uint32_t v);
+void snap_put_u64(struct snap_writer *w, uint64_t v);
+bool snap_get(struct snap_reader *r, void *bytes, size_t n);
+bool snap_get_u8(struct snap_reader *r, uint8_t *v);
+bool snap_get_u32(struct snap_reader *r, uint32_t *v);
+bool snap_get_u64(struct snap_reader *r, uint64_t *v);
+size_t snap_left(const struct snap_reader *r); /* bytes not read yet */
+
+/* The devices on the bus, in mapping order (for `info devices`). */
+unsigned machine_device_count(const struct machine *m);
+bool machine_device_info(const struct machine *m, unsigned i, const char **name,
+			 uint32_t *base, uint32_t *size);
+/* Replace the host-side io callbacks (a debugger mutes output while it
+ * replays execution it has already shown). */
+void machine_set_io(struct machine *m, const struct machine_io *io);
 
 #endif

@@ -187,6 +187,10 @@ uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint
 			.valid = true,
 		};
 		ftlb_clear_slot(m, slot); /* it mirrored the entry just replaced */
+		/* The code page being executed may have lived in this slot: its
+		 * next fetch must look the TLB up again (and walk if evicted). */
+		if (((m->cpu.itlb_va >> PAGE_SHIFT) & m->tlb_mask) == slot)
+			m->cpu.itlb_valid = false;
 		m->stats.tlb_misses++;
 		if (m->nlisten[EV_TLB_FILL]) {
 			struct machine_event_info ev = {
@@ -218,6 +222,18 @@ void mmu_tlb_flush(struct machine *m)
 		m->tlb[i].valid = false;
 	mmu_ftlb_flush(m);
 	m->stats.tlb_flushes++;
+}
+
+void machine_tlb_invalidate(struct machine *m, uint32_t va)
+{
+	mmu_tlb_invalidate(m, va);
+	m->cpu.itlb_valid = false;
+}
+
+void machine_tlb_flush(struct machine *m)
+{
+	mmu_tlb_flush(m);
+	m->cpu.itlb_valid = false;
 }
 
 unsigned machine_tlb_size(const struct machine *m)

@@ -168,8 +168,8 @@ pf_entry:
         ori   t2, t2, P | W | U
         sw    t2, 0(t3)
         la    a0, msg_pf
-        call  puts
-        mv    a0, t0
+        call  puts                    # (puts uses t0 and t1)
+        mfcr  a0, badva
         call  puthex
         call  newline
         LEAVE                         # the faulting instruction runs again

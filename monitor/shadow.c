@@ -1,0 +1,443 @@
+/*
+ * shadow.c -- shadow page tables.
+ *
+ * The guest keeps its own page tables in its own memory and believes the
+ * MMU walks them.  The real MMU walks the shadow instead: tables the monitor
+ * builds from the guest's, in host memory, mapping guest virtual addresses
+ * straight to host frames.  They start empty and fill on demand:
+ *
+ *   real page fault ──► walk the guest's tables (as the hardware would, for
+ *   the guest's virtual ring, setting the guest's A/D bits)
+ *      guest says fault ──────────────► true fault: inject it into the guest
+ *      guest maps RAM, write to a traced page-table page ──► emulate the store
+ *      guest maps RAM ─────────────────► hidden fault: fill the shadow entry
+ *      guest maps a device page ───────► emulate the device access
+ *
+ * Guest page-table pages are traced: read-only in every shadow, so each write
+ * to one traps and the monitor drops the shadow entries built from it.  A
+ * shadow entry is writable only once the guest entry is dirty, so the first
+ * write to a page faults and sets D, as the hardware would.
+ */
+#include "monitor/vmm_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPDE_FLAGS (PTE_P | PTE_W | PTE_U) /* the leaf decides        */
+
+static const uint8_t zero_page[PAGE_SIZE];
+
+bool shadow_init(struct vmm *v, uint32_t pool_frames, char *err, size_t errlen)
+{
+	v->free_frames = malloc(pool_frames * sizeof *v->free_frames);
+	if (!v->free_frames) {
+		snprintf(err, errlen, "out of memory for the shadow pool");
+		return false;
+	}
+	v->pool_frames = pool_frames;
+	for (uint32_t i = 0; i < pool_frames; i++) /* hand out low frames first */
+		v->free_frames[i] = POOL_BASE + (pool_frames - 1 - i) * PAGE_SIZE;
+	v->nfree = pool_frames;
+	v->asid_gen = 1;
+	v->next_asid = 1;
+	return true;
+}
+
+bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len)
+{
+	return gpa < vm->mem && len <= vm->mem - gpa;
+}
+
+static uint32_t guest_read32(struct vmm *v, struct vm *vm, uint32_t gpa)
+{
+	uint32_t x = 0;
+	machine_phys_read(v->m, vm->base + gpa, &x, 4);
+	return x;
+}
+
+static void guest_write32(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x)
+{
+	machine_phys_write(v->m, vm->base + gpa, &x, 4);
+}
+
+/* ---- frames and real-TLB housekeeping ---- */
+
+static uint32_t frame_get(struct vmm *v)
+{
+	uint32_t pa;
+
+	if (v->nfree == 0)
+		return 0;
+	pa = v->free_frames[--v->nfree];
+	machine_phys_write(v->m, pa, zero_page, PAGE_SIZE);
+	return pa;
+}
+
+static void frame_put(struct vmm *v, uint32_t pa)
+{
+	v->free_frames[v->nfree++] = pa;
+}
+
+/* Invalidate va in the real TLB under the shadow's ASID, as ring-0 code
+ * would: switch to that ASID, tlbinv, switch back. */
+static void real_tlbinv(struct vmm *v, const struct shadow_as *as, uint32_t va)
+{
+	uint32_t old;
+
+	if (as->asid_gen != v->asid_gen)
+		return; /* its ASID was retired: no live entries */
+	machine_cr(v->m, CR_ASID, &old);
+	if (old != as->asid)
+		machine_set_cr(v->m, CR_ASID, as->asid);
+	machine_tlb_invalidate(v->m, va);
+	if (old != as->asid)
+		machine_set_cr(v->m, CR_ASID, old);
+}
+
+/* A guest frame just became a page-table page: no shadow may still map it
+ * writable (say, through the guest kernel's own mapping of all memory), or
+ * the guest's writes to it would bypass the monitor. */
+static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
+{
+	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK);
+	uint32_t table[1024];
+
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		struct shadow_as *as = &vm->as[i];
+		if (!as->used)
+			continue;
+		for (uint16_t k = 0; k < as->nactive; k++) {
+			uint32_t dir = as->active[k];
+			machine_phys_read(v->m, as->spt[dir], table, sizeof table);
+			for (uint32_t e = 0; e < 1024; e++) {
+				if ((table[e] & (PTE_P | PTE_W)) == (PTE_P | PTE_W) &&
+				    PTE_FRAME(table[e]) == host_frame) {
+					uint32_t ro = table[e] & ~PTE_W;
+					machine_phys_write(v->m, as->spt[dir] + 4 * e, &ro, 4);
+					real_tlbinv(v, as, dir << 22 | e << 12);
+				}
+			}
+		}
+	}
+}
+
+static void trace(struct vmm *v, struct vm *vm, uint32_t gpa, int delta)
+{
+	uint16_t *n;
+
+	if (gpa >= vm->mem)
+		return;
+	n = &vm->traced[gpa >> PAGE_SHIFT];
+	*n = (uint16_t)(*n + delta);
+	if (delta > 0 && *n == 1)
+		write_protect(v, vm, gpa);
+}
+
+static bool is_traced(const struct vm *vm, uint32_t gpa)
+{
+	return gpa < vm->mem && vm->traced[gpa >> PAGE_SHIFT] != 0;
+}
+
+/* ---- building and dropping shadows ---- */
+
+static void drop_table(struct vmm *v, struct vm *vm, struct shadow_as *as, uint16_t k)
+{
+	uint16_t dir = as->active[k];
+	uint32_t zero = 0;
+
+	machine_phys_write(v->m, as->spd + 4u * dir, &zero, 4);
+	frame_put(v, as->spt[dir]);
+	as->spt[dir] = 0;
+	if (as->guest_pt[dir] != NO_FRAME)
+		trace(v, vm, as->guest_pt[dir], -1);
+	as->guest_pt[dir] = NO_FRAME;
+	as->active[k] = as->active[--as->nactive];
+	vm->stats.shadow_drops++;
+}
+
+static void drop_as(struct vmm *v, struct vm *vm, struct shadow_as *as)
+{
+	while (as->nactive)
+		drop_table(v, vm, as, (uint16_t)(as->nactive - 1));
+	if (as->key != PHYS_MODE_KEY)
+		trace(v, vm, as->key, -1);
+	frame_put(v, as->spd);
+	as->used = false;
+	if (vm->cur == as)
+		vm->cur = NULL;
+}
+
+void shadow_free_vm(struct vmm *v, struct vm *vm)
+{
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++)
+		if (vm->as[i].used)
+			drop_as(v, vm, &vm->as[i]);
+	machine_tlb_flush(v->m);
+}
+
+/* The pool ran dry: throw away every shadow (they refill on demand). */
+static void flush_all(struct vmm *v)
+{
+	for (int i = 0; i < v->nvms; i++) {
+		shadow_free_vm(v, v->vms[i]);
+		v->vms[i]->stats.shadow_flushes++;
+	}
+}
+
+static uint8_t take_asid(struct vmm *v)
+{
+	if (v->next_asid > ASID_MASK) { /* all used: new generation */
+		v->asid_gen++;
+		v->next_asid = 1;
+		machine_tlb_flush(v->m);
+	}
+	return (uint8_t)v->next_asid++;
+}
+
+static struct shadow_as *find_or_make_as(struct vmm *v, struct vm *vm, uint32_t key)
+{
+	struct shadow_as *as = NULL, *lru = NULL;
+
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		struct shadow_as *a = &vm->as[i];
+		if (a->used && a->key == key)
+			return a;
+		if (!a->used && !as)
+			as = a;
+		if (a->used && a != vm->cur && (!lru || a->last_used < lru->last_used))
+			lru = a;
+	}
+	if (!as) {
+		as = lru;
+		drop_as(v, vm, as);
+	}
+	uint32_t spd = frame_get(v);
+	if (!spd) {
+		flush_all(v);
+		spd = frame_get(v);
+	}
+	if (!spd)
+		return NULL;
+	memset(as, 0, sizeof *as);
+	as->used = true;
+	as->key = key;
+	as->spd = spd;
+	for (int i = 0; i < 1024; i++)
+		as->guest_pt[i] = NO_FRAME;
+	if (key != PHYS_MODE_KEY)
+		trace(v, vm, key, +1);
+	vm->stats.shadow_tables++;
+	return as;
+}
+
+void shadow_activate(struct vmm *v, struct vm *vm)
+{
+	struct vcpu *c = &vm->cpu;
+	uint32_t key = (c->vcr[CR_MMU] & MMU_PG) ? (c->vcr[CR_PTBR] & ~PAGE_MASK) : PHYS_MODE_KEY;
+	struct shadow_as *as = vm->cur;
+
+	if (!as || !as->used || as->key != key)
+		as = find_or_make_as(v, vm, key);
+	if (!as) {
+		vmm_crash(v, vm, "monitor out of shadow page-table memory", 0, c->pc, 0);
+		return;
+	}
+	vm->cur = as;
+	as->last_used = ++v->use_clock;
+	if (as->asid_gen != v->asid_gen) {
+		as->asid = take_asid(v);
+		as->asid_gen = v->asid_gen;
+	}
+	machine_set_cr(v->m, CR_PTBR, as->spd);
+	machine_set_cr(v->m, CR_ASID, as->asid);
+	machine_set_cr(v->m, CR_MMU, MMU_PG);
+}
+
+/* ---- the guest's tables, walked as the hardware would ---- */
+
+struct gwalk {
+	uint32_t gpa;     /* translation                          */
+	uint32_t pt_gpa;  /* guest page table used (or NO_FRAME)  */
+	uint8_t flags;    /* effective W and U, and D              */
+};
+
+static uint32_t guest_walk(struct vmm *v, struct vm *vm, uint32_t va, enum mem_access acc,
+			   struct gwalk *w)
+{
+	struct vcpu *c = &vm->cpu;
+	unsigned ring = c->vring;
+	uint32_t pde_gpa, pte_gpa, pde, pte;
+
+	w->pt_gpa = NO_FRAME;
+	if (!(c->vcr[CR_MMU] & MMU_PG)) {
+		w->gpa = va;
+		w->flags = PTE_W | PTE_U | PTE_D;
+		return 0;
+	}
+	pde_gpa = (c->vcr[CR_PTBR] & ~PAGE_MASK) + 4 * VA_DIR(va);
+	if (!gpa_is_ram(vm, pde_gpa, 4))
+		return CAUSE_MAKE(TRAP_BUS_ERROR, acc, 0, ring);
+	pde = guest_read32(v, vm, pde_gpa);
+	if (!(pde & PTE_P))
+		return CAUSE_MAKE(TRAP_PAGE_FAULT, acc, 0, ring);
+	pte_gpa = PTE_FRAME(pde) + 4 * VA_TABLE(va);
+	if (!gpa_is_ram(vm, pte_gpa, 4))
+		return CAUSE_MAKE(TRAP_BUS_ERROR, acc, 0, ring);
+	pte = guest_read32(v, vm, pte_gpa);
+	if (!(pte & PTE_P))
+		return CAUSE_MAKE(TRAP_PAGE_FAULT, acc, 0, ring);
+	w->flags = (uint8_t)(pde & pte & (PTE_W | PTE_U));
+	if ((ring == RING_USER && !(w->flags & PTE_U)) || (acc == ACC_WRITE && !(w->flags & PTE_W)))
+		return CAUSE_MAKE(TRAP_PAGE_FAULT, acc, 1, ring);
+	/* the hardware's A/D updates, on the guest's own entries */
+	if (!(pde & PTE_A))
+		guest_write32(v, vm, pde_gpa, pde | PTE_A);
+	if ((pte | PTE_A | (acc == ACC_WRITE ? PTE_D : 0)) != pte) {
+		pte |= PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
+		guest_write32(v, vm, pte_gpa, pte);
+	}
+	w->flags |= (uint8_t)(pte & PTE_D);
+	w->gpa = PTE_FRAME(pte) | (va & PAGE_MASK);
+	w->pt_gpa = PTE_FRAME(pde);
+	return 0;
+}
+
+/* Install the shadow entry for va -> the host frame of guest frame gpa. */
+static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, uint32_t flags,
+		       uint32_t pt_gpa)
+{
+	struct shadow_as *as = vm->cur;
+	uint32_t dir = VA_DIR(va), spte;
+
+	if (!as->spt[dir]) {
+		uint32_t spt = frame_get(v);
+		if (!spt) {
+			flush_all(v);
+			shadow_activate(v, vm);
+			as = vm->cur;
+			if (!as || !(spt = frame_get(v)))
+				return false;
+		}
+		uint32_t spde = spt | SPDE_FLAGS;
+		machine_phys_write(v->m, as->spd + 4 * dir, &spde, 4);
+		as->spt[dir] = spt;
+		as->active[as->nactive++] = (uint16_t)dir;
+		as->guest_pt[dir] = pt_gpa;
+		if (pt_gpa != NO_FRAME)
+			trace(v, vm, pt_gpa, +1);
+		vm->stats.shadow_tables++;
+	}
+	if (is_traced(vm, gpa)) /* checked after tracing: a table may map itself */
+		flags &= ~PTE_W;
+	spte = ((vm->base + gpa) & ~PAGE_MASK) | PTE_P | PTE_A | flags | ((flags & PTE_W) ? PTE_D : 0);
+	machine_phys_write(v->m, as->spt[dir] + 4 * VA_TABLE(va), &spte, 4);
+	vm->stats.shadow_fills++;
+	return true;
+}
+
+/* Emulate the store that hit a traced page-table page. */
+static void emulate_pt_store(struct vmm *v, struct vm *vm, const struct trap_event *t, uint32_t gpa)
+{
+	struct isa_insn in;
+	unsigned size;
+	uint32_t value;
+
+	if (!isa_decode(t->insn, &in) ||
+	    (in.op != OP_sw && in.op != OP_sh && in.op != OP_sb)) {
+		vcpu_inject(v, vm, TRAP_PAGE_FAULT, ACC_WRITE, 1, t->pc, t->badva); /* cannot happen */
+		return;
+	}
+	size = in.op == OP_sw ? 4 : in.op == OP_sh ? 2 : 1;
+	value = machine_reg(v->m, in.rs2);
+	machine_phys_write(v->m, vm->base + gpa, &value, size);
+	shadow_guest_wrote(v, vm, gpa, size);
+	machine_set_pc(v->m, t->pc + 4);
+}
+
+void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t)
+{
+	enum mem_access acc = CAUSE_ACCESS(t->cause);
+	uint32_t va = t->badva, cause;
+	struct gwalk w;
+
+	cause = guest_walk(v, vm, va, acc, &w);
+	if (cause) { /* the guest's own tables say no: its fault */
+		vm->stats.exits[EXIT_TRUE_FAULT]++;
+		vcpu_inject(v, vm, CAUSE_CODE(cause), acc, CAUSE_PROT(cause), t->pc, va);
+		return;
+	}
+	if (!gpa_is_ram(vm, w.gpa, 1)) {
+		if (vdev_is_mmio(w.gpa) && acc != ACC_FETCH) {
+			vm->stats.exits[EXIT_MMIO]++;
+			vmm_charge(v, vm, v->cfg.costs.mmio);
+			vdev_mmio(v, vm, t, w.gpa);
+		} else {
+			vm->stats.exits[EXIT_TRUE_FAULT]++;
+			vcpu_inject(v, vm, TRAP_BUS_ERROR, acc, 0, t->pc, va);
+		}
+		return;
+	}
+	if (acc == ACC_WRITE && is_traced(vm, w.gpa)) {
+		vm->stats.exits[EXIT_PT_WRITE]++;
+		vmm_charge(v, vm, v->cfg.costs.pt_write);
+		emulate_pt_store(v, vm, t, w.gpa);
+		return;
+	}
+	vm->stats.exits[EXIT_HIDDEN_FAULT]++;
+	vmm_charge(v, vm, v->cfg.costs.shadow_fill);
+	uint32_t flags = w.flags & PTE_U;
+	if ((w.flags & PTE_W) && (w.flags & PTE_D))
+		flags |= PTE_W;
+	if (!shadow_map(v, vm, va, w.gpa, flags, w.pt_gpa)) {
+		vmm_crash(v, vm, "monitor out of shadow page-table memory", t->cause, t->pc, va);
+		return;
+	}
+	/* the denied access left no TLB entry, but a stale one may grant less */
+	machine_tlb_invalidate(v->m, va);
+	machine_set_pc(v->m, t->pc); /* retry the access */
+}
+
+void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len)
+{
+	uint32_t frame = gpa & ~PAGE_MASK;
+	uint32_t first = (gpa & PAGE_MASK) >> 2, last = ((gpa & PAGE_MASK) + len - 1) >> 2;
+
+	if (!is_traced(vm, gpa) || last >= 1024)
+		return;
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		struct shadow_as *as = &vm->as[i];
+		if (!as->used)
+			continue;
+		for (uint16_t k = 0; k < as->nactive;) {
+			uint16_t dir = as->active[k];
+			if (as->key == frame && dir >= first && dir <= last) {
+				/* a directory entry changed: drop its whole table */
+				drop_table(v, vm, as, k);
+				machine_tlb_flush(v->m);
+				continue;
+			}
+			if (as->guest_pt[dir] == frame) {
+				uint32_t zero = 0;
+				for (uint32_t e = first; e <= last; e++) {
+					machine_phys_write(v->m, as->spt[dir] + 4 * e, &zero, 4);
+					real_tlbinv(v, as, dir << 22 | e << 12);
+					vm->stats.shadow_drops++;
+				}
+			}
+			k++;
+		}
+	}
+}
+
+void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va)
+{
+	struct shadow_as *as = vm->cur;
+	uint32_t dir = VA_DIR(va), zero = 0;
+
+	if (as && as->spt[dir]) {
+		machine_phys_write(v->m, as->spt[dir] + 4 * VA_TABLE(va), &zero, 4);
+		vm->stats.shadow_drops++;
+	}
+	machine_tlb_invalidate(v->m, va);
+}

@@ -1,0 +1,252 @@
+/*
+ * vcpu.c -- the virtual CPU: what the guest kernel believes about its
+ * processor, and the emulation of every instruction that reveals or
+ * changes it.
+ *
+ * Ring compression: the guest kernel (virtual ring 0) runs in real ring 1,
+ * guest rings 1-2 in real ring 2, guest user code in ring 3.  Innocuous
+ * instructions run directly.  Privileged ones trap (real ring 1 is not 0)
+ * and land here; on the strict machine so do rdpsw/wrpsw/rdcycle.  On the
+ * classic machine those three run directly and see the real ring and IE:
+ * the hole that breaks Popek and Goldberg's equivalence.
+ *
+ * While the guest runs, its general registers, pc and PSW FLAGS live in
+ * the real CPU; the virtual ring, the virtual IE and the virtual control
+ * registers live here.  The real IE is always 1 in a guest, so the
+ * monitor's timer can always take the CPU back (resource control).
+ */
+#include "monitor/vmm_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void vcpu_reset(struct vm *vm, uint32_t entry, enum machine_variant variant)
+{
+	memset(&vm->cpu, 0, sizeof vm->cpu);
+	vm->cpu.pc = entry;
+	vm->cpu.vcr[CR_CPUID] = variant == VARIANT_STRICT ? CPUID_STRICT : 0;
+	vm->cpu.vcr[CR_MEMSIZE] = vm->mem;
+}
+
+static uint32_t live_flags(const struct vmm *v, const struct vm *vm)
+{
+	return v->cur == vm ? (machine_psw(v->m) & PSW_FLAGS_MASK) : vm->cpu.flags;
+}
+
+uint32_t vcpu_psw(const struct vmm *v, const struct vm *vm)
+{
+	return vm->cpu.vring | (vm->cpu.vie ? PSW_IE : 0) | live_flags(v, vm);
+}
+
+/* Make the real PSW match the virtual one (ring compressed, IE on). */
+static void set_real_psw(struct vmm *v, struct vm *vm, uint32_t flags)
+{
+	machine_set_psw(v->m, vcpu_real_ring(vm->cpu.vring) | PSW_IE | (flags & PSW_FLAGS_MASK));
+}
+
+static void set_vpsw(struct vmm *v, struct vm *vm, uint32_t psw)
+{
+	vm->cpu.vring = psw & PSW_RING_MASK;
+	vm->cpu.vie = (psw & PSW_IE) != 0;
+	set_real_psw(v, vm, psw);
+}
+
+void vcpu_load(struct vmm *v, struct vm *vm)
+{
+	for (unsigned i = 1; i < ISA_NREGS; i++)
+		machine_set_reg(v->m, i, vm->cpu.regs[i]);
+	machine_set_pc(v->m, vm->cpu.pc);
+	set_real_psw(v, vm, vm->cpu.flags);
+	shadow_activate(v, vm);
+}
+
+void vcpu_save(struct vmm *v, struct vm *vm)
+{
+	for (unsigned i = 1; i < ISA_NREGS; i++)
+		vm->cpu.regs[i] = machine_reg(v->m, i);
+	vm->cpu.pc = machine_pc(v->m);
+	vm->cpu.flags = machine_psw(v->m) & PSW_FLAGS_MASK;
+}
+
+void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
+		 uint32_t prot, uint32_t epc, uint32_t badva)
+{
+	struct vcpu *c = &vm->cpu;
+	uint64_t now = machine_instret(v->m);
+	uint32_t vpsw = vcpu_psw(v, vm);
+	uint32_t vcause = CAUSE_MAKE(code, access, prot, c->vring);
+	unsigned bank = 0;
+	uint32_t base;
+
+	vmm_charge(v, vm, v->cfg.costs.inject);
+	if (code != TRAP_INTERRUPT && c->inject_valid && c->inject_instret == now) {
+		const char *name = isa_cause_name(code);
+		snprintf(vm->reason, sizeof vm->reason,
+			 "guest double fault: %s at pc 0x%08x while entering its handler",
+			 name ? name : "trap", epc);
+		vmm_crash(v, vm, vm->reason, vcause, epc, badva);
+		return;
+	}
+	if (c->vring >= 1 && code != TRAP_INTERRUPT && (c->vcr[CR_DELEG] >> code & 1) &&
+	    c->vcr[CR_TVEC1]) {
+		bank = CR_RING1_BASE; /* the guest delegates this cause to its ring 1 */
+		base = c->vcr[CR_TVEC1];
+	} else if (c->vcr[CR_TVEC] == 0) {
+		vmm_crash(v, vm, "guest trap with no trap vector (tvec is 0)", vcause, epc, badva);
+		return;
+	} else {
+		base = c->vcr[CR_TVEC];
+	}
+	c->vcr[bank + CR_EPC] = epc;
+	c->vcr[bank + CR_EPSW] = vpsw;
+	c->vcr[bank + CR_CAUSE] = vcause;
+	c->vcr[bank + CR_BADVA] = badva;
+	if (bank)
+		set_vpsw(v, vm, (vpsw & ~PSW_RING_MASK) | 1);
+	else
+		set_vpsw(v, vm, vpsw & PSW_FLAGS_MASK); /* ring 0, IE off */
+	machine_set_pc(v->m, (base & ~3u) + 4 * code);
+	c->inject_instret = now;
+	c->inject_valid = true;
+	if (code == TRAP_INTERRUPT)
+		vm->stats.injected_irqs++;
+}
+
+void vcpu_check_irq(struct vmm *v, struct vm *vm)
+{
+	if (vm->state == VM_RUNNING && !vm->cpu.halted && vm->cpu.vie &&
+	    (vm->vlines & vm->venabled))
+		vcpu_inject(v, vm, TRAP_INTERRUPT, 0, 0, machine_pc(v->m), 0);
+}
+
+/* May the guest's current ring touch control register cr? */
+static bool cr_allowed(const struct vcpu *c, unsigned cr)
+{
+	return c->vring == 0 || (c->vring == 1 && cr >= CR_RING1_BASE);
+}
+
+static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
+{
+	struct vcpu *c = &vm->cpu;
+
+	switch (cr) {
+	case CR_ASID:
+		x &= ASID_MASK; /* shadows are kept coherent; the ASID is the guest's */
+		break;
+	case CR_MMU:
+		x &= MMU_PG;
+		break;
+	default:
+		break;
+	}
+	c->vcr[cr] = x;
+	if (cr == CR_PTBR || cr == CR_MMU)
+		shadow_activate(v, vm); /* a new guest address space */
+}
+
+static void next(struct vmm *v, const struct trap_event *t)
+{
+	machine_set_pc(v->m, t->pc + 4);
+}
+
+void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
+{
+	struct vcpu *c = &vm->cpu;
+	struct isa_insn in;
+	unsigned cr;
+	uint32_t x;
+
+	isa_decode(t->insn, &in);
+	if ((t->psw & PSW_RING_MASK) == RING_USER) {
+		/* guest user code: the guest kernel gets the trap, as on hardware */
+		vm->stats.exits[EXIT_REFLECT]++;
+		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+		return;
+	}
+	vmm_charge(v, vm, v->cfg.costs.emulate);
+	switch (in.op) {
+	case OP_mfcr:
+	case OP_mtcr:
+		vm->stats.exits[in.op == OP_mfcr ? EXIT_MFCR : EXIT_MTCR]++;
+		cr = (unsigned)in.imm;
+		if (!cr_allowed(c, cr)) {
+			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+		} else if (cr >= CR_COUNT || !isa_cr_name(cr) ||
+			   (in.op == OP_mtcr && (cr == CR_CPUID || cr == CR_MEMSIZE))) {
+			vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
+		} else if (in.op == OP_mfcr) {
+			machine_set_reg(v->m, in.rd, c->vcr[cr]);
+			next(v, t);
+		} else {
+			write_vcr(v, vm, cr, machine_reg(v->m, in.rs1));
+			next(v, t);
+		}
+		return;
+	case OP_rfe:
+		vm->stats.exits[EXIT_RFE]++;
+		if (c->vring == 0) {
+			machine_set_pc(v->m, c->vcr[CR_EPC]);
+			set_vpsw(v, vm, c->vcr[CR_EPSW]);
+		} else if (c->vring == 1 && (c->vcr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
+			x = c->vcr[CR_EPSW1];
+			machine_set_pc(v->m, c->vcr[CR_EPC1]);
+			set_vpsw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
+		} else {
+			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+		}
+		return;
+	case OP_rdpsw: /* strict machine: these trap, so they can be right */
+		vm->stats.exits[EXIT_RDPSW]++;
+		machine_set_reg(v->m, in.rd, vcpu_psw(v, vm));
+		next(v, t);
+		return;
+	case OP_wrpsw:
+		vm->stats.exits[EXIT_WRPSW]++;
+		x = machine_reg(v->m, in.rs1);
+		if (c->vring == 0)
+			set_vpsw(v, vm, x);
+		else
+			set_real_psw(v, vm, x); /* only FLAGS, as the hardware would */
+		next(v, t);
+		return;
+	case OP_rdcycle:
+	case OP_rdcycleh:
+		/* virtual time is real time: the guest sees the monitor's cost */
+		vm->stats.exits[EXIT_RDCYCLE]++;
+		x = in.op == OP_rdcycle ? (uint32_t)machine_cycles(v->m)
+					: (uint32_t)(machine_cycles(v->m) >> 32);
+		machine_set_reg(v->m, in.rd, x);
+		next(v, t);
+		return;
+	default:
+		break;
+	}
+	if (c->vring != 0) { /* tlbinv, tlbflush, halt: ring 0 only */
+		vm->stats.exits[EXIT_REFLECT]++;
+		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+		return;
+	}
+	switch (in.op) {
+	case OP_tlbinv:
+		vm->stats.exits[EXIT_TLBINV]++;
+		shadow_invalidate(v, vm, machine_reg(v->m, in.rs1));
+		next(v, t);
+		return;
+	case OP_tlbflush:
+		/* shadows are coherent through tracing; only the real TLB goes */
+		vm->stats.exits[EXIT_TLBFLUSH]++;
+		machine_tlb_flush(v->m);
+		next(v, t);
+		return;
+	case OP_halt:
+		vm->stats.exits[EXIT_HALT]++;
+		next(v, t);
+		if (!(vm->vlines & vm->venabled))
+			c->halted = true; /* the scheduler runs someone else */
+		return;
+	default:
+		vm->stats.exits[EXIT_REFLECT]++;
+		vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
+		return;
+	}
+}

@@ -1,0 +1,525 @@
+/*
+ * vmm.c -- the monitor: VMs, the exit handler, the scheduler and the
+ * monitor's own clock.
+ *
+ * Every trap that would enter ring 0 is a VM exit and arrives in
+ * vmm_exit(), the machine's ring-0 trap hook:
+ *
+ *   guest runs (real ring 1 or 3, real IE on) ──trap──► vmm_exit
+ *     interrupt          the monitor's timer: device events, time slices
+ *     privileged insn    vcpu_emulate: against the virtual CPU
+ *     page fault         shadow_fault: fill, trace, device, or the guest's
+ *     anything else      reflected into the guest, as its hardware would
+ *   then: deliver a pending virtual interrupt, pick who runs, re-arm the
+ *   timer, charge the cost model ──► back into a guest (VM entry)
+ *
+ * The monitor's clock is the real timer device, one-shot, aimed at the
+ * earliest of: the end of the running VM's slice, and the next event of
+ * any VM's virtual devices.  When every VM is halted, the monitor lets
+ * virtual time pass to the next event itself.
+ */
+#include "monitor/vmm_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/image.h"
+
+void vmm_costs_defaults(struct vmm_costs *c)
+{
+	/* VM exit and entry near a 2006-2008 VT-x implementation (Adams &
+	 * Agesen report ~1500 cycles for a round trip); the rest is the
+	 * monitor's software path, in the same units. */
+	*c = (struct vmm_costs){
+		.exit = 1200, .entry = 900, .emulate = 100, .shadow_fill = 400,
+		.pt_write = 300, .mmio = 300, .inject = 150, .switch_vm = 2000,
+	};
+}
+
+bool vmm_costs_parse(struct vmm_costs *c, const char *spec, char *err, size_t errlen)
+{
+	static const struct { const char *name; size_t off; } fields[] = {
+		{ "exit", offsetof(struct vmm_costs, exit) },
+		{ "entry", offsetof(struct vmm_costs, entry) },
+		{ "emulate", offsetof(struct vmm_costs, emulate) },
+		{ "shadow_fill", offsetof(struct vmm_costs, shadow_fill) },
+		{ "pt_write", offsetof(struct vmm_costs, pt_write) },
+		{ "mmio", offsetof(struct vmm_costs, mmio) },
+		{ "inject", offsetof(struct vmm_costs, inject) },
+		{ "switch_vm", offsetof(struct vmm_costs, switch_vm) },
+	};
+	while (*spec) {
+		size_t n = strcspn(spec, ","), k = strcspn(spec, "=");
+		char *end;
+		bool found = false;
+		if (k >= n) {
+			snprintf(err, errlen, "'%.*s' is not NAME=CYCLES", (int)n, spec);
+			return false;
+		}
+		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+			if (strlen(fields[i].name) != k || strncmp(spec, fields[i].name, k))
+				continue;
+			unsigned long x = strtoul(spec + k + 1, &end, 0);
+			if (end != spec + n || spec[k + 1] == '-' || x > 100000000ul) {
+				snprintf(err, errlen, "'%.*s': not a number of cycles", (int)n, spec);
+				return false;
+			}
+			*(uint32_t *)((char *)c + fields[i].off) = (uint32_t)x;
+			found = true;
+		}
+		if (!found) {
+			snprintf(err, errlen, "unknown cost '%.*s' (exit, entry, emulate, shadow_fill, "
+				 "pt_write, mmio, inject, switch_vm)", (int)k, spec);
+			return false;
+		}
+		spec += n + (spec[n] == ',');
+	}
+	return true;
+}
+
+void vmm_config_defaults(struct vmm_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	vmm_costs_defaults(&cfg->costs);
+	cfg->slice = 200000;
+	cfg->nvms = 1;
+}
+
+static const char *const exit_names[EXIT_COUNT] = {
+	[EXIT_MFCR] = "mfcr", [EXIT_MTCR] = "mtcr", [EXIT_RFE] = "rfe",
+	[EXIT_TLBINV] = "tlbinv", [EXIT_TLBFLUSH] = "tlbflush", [EXIT_HALT] = "halt",
+	[EXIT_RDPSW] = "rdpsw", [EXIT_WRPSW] = "wrpsw", [EXIT_RDCYCLE] = "rdcycle",
+	[EXIT_HIDDEN_FAULT] = "hidden-fault", [EXIT_TRUE_FAULT] = "true-fault",
+	[EXIT_PT_WRITE] = "pt-write", [EXIT_MMIO] = "mmio", [EXIT_REFLECT] = "reflect",
+	[EXIT_INTERRUPT] = "interrupt",
+};
+
+const char *vmm_exit_name(enum vmm_exit e)
+{
+	return (unsigned)e < EXIT_COUNT ? exit_names[e] : "?";
+}
+
+static uint32_t pool_frames_for(int nvms)
+{
+	return POOL_FRAMES_BASE + POOL_FRAMES_PER_VM * (uint32_t)(nvms > 0 ? nvms : 1);
+}
+
+static uint32_t round_page(uint32_t x)
+{
+	return (x + PAGE_MASK) & ~PAGE_MASK;
+}
+
+uint32_t vmm_ram_needed(const struct vm_config *vms, int nvms)
+{
+	uint64_t total = POOL_BASE + (uint64_t)pool_frames_for(nvms) * PAGE_SIZE;
+
+	for (int i = 0; i < nvms; i++)
+		total += round_page(vms[i].mem_bytes);
+	return total > RAM_MAX ? 0 : (uint32_t)total;
+}
+
+/* ---- accounting ---- */
+
+void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles)
+{
+	machine_charge(v->m, cycles);
+	if (vm)
+		vm->stats.monitor_cycles += cycles;
+}
+
+/* Close the running VM's stretch on the CPU. */
+static void account(struct vmm *v)
+{
+	struct vm *vm = v->cur;
+
+	if (!vm)
+		return;
+	vm->stats.guest_insns += machine_instret(v->m) - vm->entered_instret;
+	vm->stats.guest_cycles += machine_cycles(v->m) - vm->entered_cycles;
+	vm->entered_instret = machine_instret(v->m);
+	vm->entered_cycles = machine_cycles(v->m);
+}
+
+/* ---- events of the virtual devices (the monitor's own queue) ---- */
+
+int vmm_event_new(struct vmm *v, struct vm *vm, dev_timer_fn fn, void *opaque)
+{
+	if (v->nevents == VMM_MAX_EVENTS)
+		return -1;
+	v->events[v->nevents] = (struct vevent){ .fn = fn, .opaque = opaque, .vm = vm };
+	return v->nevents++;
+}
+
+void vmm_event_arm(struct vmm *v, int e, uint64_t when)
+{
+	if (e >= 0 && e < v->nevents) {
+		v->events[e].when = when;
+		v->events[e].armed = true;
+	}
+}
+
+void vmm_event_disarm(struct vmm *v, int e)
+{
+	if (e >= 0 && e < v->nevents)
+		v->events[e].armed = false;
+}
+
+static uint64_t next_event(const struct vmm *v)
+{
+	uint64_t when = UINT64_MAX;
+
+	for (int i = 0; i < v->nevents; i++)
+		if (v->events[i].armed && v->events[i].vm->state != VM_POWERED_OFF &&
+		    v->events[i].vm->state != VM_CRASHED && v->events[i].when < when)
+			when = v->events[i].when;
+	return when;
+}
+
+void vmm_fire_events(struct vmm *v)
+{
+	uint64_t now = machine_cycles(v->m);
+
+	for (;;) {
+		int first = -1;
+		for (int i = 0; i < v->nevents; i++) {
+			struct vevent *e = &v->events[i];
+			if (e->armed && e->when <= now && e->vm->state != VM_POWERED_OFF &&
+			    e->vm->state != VM_CRASHED &&
+			    (first < 0 || e->when < v->events[first].when))
+				first = i;
+		}
+		if (first < 0)
+			return;
+		v->events[first].armed = false;
+		v->events[first].fn(v->events[first].opaque);
+	}
+}
+
+void vmm_program_timer(struct vmm *v)
+{
+	uint64_t want = next_event(v), now = machine_cycles(v->m);
+
+	if (v->cur && v->slice_end < want)
+		want = v->slice_end;
+	if (want == v->programmed)
+		return;
+	v->programmed = want;
+	if (want == UINT64_MAX) {
+		machine_bus_write(v->m, MMIO_TIMER + 0x0, 0);
+		return;
+	}
+	uint64_t period = want > now ? want - now : 1;
+	machine_bus_write(v->m, MMIO_TIMER + 0x4, period > UINT32_MAX ? UINT32_MAX : (uint32_t)period);
+	machine_bus_write(v->m, MMIO_TIMER + 0x0, 0x1 | 0x4); /* ENABLE | IRQ_ENABLE, one-shot */
+}
+
+/* ---- VM life ---- */
+
+void vmm_crash(struct vmm *v, struct vm *vm, const char *reason, uint32_t cause,
+	       uint32_t pc, uint32_t badva)
+{
+	if (vm->state == VM_CRASHED || vm->state == VM_POWERED_OFF)
+		return;
+	if (reason != vm->reason)
+		snprintf(vm->reason, sizeof vm->reason, "%s", reason);
+	vm->state = VM_CRASHED;
+	vm->crash_cause = cause;
+	vm->crash_pc = pc;
+	vm->crash_badva = badva;
+	(void)v;
+}
+
+static bool runnable(const struct vm *vm)
+{
+	return vm->state == VM_RUNNING && !vm->cpu.halted;
+}
+
+static void switch_to(struct vmm *v, struct vm *vm)
+{
+	if (v->cur != vm) {
+		if (v->cur) {
+			account(v);
+			if (v->cur->state == VM_RUNNING)
+				vcpu_save(v, v->cur);
+		}
+		v->cur = vm;
+		vmm_charge(v, vm, v->cfg.costs.switch_vm);
+		vm->stats.vm_switches++;
+		vcpu_load(v, vm);
+		vm->entered_instret = machine_instret(v->m);
+		vm->entered_cycles = machine_cycles(v->m);
+	}
+	v->slice_end = machine_cycles(v->m) + v->cfg.slice;
+}
+
+/* Wake halted VMs whose virtual interrupt controller has something. */
+static void wake(struct vmm *v)
+{
+	for (int i = 0; i < v->nvms; i++) {
+		struct vm *vm = v->vms[i];
+		if (vm->state == VM_RUNNING && vm->cpu.halted && (vm->vlines & vm->venabled))
+			vm->cpu.halted = false;
+	}
+}
+
+void vmm_schedule(struct vmm *v)
+{
+	for (;;) {
+		int start = v->cur ? v->cur->id : -1;
+		wake(v);
+		for (int k = 1; k <= v->nvms; k++) {
+			struct vm *vm = v->vms[(start + k + v->nvms) % v->nvms];
+			if (!runnable(vm))
+				continue;
+			switch_to(v, vm);
+			if (runnable(vm))
+				return;
+		}
+		/* Nobody can run.  Halted VMs wait for their devices' events. */
+		bool halted = false;
+		for (int i = 0; i < v->nvms; i++)
+			halted |= v->vms[i]->state == VM_RUNNING;
+		if (!halted) {
+			account(v);
+			v->stopping = true;
+			machine_request_stop(v->m);
+			return;
+		}
+		uint64_t when = next_event(v), now = machine_cycles(v->m);
+		if (when == UINT64_MAX) {
+			for (int i = 0; i < v->nvms; i++)
+				if (v->vms[i]->state == VM_RUNNING)
+					vmm_crash(v, v->vms[i], "guest halted with nothing to wake it",
+						  0, v->vms[i]->cpu.pc, 0);
+			continue;
+		}
+		account(v);
+		if (when > now) {
+			machine_charge(v->m, when - now); /* idle: let time pass */
+			if (v->cur)
+				v->cur->stats.idle_cycles += when - now;
+			if (v->cur)
+				v->cur->entered_cycles = machine_cycles(v->m);
+		}
+		vmm_fire_events(v);
+	}
+}
+
+/* ---- the exit handler ---- */
+
+static void host_interrupt(struct vmm *v, struct vm *vm)
+{
+	vm->stats.exits[EXIT_INTERRUPT]++;
+	machine_bus_write(v->m, MMIO_TIMER + 0x8, 1); /* acknowledge (STATUS) */
+	v->programmed = UINT64_MAX;
+	vmm_fire_events(v);
+	if (machine_cycles(v->m) >= v->slice_end)
+		vmm_schedule(v); /* time slice over: round robin */
+}
+
+static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t)
+{
+	struct vmm *v = opaque;
+	struct vm *vm = v->cur;
+	unsigned code = CAUSE_CODE(t->cause);
+
+	if (!vm || v->stopping) { /* no guest should be running */
+		machine_request_stop(m);
+		return true;
+	}
+	vm->stats.exits_total++;
+	vmm_charge(v, vm, v->cfg.costs.exit + v->cfg.costs.entry);
+	machine_set_pc(m, t->pc); /* by default resume where the trap happened */
+	switch (code) {
+	case TRAP_INTERRUPT:
+		host_interrupt(v, vm);
+		break;
+	case TRAP_PRIVILEGED:
+		vcpu_emulate(v, vm, t);
+		break;
+	case TRAP_PAGE_FAULT:
+		shadow_fault(v, vm, t);
+		break;
+	default: /* syscall, breakpoint, illegal, misaligned, divide, bus error */
+		vm->stats.exits[EXIT_REFLECT]++;
+		vcpu_inject(v, vm, code, CAUSE_ACCESS(t->cause), CAUSE_PROT(t->cause), t->pc, t->badva);
+		break;
+	}
+	if (v->cur && !runnable(v->cur))
+		vmm_schedule(v);
+	if (v->cur && !v->stopping)
+		vcpu_check_irq(v, v->cur);
+	if (v->cur && !runnable(v->cur) && !v->stopping)
+		vmm_schedule(v); /* the injection itself may have crashed it */
+	if (!v->stopping)
+		vmm_program_timer(v);
+	return true;
+}
+
+/* ---- creation ---- */
+
+struct vmm *vmm_new(struct machine *m, const struct vmm_config *cfg, char *err, size_t errlen)
+{
+	struct vmm *v = calloc(1, sizeof *v);
+	uint32_t pool;
+
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	v->m = m;
+	v->cfg = *cfg;
+	if (v->cfg.slice == 0)
+		v->cfg.slice = 1;
+	v->programmed = UINT64_MAX;
+	pool = pool_frames_for(cfg->nvms);
+	v->next_base = POOL_BASE + pool * PAGE_SIZE;
+	if (v->next_base > machine_mem_bytes(m)) {
+		snprintf(err, errlen, "machine RAM of %u bytes is too small for the monitor",
+			 machine_mem_bytes(m));
+		free(v);
+		return NULL;
+	}
+	if (!shadow_init(v, pool, err, errlen)) {
+		free(v);
+		return NULL;
+	}
+	machine_set_trap_hook(m, vmm_exit, v);
+	machine_bus_write(m, MMIO_INTC + 0x4, 1u << IRQ_TIMER); /* the monitor's clock */
+	return v;
+}
+
+void vmm_free(struct vmm *v)
+{
+	if (!v)
+		return;
+	machine_set_trap_hook(v->m, NULL, NULL);
+	for (int i = 0; i < v->nvms; i++) {
+		vdev_free(v->vms[i]);
+		free(v->vms[i]->traced);
+		free(v->vms[i]);
+	}
+	free(v->free_frames);
+	free(v);
+}
+
+int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errlen)
+{
+	uint32_t mem = round_page(vc->mem_bytes);
+	struct vm *vm;
+
+	if (v->nvms == VMM_MAX_VMS || v->nvms >= v->cfg.nvms) {
+		snprintf(err, errlen, "too many VMs (the monitor was set up for %d)", v->cfg.nvms);
+		return -1;
+	}
+	if (mem < PAGE_SIZE || mem > machine_mem_bytes(v->m) - v->next_base ||
+	    v->next_base > machine_mem_bytes(v->m)) {
+		snprintf(err, errlen, "%u bytes of guest RAM do not fit in the machine", mem);
+		return -1;
+	}
+	vm = calloc(1, sizeof *vm);
+	if (!vm || !(vm->traced = calloc(mem / PAGE_SIZE, sizeof *vm->traced))) {
+		free(vm);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	vm->id = v->nvms;
+	vm->name = vc->name;
+	vm->vmm = v;
+	vm->base = v->next_base;
+	vm->mem = mem;
+	for (size_t i = 0; i < vc->image->nsegs; i++) {
+		const struct image_segment *s = &vc->image->segs[i];
+		if (!gpa_is_ram(vm, s->addr, s->memsz) || s->filesz > s->memsz) {
+			snprintf(err, errlen, "segment %s at 0x%08x (%u bytes) does not fit in %u bytes of guest RAM",
+				 s->name ? s->name : "?", s->addr, s->memsz, mem);
+			free(vm->traced);
+			free(vm);
+			return -1;
+		}
+	}
+	/* guest RAM starts zeroed, like a fresh machine's */
+	for (uint32_t off = 0; off < mem; off += PAGE_SIZE) {
+		static const uint8_t zero[PAGE_SIZE];
+		machine_phys_write(v->m, vm->base + off, zero, PAGE_SIZE);
+	}
+	for (size_t i = 0; i < vc->image->nsegs; i++) {
+		const struct image_segment *s = &vc->image->segs[i];
+		machine_phys_write(v->m, vm->base + s->addr, s->data, s->filesz);
+	}
+	vcpu_reset(vm, vc->image->entry, machine_variant(v->m));
+	if (!vdev_attach(v, vm, vc, err, errlen)) {
+		vdev_free(vm);
+		free(vm->traced);
+		free(vm);
+		return -1;
+	}
+	v->next_base += mem;
+	v->vms[v->nvms++] = vm;
+	return vm->id;
+}
+
+enum vmm_stop vmm_run(struct vmm *v, uint64_t max_insns)
+{
+	enum machine_stop why;
+
+	if (v->nvms == 0 || v->stopping)
+		return VMM_ALL_DONE;
+	if (!v->cur) {
+		v->cur = NULL;
+		vmm_schedule(v);
+		if (v->stopping)
+			return VMM_ALL_DONE;
+		vcpu_check_irq(v, v->cur);
+		vmm_program_timer(v);
+	}
+	why = machine_run(v->m, max_insns);
+	account(v);
+	if (v->stopping)
+		return VMM_ALL_DONE;
+	return why == STOP_LIMIT ? VMM_LIMIT : VMM_STOPPED;
+}
+
+/* ---- results ---- */
+
+int vmm_vm_count(const struct vmm *v)
+{
+	return v->nvms;
+}
+
+void vmm_vm_result(const struct vmm *v, int i, struct vm_result *r)
+{
+	const struct vm *vm = v->vms[i];
+
+	*r = (struct vm_result){
+		.state = vm->state == VM_RUNNING && vm->cpu.halted ? VM_HALTED : vm->state,
+		.exit_code = vm->exit_code, .reason = vm->reason,
+		.cause = vm->crash_cause, .pc = vm->crash_pc, .badva = vm->crash_badva,
+	};
+}
+
+void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	for (int k = 0; k < v->nvms; k++) {
+		const struct vmm_stats *x = &v->vms[k]->stats;
+		if (i >= 0 && k != i)
+			continue;
+		for (int e = 0; e < EXIT_COUNT; e++)
+			s->exits[e] += x->exits[e];
+		s->exits_total += x->exits_total;
+		s->injected_irqs += x->injected_irqs;
+		s->shadow_tables += x->shadow_tables;
+		s->shadow_fills += x->shadow_fills;
+		s->shadow_drops += x->shadow_drops;
+		s->shadow_flushes += x->shadow_flushes;
+		s->vm_switches += x->vm_switches;
+		s->monitor_cycles += x->monitor_cycles;
+		s->idle_cycles += x->idle_cycles;
+		s->guest_insns += x->guest_insns;
+		s->guest_cycles += x->guest_cycles;
+	}
+	/* the cycles a VM held the CPU include the monitor's work for it */
+	s->guest_cycles = s->guest_cycles > s->monitor_cycles ? s->guest_cycles - s->monitor_cycles : 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * vmm_priv.h -- the monitor's own data, shared by the files of monitor/ only.
+ *
+ * Host-physical memory, as the monitor lays it out:
+ *
+ *   0x00000000 +------------------------+
+ *              | (unused page)          |
+ *   0x00001000 | shadow-table pool      |  frames for shadow page
+ *              |                        |  directories and tables
+ *   pool end   +------------------------+
+ *              | VM 0 guest-physical RAM|  gpa g of VM i is at
+ *              | VM 1 guest-physical RAM|  vm[i].base + g
+ *              | ...                    |
+ *              +------------------------+
+ *
+ * Invariants (docs/monitor.md, "Shadow paging"):
+ *  - a shadow entry grants no more than the guest's own tables grant to
+ *    the guest's current virtual ring, and maps only the VM's own RAM;
+ *  - a shadow entry is writable only if the guest entry is dirty and the
+ *    guest frame is not a traced page-table page;
+ *  - every guest frame a shadow was built from is traced (read-only in
+ *    every shadow), so every change to it reaches the monitor;
+ *  - guest device pages are never mapped: their accesses fault and are
+ *    emulated.
+ */
+#ifndef VMLAB_VMM_PRIV_H
+#define VMLAB_VMM_PRIV_H
+
+#include "monitor/vmm.h"
+#include "sim/dev_host.h"
+#include "sim/devices.h"
+
+#define VMM_MAX_VMS 64
+#define SHADOW_AS_PER_VM 8      /* guest address spaces kept shadowed  */
+#define NO_FRAME 0xffffffffu
+#define PHYS_MODE_KEY 0xfffffffeu /* shadow of a guest with paging off */
+#define POOL_BASE 0x1000u
+#define POOL_FRAMES_BASE 64u    /* pool frames for the monitor          */
+#define POOL_FRAMES_PER_VM 512u /* and per VM (2 MiB)                   */
+#define VMM_MAX_EVENTS 64
+
+/* One shadowed guest address space. */
+struct shadow_as {
+	bool used;
+	uint32_t key;             /* guest PD gpa, or PHYS_MODE_KEY          */
+	uint32_t spd;             /* host pa of the shadow page directory    */
+	uint8_t asid;             /* real ASID tagging its TLB entries       */
+	uint32_t asid_gen;        /* generation the ASID was given in        */
+	uint64_t last_used;       /* for LRU eviction                        */
+	uint16_t nactive;         /* directory slots with a shadow table     */
+	uint16_t active[1024];    /* which ones                              */
+	uint32_t spt[1024];       /* host pa of the shadow table, or 0       */
+	uint32_t guest_pt[1024];  /* gpa of the guest table it mirrors       */
+};
+
+struct vcpu {
+	uint32_t regs[ISA_NREGS]; /* saved general registers (not running)  */
+	uint32_t pc;              /* saved pc (not running)                 */
+	uint32_t flags;           /* saved PSW FLAGS (not running)          */
+	unsigned vring;           /* the ring the guest thinks it is in     */
+	bool vie;                 /* the guest's interrupt-enable flag      */
+	uint32_t vcr[CR_COUNT];   /* the guest's control registers          */
+	bool halted;              /* waiting for a virtual interrupt        */
+	uint64_t inject_instret;  /* machine instret at the last injection  */
+	bool inject_valid;        /* (guest double-fault detection)         */
+};
+
+struct vm {
+	int id;
+	const char *name;
+	enum vm_state state;
+	int exit_code;
+	char reason[160];
+	uint32_t crash_cause, crash_pc, crash_badva;
+	uint32_t base;            /* host pa of guest-physical 0           */
+	uint32_t mem;             /* bytes of guest RAM                    */
+	struct vcpu cpu;
+	struct shadow_as as[SHADOW_AS_PER_VM];
+	struct shadow_as *cur;    /* shadow in use                         */
+	uint16_t *traced;         /* per guest frame: shadows built from it */
+	/* virtual devices: the same code as the bare machine's */
+	struct dev_host host;
+	struct vmm *vmm;
+	uint32_t vlines, venabled;
+	struct mdev { uint32_t base, size; const struct dev_ops *ops; void *dev; } devs[8];
+	int ndevs;
+	struct dev_uart *uart;
+	struct vmm_stats stats;
+	uint64_t entered_cycles;  /* machine cycles when it last got the CPU */
+	uint64_t entered_instret;
+};
+
+struct vevent {
+	uint64_t when;            /* machine cycle                         */
+	dev_timer_fn fn;
+	void *opaque;
+	bool armed;
+	struct vm *vm;            /* owner                                 */
+};
+
+struct vmm {
+	struct machine *m;
+	struct vmm_config cfg;
+	struct vm *vms[VMM_MAX_VMS];
+	int nvms;
+	struct vm *cur;           /* VM on the CPU, or NULL                 */
+	uint64_t slice_end;       /* cycle at which cur yields              */
+	uint64_t programmed;      /* real timer deadline, or UINT64_MAX     */
+	/* shadow-table frame pool */
+	uint32_t *free_frames;
+	uint32_t nfree, pool_frames;
+	uint32_t next_base;       /* where the next VM's RAM goes           */
+	/* real ASIDs for shadows: 1..255, a new generation flushes the TLB */
+	uint32_t asid_gen;
+	uint32_t next_asid;
+	uint64_t use_clock;       /* LRU clock                              */
+	struct vevent events[VMM_MAX_EVENTS];
+	int nevents;
+	bool stopping;            /* every VM is done                       */
+};
+
+/* ---- vmm.c ---- */
+void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles);
+void vmm_crash(struct vmm *v, struct vm *vm, const char *reason, uint32_t cause,
+	       uint32_t pc, uint32_t badva);
+void vmm_vm_done(struct vmm *v, struct vm *vm);
+/* Pick the next VM to run (or idle, or stop) after cur stopped running. */
+void vmm_schedule(struct vmm *v);
+void vmm_program_timer(struct vmm *v);
+void vmm_fire_events(struct vmm *v);
+int vmm_event_new(struct vmm *v, struct vm *vm, dev_timer_fn fn, void *opaque);
+void vmm_event_arm(struct vmm *v, int e, uint64_t when);
+void vmm_event_disarm(struct vmm *v, int e);
+
+/* ---- vcpu.c ---- */
+/* Real ring the guest's virtual ring runs in (ring compression). */
+static inline unsigned vcpu_real_ring(unsigned vring)
+{
+	return vring == 0 ? 1 : vring == 3 ? 3 : 2;
+}
+void vcpu_reset(struct vm *vm, uint32_t entry, enum machine_variant variant);
+/* Deliver a trap to the guest as the hardware would (its vector). */
+void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
+		 uint32_t prot, uint32_t epc, uint32_t badva);
+/* Emulate a privileged or sensitive instruction the guest trapped on. */
+void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t);
+/* Deliver a pending virtual interrupt if the guest can take it now. */
+void vcpu_check_irq(struct vmm *v, struct vm *vm);
+/* Put the vCPU on the real CPU, or take it off. */
+void vcpu_load(struct vmm *v, struct vm *vm);
+void vcpu_save(struct vmm *v, struct vm *vm);
+uint32_t vcpu_psw(const struct vmm *v, const struct vm *vm); /* as the guest sees it */
+
+/* ---- shadow.c ---- */
+bool shadow_init(struct vmm *v, uint32_t pool_frames, char *err, size_t errlen);
+void shadow_free_vm(struct vmm *v, struct vm *vm);
+/* Make the shadow of the guest's current address space the real one. */
+void shadow_activate(struct vmm *v, struct vm *vm);
+/* A real page fault while the guest ran: fill, emulate, or inject. */
+void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t);
+/* The guest changed bytes of guest-physical memory (store or DMA). */
+void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len);
+void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va);
+bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len);
+
+/* ---- vdev.c ---- */
+bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err, size_t errlen);
+void vdev_free(struct vm *vm);
+/* Emulate a guest load or store to a device page. */
+void vdev_mmio(struct vmm *v, struct vm *vm, const struct trap_event *t, uint32_t gpa);
+bool vdev_is_mmio(uint32_t gpa);
+
+#endif
