@@ -212,17 +212,16 @@ static bool parse_cr(struct assembler *as, const struct as_line *ln, const struc
 	return true;
 }
 
-/* li: one word if pass 1 knows a value that addi or lui makes alone. */
+/* li: one word if pass 1 knows a value that addi or lui makes alone.
+ * The register is 32 bits, so 0xffffffff is -1 and takes one addi. */
 static unsigned li_words(struct assembler *as, const struct as_line *ln, const struct expr *e)
 {
 	struct val v;
-	if (!e || as_eval(as, e, ln, false, &v, NULL) != VAL_OK || v.sec != SEC_ABS)
+	if (!e || as_eval(as, e, ln, false, &v, NULL) != VAL_OK || v.sec != SEC_ABS ||
+	    v.v < INT32_MIN || v.v > (int64_t)UINT32_MAX)
 		return 2;
-	if (v.v >= -32768 && v.v <= 32767)
-		return 1;
-	if (v.v >= INT32_MIN && v.v <= (int64_t)UINT32_MAX && (v.v & 0xffff) == 0)
-		return 1;
-	return 2;
+	int32_t w = (int32_t)(uint32_t)v.v;
+	return (w >= -32768 && w <= 32767) || (w & 0xffff) == 0 ? 1 : 2;
 }
 
 bool as_instruction(struct assembler *as, const struct as_line *ln, const struct toks *tk,

@@ -170,19 +170,25 @@ void as_resolve_pending(struct assembler *as)
 			}
 		}
 	}
+	/* what is still pending depends on itself or on something undefined
+	 * (which pass 2 reports at the definition); report cycles in source
+	 * order, once */
 	uint32_t *marks = NULL;
 	uint32_t mark = 0;
-	for (size_t i = 0; i < as->nsyms; i++) {
-		struct symbol *s = as->syms[i];
-		if (s->state == SYM_PENDING) {
-			if (!marks)
-				marks = as_alloc(as, as->nsyms * sizeof *marks);
-			if (reaches(s->expr, s, marks, ++mark)) {
-				as_error(as, s->def_line, s->def_col, s->def_len,
-					 "the value of '%s' depends on itself", s->name);
-				s->state = SYM_BAD;
-			}
+	for (size_t i = 0; i < as->nstmts; i++) {
+		struct symbol *s = as->stmts[i].kind == ST_SET ? as->stmts[i].u.set.sym : NULL;
+		if (!s || s->state != SYM_PENDING)
+			continue;
+		if (!marks)
+			marks = as_alloc(as, as->nsyms * sizeof *marks);
+		if (reaches(s->expr, s, marks, ++mark)) {
+			as_error(as, s->def_line, s->def_col, s->def_len,
+				 "the value of '%s' depends on itself", s->name);
+			s->state = SYM_BAD;
 		}
+	}
+	for (size_t i = 0; i < as->nsyms; i++) {
+		const struct symbol *s = as->syms[i];
 		if (s->global && s->state == SYM_UNDEF)
 			as_error(as, s->global_line, s->global_col, s->global_len,
 				 "'%s' is declared .global but never defined", s->name);

@@ -126,7 +126,7 @@ struct image *session_load_image(const char *cmd, const char *path,
 }
 
 /* Read a whole file (or standard input for "-") into memory. */
-static uint8_t *slurp(const char *path, size_t *len, char *err, size_t errlen)
+uint8_t *session_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	uint8_t *buf = NULL;
@@ -184,7 +184,7 @@ int session_start(struct session *s)
 	}
 	if (s->console_in) {
 		size_t len;
-		uint8_t *in = slurp(s->console_in, &len, err, sizeof err);
+		uint8_t *in = session_slurp(s->console_in, &len, err, sizeof err);
 		if (!in) {
 			fprintf(stderr, "vmlab %s: --console-in: %s\n", s->cmd, err);
 			return 2;

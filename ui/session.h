@@ -11,6 +11,7 @@
 #ifndef VMLAB_SESSION_H
 #define VMLAB_SESSION_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sim/machine.h"
@@ -65,5 +66,7 @@ void session_end(struct session *s);
  * messages go to stderr.  NULL with *status set on failure. */
 struct image *session_load_image(const char *cmd, const char *path,
 				 const char *const *includes, int *status);
+/* A whole file, or standard input for "-"; NULL with err filled. */
+uint8_t *session_slurp(const char *path, size_t *len, char *err, size_t errlen);
 
 #endif
