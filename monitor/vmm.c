@@ -196,11 +196,24 @@ void vmm_fire_events(struct vmm *v)
 	}
 }
 
+/* Is a VM other than the running one ready, or about to be woken? */
+static bool others_waiting(const struct vmm *v)
+{
+	for (int i = 0; i < v->nvms; i++) {
+		const struct vm *vm = v->vms[i];
+		if (vm != v->cur && vm->state == VM_RUNNING &&
+		    (!vm->cpu.halted || (vm->vlines & vm->venabled)))
+			return true;
+	}
+	return false;
+}
+
 void vmm_program_timer(struct vmm *v)
 {
 	uint64_t want = next_event(v), now = machine_cycles(v->m);
 
-	if (v->cur && v->slice_end < want)
+	/* a time slice matters only when someone else is waiting for the CPU */
+	if (v->cur && v->slice_end < want && others_waiting(v))
 		want = v->slice_end;
 	if (want == v->programmed)
 		return;
