@@ -57,6 +57,7 @@ LIBS        := $(READLINE_LIBS) -lm
 GUEST_IMAGES :=
 -include $(wildcard labs/*/*.mk)
 
+.SECONDARY:
 .PHONY: all check unit-tests guest-tests demo install clean deps
 all: $(VMLAB) $(GUEST_IMAGES)
 
