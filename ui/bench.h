@@ -16,4 +16,8 @@ struct bench_workload {
 /* Terminated by an entry with a NULL name. */
 extern const struct bench_workload bench_workloads[];
 
+/* `vmlab bench --vmm`: toyos workloads bare and under the monitor.
+ * only: one workload's name, or NULL.  Returns the exit status. */
+int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/asm.h"
 #include "sim/image.h"
@@ -18,7 +19,7 @@
 #include "ui/bench.h"
 #include "ui/options.h"
 
-enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST };
+enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST, OPT_VMM, OPT_OS };
 
 static const struct opt_spec bench_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -26,6 +27,8 @@ static const struct opt_spec bench_opts[] = {
 	{ "repeat", 0, true, OPT_REPEAT },
 	{ "only", 0, true, OPT_ONLY },
 	{ "list", 0, false, OPT_LIST },
+	{ "vmm", 0, false, OPT_VMM },
+	{ "os", 0, true, OPT_OS },
 	{ NULL, 0, false, 0 },
 };
 
@@ -90,10 +93,15 @@ static bool run_workload(const struct bench_workload *w, unsigned repeat, struct
 static void bench_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmlab bench [--json] [--repeat N] [--only NAME] [--list]\n\n"
+		"usage: vmlab bench [--json] [--repeat N] [--only NAME] [--list]\n"
+		"       vmlab bench --vmm [--os IMAGE] [--json] [--repeat N] [--only NAME]\n\n"
 		"Run fixed guest workloads and report guest instructions, seconds and\n"
 		"MIPS (millions of guest instructions per host second) for each.\n"
 		"Each workload checks its own result; a wrong result is an error.\n\n"
+		"With --vmm: toyos's compute, syscalls, forkwait, pagetouch, pingpong and\n"
+		"disk workloads, bare and under --vmm trap on the strict machine, with\n"
+		"guest cycles, VM exits, exits per 1000 instructions, seconds, and the\n"
+		"ratios to bare (--os: the toyos image, default toyos.elf beside vmlab).\n\n"
 		"  --json        {\"workloads\":[{\"name\":...,\"paging\":...,\"insns\":...,\n"
 		"                \"seconds\":...,\"mips\":...}]}\n"
 		"  --repeat N    run each workload N times, report the fastest (default 3)\n"
@@ -106,7 +114,9 @@ int cmd_bench(int argc, char **argv)
 	struct opt_parser p;
 	const char *arg, *only = NULL;
 	uint64_t repeat = 3;
-	bool json = false, found = false, ok = true;
+	bool json = false, found = false, ok = true, vmm = false;
+	const char *os = NULL;
+	char os_default[4096];
 	int id;
 
 	opt_init(&p, "bench", argc, argv);
@@ -133,6 +143,12 @@ int cmd_bench(int argc, char **argv)
 			for (const struct bench_workload *w = bench_workloads; w->name; w++)
 				printf("%-14s %s\n", w->name, w->summary);
 			return 0;
+		case OPT_VMM:
+			vmm = true;
+			break;
+		case OPT_OS:
+			os = arg;
+			break;
 		case OPT_POSITIONAL:
 			fprintf(stderr, "vmlab bench: unexpected argument '%s'\n", arg);
 			return 2;
@@ -141,6 +157,16 @@ int cmd_bench(int argc, char **argv)
 		}
 	}
 
+	if (vmm) {
+		if (!os) { /* toyos.elf next to the vmlab binary (build/) */
+			ssize_t n = readlink("/proc/self/exe", os_default, sizeof os_default - 16);
+			os_default[n > 0 ? n : 0] = '\0';
+			char *slash = strrchr(os_default, '/');
+			strcpy(slash ? slash + 1 : os_default, "toyos.elf");
+			os = os_default;
+		}
+		return bench_vmm(os, only, json, (unsigned)repeat);
+	}
 	if (json)
 		printf("{\"workloads\":[");
 	else

@@ -1,0 +1,88 @@
+/*
+ * dbg.h -- the debugger core, shared by every front end: the readline CLI
+ * (`vmlab debug`, ui/cmd_debug.c), the TUI and the Lua bindings.
+ *
+ * One struct dbg debugs one machine with one program image.  It never
+ * touches a terminal: everything it says goes to the two streams the front
+ * end gives it (results to `out`, error messages to `err`; a front end that
+ * wants text in memory passes open_memstream() streams).  No readline here.
+ *
+ *	struct dbg *d = dbg_new(&(struct dbg_config){ .m = m, .img = img,
+ *				.out = stdout, .err = stderr });
+ *	while ((line = read_a_line()))
+ *		if (dbg_exec(d, line) == DBG_QUIT)
+ *			break;
+ *	dbg_free(d);
+ *
+ * Commands follow gdb's names where gdb has one (docs/debugger.md lists
+ * them all).  Every stop of the machine the debugger reports is a point
+ * *between* two instructions where everything that happens between
+ * instructions has happened (device events fired, a pending interrupt
+ * taken): a "step" is one instruction that retires or one that traps, and
+ * the debugger counts them (`info checkpoints` shows the count).  That
+ * count is what reverse execution navigates by: the debugger keeps
+ * snapshots of the machine (sim/snapshot.c) every so many steps and
+ * replays from the nearest one, deterministically, to reach any earlier
+ * step exactly.
+ */
+#ifndef VMLAB_DBG_H
+#define VMLAB_DBG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/machine.h"
+
+struct image;
+struct dbg;
+
+struct dbg_config {
+	struct machine *m;        /* the machine, program loaded, at reset   */
+	const struct image *img;  /* symbols and line table, or NULL         */
+	const char *image_path;   /* to find source files next to it; NULL ok */
+	FILE *out;                /* results                                 */
+	FILE *err;                /* one-line error messages                 */
+	unsigned trace_cats;      /* TRACE_* categories on at start          */
+	uint64_t checkpoint_interval; /* steps between snapshots; 0: default */
+	size_t history_bytes;     /* memory for snapshots; 0: default         */
+};
+
+/* NULL if out of memory (message on cfg->err).  The debugger takes over
+ * the machine's io callbacks (and gives them back in dbg_free): it
+ * forwards them, except while it replays execution already shown. */
+struct dbg *dbg_new(const struct dbg_config *cfg);
+void dbg_free(struct dbg *d);
+
+enum dbg_result {
+	DBG_OK,    /* the command did what it was asked                 */
+	DBG_ERROR, /* it failed; a one-line message went to `err`       */
+	DBG_QUIT,  /* `quit`                                            */
+};
+
+/* Run one command line.  An empty line repeats the last step, next or x
+ * (as gdb does); a line starting with '#' is a comment. */
+enum dbg_result dbg_exec(struct dbg *d, const char *line);
+
+/* Ask a running command to stop at the next chance (a few milliseconds):
+ * safe to call from a signal handler. */
+void dbg_interrupt(struct dbg *d);
+
+/* Completion for a front end: call add(ctx, candidate) for every word
+ * that could stand at `word` (the partial word, which starts at byte
+ * `start` of `line`): command names first on a line, then what the
+ * command takes (symbols, registers as $name, subcommands). */
+void dbg_complete(struct dbg *d, const char *line, size_t start, const char *word,
+		  void (*add)(void *ctx, const char *candidate), void *ctx);
+
+/* The location line(s) of the current stop, as printed after a step. */
+void dbg_show_location(struct dbg *d);
+
+/* Evaluate an expression (docs/debugger.md, "Expressions"); false with a
+ * message in err (a buffer of errlen bytes). */
+bool dbg_eval(struct dbg *d, const char *expr, uint32_t *value, char *err, size_t errlen);
+
+/* Where the debugger is in the run: steps since reset. */
+uint64_t dbg_steps(const struct dbg *d);
+
+#endif
