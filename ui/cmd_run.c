@@ -186,7 +186,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	}
 	if (stats)
 		report_stats_text(s.m, stderr);
-	if (stats_json && !report_stats_json(s.m, "run", stats_json) && status == 0)
+	if (stats_json && !report_stats_json(s.m, "run", stats_json))
 		status = 2;
 	session_end(&s);
 	return status;

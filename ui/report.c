@@ -86,13 +86,15 @@ void report_fatal(struct machine *m, const struct image *img, FILE *out)
 	else if (code == TRAP_ALIGN || code == TRAP_BUS_ERROR)
 		fprintf(out, ": %s", access_name(CAUSE_ACCESS(f->cause)));
 	fprintf(out, ")\n  pc     0x%08x  ring %u\n  badva  0x%08x\n", f->pc, f->ring, f->badva);
-	machine_walk(m, f->pc, ACC_FETCH, 0, &w);
+	/* a system call's epc is the next instruction: show the syscall */
+	uint32_t ipc = code == TRAP_SYSCALL ? f->pc - 4 : f->pc;
+	machine_walk(m, ipc, ACC_FETCH, 0, &w);
 	if (!w.fault && machine_phys_read(m, w.pa, &word, 4)) {
-		disasm_insn(f->pc, word, img, text, sizeof text);
-		fprintf(out, "  insn   %08x  %s\n", word, text);
+		disasm_insn(ipc, word, img, text, sizeof text);
+		fprintf(out, "  insn   0x%08x: %08x  %s\n", ipc, word, text);
 	}
 	if (img) {
-		const struct image_line *l = image_line_at(img, f->pc);
+		const struct image_line *l = image_line_at(img, ipc);
 		if (l && l->file < img->nfiles)
 			fprintf(out, "  source %s:%u\n", img->files[l->file], l->line);
 	}

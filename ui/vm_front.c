@@ -317,7 +317,7 @@ int vm_front_run(struct vm_front *f, struct session *s)
 			report_stats_text(m, stderr);
 			stats_text(v, stderr);
 		}
-		if (f->stats_json && !stats_json(v, m, f->stats_json) && !status)
+		if (f->stats_json && !stats_json(v, m, f->stats_json))
 			status = 2;
 	}
 	vmm_free(v);
