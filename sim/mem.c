@@ -149,7 +149,8 @@ bool machine_phys_read(struct machine *m, uint32_t pa, void *buf, uint32_t len)
 {
 	if (!mem_is_ram(m, pa, len))
 		return false;
-	memcpy(buf, m->ram + pa, len);
+	if (len) /* buf may be NULL when len is 0 (an empty segment) */
+		memcpy(buf, m->ram + pa, len);
 	return true;
 }
 
@@ -157,9 +158,10 @@ bool machine_phys_write(struct machine *m, uint32_t pa, const void *buf, uint32_
 {
 	if (!mem_is_ram(m, pa, len))
 		return false;
-	memcpy(m->ram + pa, buf, len);
-	if (len)
+	if (len) { /* buf may be NULL when len is 0 (an empty segment) */
+		memcpy(m->ram + pa, buf, len);
 		mem_code_written(m, pa, len);
+	}
 	return true;
 }
 
