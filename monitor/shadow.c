@@ -352,7 +352,7 @@ static void emulate_pt_store(struct vmm *v, struct vm *vm, const struct trap_eve
 	value = machine_reg(v->m, in.rs2);
 	machine_phys_write(v->m, vm->base + gpa, &value, size);
 	shadow_guest_wrote(v, vm, gpa, size);
-	machine_set_pc(v->m, t->pc + 4);
+	vcpu_next(v, vm, t);
 }
 
 void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t)

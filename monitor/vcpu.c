@@ -144,9 +144,13 @@ static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 		shadow_activate(v, vm); /* a new guest address space */
 }
 
-static void next(struct vmm *v, const struct trap_event *t)
+/* The emulated instruction completed: resume after it.  For the guest it
+ * ran (it just never retired on the real CPU), so its handler is past its
+ * first instruction and a fault now is no double fault. */
+void vcpu_next(struct vmm *v, struct vm *vm, const struct trap_event *t)
 {
 	machine_set_pc(v->m, t->pc + 4);
+	vm->cpu.inject_valid = false;
 }
 
 void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
@@ -176,10 +180,10 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 			vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
 		} else if (in.op == OP_mfcr) {
 			machine_set_reg(v->m, in.rd, c->vcr[cr]);
-			next(v, t);
+			vcpu_next(v, vm, t);
 		} else {
 			write_vcr(v, vm, cr, machine_reg(v->m, in.rs1));
-			next(v, t);
+			vcpu_next(v, vm, t);
 		}
 		return;
 	case OP_rfe:
@@ -187,10 +191,12 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 		if (c->vring == 0) {
 			machine_set_pc(v->m, c->vcr[CR_EPC]);
 			set_vpsw(v, vm, c->vcr[CR_EPSW]);
+			c->inject_valid = false;
 		} else if (c->vring == 1 && (c->vcr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
 			x = c->vcr[CR_EPSW1];
 			machine_set_pc(v->m, c->vcr[CR_EPC1]);
 			set_vpsw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
+			c->inject_valid = false;
 		} else {
 			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
 		}
@@ -198,7 +204,7 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	case OP_rdpsw: /* strict machine: these trap, so they can be right */
 		vm->stats.exits[EXIT_RDPSW]++;
 		machine_set_reg(v->m, in.rd, vcpu_psw(v, vm));
-		next(v, t);
+		vcpu_next(v, vm, t);
 		return;
 	case OP_wrpsw:
 		vm->stats.exits[EXIT_WRPSW]++;
@@ -207,7 +213,7 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 			set_vpsw(v, vm, x);
 		else
 			set_real_psw(v, vm, x); /* only FLAGS, as the hardware would */
-		next(v, t);
+		vcpu_next(v, vm, t);
 		return;
 	case OP_rdcycle:
 	case OP_rdcycleh:
@@ -216,7 +222,7 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 		x = in.op == OP_rdcycle ? (uint32_t)machine_cycles(v->m)
 					: (uint32_t)(machine_cycles(v->m) >> 32);
 		machine_set_reg(v->m, in.rd, x);
-		next(v, t);
+		vcpu_next(v, vm, t);
 		return;
 	default:
 		break;
@@ -230,17 +236,17 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	case OP_tlbinv:
 		vm->stats.exits[EXIT_TLBINV]++;
 		shadow_invalidate(v, vm, machine_reg(v->m, in.rs1));
-		next(v, t);
+		vcpu_next(v, vm, t);
 		return;
 	case OP_tlbflush:
 		/* shadows are coherent through tracing; only the real TLB goes */
 		vm->stats.exits[EXIT_TLBFLUSH]++;
 		machine_tlb_flush(v->m);
-		next(v, t);
+		vcpu_next(v, vm, t);
 		return;
 	case OP_halt:
 		vm->stats.exits[EXIT_HALT]++;
-		next(v, t);
+		vcpu_next(v, vm, t);
 		if (!(vm->vlines & vm->venabled))
 			c->halted = true; /* the scheduler runs someone else */
 		return;

@@ -185,5 +185,5 @@ void vdev_mmio(struct vmm *v, struct vm *vm, const struct trap_event *t, uint32_
 		vcpu_inject(v, vm, TRAP_BUS_ERROR, acc, 0, t->pc, t->badva);
 		return;
 	}
-	machine_set_pc(v->m, t->pc + 4);
+	vcpu_next(v, vm, t);
 }

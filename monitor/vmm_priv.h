@@ -146,6 +146,8 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t);
 /* Deliver a pending virtual interrupt if the guest can take it now. */
 void vcpu_check_irq(struct vmm *v, struct vm *vm);
+/* An emulated instruction completed: resume the guest after it. */
+void vcpu_next(struct vmm *v, struct vm *vm, const struct trap_event *t);
 /* Put the vCPU on the real CPU, or take it off. */
 void vcpu_load(struct vmm *v, struct vm *vm);
 void vcpu_save(struct vmm *v, struct vm *vm);
