@@ -261,7 +261,8 @@ static void build_symbols(struct assembler *as, struct image *img)
 	for (size_t i = 0; i < as->nsyms; i++) {
 		const struct symbol *s = as->syms[i];
 		struct image_symbol *o = &img->syms[img->nsyms];
-		if (s->state != SYM_LABEL && s->state != SYM_VALUE)
+		/* .L names are assembler-local, as in GNU as: not in the image */
+		if ((s->state != SYM_LABEL && s->state != SYM_VALUE) || !strncmp(s->name, ".L", 2))
 			continue;
 		memset(o, 0, sizeof *o);
 		o->name = xstrdup(s->name);

@@ -24,7 +24,7 @@ struct as_cond {
 	bool seen_else;
 	const struct as_line *line; /* the .if, for "missing .endif"      */
 	uint32_t col, len;
-	const void *src;    /* the source it was opened in               */
+	const struct as_src *src; /* the source it was opened in (file or macro) */
 };
 
 enum cond_dir { C_NONE, C_IF, C_IFDEF, C_IFNDEF, C_ELIF, C_ELSE, C_ENDIF };

@@ -25,8 +25,7 @@ static char *vformat(struct assembler *as, const char *fmt, va_list ap)
 	return p;
 }
 
-/* Append one diagnostic; group is the index of the error or warning a
- * note belongs to (its own index otherwise). */
+/* Append one diagnostic with its sort key (see key_of). */
 static void push(struct assembler *as, enum asm_severity sev, const char *file,
 		 const struct as_line *ln, uint32_t col, uint32_t len, char *msg, uint64_t key)
 {
@@ -46,8 +45,9 @@ static void push(struct assembler *as, enum asm_severity sev, const char *file,
 	as->ndiags++;
 }
 
-/* Key: line order in the high bits, group in the low bits, so that a
- * sort on the key alone keeps notes behind their error. */
+/* Key: the line's processing order in the high bits, the diagnostic's
+ * own index in the low bits.  Notes reuse their error's key, so a stable
+ * sort on the key keeps them right behind it. */
 static uint64_t key_of(const struct assembler *as, const struct as_line *ln)
 {
 	uint64_t seq = ln ? ln->seq : as->cur_seq;

@@ -82,7 +82,10 @@ static void d_org(struct dir_ctx *d)
 	    !as_eval_now(as, e, d->ln, "the .org address", &v))
 		return;
 	uint64_t to;
-	if (v.sec == as->cur) { /* relative to this section: fine even if unplaced */
+	if (v.sec == as->cur && v.v < 0) {
+		as_error(as, d->ln, e->scol, e->slen, ".org address is before the start of %s", s->name);
+		return;
+	} else if (v.sec == as->cur) { /* relative to this section: fine even if unplaced */
 		to = (uint64_t)v.v;
 	} else if (v.sec != SEC_ABS) {
 		as_error(as, d->ln, e->scol, e->slen, ".org address is in %s, not in the current section %s",

@@ -25,6 +25,8 @@ struct as_src {
 	size_t len, pos;
 	uint32_t file;           /* index in as->files                         */
 	uint32_t lineno;         /* lines handed out so far                    */
+	const struct as_line *from; /* the .include that opened it, or NULL   */
+	uint32_t from_col, from_len;
 	/* a macro expansion */
 	struct as_expansion x;   /* substituted lines                          */
 	size_t next;
@@ -128,7 +130,16 @@ bool as_push_file(struct assembler *as, const char *path, const struct as_line *
 	for (const struct as_src *s = as->src; s; s = s->up) {
 		const struct as_file *f = &as->files[s->file];
 		if (s->is_file && f->has_id && f->dev == st.st_dev && f->ino == st.st_ino) {
-			as_error(as, from, col, len, "'%s' includes itself (include cycle)", f->name);
+			as_error(as, from, col, len, "include cycle: '%s' is already being included",
+				 f->name);
+			/* the chain of .include lines back to the first inclusion */
+			for (const struct as_src *t = as->src; t && t->from; t = t->up) {
+				if (t->is_file)
+					as_note(as, t->from, t->from_col, t->from_len,
+						"'%s' was included from here", as->files[t->file].name);
+				if (t == s)
+					break;
+			}
 			free(buf);
 			return true;
 		}
@@ -139,7 +150,10 @@ bool as_push_file(struct assembler *as, const char *path, const struct as_line *
 		free(buf);
 		return true;
 	}
-	new_file_src(as, buf, n, add_file(as, path, &st));
+	struct as_src *s = new_file_src(as, buf, n, add_file(as, path, &st));
+	s->from = from;
+	s->from_col = col;
+	s->from_len = len;
 	return true;
 }
 

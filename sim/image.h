@@ -4,7 +4,7 @@
  *
  * On disk it is ELF32 little-endian with e_machine EM_VMLAB, one PT_LOAD
  * per segment, a .symtab/.strtab and a line table in the section
- * ".vmlab.lines" (format in docs/isa.md, "Image format").
+ * ".vmlab.lines" (layout drawn at the top of sim/image.c).
  */
 #ifndef VMLAB_IMAGE_H
 #define VMLAB_IMAGE_H

@@ -105,6 +105,11 @@ int cmd_asm(int argc, char **argv)
 		asm_free(as);
 		return 2;
 	}
+	if (out && strcmp(out, src) == 0) {
+		fprintf(stderr, "vmlab asm: the image would overwrite the source '%s'\n", src);
+		asm_free(as);
+		return 2;
+	}
 	char *def = out ? NULL : default_output(src);
 	bool ok = asm_assemble_file(as, src);
 	asm_front_print_diags(as, stderr);
@@ -145,11 +150,14 @@ static void flags_text(unsigned f, char out[4])
 	out[3] = 0;
 }
 
-/* `00001000 <name>:` for every label at addr. */
-static void labels_at(const struct image *img, uint32_t addr, FILE *f)
+/* `00001000 <name>:` for every label at addr.  Addresses only grow within
+ * a segment, so *next walks the (sorted) symbols once. */
+static void labels_at(const struct image *img, uint32_t addr, size_t *next, FILE *f)
 {
-	for (size_t i = 0; i < img->nsyms; i++)
-		if (img->syms[i].value == addr && img->syms[i].kind != SYM_ABS)
+	while (*next < img->nsyms && img->syms[*next].value < addr)
+		(*next)++;
+	for (size_t i = *next; i < img->nsyms && img->syms[i].value == addr; i++)
+		if (img->syms[i].kind != SYM_ABS)
 			fprintf(f, "\n%08x <%s>:\n", addr, img->syms[i].name);
 }
 
@@ -169,9 +177,10 @@ static void dump_segment(const struct image *img, const struct image_segment *g,
 	fprintf(f, "\nsegment %s  0x%08x-0x%08x  %s\n", g->name, g->addr,
 		(uint32_t)(g->addr + g->memsz - 1), fl);
 	uint32_t off = 0;
+	size_t next = 0;
 	while (off < g->filesz) {
 		uint32_t addr = g->addr + off;
-		labels_at(img, addr, f);
+		labels_at(img, addr, &next, f);
 		if (g->filesz - off < 4) {
 			fprintf(f, "  %08x:  %-8s  .byte", addr, "");
 			for (uint32_t k = off; k < g->filesz; k++)
@@ -191,7 +200,7 @@ static void dump_segment(const struct image *img, const struct image_segment *g,
 		off += 4;
 	}
 	if (g->memsz > g->filesz) {
-		labels_at(img, g->addr + g->filesz, f);
+		labels_at(img, g->addr + g->filesz, &next, f);
 		fprintf(f, "  %08x:  %-8s  .space %u\n", g->addr + g->filesz, "", g->memsz - g->filesz);
 	}
 }
