@@ -226,7 +226,7 @@ int cpu_store_slow(struct machine *m, uint32_t va, unsigned size, uint32_t value
 		memcpy(m->ram + pa, &value, size);
 		if (m->pages[pa >> PAGE_SHIFT].code)
 			mem_code_written(m, pa, size);
-		watch_event(m, pa, size, value, true);
+		watch_event(m, pa, size, size == 4 ? value : value & ((1u << 8 * size) - 1), true);
 		return 0;
 	}
 	m->stats.mmio_writes++;

@@ -8,7 +8,6 @@
  * r1 (a) and r2 (b) and writing r3, which holds a marker before.
  */
 #include <check.h>
-#include <stdlib.h>
 
 #include "tests/unit/helpers/guest.h"
 
@@ -508,27 +507,22 @@ static Suite *cpu_suite(void)
 	Suite *s = suite_create("cpu");
 	TCase *tc;
 
-	tc = tcase_create("alu");
-	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	tc = g_tcase(s, "alu");
 	tcase_add_loop_test(tc, test_alu, 0, sizeof alu_cases / sizeof alu_cases[0]);
 	tcase_add_loop_test(tc, test_divzero, 0, 4);
 	tcase_add_test(tc, test_r0_stays_zero);
 	tcase_add_test(tc, test_r0_load_still_faults);
 	tcase_add_test(tc, test_rdcycle);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("memory");
-	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	tc = g_tcase(s, "memory");
 	tcase_add_test(tc, test_load_extension);
 	tcase_add_test(tc, test_store_sizes_little_endian);
 	tcase_add_loop_test(tc, test_misaligned_data, 0, sizeof misaligned / sizeof misaligned[0]);
 	tcase_add_test(tc, test_bus_errors);
 	tcase_add_loop_test(tc, test_fetch_bus_error, 0, 3);
 	tcase_add_test(tc, test_fetch_end_of_ram);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("control");
-	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	tc = g_tcase(s, "control");
 	tcase_add_loop_test(tc, test_branch, 0, sizeof branches / sizeof branches[0]);
 	tcase_add_test(tc, test_branch_to_self);
 	tcase_add_test(tc, test_j_jal);
@@ -537,17 +531,10 @@ static Suite *cpu_suite(void)
 	tcase_add_test(tc, test_fetch_misaligned);
 	tcase_add_test(tc, test_fall_through_page);
 	tcase_add_test(tc, test_sum_loop);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cpu_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return g_main(cpu_suite());
 }

@@ -5,7 +5,6 @@
  * fatal stops (no trap vector, double fault); the ring-0 trap hook.
  */
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tests/unit/helpers/guest.h"
@@ -602,8 +601,7 @@ static Suite *trap_suite(void)
 	Suite *s = suite_create("trap");
 	TCase *tc;
 
-	tc = tcase_create("causes");
-	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	tc = g_tcase(s, "causes");
 	tcase_add_loop_test(tc, test_cause_syscall, 0, 8);
 	tcase_add_loop_test(tc, test_cause_break, 0, 8);
 	tcase_add_loop_test(tc, test_cause_illegal, 0, 8);
@@ -615,10 +613,8 @@ static Suite *trap_suite(void)
 	tcase_add_loop_test(tc, test_cause_interrupt, 0, 4);
 	tcase_add_test(tc, test_badva_cleared_tvec_low_bits);
 	tcase_add_test(tc, test_step_stops_at_handler);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("rfe-and-stops");
-	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	tc = g_tcase(s, "rfe-and-stops");
 	tcase_add_test(tc, test_rfe_returns);
 	tcase_add_test(tc, test_rfe_ring0_masks_epsw);
 	tcase_add_test(tc, test_break_handler_skips);
@@ -626,10 +622,8 @@ static Suite *trap_suite(void)
 	tcase_add_test(tc, test_double_fault);
 	tcase_add_test(tc, test_nested_trap_not_double);
 	tcase_add_test(tc, test_interrupt_at_vector);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("delegation");
-	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	tc = g_tcase(s, "delegation");
 	tcase_add_loop_test(tc, test_deleg_syscall, 0, 6);
 	tcase_add_test(tc, test_deleg_fault_badva);
 	tcase_add_test(tc, test_deleg_not_taken);
@@ -638,17 +632,10 @@ static Suite *trap_suite(void)
 	tcase_add_test(tc, test_rfe_ring1_to_ring0);
 	tcase_add_test(tc, test_deleg_round_trip);
 	tcase_add_test(tc, test_trap_hook);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(trap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return g_main(trap_suite());
 }

@@ -4,6 +4,7 @@
 #include "tests/unit/helpers/guest.h"
 
 #include <check.h>
+#include <stdlib.h>
 
 struct machine *g_machine_cfg(const struct machine_config *cfg)
 {
@@ -46,6 +47,26 @@ void g_teardown(void)
 {
 	machine_free(gm);
 	gm = NULL;
+}
+
+TCase *g_tcase(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, g_setup, g_teardown);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+int g_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 uint32_t g_enc(enum isa_op op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm)
@@ -212,12 +233,17 @@ static uint32_t pt_alloc(struct g_pt *pt)
 	return pa;
 }
 
-void g_paging(struct g_pt *pt, struct machine *m)
+void g_paging_at(struct g_pt *pt, struct machine *m, uint32_t base)
 {
 	pt->m = m;
-	pt->next = G_TABLES;
+	pt->next = base;
 	pt->dir = pt_alloc(pt);
 	g_set_cr(m, CR_PTBR, pt->dir);
+}
+
+void g_paging(struct g_pt *pt, struct machine *m)
+{
+	g_paging_at(pt, m, G_TABLES);
 }
 
 uint32_t g_pde_pa(const struct g_pt *pt, uint32_t va)
@@ -239,4 +265,11 @@ uint32_t g_pte_pa(struct g_pt *pt, uint32_t va)
 void g_map(struct g_pt *pt, uint32_t va, uint32_t pa, uint32_t pte_flags)
 {
 	g_poke(pt->m, g_pte_pa(pt, va), (pa & ~PAGE_MASK) | pte_flags);
+}
+
+void g_paged_at(struct g_pt *pt, struct machine *m, uint32_t base)
+{
+	g_paging_at(pt, m, base);
+	g_map(pt, 0, 0, PTE_P | PTE_W);
+	g_map(pt, G_CODE, G_CODE, PTE_P | PTE_W | PTE_U);
 }

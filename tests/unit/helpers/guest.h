@@ -22,6 +22,9 @@
 
 #include "sim/machine.h"
 
+struct Suite;
+struct TCase;
+
 #define G_VEC    0x00000200u
 #define G_CODE   0x00001000u
 #define G_DATA   0x00008000u
@@ -39,6 +42,11 @@ void g_setup(void);
 void g_setup_strict(void);
 void g_teardown(void);
 
+/* A test case of suite s using the shared fixture. */
+struct TCase *g_tcase(struct Suite *s, const char *name);
+/* main() of a suite binary: run it, exit status 0 if every test passed. */
+int g_main(struct Suite *s);
+
 /* ---- encoding, one builder per operand syntax ------------------------ */
 uint32_t g_r(enum isa_op op, unsigned rd, unsigned rs1, unsigned rs2); /* FMT_R          */
 uint32_t g_i(enum isa_op op, unsigned rd, unsigned rs1, int32_t imm);  /* FMT_I, LOAD, U */
@@ -52,6 +60,10 @@ uint32_t g_mfcr(unsigned rd, unsigned cr);
 uint32_t g_mtcr(unsigned cr, unsigned rs1);
 /* Any instruction from its isa_insn fields (format-agnostic). */
 uint32_t g_enc(enum isa_op op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm);
+
+/* G_LI(rd, value): the two words `lui rd, hi; ori rd, rd, lo`, for G_PROG. */
+#define G_LI(rd, v) g_i(OP_lui, (rd), 0, (int32_t)((uint32_t)(v) >> 16)), \
+		    g_i(OP_ori, (rd), (rd), (int32_t)((uint32_t)(v) & 0xffffu))
 
 /* ---- memory ------------------------------------------------------------ */
 void g_write(struct machine *m, uint32_t pa, const uint32_t *words, size_t n);
@@ -88,6 +100,11 @@ struct g_pt {
 	uint32_t next; /* next free table page                   */
 };
 void g_paging(struct g_pt *pt, struct machine *m);
+/* The same with the tables from `base` up (a second address space). */
+void g_paging_at(struct g_pt *pt, struct machine *m, uint32_t base);
+/* Tables at base with page 0 (the vectors) mapped P|W and the code page
+ * P|W|U, identity; ptbr points at them (paging still off). */
+void g_paged_at(struct g_pt *pt, struct machine *m, uint32_t base);
 /* Map va -> pa with these PTE bits; a missing PDE is created P|W|U. */
 void g_map(struct g_pt *pt, uint32_t va, uint32_t pa, uint32_t pte_flags);
 /* Physical address of the PDE / PTE that translate va. */

@@ -1,0 +1,620 @@
+/*
+ * check_exact.c -- exactness and determinism (docs/isa.md section 12;
+ * machine.h, machine_run): stepping one instruction at a time, in odd
+ * chunks, or all at once reaches the same registers, memory, cycles, TLB
+ * and counters, for ALU loops, traps, page faults, timer interrupts and
+ * self-modifying code; self-modifying code runs the new instruction;
+ * execution breakpoints and memory watchpoints.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/helpers/guest.h"
+
+#define HANDLER 0x800u        /* a handler in page 0, after the vectors */
+#define CMP_BYTES 0x00500000u /* RAM compared between runs              */
+
+/* Point vector slot `code` at `target` with a j. */
+static void slot_jump(struct machine *m, unsigned code, uint32_t target)
+{
+	uint32_t slot = G_VEC + 4 * code;
+
+	g_poke(m, slot, g_j(OP_j, (int32_t)(target - slot) / 4));
+}
+
+/* ---- the programs -------------------------------------------------------------- */
+
+/* Arithmetic: x = x * 31 + i, divisions, stores into a 64-word ring. */
+static void prog_alu(struct machine *m)
+{
+	G_PROG(m, G_CODE,
+	       g_i(OP_addi, 1, 0, 1),           /* i = 1 */
+	       g_i(OP_addi, 5, 0, 31),
+	       G_LI(6, G_DATA),
+	       /* loop: */
+	       g_r(OP_mul, 2, 2, 5),
+	       g_r(OP_add, 2, 2, 1),
+	       g_r(OP_mulh, 3, 2, 2),
+	       g_i(OP_ori, 4, 1, 1),
+	       g_r(OP_div, 7, 2, 4),
+	       g_r(OP_remu, 8, 2, 4),
+	       g_r(OP_xor, 9, 7, 8),
+	       g_i(OP_andi, 10, 1, 63),
+	       g_i(OP_slli, 10, 10, 2),
+	       g_r(OP_add, 10, 10, 6),
+	       g_s(OP_sw, 9, 10, 0),
+	       g_i(OP_lbu, 11, 10, 1),
+	       g_r(OP_sra, 12, 3, 11),
+	       g_i(OP_addi, 1, 1, 1),
+	       g_b(OP_bltu, 12, 2, -14),
+	       g_j(OP_j, -15));
+	machine_set_pc(m, G_CODE);
+}
+
+/* Ring 3 loop of syscall, break and a division by zero; ring-0 handlers
+ * count, skip and return. */
+static void prog_traps(struct machine *m)
+{
+	G_PROG(m, G_CODE,
+	       g_n(OP_syscall),
+	       g_n(OP_break),
+	       g_r(OP_div, 3, 1, 0),
+	       g_i(OP_addi, 1, 1, 1),
+	       g_j(OP_j, -4));
+	slot_jump(m, TRAP_SYSCALL, HANDLER);
+	slot_jump(m, TRAP_BREAKPOINT, HANDLER + 0x10);
+	slot_jump(m, TRAP_DIVZERO, HANDLER + 0x10);
+	G_PROG(m, HANDLER,
+	       g_i(OP_addi, 10, 10, 1), g_n(OP_rfe), 0, 0,
+	       g_mfcr(11, CR_EPC), g_i(OP_addi, 11, 11, 4), g_mtcr(CR_EPC, 11),
+	       g_i(OP_addi, 12, 12, 1), g_n(OP_rfe));
+	g_enter(m, G_CODE, 3 | 0x4200u);
+}
+
+/* Demand paging: ring 3 walks over 16 unmapped pages at 0x00400000,
+ * twice and more; the ring-0 page-fault handler maps each identity. */
+static void prog_paging(struct machine *m)
+{
+	struct g_pt pt;
+	uint32_t table;
+
+	g_paged_at(&pt, m, G_TABLES);
+	table = PTE_FRAME(g_pte_pa(&pt, 0x00400000u)); /* directory 1's table */
+	for (uint32_t a = G_TABLES; a <= table; a += PAGE_SIZE)
+		g_map(&pt, a, a, PTE_P | PTE_W); /* the handler writes PTEs */
+	G_PROG(m, G_CODE,
+	       g_i(OP_lui, 1, 0, 0x40),
+	       g_i(OP_addi, 2, 0, 16),
+	       g_i(OP_lw, 3, 1, 0),          /* loop: */
+	       g_i(OP_addi, 3, 3, 1),
+	       g_s(OP_sw, 3, 1, 0),
+	       g_i(OP_addi, 1, 1, 0x1000),
+	       g_i(OP_addi, 2, 2, -1),
+	       g_b(OP_bne, 2, 0, -5),
+	       g_j(OP_j, -8));
+	slot_jump(m, TRAP_PAGE_FAULT, HANDLER);
+	G_PROG(m, HANDLER,
+	       g_mfcr(12, CR_BADVA),
+	       g_i(OP_srli, 12, 12, 12),
+	       g_i(OP_slli, 13, 12, 12),
+	       g_i(OP_ori, 13, 13, PTE_P | PTE_W | PTE_U),
+	       g_i(OP_andi, 12, 12, 0x3ff),
+	       g_i(OP_slli, 12, 12, 2),
+	       G_LI(11, table),
+	       g_r(OP_add, 12, 12, 11),
+	       g_s(OP_sw, 13, 12, 0),
+	       g_n(OP_rfe));
+	g_set_cr(m, CR_MMU, MMU_PG);
+	g_set_cr(m, CR_ASID, 5);
+	g_enter(m, G_CODE, 3);
+}
+
+/* A periodic timer of 37 cycles; the handler acknowledges, stores the
+ * cycle counter, and returns into a load/store loop. */
+static void prog_timer(struct machine *m)
+{
+	G_PROG(m, G_CODE,
+	       G_LI(12, MMIO_TIMER),
+	       g_i(OP_addi, 5, 0, 37),
+	       g_s(OP_sw, 5, 12, 4),
+	       g_i(OP_addi, 5, 0, 7),         /* ENABLE | PERIODIC | IRQ */
+	       g_s(OP_sw, 5, 12, 0),
+	       G_LI(13, MMIO_INTC),
+	       g_i(OP_addi, 5, 0, 1),
+	       g_s(OP_sw, 5, 13, 4),
+	       g_i(OP_addi, 5, 0, PSW_IE),
+	       g_rs(OP_wrpsw, 5),
+	       g_i(OP_addi, 1, 1, 3),         /* loop: */
+	       g_s(OP_sw, 1, 0, 0x7000),
+	       g_i(OP_lw, 2, 0, 0x7000),
+	       g_j(OP_j, -3));
+	slot_jump(m, TRAP_INTERRUPT, HANDLER);
+	G_PROG(m, HANDLER,
+	       g_i(OP_addi, 11, 0, 1),
+	       g_s(OP_sw, 11, 12, 8),
+	       g_rd(OP_rdcycle, 14),
+	       g_i(OP_andi, 15, 10, 0xfc),
+	       g_s(OP_sw, 14, 15, 0x7100),
+	       g_i(OP_addi, 10, 10, 4),
+	       g_n(OP_rfe));
+	machine_set_pc(m, G_CODE);
+}
+
+/* Each round rewrites `addi r3, r3, k` ahead in the same page and in
+ * another page with the next k, then runs both. */
+static void prog_smc(struct machine *m)
+{
+	uint32_t base = g_i(OP_addi, 3, 3, 0);
+
+	G_PROG(m, G_CODE,
+	       g_i(OP_lui, 1, 0, base >> 16),
+	       g_i(OP_addi, 5, 0, G_CODE + 0x10),
+	       g_i(OP_addi, 2, 2, 1),        /* 0x08 loop: k++ */
+	       g_r(OP_or, 4, 1, 2),
+	       g_s(OP_sw, 4, 5, 8),          /* over 0x18 */
+	       g_i(OP_addi, 0, 0, 0),
+	       base,                         /* 0x18 */
+	       g_s(OP_sw, 4, 5, 0x1000 - 0x10), /* over 0x1000 */
+	       g_j(OP_jal, (0x1000 - 0x20) / 4),
+	       g_j(OP_j, -7));
+	G_PROG(m, G_CODE + 0x1000, base, g_i(OP_jalr, 0, ISA_REG_RA, 0));
+	machine_set_pc(m, G_CODE);
+}
+
+typedef void (*prog_fn)(struct machine *m);
+static const struct {
+	const char *name;
+	prog_fn build;
+	uint64_t insns;
+} progs[] = {
+	{ "alu", prog_alu, 3000 },
+	{ "traps", prog_traps, 3000 },
+	{ "paging", prog_paging, 3000 },
+	{ "timer", prog_timer, 3000 },
+	{ "smc", prog_smc, 3000 },
+};
+
+/* ---- snapshots -------------------------------------------------------------------- */
+
+struct snap {
+	uint32_t r[ISA_NREGS], pc, psw, cr[CR_COUNT];
+	uint64_t cycles, instret;
+	struct tlb_view tlb[64];
+	struct machine_stats st;
+	uint8_t *ram;
+};
+
+static void take(struct machine *m, struct snap *s)
+{
+	memset(s, 0, sizeof *s);
+	for (unsigned i = 0; i < ISA_NREGS; i++)
+		s->r[i] = machine_reg(m, i);
+	s->pc = machine_pc(m);
+	s->psw = machine_psw(m);
+	for (unsigned i = 0; i < CR_COUNT; i++)
+		machine_cr(m, i, &s->cr[i]);
+	s->cycles = machine_cycles(m);
+	s->instret = machine_instret(m);
+	for (unsigned i = 0; i < 64; i++)
+		machine_tlb_entry(m, i, &s->tlb[i]);
+	machine_get_stats(m, &s->st);
+	s->ram = malloc(CMP_BYTES);
+	ck_assert_ptr_nonnull(s->ram);
+	ck_assert(machine_phys_read(m, 0, s->ram, CMP_BYTES));
+}
+
+static void same(const struct snap *a, const struct snap *b, const char *what)
+{
+	for (unsigned i = 0; i < ISA_NREGS; i++)
+		ck_assert_msg(a->r[i] == b->r[i], "%s: r%u 0x%x vs 0x%x", what, i, a->r[i], b->r[i]);
+	ck_assert_msg(a->pc == b->pc, "%s: pc 0x%x vs 0x%x", what, a->pc, b->pc);
+	ck_assert_uint_eq(a->psw, b->psw);
+	for (unsigned i = 0; i < CR_COUNT; i++)
+		ck_assert_msg(a->cr[i] == b->cr[i], "%s: cr%u", what, i);
+	ck_assert_msg(a->cycles == b->cycles, "%s: cycles %llu vs %llu", what,
+		      (unsigned long long)a->cycles, (unsigned long long)b->cycles);
+	ck_assert_uint_eq(a->instret, b->instret);
+	for (unsigned i = 0; i < 64; i++) {
+		ck_assert_msg(a->tlb[i].valid == b->tlb[i].valid, "%s: tlb %u", what, i);
+		if (a->tlb[i].valid)
+			ck_assert(!memcmp(&a->tlb[i], &b->tlb[i], sizeof a->tlb[i]));
+	}
+	ck_assert_msg(!memcmp(&a->st, &b->st, sizeof a->st), "%s: statistics differ", what);
+	ck_assert_msg(!memcmp(a->ram, b->ram, CMP_BYTES), "%s: memory differs", what);
+}
+
+/* _i = program: all at once, one by one, in odd chunks, and all at once
+ * on a second machine give the same state. */
+START_TEST(test_step_equals_run)
+{
+	const uint64_t n = progs[_i].insns;
+	struct machine *m[4];
+	struct snap s[4];
+	uint64_t done = 0, chunk = 1;
+
+	for (int k = 0; k < 4; k++) {
+		m[k] = g_machine(VARIANT_CLASSIC);
+		g_vectors(m[k], G_VEC);
+		progs[_i].build(m[k]);
+	}
+	g_step(m[0], n);
+	for (uint64_t k = 0; k < n; k++)
+		g_step(m[1], 1);
+	while (done < n) { /* chunks of 1, 2, 4, ..., 64, then 3, 5, ... */
+		uint64_t c = chunk < n - done ? chunk : n - done;
+		g_step(m[2], c);
+		done += c;
+		chunk = chunk >= 64 ? 3 + chunk % 7 : chunk * 2;
+	}
+	g_step(m[3], n);
+	for (int k = 0; k < 4; k++)
+		take(m[k], &s[k]);
+	/* a step is an instruction that retired or trapped (not an interrupt) */
+	uint64_t trapped = 0;
+	for (unsigned c = TRAP_BREAKPOINT; c < TRAP_NCAUSES; c++)
+		trapped += s[0].st.traps[c];
+	ck_assert_uint_eq(s[0].instret + trapped, n);
+	same(&s[0], &s[1], "one by one");
+	same(&s[0], &s[2], "chunks");
+	same(&s[0], &s[3], "second machine");
+	for (int k = 0; k < 4; k++) {
+		free(s[k].ram);
+		machine_free(m[k]);
+	}
+}
+END_TEST
+
+/* The programs do what they are meant to, so the comparison above is
+ * over interesting runs. */
+START_TEST(test_programs_exercise)
+{
+	struct machine_stats st;
+
+	prog_traps(gm);
+	g_step(gm, 3000);
+	machine_get_stats(gm, &st);
+	ck_assert_uint_gt(st.traps[TRAP_SYSCALL], 100);
+	ck_assert_uint_eq(st.traps[TRAP_SYSCALL], machine_reg(gm, 10));
+	ck_assert_uint_eq(st.traps[TRAP_BREAKPOINT] + st.traps[TRAP_DIVZERO], machine_reg(gm, 12));
+
+	g_teardown();
+	g_setup();
+	prog_paging(gm);
+	g_step(gm, 3000);
+	machine_get_stats(gm, &st);
+	ck_assert_uint_eq(st.traps[TRAP_PAGE_FAULT], 16);
+	ck_assert_uint_gt(st.tlb_misses, 16 * 2);
+	ck_assert_uint_ge(g_peek(gm, 0x00400000u), 5); /* passes over the first page */
+	ck_assert_uint_le(g_peek(gm, 0x00400000u) - g_peek(gm, 0x0040f000u), 1);
+
+	g_teardown();
+	g_setup();
+	prog_timer(gm);
+	g_step(gm, 3000);
+	machine_get_stats(gm, &st);
+	ck_assert_uint_gt(st.irqs_taken, 50);
+	ck_assert_uint_eq(machine_reg(gm, 10), 4 * st.irqs_taken);
+}
+END_TEST
+
+/* A program that powers off: the same cycle count and status every time. */
+START_TEST(test_power_off_deterministic)
+{
+	uint64_t cycles[2];
+
+	for (int k = 0; k < 2; k++) {
+		struct machine *m = g_machine(VARIANT_CLASSIC);
+		g_vectors(m, G_VEC);
+		prog_timer(m);
+		/* after 40 timer interrupts, power off with r10 / 4 */
+		G_PROG(m, HANDLER + 4 * 6, /* over its rfe */
+		       g_i(OP_addi, 11, 0, 160),
+		       g_b(OP_bne, 10, 11, 5),
+		       g_i(OP_srli, 11, 10, 2),
+		       G_LI(12, MMIO_POWER),
+		       g_s(OP_sw, 11, 12, 0),
+		       g_n(OP_rfe));
+		ck_assert_int_eq(machine_run(m, UINT64_MAX), STOP_POWER_OFF);
+		ck_assert_int_eq(machine_exit_code(m), 40);
+		cycles[k] = machine_cycles(m);
+		machine_free(m);
+	}
+	ck_assert_uint_eq(cycles[0], cycles[1]);
+	ck_assert_uint_gt(cycles[0], 40 * 37);
+}
+END_TEST
+
+/* ---- self-modifying code ------------------------------------------------------------ */
+
+START_TEST(test_smc_program)
+{
+	prog_smc(gm);
+	g_step(gm, 2 + 10 * 10); /* ten rounds of ten instructions */
+	ck_assert_uint_eq(machine_reg(gm, 2), 10);
+	ck_assert_uint_eq(machine_reg(gm, 3), 2 * 55); /* both copies ran each new k */
+	ck_assert_uint_eq(g_stats(gm).code_writes, 19); /* 0x2000 is code from round 2 */
+}
+END_TEST
+
+/* A store over the very next instruction: that next instruction is new. */
+START_TEST(test_smc_next_instruction)
+{
+	G_PROG(gm, G_CODE, g_s(OP_sw, 1, 2, 4), g_i(OP_addi, 3, 0, 1), g_j(OP_j, -2));
+	machine_set_reg(gm, 1, g_i(OP_addi, 3, 3, 7));
+	machine_set_reg(gm, 2, G_CODE);
+	g_step(gm, 2);
+	ck_assert_uint_eq(machine_reg(gm, 3), 7);
+	g_step(gm, 3);
+	ck_assert_uint_eq(machine_reg(gm, 3), 14);
+}
+END_TEST
+
+/* A byte store into a decoded instruction's immediate, through a paged
+ * alias of the code page (the decoded copy is found by physical page). */
+START_TEST(test_smc_byte_through_alias)
+{
+	struct g_pt pt;
+
+	g_paged_at(&pt, gm, G_TABLES);
+	g_map(&pt, 0x00400000u, G_CODE, PTE_P | PTE_W);
+	G_PROG(gm, G_CODE, g_i(OP_addi, 3, 3, 1), g_s(OP_sb, 2, 1, 0), g_j(OP_j, -2));
+	machine_set_reg(gm, 1, 0x00400000u);
+	machine_set_reg(gm, 2, 0x40);
+	g_set_cr(gm, CR_MMU, MMU_PG);
+	g_step(gm, 4); /* addi +1, sb, j, addi +0x40 */
+	ck_assert_uint_eq(machine_reg(gm, 3), 0x41);
+	ck_assert_uint_eq(g_peek(gm, G_CODE), g_i(OP_addi, 3, 3, 0x40));
+}
+END_TEST
+
+/* The host writes over decoded code (a debugger's poke). */
+START_TEST(test_smc_host_write)
+{
+	G_PROG(gm, G_CODE, g_i(OP_addi, 3, 3, 1), g_j(OP_j, -1));
+	g_step(gm, 4);
+	ck_assert_uint_eq(machine_reg(gm, 3), 2);
+	g_poke(gm, G_CODE, g_i(OP_addi, 3, 3, 100));
+	g_step(gm, 2);
+	ck_assert_uint_eq(machine_reg(gm, 3), 102);
+}
+END_TEST
+
+/* ---- breakpoints ------------------------------------------------------------------- */
+
+struct hits {
+	int n;
+	bool stop;
+	struct machine_event_info last;
+};
+
+static bool on_event(void *opaque, struct machine *m, const struct machine_event_info *ev)
+{
+	struct hits *h = opaque;
+
+	h->n++;
+	h->last = *ev;
+	return h->stop;
+}
+
+/* loop: r1++ ; r2++ (breakpoint) ; j loop */
+static void bp_loop(void)
+{
+	G_PROG(gm, G_CODE, g_i(OP_addi, 1, 1, 1), g_i(OP_addi, 2, 2, 1), g_j(OP_j, -2));
+}
+
+/* _i = 0: inserted before the page is decoded; 1: after. */
+START_TEST(test_breakpoint_stops_before)
+{
+	struct hits h = { .stop = true };
+
+	bp_loop();
+	if (_i)
+		g_step(gm, 3);
+	ck_assert(machine_break_insert(gm, G_CODE + 4));
+	ck_assert_int_ge(machine_on(gm, EV_BREAK, on_event, &h), 0);
+	uint64_t i0 = machine_instret(gm), c0 = machine_cycles(gm);
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_int_eq(h.n, 1);
+	ck_assert_uint_eq(h.last.kind, EV_BREAK);
+	ck_assert_uint_eq(h.last.pc, G_CODE + 4);
+	ck_assert_uint_eq(h.last.addr, G_CODE + 4);
+	ck_assert_uint_eq(machine_pc(gm), G_CODE + 4);
+	ck_assert_uint_eq(machine_reg(gm, 2), _i ? 1 : 0); /* not executed */
+	ck_assert_uint_eq(machine_instret(gm), i0 + 1);
+	ck_assert_uint_eq(machine_cycles(gm), c0 + 1);
+	/* continuing steps over it and stops there next time round */
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_int_eq(h.n, 2);
+	ck_assert_uint_eq(machine_pc(gm), G_CODE + 4);
+	ck_assert_uint_eq(machine_instret(gm), i0 + 4);
+	ck_assert_uint_eq(machine_reg(gm, 2), _i ? 2 : 1);
+}
+END_TEST
+
+/* A listener that declines sees every pass; removing the breakpoint ends
+ * the events; the pc a run starts at never triggers. */
+START_TEST(test_breakpoint_counts_and_remove)
+{
+	struct hits h = { .stop = false };
+
+	bp_loop();
+	ck_assert(machine_break_insert(gm, G_CODE + 4));
+	ck_assert(machine_break_insert(gm, G_CODE + 4)); /* twice is once */
+	machine_on(gm, EV_BREAK, on_event, &h);
+	g_step(gm, 30);
+	ck_assert_int_eq(h.n, 10);
+	ck_assert_uint_eq(machine_reg(gm, 2), 10);
+	machine_break_remove(gm, G_CODE + 4);
+	g_step(gm, 30);
+	ck_assert_int_eq(h.n, 10);
+	ck_assert_uint_eq(machine_reg(gm, 2), 20);
+
+	h.stop = true;
+	machine_break_insert(gm, G_CODE);
+	machine_set_pc(gm, G_CODE);
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_int_eq(h.n, 11);
+	ck_assert_uint_eq(machine_reg(gm, 1), 21); /* ran once from the start pc */
+	ck_assert(!machine_break_insert(gm, G_CODE + 2));
+	ck_assert(!machine_break_insert(gm, machine_mem_bytes(gm)));
+}
+END_TEST
+
+/* A breakpoint is by physical address: with paging, ev.pc is the va. */
+START_TEST(test_breakpoint_paged)
+{
+	struct g_pt pt;
+	struct hits h = { .stop = true };
+
+	g_paged_at(&pt, gm, G_TABLES);
+	g_map(&pt, 0x00400000u, G_CODE, PTE_P);
+	bp_loop();
+	g_set_cr(gm, CR_MMU, MMU_PG);
+	machine_set_pc(gm, 0x00400000u);
+	machine_break_insert(gm, G_CODE + 4);
+	machine_on(gm, EV_BREAK, on_event, &h);
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_uint_eq(h.last.pc, 0x00400004u);
+	ck_assert_uint_eq(h.last.addr, G_CODE + 4);
+	ck_assert_uint_eq(machine_pc(gm), 0x00400004u);
+}
+END_TEST
+
+/* New code written over a breakpoint runs, and the breakpoint stays. */
+START_TEST(test_breakpoint_survives_code_write)
+{
+	struct hits h = { .stop = true };
+
+	bp_loop();
+	machine_break_insert(gm, G_CODE + 4);
+	machine_on(gm, EV_BREAK, on_event, &h);
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	g_poke(gm, G_CODE + 4, g_i(OP_addi, 2, 2, 50));
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_int_eq(h.n, 2);
+	ck_assert_uint_eq(machine_reg(gm, 2), 50);
+}
+END_TEST
+
+/* ---- watchpoints -------------------------------------------------------------------- */
+
+struct accesses {
+	int n;
+	struct machine_event_info ev[8];
+	int stop_at; /* stop on this access (1-based), 0: never */
+};
+
+static bool on_mem(void *opaque, struct machine *m, const struct machine_event_info *ev)
+{
+	struct accesses *a = opaque;
+
+	if (a->n < 8)
+		a->ev[a->n] = *ev;
+	return ++a->n == a->stop_at;
+}
+
+static void check_access(const struct machine_event_info *ev, uint32_t pc, uint32_t pa,
+			 uint32_t value, uint32_t size, bool write)
+{
+	ck_assert_uint_eq(ev->kind, EV_MEM);
+	ck_assert_uint_eq(ev->pc, pc);
+	ck_assert_uint_eq(ev->addr, pa);
+	ck_assert_uint_eq(ev->value, value);
+	ck_assert_uint_eq(ev->size, size);
+	ck_assert_int_eq(ev->write, write);
+}
+
+/* Loads and stores of the watched range report pc, physical address,
+ * value, size, direction; other pages report nothing.  The loop first
+ * runs unwatched so its pages are on the fast path. */
+START_TEST(test_watch)
+{
+	struct accesses a = { 0 };
+
+	G_PROG(gm, G_CODE,
+	       g_s(OP_sw, 2, 1, 0), g_i(OP_lw, 3, 1, 0), g_s(OP_sb, 2, 1, 2),
+	       g_s(OP_sw, 2, 4, 0), g_i(OP_lhu, 5, 1, 2),
+	       g_j(OP_j, -5));
+	machine_set_reg(gm, 1, G_DATA);
+	machine_set_reg(gm, 2, 0x12345678u);
+	machine_set_reg(gm, 4, G_DATA + 0x1000);
+	g_step(gm, 14); /* twice round, then to the sb */
+	ck_assert_int_ge(machine_on(gm, EV_MEM, on_mem, &a), 0);
+	ck_assert(machine_watch(gm, G_DATA, G_DATA + 3));
+	g_step(gm, 7);
+	ck_assert_int_eq(a.n, 5);
+	check_access(&a.ev[0], G_CODE + 8, G_DATA + 2, 0x78, 1, true);
+	check_access(&a.ev[1], G_CODE + 16, G_DATA + 2, 0x1278, 2, false);
+	check_access(&a.ev[2], G_CODE, G_DATA, 0x12345678u, 4, true);
+	check_access(&a.ev[3], G_CODE + 4, G_DATA, 0x12345678u, 4, false);
+	check_access(&a.ev[4], G_CODE + 8, G_DATA + 2, 0x78, 1, true);
+
+	/* a listener returning true stops after the access completed */
+	a = (struct accesses){ .stop_at = 1 };
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_int_eq(a.n, 1);
+	ck_assert_uint_eq(machine_pc(gm), G_CODE + 20);
+
+	/* unwatched: silence */
+	machine_unwatch(gm, G_DATA, G_DATA + 3);
+	a = (struct accesses){ 0 };
+	g_step(gm, 20);
+	ck_assert_int_eq(a.n, 0);
+}
+END_TEST
+
+/* With paging the watch is by physical address. */
+START_TEST(test_watch_paged)
+{
+	struct accesses a = { 0 };
+	struct g_pt pt;
+
+	g_paged_at(&pt, gm, G_TABLES);
+	g_map(&pt, 0x00400000u, G_DATA, PTE_P | PTE_W);
+	G_PROG(gm, G_CODE, g_s(OP_sw, 2, 1, 8), g_j(OP_j, -1));
+	machine_set_reg(gm, 1, 0x00400000u);
+	machine_set_reg(gm, 2, 99);
+	g_set_cr(gm, CR_MMU, MMU_PG);
+	g_step(gm, 4);
+	machine_on(gm, EV_MEM, on_mem, &a);
+	machine_watch(gm, G_DATA + 8, G_DATA + 11);
+	g_step(gm, 2);
+	ck_assert_int_eq(a.n, 1);
+	check_access(&a.ev[0], G_CODE, G_DATA + 8, 99, 4, true);
+}
+END_TEST
+
+static Suite *exact_suite(void)
+{
+	Suite *s = suite_create("exact");
+	TCase *tc;
+
+	tc = g_tcase(s, "determinism");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_step_equals_run, 0, sizeof progs / sizeof progs[0]);
+	tcase_add_test(tc, test_programs_exercise);
+	tcase_add_test(tc, test_power_off_deterministic);
+
+	tc = g_tcase(s, "self-modifying");
+	tcase_add_test(tc, test_smc_program);
+	tcase_add_test(tc, test_smc_next_instruction);
+	tcase_add_test(tc, test_smc_byte_through_alias);
+	tcase_add_test(tc, test_smc_host_write);
+
+	tc = g_tcase(s, "breakpoints");
+	tcase_add_loop_test(tc, test_breakpoint_stops_before, 0, 2);
+	tcase_add_test(tc, test_breakpoint_counts_and_remove);
+	tcase_add_test(tc, test_breakpoint_paged);
+	tcase_add_test(tc, test_breakpoint_survives_code_write);
+
+	tc = g_tcase(s, "watchpoints");
+	tcase_add_test(tc, test_watch);
+	tcase_add_test(tc, test_watch_paged);
+	return s;
+}
+
+int main(void)
+{
+	return g_main(exact_suite());
+}
