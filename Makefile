@@ -88,7 +88,7 @@ check: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)
 demo:
 	@bash scripts/install-deps.sh
 	@$(MAKE) --no-print-directory all
-	@bash scripts/demo.sh $(BUILD)/vmlab
+	@bash scripts/demo.sh $(BUILD)/vmlab $(BUILD)/toyos.elf
 
 deps:
 	@bash scripts/install-deps.sh

@@ -1,0 +1,42 @@
+# toyos.s -- toyos, a teaching kernel for the vmlab machine: the top file.
+#
+#   vmlab asm labs/os/toyos.s -o build/toyos.elf
+#   vmlab run build/toyos.elf --console-in script.txt [--disk disk.img]
+#
+# It only includes the pieces, each with one job:
+#
+#   toyos.inc    constants: tunables, layout, devices, structures, the ABI
+#   arch.inc     every privileged operation, as macros (the paravirt seam)
+#   boot.s       reset to the first process; the memory layout diagram
+#   trap.s       trap vector, entry/return, dispatch, interrupts, idle
+#   syscall.s    the system calls
+#   proc.s       processes: scheduler, sleep/wakeup, spawn, fork, exit, wait
+#   vm.s         free pages, page tables, address spaces, user memory
+#   console.s    UART driver: interrupt-driven input, line discipline
+#   timer.s      the periodic tick
+#   disk.s       the block driver
+#   selftest.s   the kernel's machine checks (rdpsw, wrpsw)
+#   lib.s        printing, memory and string helpers, panic
+#   user.s       the user image: ulib.s, sh.s, progs.s, and the program table
+#
+# docs/toyos.md explains the design.
+
+        .include "toyos.inc"
+        .include "arch.inc"
+
+        .include "boot.s"
+        .include "trap.s"
+        .include "syscall.s"
+        .include "proc.s"
+        .include "vm.s"
+        .include "console.s"
+        .include "timer.s"
+        .include "disk.s"
+        .include "selftest.s"
+        .include "lib.s"
+        .include "user.s"
+
+# The end of the kernel: every page from here to ram_top is free memory.
+        .bss
+        .align 4096
+kernel_end:
