@@ -336,6 +336,35 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 	return true;
 }
 
+/* A traced frame written again and again while no shadow built from it is
+ * used is most likely not a page table any more (the guest freed it and
+ * reuses it as data: zeroing it, copying into it).  Stop tracing it: drop
+ * the shadows built from it, so its writes run directly again.  (KVM calls
+ * this write-flood detection.)  The current address space's directory is
+ * kept: its shadow is in use by definition. */
+static void unshadow(struct vmm *v, struct vm *vm, uint32_t gpa)
+{
+	uint32_t frame = gpa & ~PAGE_MASK;
+
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		struct shadow_as *as = &vm->as[i];
+		if (!as->used)
+			continue;
+		if (as->key == frame && as != vm->cur) {
+			drop_as(v, vm, as);
+			continue;
+		}
+		for (uint16_t k = 0; k < as->nactive;) {
+			if (as->guest_pt[as->active[k]] == frame)
+				drop_table(v, vm, as, k);
+			else
+				k++;
+		}
+	}
+	machine_tlb_flush(v->m);
+	vm->flood[frame >> PAGE_SHIFT] = 0;
+}
+
 /* Emulate the store that hit a traced page-table page. */
 static void emulate_pt_store(struct vmm *v, struct vm *vm, const struct trap_event *t, uint32_t gpa)
 {
@@ -352,6 +381,8 @@ static void emulate_pt_store(struct vmm *v, struct vm *vm, const struct trap_eve
 	value = machine_reg(v->m, in.rs2);
 	machine_phys_write(v->m, vm->base + gpa, &value, size);
 	shadow_guest_wrote(v, vm, gpa, size);
+	if (++vm->flood[gpa >> PAGE_SHIFT] > FLOOD_LIMIT && is_traced(vm, gpa))
+		unshadow(v, vm, gpa);
 	vcpu_next(v, vm, t);
 }
 
@@ -386,6 +417,10 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	}
 	vm->stats.exits[EXIT_HIDDEN_FAULT]++;
 	vmm_charge(v, vm, v->cfg.costs.shadow_fill);
+	if (w.pt_gpa != NO_FRAME) { /* these tables are in use: not a flood */
+		vm->flood[w.pt_gpa >> PAGE_SHIFT] = 0;
+		vm->flood[(vm->cpu.vcr[CR_PTBR] & ~PAGE_MASK) >> PAGE_SHIFT] = 0;
+	}
 	uint32_t flags = w.flags & PTE_U;
 	if ((w.flags & PTE_W) && (w.flags & PTE_D))
 		flags |= PTE_W;

@@ -257,11 +257,13 @@ static void switch_to(struct vmm *v, struct vm *vm)
 				vcpu_save(v, v->cur);
 		}
 		v->cur = vm;
+		/* its stretch opens before the switch is charged to it: the
+		 * monitor's cycles for a VM lie within its stretches */
+		vm->entered_instret = machine_instret(v->m);
+		vm->entered_cycles = machine_cycles(v->m);
 		vmm_charge(v, vm, v->cfg.costs.switch_vm);
 		vm->stats.vm_switches++;
 		vcpu_load(v, vm);
-		vm->entered_instret = machine_instret(v->m);
-		vm->entered_cycles = machine_cycles(v->m);
 	}
 	v->slice_end = machine_cycles(v->m) + v->cfg.slice;
 }
@@ -411,6 +413,7 @@ void vmm_free(struct vmm *v)
 	for (int i = 0; i < v->nvms; i++) {
 		vdev_free(v->vms[i]);
 		free(v->vms[i]->traced);
+		free(v->vms[i]->flood);
 		free(v->vms[i]);
 	}
 	free(v->free_frames);
@@ -432,7 +435,10 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 		return -1;
 	}
 	vm = calloc(1, sizeof *vm);
-	if (!vm || !(vm->traced = calloc(mem / PAGE_SIZE, sizeof *vm->traced))) {
+	if (!vm || !(vm->traced = calloc(mem / PAGE_SIZE, sizeof *vm->traced)) ||
+	    !(vm->flood = calloc(mem / PAGE_SIZE, sizeof *vm->flood))) {
+		if (vm)
+			free(vm->traced);
 		free(vm);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -448,6 +454,7 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 			snprintf(err, errlen, "segment %s at 0x%08x (%u bytes) does not fit in %u bytes of guest RAM",
 				 s->name ? s->name : "?", s->addr, s->memsz, mem);
 			free(vm->traced);
+			free(vm->flood);
 			free(vm);
 			return -1;
 		}
@@ -465,6 +472,7 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 	if (!vdev_attach(v, vm, vc, err, errlen)) {
 		vdev_free(vm);
 		free(vm->traced);
+		free(vm->flood);
 		free(vm);
 		return -1;
 	}

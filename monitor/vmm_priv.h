@@ -38,6 +38,7 @@
 #define POOL_FRAMES_BASE 64u    /* pool frames for the monitor          */
 #define POOL_FRAMES_PER_VM 512u /* and per VM (2 MiB)                   */
 #define VMM_MAX_EVENTS 64
+#define FLOOD_LIMIT 8          /* traced writes before a frame is unshadowed */
 
 /* One shadowed guest address space. */
 struct shadow_as {
@@ -78,6 +79,8 @@ struct vm {
 	struct shadow_as as[SHADOW_AS_PER_VM];
 	struct shadow_as *cur;    /* shadow in use                         */
 	uint16_t *traced;         /* per guest frame: shadows built from it */
+	uint8_t *flood;           /* per guest frame: traced writes since its
+				     shadow was last used (unshadow when high) */
 	/* virtual devices: the same code as the bare machine's */
 	struct dev_host host;
 	struct vmm *vmm;
