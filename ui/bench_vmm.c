@@ -29,12 +29,12 @@ struct vmm_workload {
 };
 
 static const struct vmm_workload workloads[] = {
-	{ "compute", "compute 3000\n", "user-mode arithmetic, no kernel work", false },
-	{ "syscalls", "syscalls 20000\n", "getpid system calls", false },
-	{ "forkwait", "forkwait 100\n", "fork a child (address-space copy), wait for it", false },
-	{ "pagetouch", "pagetouch 256\n", "demand-zero page faults", false },
-	{ "pingpong", "pingpong 2000\n", "two processes yielding to each other", false },
-	{ "disk", "disk 64\n", "disk block reads (DMA, interrupts)", true },
+	{ "compute", "compute 400000\n", "primes by trial division: user mode, almost no kernel work", false },
+	{ "syscalls", "syscalls 150000\n", "getpid system calls", false },
+	{ "forkwait", "forkwait 300\n", "fork a child (address-space copy), wait for it", false },
+	{ "pagetouch", "pagetouch 2000\n", "demand-zero page faults", false },
+	{ "pingpong", "pingpong 20000\n", "two processes yielding to each other", false },
+	{ "disk", "disk 1024\n", "disk block reads (DMA, interrupts)", true },
 	{ NULL, NULL, NULL, false },
 };
 
