@@ -242,6 +242,23 @@ if "$VMLAB" run --help 2>&1 | grep -q -- '--vmm'; then
 	count vm-classic '^FAIL  kernel: ' 3 \
 		"monitor: on the classic machine, the deprivileged kernel's selftest fails visibly"
 	has vm-classic '^FAIL  kernel: rdpsw reads ring 1' "monitor: rdpsw shows ring 1 to the guest kernel"
+	# sixteen toyos guests at once, each running the demo session
+	vms=()
+	for i in $(seq 0 15); do
+		vms+=(--vm "$IMG,console-in=labs/os/demo.txt,console-out=$tmp/vm16-$i.out,seed=$i")
+	done
+	"$VMLAB" run --machine strict "${vms[@]}" --max-insns 4000000000 >"$tmp/vm16.out" 2>"$tmp/vm16.err"
+	rc=$?
+	same=0
+	for i in $(seq 0 15); do
+		diff <(same_session "$tmp/demo-strict.out") <(same_session "$tmp/vm16-$i.out") >/dev/null &&
+			same=$((same + 1))
+	done
+	if [ "$rc" = 0 ] && [ "$same" = 16 ] && [ "$(grep -c 'powered off with status 0' "$tmp/vm16.err")" = 16 ]; then
+		pass "monitor: 16 toyos guests run concurrently, every session equals bare metal's"
+	else
+		fail "monitor: 16 guests: exit $rc, $same of 16 sessions equal" "$(head -20 "$tmp/vm16.err")"
+	fi
 else
 	echo "skip  monitor checks: this vmlab has no --vmm"
 fi
