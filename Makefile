@@ -94,8 +94,9 @@ deps:
 	@bash scripts/install-deps.sh
 
 install: $(VMLAB) $(GUEST_IMAGES)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/vmlab
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/vmlab $(DESTDIR)$(PREFIX)/share/vmlab
 	install -m 755 $(VMLAB) $(DESTDIR)$(PREFIX)/bin/vmlab
+	install -m 644 $(GUEST_IMAGES) $(DESTDIR)$(PREFIX)/share/vmlab/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/vmlab/
 
 clean:

@@ -90,6 +90,29 @@ static bool run_workload(const struct bench_workload *w, unsigned repeat, struct
 	return ok;
 }
 
+/* The toyos image that goes with this vmlab: build/toyos.elf next to
+ * build/vmlab, or PREFIX/share/vmlab/toyos.elf for PREFIX/bin/vmlab. */
+static const char *find_toyos(char *buf, size_t len)
+{
+	static const char *const places[] = { "toyos.elf", "../share/vmlab/toyos.elf" };
+	char dir[2048];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+	char *slash;
+
+	dir[n > 0 ? n : 0] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+		int k = snprintf(buf, len, "%s/%s", slash ? dir : ".", places[i]);
+		if (k > 0 && (size_t)k < len && access(buf, R_OK) == 0)
+			return buf;
+	}
+	if (snprintf(buf, len, "%s/%s", slash ? dir : ".", places[0]) >= (int)len)
+		snprintf(buf, len, "%s", places[0]);
+	return buf; /* not found: the error names the first place */
+}
+
 static void bench_usage(FILE *out)
 {
 	fprintf(out,
@@ -101,7 +124,8 @@ static void bench_usage(FILE *out)
 		"With --vmm: toyos's compute, syscalls, forkwait, pagetouch, pingpong and\n"
 		"disk workloads, bare and under --vmm trap on the strict machine, with\n"
 		"guest cycles, VM exits, exits per 1000 instructions, seconds, and the\n"
-		"ratios to bare (--os: the toyos image, default toyos.elf beside vmlab).\n\n"
+		"ratios to bare (--os: the toyos image; default: toyos.elf beside vmlab,\n"
+		"or PREFIX/share/vmlab/toyos.elf when installed).\n\n"
 		"  --json        {\"workloads\":[{\"name\":...,\"paging\":...,\"insns\":...,\n"
 		"                \"seconds\":...,\"mips\":...}]}\n"
 		"  --repeat N    run each workload N times, report the fastest (default 3)\n"
@@ -158,13 +182,8 @@ int cmd_bench(int argc, char **argv)
 	}
 
 	if (vmm) {
-		if (!os) { /* toyos.elf next to the vmlab binary (build/) */
-			ssize_t n = readlink("/proc/self/exe", os_default, sizeof os_default - 16);
-			os_default[n > 0 ? n : 0] = '\0';
-			char *slash = strrchr(os_default, '/');
-			strcpy(slash ? slash + 1 : os_default, "toyos.elf");
-			os = os_default;
-		}
+		if (!os) /* beside vmlab (build/), or installed in ../share/vmlab */
+			os = find_toyos(os_default, sizeof os_default);
 		return bench_vmm(os, only, json, (unsigned)repeat);
 	}
 	if (json)
