@@ -2,8 +2,8 @@
  * asm.c -- the assembler's driver: pass 1, placing the sections, pass 2,
  * then the image, the line table and the listing.
  *
- * Section placement (docs/isa.md, "Assembly language"):
- *   .text  at 0x1000, unless an .org before its first content says where;
+ * Section placement (docs/asm.md, section 5):
+ *   .text  at 0x1000, unless an .org before its first byte says where;
  *   .data  at the next 4 KiB boundary after the end of .text;
  *   .bss   at the next 16-byte boundary after the end of .data;
  * each unless an .org placed it, and each aligned to its largest .align.
@@ -80,13 +80,21 @@ uint64_t as_cur_off(const struct assembler *as)
 	return as->sec[as->cur].size;
 }
 
-bool as_sec_base(struct assembler *as, int sec, uint32_t *base)
+bool as_sec_addr(struct assembler *as, struct val *v, const struct as_line *ln, uint32_t col,
+		 uint32_t len)
 {
-	struct as_section *s = &as->sec[sec];
+	if (v->sec == SEC_ABS)
+		return true;
+	struct as_section *s = &as->sec[v->sec];
 	if (!s->base_known)
 		return false;
-	s->base_frozen = true; /* something now depends on this address */
-	*base = s->base;
+	if (as->pass == 1 && !s->used) { /* a pass-1 value now depends on the address */
+		s->used = ln;
+		s->used_col = col;
+		s->used_len = len;
+	}
+	v->v += s->base;
+	v->sec = SEC_ABS;
 	return true;
 }
 
@@ -112,10 +120,7 @@ struct stmt *as_add_stmt(struct assembler *as, enum stmt_kind kind, const struct
 	}
 	s->size = (uint32_t)size;
 	sec->size += size;
-	if (size) {
-		sec->has_content = true;
-		sec->base_frozen = true;
-	}
+	sec->has_content |= size != 0;
 	return s;
 }
 
@@ -194,8 +199,23 @@ static void emit_data(struct assembler *as, const struct stmt *s, uint8_t *dst)
 	}
 }
 
+/* An instruction must sit on a word (the cpu fetches words): reported at
+ * the first instruction of each misaligned run, since the ones after it
+ * are off for the same reason.  `run` is per section. */
+static void check_insn_alignment(struct assembler *as, const struct stmt *s, uint32_t pc,
+				 bool run[SEC_COUNT])
+{
+	bool was = run[s->sec];
+	run[s->sec] = pc & 3;
+	if ((pc & 3) && !was)
+		as_error(as, s->line, s->col, s->len,
+			 "instruction at 0x%x is not 4-byte aligned (add .align 4)", pc);
+}
+
 static void pass2(struct assembler *as)
 {
+	bool misaligned[SEC_COUNT] = { false };
+
 	as->pass = 2;
 	for (int i = 0; i < SEC_COUNT; i++)
 		if (i != SEC_BSS && as->sec[i].size)
@@ -203,6 +223,8 @@ static void pass2(struct assembler *as)
 	for (size_t i = 0; i < as->nstmts && !as->too_many; i++) {
 		const struct stmt *s = &as->stmts[i];
 		const struct as_section *sec = &as->sec[s->sec];
+		if (s->kind != ST_INSN && s->size)
+			misaligned[s->sec] = false;
 		if (s->bad)
 			continue;
 		as->cur_seq = s->line->seq;
@@ -212,8 +234,12 @@ static void pass2(struct assembler *as)
 			replay_set(as, s);
 			break;
 		case ST_INSN:
-			if (dst)
-				as_encode_insn(as, s, sec->base + s->off, dst);
+			if (!dst)
+				break;
+			check_insn_alignment(as, s, sec->base + s->off, misaligned);
+			/* a misaligned one is still encoded, for its other errors,
+			 * as if on the word below: its target is not blamed for it */
+			as_encode_insn(as, s, (sec->base + s->off) & ~3u, dst);
 			break;
 		case ST_DATA:
 			if (dst)
@@ -308,6 +334,29 @@ static void build_lines(struct assembler *as, struct image *img)
 	qsort(img->lines, img->nlines, sizeof *img->lines, cmp_line);
 }
 
+/* _start, or else the start of .text: then warn if there is no code. */
+static uint32_t entry_point(struct assembler *as)
+{
+	const struct symbol *start = as_sym_find(as, "_start");
+	if (start && start->state == SYM_LABEL)
+		return (uint32_t)(as->sec[start->sec].base + start->value);
+	if (start && start->state == SYM_VALUE)
+		return (uint32_t)start->value;
+	uint32_t entry = as->sec[SEC_TEXT].base;
+	if (as->sec[SEC_TEXT].size)
+		return entry;
+	for (int i = 0; i < SEC_COUNT; i++) {
+		const struct as_section *s = &as->sec[i];
+		if (entry >= s->base && entry - s->base < s->size) {
+			as_file_warning(as, main_file(as), "no code in .text: the entry point 0x%x is data",
+					entry);
+			return entry;
+		}
+	}
+	as_file_warning(as, main_file(as), "no code in .text: nothing is at the entry point 0x%x", entry);
+	return entry;
+}
+
 static void build_image(struct assembler *as)
 {
 	struct image *img = as_xrealloc(NULL, sizeof *img);
@@ -327,13 +376,7 @@ static void build_image(struct assembler *as)
 	}
 	build_symbols(as, img);
 	build_lines(as, img);
-	const struct symbol *start = as_sym_find(as, "_start");
-	if (start && start->state == SYM_LABEL)
-		img->entry = (uint32_t)(as->sec[start->sec].base + start->value);
-	else if (start && start->state == SYM_VALUE)
-		img->entry = (uint32_t)start->value;
-	else
-		img->entry = as->sec[SEC_TEXT].base;
+	img->entry = entry_point(as);
 	as->img = img;
 }
 

@@ -1,5 +1,5 @@
 /*
- * asm.h -- the vmlab assembler (docs/isa.md, "Assembly language").
+ * asm.h -- the vmlab assembler; the language it reads is docs/asm.md.
  *
  * One struct assembler assembles one program: a source file (with its
  * .include files) or a string.  It never prints: every problem becomes a

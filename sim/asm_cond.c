@@ -10,7 +10,6 @@
  */
 #include "asm_int.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,17 +35,11 @@ static enum cond_dir first_directive(const char *text, uint32_t *col, uint32_t *
 		{ ".if", C_IF }, { ".ifdef", C_IFDEF }, { ".ifndef", C_IFNDEF },
 		{ ".elif", C_ELIF }, { ".else", C_ELSE }, { ".endif", C_ENDIF },
 	};
-	size_t i = 0;
-	while (text[i] == ' ' || text[i] == '\t')
-		i++;
-	size_t start = i;
-	while (isalnum((unsigned char)text[i]) || text[i] == '.' || text[i] == '_' || text[i] == '$')
-		i++;
+	size_t start, n = as_leading_name(text, &start);
 	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-		if (i - start == strlen(names[k].name) &&
-		    strncasecmp(text + start, names[k].name, i - start) == 0) {
+		if (n == strlen(names[k].name) && strncasecmp(text + start, names[k].name, n) == 0) {
 			*col = (uint32_t)start + 1;
-			*len = (uint32_t)(i - start);
+			*len = (uint32_t)n;
 			return names[k].d;
 		}
 	return C_NONE;
@@ -155,13 +148,18 @@ bool as_cond_line(struct assembler *as, const struct as_line *ln)
 			break;
 		if (c->seen_else)
 			as_error(as, ln, col, len, "'.else' after '.else'");
+		else if (c->outer_active) /* in a skipped block nothing is parsed */
+			as_nothing_after(as, ln, col - 1 + len, name);
 		c->active = c->outer_active && !c->taken;
 		c->taken = true;
 		c->seen_else = true;
 		break;
 	case C_ENDIF:
-		if (open_cond(as, ln, col, len, name))
-			pop_cond(as);
+		if (!(c = open_cond(as, ln, col, len, name)))
+			break;
+		if (c->outer_active)
+			as_nothing_after(as, ln, col - 1 + len, name);
+		pop_cond(as);
 		break;
 	case C_NONE:
 		break;

@@ -50,7 +50,7 @@ static void push(struct assembler *as, enum asm_severity sev, const char *file,
  * sort on the key keeps them right behind it. */
 static uint64_t key_of(const struct assembler *as, const struct as_line *ln)
 {
-	uint64_t seq = ln ? ln->seq : as->cur_seq;
+	uint64_t seq = ln ? ln->seq : (uint64_t)as->lines_read + 1; /* whole file: after the lines */
 	return seq << 32 | (uint32_t)as->ndiags;
 }
 
@@ -123,13 +123,26 @@ void as_at_tok(struct assembler *as, const struct as_line *ln, const struct tok 
 	va_end(ap);
 }
 
+static void file_report(struct assembler *as, enum asm_severity sev, const char *file,
+			const char *fmt, va_list ap)
+{
+	if (counted(as, sev))
+		push(as, sev, as_strdup(as, file), NULL, 0, 0, vformat(as, fmt, ap), key_of(as, NULL));
+}
+
 void as_file_error(struct assembler *as, const char *file, const char *fmt, ...)
 {
-	if (!counted(as, ASM_ERROR))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	push(as, ASM_ERROR, as_strdup(as, file), NULL, 0, 0, vformat(as, fmt, ap), key_of(as, NULL));
+	file_report(as, ASM_ERROR, file, fmt, ap);
+	va_end(ap);
+}
+
+void as_file_warning(struct assembler *as, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	file_report(as, ASM_WARNING, file, fmt, ap);
 	va_end(ap);
 }
 

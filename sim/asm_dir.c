@@ -71,6 +71,31 @@ static void pad_to(struct assembler *as, const struct as_line *ln, uint32_t col,
 	}
 }
 
+/* .org to an absolute address before the section's first byte: place the
+ * section there, unless a pass-1 value was computed from where it was. */
+static void place(struct dir_ctx *d, const struct expr *e, uint32_t addr)
+{
+	struct assembler *as = d->as;
+	struct as_section *s = &as->sec[as->cur];
+
+	if (s->used && s->base != addr) {
+		as_error(as, d->ln, e->scol, e->slen,
+			 ".org moves %s from 0x%x to 0x%x after its address was used", s->name,
+			 s->base, addr);
+		as_note(as, s->used, s->used_col, s->used_len, "the address of %s was used here",
+			s->name);
+		return;
+	}
+	/* an .align before the first byte added nothing at the old address */
+	if (addr & (s->align - 1)) {
+		as_error(as, d->ln, e->scol, e->slen, ".org places %s at 0x%x, not a multiple of the "
+			 ".align %u above", s->name, addr, s->align);
+		return;
+	}
+	s->base = addr;
+	s->base_known = true;
+}
+
 static void d_org(struct dir_ctx *d)
 {
 	struct assembler *as = d->as;
@@ -78,9 +103,12 @@ static void d_org(struct dir_ctx *d)
 	struct val v;
 	struct expr *e;
 
+	/* an address in the current section stays an offset: `.org . + 16` */
 	if (!operands(d, 1, 1) || !(e = operand_expr(d, 0, "an address")) ||
 	    !as_eval_now(as, e, d->ln, "the .org address", &v))
 		return;
+	if (v.sec != as->cur)
+		as_sec_addr(as, &v, d->ln, e->scol, e->slen);
 	uint64_t to;
 	if (v.sec == as->cur && v.v < 0) {
 		as_error(as, d->ln, e->scol, e->slen, ".org address is before the start of %s", s->name);
@@ -95,9 +123,8 @@ static void d_org(struct dir_ctx *d)
 		as_error(as, d->ln, e->scol, e->slen, ".org address %lld is outside the 32-bit address space",
 			 (long long)v.v);
 		return;
-	} else if (!s->has_content && !s->base_frozen) {
-		s->base = (uint32_t)v.v; /* the first .org places the section */
-		s->base_known = true;
+	} else if (!s->has_content) {
+		place(d, e, (uint32_t)v.v); /* the last .org before the first byte places the section */
 		return;
 	} else if (!s->base_known) {
 		as_error(as, d->ln, e->scol, e->slen,
@@ -142,9 +169,11 @@ static void d_align(struct dir_ctx *d)
 		return;
 	}
 	if ((uint32_t)n > s->align)
-		s->align = (uint32_t)n; /* a default base will honour it */
-	uint32_t base = 0;
-	as_sec_base(as, as->cur, &base);
+		s->align = (uint32_t)n; /* a default base, or a later .org, will honour it */
+	/* not a use of the address: before the first byte an .org may still
+	 * move the section, to a multiple of s->align (see place()); an
+	 * unplaced section will be placed at a multiple of it */
+	uint32_t base = s->base_known ? s->base : 0;
 	uint64_t here = as_cur_off(as);
 	pad_to(as, d->ln, d->dir->col, here + ((uint64_t)(-(int64_t)(base + here)) & (uint64_t)(n - 1)));
 }

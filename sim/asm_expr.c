@@ -3,10 +3,13 @@
  * the value is needed (pass 1 for sizes and conditions, pass 2 for the
  * rest).
  *
- * Values are 64-bit and wrap.  In pass 1 a value may be an offset in a
- * section whose address is not fixed yet (.data is placed after .text
- * ends); `label - label` in one section and `label + constant` still
- * work then, and anything else is "unknown until pass 2".
+ * Values are 64-bit and wrap.  A label or `.` is an offset in its
+ * section, and becomes an address only where one is needed (an operator
+ * other than `label - label` in one section or `label +/- constant`, or
+ * the final value).  In pass 1 the address may not be fixed yet (.data is
+ * placed after .text ends): such a value is "unknown until pass 2".
+ * Keeping offsets as long as possible also means that `b - a` or
+ * `.org . + 8` do not use the section's address (see as_sec_addr).
  *
  * Operators and precedence are C's:
  *   unary - ~ !   * / %   + -   << >>   < <= > >=   == !=   &   ^   |   &&   ||
@@ -225,6 +228,7 @@ struct expr *as_parse_range(struct assembler *as, const struct as_line *ln, cons
 struct evaluator {
 	struct assembler *as;
 	const struct as_line *ln;
+	const struct expr *root; /* the whole expression: where an address is used */
 	bool report;
 	struct val_why *why;
 };
@@ -238,15 +242,12 @@ static enum val_status unknown(struct evaluator *ev, const struct expr *e, const
 	return VAL_UNKNOWN;
 }
 
-/* A section offset becomes an address as soon as the section's base is
- * known (always in pass 2). */
-static void absolutize(struct evaluator *ev, struct val *v)
+/* A section offset becomes an address if the section's base is known
+ * (always in pass 2). */
+static bool absolutize(struct evaluator *ev, struct val *v)
 {
-	uint32_t base;
-	if (v->sec != SEC_ABS && as_sec_base(ev->as, v->sec, &base)) {
-		v->v += base;
-		v->sec = SEC_ABS;
-	}
+	const struct expr *r = ev->root;
+	return as_sec_addr(ev->as, v, ev->ln, r->scol ? r->scol : r->col, r->scol ? r->slen : r->len);
 }
 
 static enum val_status eval_sym(struct evaluator *ev, const struct expr *e, struct val *out)
@@ -259,7 +260,6 @@ static enum val_status eval_sym(struct evaluator *ev, const struct expr *e, stru
 	case SYM_VALUE:
 		out->v = s->value;
 		out->sec = s->sec;
-		absolutize(ev, out);
 		return VAL_OK;
 	case SYM_UNDEF:
 		if (as->pass == 1)
@@ -286,7 +286,6 @@ static enum val_status eval_local(struct evaluator *ev, const struct expr *e, st
 	if (e->local_idx != UINT32_MAX && as_local_get(as, e->local_num, e->local_idx, &sec, &off)) {
 		out->v = off;
 		out->sec = sec;
-		absolutize(ev, out);
 		return VAL_OK;
 	}
 	if (as->pass == 1 && e->local_fwd)
@@ -298,12 +297,13 @@ static enum val_status eval_local(struct evaluator *ev, const struct expr *e, st
 	return VAL_BAD;
 }
 
-static enum val_status need_abs(struct evaluator *ev, const struct expr *e, const struct val *v)
+static enum val_status need_abs(struct evaluator *ev, const struct expr *e, struct val *v)
 {
-	if (v->sec == SEC_ABS)
+	int sec = v->sec;
+	if (absolutize(ev, v))
 		return VAL_OK;
 	return unknown(ev, e, as_printf(ev->as, "the address of %s is not fixed until the end of assembly",
-					ev->as->sec[v->sec].name));
+					ev->as->sec[sec].name));
 }
 
 static enum val_status eval(struct evaluator *ev, const struct expr *e, struct val *out);
@@ -427,7 +427,6 @@ static enum val_status eval(struct evaluator *ev, const struct expr *e, struct v
 	case EX_DOT:
 		out->v = e->num;
 		out->sec = e->sec;
-		absolutize(ev, out);
 		return VAL_OK;
 	case EX_UNARY:
 	case EX_HI:
@@ -439,22 +438,33 @@ static enum val_status eval(struct evaluator *ev, const struct expr *e, struct v
 	return VAL_BAD;
 }
 
-enum val_status as_eval(struct assembler *as, const struct expr *e, const struct as_line *ln,
-			bool report, struct val *out, struct val_why *why)
+/* Evaluate e; an offset result becomes an address if `address` and the
+ * section's base is known. */
+static enum val_status evaluate(struct assembler *as, const struct expr *e, const struct as_line *ln,
+				bool report, bool address, struct val *out, struct val_why *why)
 {
-	struct evaluator ev = { as, ln, report, why };
+	struct evaluator ev = { as, ln, e, report, why };
 	if (why)
 		memset(why, 0, sizeof *why);
 	out->v = 0;
 	out->sec = SEC_ABS;
-	return eval(&ev, e, out);
+	enum val_status st = eval(&ev, e, out);
+	if (st == VAL_OK && address)
+		absolutize(&ev, out);
+	return st;
 }
 
-bool as_eval_now(struct assembler *as, const struct expr *e, const struct as_line *ln,
-		 const char *what, struct val *out)
+enum val_status as_eval(struct assembler *as, const struct expr *e, const struct as_line *ln,
+			bool report, struct val *out, struct val_why *why)
+{
+	return evaluate(as, e, ln, report, true, out, why);
+}
+
+static bool eval_now(struct assembler *as, const struct expr *e, const struct as_line *ln,
+		     const char *what, bool address, struct val *out)
 {
 	struct val_why why;
-	switch (as_eval(as, e, ln, true, out, &why)) {
+	switch (evaluate(as, e, ln, true, address, out, &why)) {
 	case VAL_OK:
 		return true;
 	case VAL_UNKNOWN:
@@ -466,11 +476,17 @@ bool as_eval_now(struct assembler *as, const struct expr *e, const struct as_lin
 	}
 }
 
+bool as_eval_now(struct assembler *as, const struct expr *e, const struct as_line *ln,
+		 const char *what, struct val *out)
+{
+	return eval_now(as, e, ln, what, false, out);
+}
+
 bool as_eval_now_abs(struct assembler *as, const struct expr *e, const struct as_line *ln,
 		     const char *what, int64_t *out)
 {
 	struct val v;
-	if (!as_eval_now(as, e, ln, what, &v))
+	if (!eval_now(as, e, ln, what, true, &v))
 		return false;
 	if (v.sec != SEC_ABS) {
 		as_error(as, ln, e->col, e->len,

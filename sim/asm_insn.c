@@ -9,6 +9,7 @@
  */
 #include "asm_int.h"
 
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -92,6 +93,12 @@ static int lookup_mnemonic(const char *name)
 static const char *mnemonic(int op)
 {
 	return op < OP_COUNT ? isa_info((enum isa_op)op)->name : pseudos[op - OP_COUNT].name;
+}
+
+bool as_is_mnemonic(const char *name)
+{
+	int op = lookup_mnemonic(name);
+	return op >= 0 && strcmp(mnemonic(op), name) == 0;
 }
 
 size_t as_split_operands(const struct tok *a, const struct tok *end, const struct tok **starts,
@@ -212,6 +219,12 @@ static bool parse_cr(struct assembler *as, const struct as_line *ln, const struc
 	return true;
 }
 
+/* addi or lui alone makes this 32-bit value. */
+static bool fits_one_word(uint32_t w)
+{
+	return ((int32_t)w >= -32768 && (int32_t)w <= 32767) || (w & 0xffff) == 0;
+}
+
 /* li: one word if pass 1 knows a value that addi or lui makes alone.
  * The register is 32 bits, so 0xffffffff is -1 and takes one addi. */
 static unsigned li_words(struct assembler *as, const struct as_line *ln, const struct expr *e)
@@ -220,8 +233,7 @@ static unsigned li_words(struct assembler *as, const struct as_line *ln, const s
 	if (!e || as_eval(as, e, ln, false, &v, NULL) != VAL_OK || v.sec != SEC_ABS ||
 	    v.v < INT32_MIN || v.v > (int64_t)UINT32_MAX)
 		return 2;
-	int32_t w = (int32_t)(uint32_t)v.v;
-	return (w >= -32768 && w <= 32767) || (w & 0xffff) == 0 ? 1 : 2;
+	return fits_one_word((uint32_t)v.v) ? 1 : 2;
 }
 
 bool as_instruction(struct assembler *as, const struct as_line *ln, const struct toks *tk,
@@ -304,6 +316,7 @@ bool as_instruction(struct assembler *as, const struct as_line *ln, const struct
 		ok = false;
 	}
 	s->bad = !ok;
+	s->len = t->len;
 	s->u.insn.op = op;
 	memcpy(s->u.insn.r, r, sizeof r);
 	s->u.insn.cr = cr;
@@ -469,14 +482,18 @@ static void encode_li(struct assembler *as, const struct stmt *s, uint8_t *dst)
 	if (s->size == 8 || s->u.insn.op == PS_LA) {
 		put_word(dst, 0, enc(OP_lui, rd, 0, 0, (int32_t)(w >> 16)));
 		put_word(dst, 1, enc(OP_ori, rd, rd, 0, (int32_t)(w & 0xffff)));
-	} else if ((int32_t)w >= -32768 && (int32_t)w <= 32767) {
-		put_word(dst, 0, enc(OP_addi, rd, 0, 0, (int32_t)w));
-	} else if ((w & 0xffff) == 0) {
-		put_word(dst, 0, enc(OP_lui, rd, 0, 0, (int32_t)(w >> 16)));
-	} else {
-		/* only a .set changing between the passes can get here */
-		as_error(as, s->line, s->col, 2, "the value of 'li' changed after its size was fixed");
+		return;
 	}
+	/* One word: li_words saw this value in pass 1, and pass 2 sees the
+	 * same one.  The symbols it used had their values then (a .set is
+	 * replayed in order, so the li sees the same assignment), and the
+	 * address of a section it used cannot move afterwards (as_sec_addr,
+	 * and .org reports a move as an error). */
+	assert(fits_one_word(w));
+	if ((int32_t)w >= -32768 && (int32_t)w <= 32767)
+		put_word(dst, 0, enc(OP_addi, rd, 0, 0, (int32_t)w));
+	else
+		put_word(dst, 0, enc(OP_lui, rd, 0, 0, (int32_t)(w >> 16)));
 }
 
 void as_encode_insn(struct assembler *as, const struct stmt *s, uint32_t pc, uint8_t *dst)

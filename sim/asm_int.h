@@ -119,6 +119,12 @@ struct toks {
 /* Tokenize; false after reporting the first lexical error, with the
  * tokens before it still in out. */
 bool as_lex(struct assembler *as, const struct as_line *ln, struct toks *out);
+/* The name a line starts with, after blanks (a directive, without lexing
+ * the line): its length (0 if none), and its offset in *start. */
+size_t as_leading_name(const char *text, size_t *start);
+/* Report any text but a comment after byte `from` of the line (the end of
+ * `dir`, a directive that takes no operands). */
+void as_nothing_after(struct assembler *as, const struct as_line *ln, size_t from, const char *dir);
 /* Printable text for a token in a message ("end of line" for TOK_EOL). */
 const char *as_tok_text(struct assembler *as, const struct as_line *ln, const struct tok *t);
 /* The source text from token a to token b inclusive. */
@@ -129,14 +135,20 @@ const char *as_span_text(struct assembler *as, const struct as_line *ln,
 
 enum { SEC_ABS = -1, SEC_TEXT, SEC_DATA, SEC_BSS, SEC_COUNT };
 
+/* A section's address is decided by the last .org before its first byte
+ * (or by default: .text 0x1000, the others after the end of pass 1).
+ * Zero-size statements do not fix it; but once pass 1 has computed a
+ * value from it (`.equ X, .`, an .if on a label), moving it is an error,
+ * and `used` says where that happened. */
 struct as_section {
 	const char *name;   /* ".text"                                        */
 	unsigned flags;     /* SEG_*                                          */
 	uint32_t base;      /* address of offset 0, once base_known           */
 	bool base_known;    /* .org placed it, or it is .text (default known) */
-	bool base_frozen;   /* content or a pass-1 value depends on base      */
-	bool has_content;   /* some statement produced bytes here             */
+	bool has_content;   /* some statement produced bytes: base is fixed   */
 	bool too_big;       /* "larger than AS_MAX_SECTION" was reported      */
+	const struct as_line *used;  /* first pass-1 use of base, or NULL     */
+	uint32_t used_col, used_len;
 	uint64_t size;      /* location counter (offset from base)            */
 	uint32_t align;     /* largest .align, for placing a default base     */
 	uint8_t *bytes;     /* pass 2: the contents (size bytes)              */
@@ -284,7 +296,7 @@ struct stmt {
 	bool bad;              /* pass 1 reported an error: pass 2 skips it   */
 	bool no_line;          /* padding: not a line-table entry              */
 	const struct as_line *line;
-	uint32_t col;          /* the mnemonic or directive, for messages      */
+	uint32_t col, len;     /* the mnemonic (len set for instructions only)  */
 	int sec;
 	uint32_t off, size;
 	union {
@@ -321,9 +333,11 @@ struct stmt *as_add_stmt(struct assembler *as, enum stmt_kind kind, const struct
 /* Current location: the section and its offset. */
 int as_cur_sec(const struct assembler *as);
 uint64_t as_cur_off(const struct assembler *as);
-/* The section's address when pass 1 knows it (freezes it: later .org
- * may no longer move the base). */
-bool as_sec_base(struct assembler *as, int sec, uint32_t *base);
+/* Make a section-relative value absolute if its section's address is
+ * known; in pass 1 that is a use of the address (ln, col, len say where),
+ * after which .org may no longer move the section.  true if v is absolute. */
+bool as_sec_addr(struct assembler *as, struct val *v, const struct as_line *ln, uint32_t col,
+		 uint32_t len);
 
 /* ---- pass 1 pieces ---------------------------------------------------------- */
 
@@ -332,6 +346,10 @@ void as_statement(struct assembler *as, const struct as_line *ln);
 /* Directives; `t` is the directive token. */
 void as_directive(struct assembler *as, const struct as_line *ln, const struct toks *tk,
 		  const struct tok *t);
+/* Is name an instruction or pseudo-instruction as the ISA spells it
+ * (`nop`, not `NOP`)?  A macro of that name hides it where it is written
+ * that way; `NOP` hides only `NOP`, a deliberate choice (arch.inc's HALT). */
+bool as_is_mnemonic(const char *name);
 /* An instruction or pseudo-instruction; false if t is not a mnemonic. */
 bool as_instruction(struct assembler *as, const struct as_line *ln, const struct toks *tk,
 		    const struct tok *t);
@@ -391,8 +409,11 @@ void as_warning(struct assembler *as, const struct as_line *ln, uint32_t col, ui
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void as_note(struct assembler *as, const struct as_line *ln, uint32_t col, uint32_t len,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* A whole-file problem (cannot open, too large): file:  error: msg */
+/* A whole-file problem (cannot open, sections overlap): `file: error: msg`,
+ * after every diagnostic that has a line. */
 void as_file_error(struct assembler *as, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void as_file_warning(struct assembler *as, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void as_at_tok(struct assembler *as, const struct as_line *ln, const struct tok *t,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -291,6 +291,44 @@ static bool lex_punct(struct lexer *lx)
 	return false;
 }
 
+static bool is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Does a comment start at p? */
+static bool comment_at(const char *p)
+{
+	return *p == '#' || *p == ';' || (p[0] == '/' && p[1] == '/');
+}
+
+size_t as_leading_name(const char *text, size_t *start)
+{
+	size_t i = 0;
+	while (is_blank((unsigned char)text[i]))
+		i++;
+	*start = i;
+	if (!ident_start((unsigned char)text[i]))
+		return 0;
+	while (ident_char((unsigned char)text[i]))
+		i++;
+	return i - *start;
+}
+
+void as_nothing_after(struct assembler *as, const struct as_line *ln, size_t from, const char *dir)
+{
+	const char *s = ln->text;
+	size_t i = from, end;
+	while (is_blank((unsigned char)s[i]))
+		i++;
+	for (end = i; s[end] && !comment_at(s + end); end++)
+		;
+	while (end > i && is_blank((unsigned char)s[end - 1]))
+		end--;
+	if (end > i)
+		as_error(as, ln, (uint32_t)i + 1, (uint32_t)(end - i), "unexpected text after %s", dir);
+}
+
 bool as_lex(struct assembler *as, const struct as_line *ln, struct toks *out)
 {
 	struct lexer lx = { as, ln, ln->text, 0, 0 };
@@ -299,11 +337,10 @@ bool as_lex(struct assembler *as, const struct as_line *ln, struct toks *out)
 
 	as->scratch_len = 0;
 	for (;;) {
-		while (s[lx.i] == ' ' || s[lx.i] == '\t' || s[lx.i] == '\r' || s[lx.i] == '\f' ||
-		       s[lx.i] == '\v')
+		while (is_blank((unsigned char)s[lx.i]))
 			lx.i++;
 		int c = (unsigned char)s[lx.i];
-		if (!c || c == '#' || c == ';' || (c == '/' && s[lx.i + 1] == '/'))
+		if (!c || comment_at(s + lx.i))
 			break;
 		size_t start = lx.i;
 		if (ident_start(c)) {

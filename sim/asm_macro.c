@@ -8,7 +8,7 @@
  * so macros may call macros, include files and hold conditionals.
  *
  * Arguments are separated by commas outside parentheses and strings; an
- * argument `p=value` names its parameter.
+ * argument `p=value` names its parameter; an empty one takes the default.
  */
 #include "asm_int.h"
 
@@ -34,14 +34,12 @@ struct as_macro_def {
 	bool discard;            /* a bad definition: record, then drop        */
 };
 
-/* Does the line start with this directive word? */
-static bool starts_with_word(const char *text, const char *word)
+/* Does the line start with this directive?  *end: the offset after it. */
+static bool starts_with(const char *text, const char *dir, size_t *end)
 {
-	while (*text == ' ' || *text == '\t')
-		text++;
-	size_t n = strlen(word);
-	return strncasecmp(text, word, n) == 0 && !isalnum((unsigned char)text[n]) &&
-	       text[n] != '_' && text[n] != '.' && text[n] != '$';
+	size_t start, n = as_leading_name(text, &start);
+	*end = start + n;
+	return n == strlen(dir) && strncasecmp(text + start, dir, n) == 0;
 }
 
 static void def_free(struct as_macro_def *m)
@@ -59,10 +57,12 @@ bool as_macro_line(struct assembler *as, const struct as_line *ln)
 	struct as_macro_def *m = as->defining;
 	if (!m)
 		return false;
-	if (starts_with_word(ln->text, ".macro")) {
+	size_t end;
+	if (starts_with(ln->text, ".macro", &end)) {
 		m->nesting++;
-	} else if (starts_with_word(ln->text, ".endm")) {
+	} else if (starts_with(ln->text, ".endm", &end)) {
 		if (m->nesting == 0) {
+			as_nothing_after(as, ln, end, ".endm");
 			as->defining = NULL;
 			if (m->discard)
 				def_free(m);
@@ -123,6 +123,9 @@ void as_macro_define(struct assembler *as, const struct as_line *ln, const struc
 		as_at_tok(as, ln, p, "macro '%s' is already defined", m->name);
 		as_note(as, old->line, old->col, old->len, "'%s' first defined here", m->name);
 		m->discard = true;
+	} else if (as_is_mnemonic(m->name)) { /* macros are looked up first: `nop` is the macro */
+		as_warning(as, ln, p->col, p->len, "macro '%s' hides the instruction of the same name",
+			   m->name);
 	}
 	/* parameters: names separated by commas or blanks, each maybe =default */
 	for (p++; p < end;) {
@@ -239,7 +242,10 @@ static bool bind_args(struct assembler *as, const struct as_line *ln, const stru
 				return false;
 			}
 		}
-		args[k] = s == e ? "" : as_span_text(as, ln, s, e - 1);
+		/* an empty argument takes the default, as in GNU as */
+		args[k] = s == e ? m->defaults[k] : as_span_text(as, ln, s, e - 1);
+		if (!args[k])
+			args[k] = ""; /* no default: empty text */
 		next = k + 1;
 	}
 	for (size_t k = 0; k < m->nparams; k++) {

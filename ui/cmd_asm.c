@@ -1,7 +1,7 @@
 /*
  * cmd_asm.c -- the subcommands around programs as text:
  *   vmlab asm FILE.s [-o OUT.elf] [-l] [-I DIR]...   assemble
- *   vmlab disasm IMAGE [--lines]                      disassemble
+ *   vmlab disasm IMAGE [--lines] [-I DIR]...          disassemble
  *   vmlab isa [--markdown]                            the instruction table
  * Exit status: 0 done, 1 assembly errors (or the image could not be
  * written), 2 bad usage or a bad image.
@@ -134,12 +134,14 @@ int cmd_asm(int argc, char **argv)
 static void disasm_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmlab disasm IMAGE [--lines]\n\n"
+		"usage: vmlab disasm IMAGE [--lines] [-I DIR]...\n\n"
 		"Disassemble an ELF image (or a .s file, assembled first): each\n"
 		"executable segment as instructions under its labels, the others as\n"
 		"data words.\n\n"
-		"  -l, --lines   show the source file:line where each line starts\n"
-		"  -h, --help    this text\n");
+		"  -l, --lines        show the source file:line where each line starts\n"
+		"  -I, --include DIR  assembling a .s file, look for .include files in DIR\n"
+		"                     too (repeatable), as vmlab asm does\n"
+		"  -h, --help         this text\n");
 }
 
 static void flags_text(unsigned f, char out[4])
@@ -205,44 +207,12 @@ static void dump_segment(const struct image *img, const struct image_segment *g,
 	}
 }
 
-int cmd_disasm(int argc, char **argv)
+/* Disassemble an image, or a .s file assembled first (with incdirs). */
+static int disasm_path(const char *path, const char *const *incdirs, bool lines)
 {
-	static const struct opt_spec opts[] = {
-		{ "help", 'h', false, OPT_HELP }, { "lines", 'l', false, OPT_LINES },
-		{ NULL, 0, false, 0 },
-	};
-	struct opt_parser p;
-	const char *arg, *path = NULL;
-	bool lines = false;
-	int id;
-
-	opt_init(&p, "disasm", argc, argv);
-	while ((id = opt_next(&p, opts, &arg)) != OPT_END) {
-		switch (id) {
-		case OPT_HELP:
-			disasm_usage(stdout);
-			return 0;
-		case OPT_LINES:
-			lines = true;
-			break;
-		case OPT_POSITIONAL:
-			if (path) {
-				fprintf(stderr, "vmlab disasm: more than one image ('%s' and '%s')\n", path, arg);
-				return 2;
-			}
-			path = arg;
-			break;
-		default:
-			return 2;
-		}
-	}
-	if (!path) {
-		fprintf(stderr, "vmlab disasm: no image given (see vmlab disasm --help)\n");
-		return 2;
-	}
 	struct image *img;
 	if (has_suffix(path, ".s") || has_suffix(path, ".S")) {
-		if (!(img = asm_front_assemble(path, NULL, stderr)))
+		if (!(img = asm_front_assemble(path, incdirs, stderr)))
 			return 1;
 	} else {
 		char err[512];
@@ -256,6 +226,59 @@ int cmd_disasm(int argc, char **argv)
 		dump_segment(img, &img->segs[i], lines, stdout);
 	image_free(img);
 	return 0;
+}
+
+int cmd_disasm(int argc, char **argv)
+{
+	static const struct opt_spec opts[] = {
+		{ "help", 'h', false, OPT_HELP }, { "lines", 'l', false, OPT_LINES },
+		{ "include", 'I', true, OPT_INCLUDE }, { NULL, 0, false, 0 },
+	};
+	struct opt_parser p;
+	const char *arg, *path = NULL;
+	bool lines = false;
+	int id, status = -1; /* -1: go on */
+	/* the -I directories, NULL-terminated; fewer than argc */
+	const char **incdirs = calloc((size_t)argc + 1, sizeof *incdirs);
+	size_t nincdirs = 0;
+
+	if (!incdirs) {
+		fprintf(stderr, "vmlab disasm: out of memory\n");
+		return 2;
+	}
+	opt_init(&p, "disasm", argc, argv);
+	while (status < 0 && (id = opt_next(&p, opts, &arg)) != OPT_END) {
+		switch (id) {
+		case OPT_HELP:
+			disasm_usage(stdout);
+			status = 0;
+			break;
+		case OPT_LINES:
+			lines = true;
+			break;
+		case OPT_INCLUDE:
+			incdirs[nincdirs++] = arg;
+			break;
+		case OPT_POSITIONAL:
+			if (path) {
+				fprintf(stderr, "vmlab disasm: more than one image ('%s' and '%s')\n", path, arg);
+				status = 2;
+			}
+			path = arg;
+			break;
+		default:
+			status = 2;
+			break;
+		}
+	}
+	if (status < 0 && !path) {
+		fprintf(stderr, "vmlab disasm: no image given (see vmlab disasm --help)\n");
+		status = 2;
+	}
+	if (status < 0)
+		status = disasm_path(path, incdirs, lines);
+	free(incdirs);
+	return status;
 }
 
 /* ---- vmlab isa ---- */

@@ -4,10 +4,13 @@
 #   errors/NAME.s    a program with errors; errors/NAME.err is the exact
 #                    stderr of `vmlab asm NAME.s`.  The exit status must be
 #                    1 and no image may be written.
+#   warnings/NAME.s  a program that assembles with warnings: status 0, an
+#                    image written, warnings/NAME.err the exact stderr.
 #   golden/prog.s    assembled with -l (golden/prog.lst is the listing) and
 #                    disassembled (golden/prog.disasm); readelf and nm, when
 #                    installed, must accept the image without a complaint.
-#   and the options: --help, bad options, bad images.
+#   and the options: --help, bad options, bad images; and the places in the
+#   assembler's sources that point into docs/ must exist.
 #
 # UPDATE=1 bash tests/asm/run.sh rewrites the golden files from the
 # current output (then read the diff before committing it).
@@ -44,25 +47,37 @@ if [ ! -x "$VMLAB" ]; then
 	exit 1
 fi
 
-# ---- every error message: exact stderr, status 1, nothing written ----
-cd "$here/errors" || exit 1
-for src in *.s; do
-	name=${src%.s}
-	out=$tmp/out/$name.elf
-	mkdir -p "$tmp/out"
-	"$VMLAB" asm "$src" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
-	rc=$?
-	if [ $rc -ne 1 ]; then
-		fail "$src: exit status $rc, expected 1"
-	elif [ -n "$(ls -A "$tmp/out")" ]; then
-		fail "$src: files written despite errors: $(ls -A "$tmp/out")"
-	elif [ -s "$tmp/stdout" ]; then
-		fail "$src: wrote to stdout"
-	else
-		same "$tmp/stderr" "$name.err" "$src: stderr differs from $name.err"
-	fi
-	rm -rf "$tmp/out"
-done
+# diagnosed DIR STATUS: every DIR/NAME.s assembles with exit status STATUS
+# and exactly DIR/NAME.err on stderr, nothing on stdout; an image is
+# written only when STATUS is 0.
+diagnosed() {
+	local dir=$1 want=$2 src name
+	cd "$here/$dir" || exit 1
+	for src in *.s; do
+		name=${src%.s}
+		mkdir -p "$tmp/out"
+		"$VMLAB" asm "$src" -o "$tmp/out/$name.elf" >"$tmp/stdout" 2>"$tmp/stderr"
+		local rc=$? written
+		written=$(ls -A "$tmp/out")
+		if [ $rc -ne "$want" ]; then
+			fail "$dir/$src: exit status $rc, expected $want"
+			cat "$tmp/stderr"
+		elif [ "$want" -ne 0 ] && [ -n "$written" ]; then
+			fail "$dir/$src: files written despite errors: $written"
+		elif [ "$want" -eq 0 ] && [ "$written" != "$name.elf" ]; then
+			fail "$dir/$src: no image written (or more: $written)"
+		elif [ -s "$tmp/stdout" ]; then
+			fail "$dir/$src: wrote to stdout"
+		else
+			same "$tmp/stderr" "$name.err" "$dir/$src: stderr differs from $name.err"
+		fi
+		rm -rf "$tmp/out"
+	done
+}
+# ---- every error message: status 1, nothing written ----
+diagnosed errors 1
+# ---- warnings: status 0, the image written ----
+diagnosed warnings 0
 
 # ---- the golden program ----
 cd "$here/golden" || exit 1
@@ -140,6 +155,39 @@ expect 2 "^vmlab disasm: /bin/sh: not a vmlab image \(e_machine 0x" "$VMLAB" dis
 head -c 100 prog.elf >short.elf
 expect 2 "^vmlab disasm: short.elf: " "$VMLAB" disasm short.elf
 expect 2 "^vmlab isa: unexpected argument 'x'" "$VMLAB" isa x
+
+# vmlab disasm FILE.s assembles it first, with -I as for vmlab asm
+mkdir -p "$tmp/inc"
+printf '\t.equ\tANSWER, 42\n' >"$tmp/inc/answer.inc"
+printf '\t.include "answer.inc"\n_start:\tli\ta0, ANSWER\n' >"$tmp/uses_inc.s"
+expect 1 "" "$VMLAB" disasm uses_inc.s
+grep -q "cannot open include file 'answer.inc'" "$tmp/stderr" || fail "disasm without -I: no include error"
+for opt in -I --include; do
+	expect 0 "" "$VMLAB" disasm "$opt" inc uses_inc.s
+	grep -q '^00001000 <_start>:' "$tmp/stdout" && grep -q 'addi r1, r0, 42' "$tmp/stdout" ||
+		fail "vmlab disasm $opt inc uses_inc.s: wrong output"
+done
+expect 2 "^vmlab disasm: option '--include' needs a value" "$VMLAB" disasm uses_inc.s --include
+
+# the assembler's sources point into docs/: the file, its "Heading" or its
+# section N must exist
+cd "$root" || exit 1
+refs=$(grep -ohE 'docs/[a-z_]+\.md(, ("[^"]+"|section [0-9]+))?' sim/asm*.[ch] ui/asm_front.c ui/cmd_asm.c | sort -u)
+while IFS= read -r ref; do
+	[ -n "$ref" ] || continue
+	doc=${ref%%,*}
+	what=${ref#"$doc"}
+	what=${what#, }
+	if [ ! -f "$doc" ]; then
+		fail "the sources point to $doc, which does not exist"
+	elif [[ $what == section* ]] && ! grep -qE "^## ${what#section }\. " "$doc"; then
+		fail "the sources point to $ref, which does not exist"
+	elif [[ $what == \"* ]] && ! grep -qE "^#+ ${what//\"/}\$" "$doc"; then
+		fail "the sources point to $ref, which does not exist"
+	else
+		pass
+	fi
+done <<<"$refs"
 
 # vmlab isa: one row per instruction
 if "$VMLAB" isa >"$tmp/isa" && grep -q '^add rd, rs1, rs2 ' "$tmp/isa" && grep -q '^halt ' "$tmp/isa"; then

@@ -103,6 +103,28 @@ static void fails_with(const char *src, const char *want)
 	asm_free(as);
 }
 
+/* Assembling src succeeds, with exactly the one diagnostic `want`. */
+static void warns_with(const char *src, const char *want)
+{
+	struct assembler *as = as_ok(src);
+	if (asm_diag_count(as) != 1 || strcmp(diag_text(as, 0), want) != 0) {
+		asm_front_print_diags(as, stderr);
+		ck_abort_msg("expected only '%s'", want);
+	}
+	asm_free(as);
+}
+
+/* Assembling src succeeds without a single diagnostic. */
+static void quiet(const char *src)
+{
+	struct assembler *as = as_ok(src);
+	if (asm_diag_count(as) != 0) {
+		asm_front_print_diags(as, stderr);
+		ck_abort_msg("diagnostics for:\n%s", src);
+	}
+	asm_free(as);
+}
+
 /* Number of errors assembling src. */
 static size_t errors_in(const char *src)
 {
@@ -249,6 +271,15 @@ START_TEST(test_li_sizes)
 	ck_assert_uint_eq(word_at(as, 0x101c), E(OP_ori, 6, 6, 0, 3));
 	asm_free(as);
 	fails_with("li r1, 0x100000000\n", "1:8: error: value 4294967296 does not fit in 32 bits");
+
+	/* the size is fixed by the value .set gave above the li; pass 2 sees the same value */
+	as = as_ok(".set k, 1\nli r1, k\n.set k, 0x12345\nli r2, k\n.set k, 0x20000\nli r3, k\n");
+	ck_assert_uint_eq(text_size(as), 16);
+	ck_assert_uint_eq(word_at(as, 0x1000), E(OP_addi, 1, 0, 0, 1));
+	ck_assert_uint_eq(word_at(as, 0x1004), E(OP_lui, 2, 0, 0, 1));
+	ck_assert_uint_eq(word_at(as, 0x1008), E(OP_ori, 2, 2, 0, 0x2345));
+	ck_assert_uint_eq(word_at(as, 0x100c), E(OP_lui, 3, 0, 0, 2));
+	asm_free(as);
 }
 END_TEST
 
@@ -416,6 +447,75 @@ START_TEST(test_org)
 }
 END_TEST
 
+/* .text is placed by an .org before its first byte, whatever zero-size
+ * statements come first; moving it after its address was used is an error. */
+START_TEST(test_org_after_use)
+{
+	struct assembler *as = as_ok(".align 4\n.org 0x400\n_start: nop\n");
+	ck_assert_uint_eq(sym(as, "_start"), 0x400);
+	ck_assert_uint_eq(asm_image(as)->segs[0].addr, 0x400);
+	ck_assert_uint_eq(text_size(as), 4);
+	asm_free(as);
+
+	/* zero-size statements before the .org: nothing is padded */
+	as = as_ok("top:\n.set k, 1\n.space 0\n.align 16\n.org 0x2000\n_start: nop\n.word top\n");
+	ck_assert_uint_eq(asm_image(as)->segs[0].addr, 0x2000);
+	ck_assert_uint_eq(text_size(as), 8);
+	ck_assert_uint_eq(word_at(as, 0x2004), 0x2000);
+	asm_free(as);
+
+	/* a difference in one section does not use the address; `. + 8` is relative */
+	as = as_ok("a:\nb:\n.equ len, b - a\n.org 0x400\nnop\n.org . + 8\nc: nop\n");
+	ck_assert_uint_eq(sym(as, "c"), 0x40c);
+	asm_free(as);
+
+	/* an unplaced .data has no address to use: `.` stays an offset in it */
+	as = as_ok("_start: nop\n.data\nx = .\n.org 0x8000\n.word x\n");
+	ck_assert_uint_eq(sym(as, "x"), 0x8000);
+	ck_assert_uint_eq(word_at(as, 0x8000), 0x8000);
+	asm_free(as);
+
+	/* a use, and an .org to the same address: fine */
+	as = as_ok(".equ here, .\n.org 0x1000\nnop\n");
+	ck_assert_uint_eq(sym(as, "here"), 0x1000);
+	asm_free(as);
+
+	fails_with(".equ here, .\n.org 0x2000\n_start: nop\n",
+		   "2:6: error: .org moves .text from 0x1000 to 0x2000 after its address was used");
+	fails_with(".equ here, .\n.org 0x2000\n_start: nop\n",
+		   "1:12: note: the address of .text was used here");
+	fails_with("x:\n.if x == 0x1000\n.endif\n.org 0x400\nnop\n",
+		   "4:6: error: .org moves .text from 0x1000 to 0x400 after its address was used");
+	fails_with(".data\n.org 0x8000\nd = .\n.org 0x9000\n.word 1\n",
+		   "4:6: error: .org moves .data from 0x8000 to 0x9000 after its address was used");
+	/* a zero-size .align held for the old address, not for the new one */
+	fails_with(".align 16\n.org 0x404\nnop\n",
+		   "2:6: error: .org places .text at 0x404, not a multiple of the .align 16 above");
+	/* content fixes the address: then .org pads, or cannot go back */
+	fails_with(".word 0\n.org 0x400\n", "2:6: error: .org moves backwards (from 0x1004 to 0x400)");
+}
+END_TEST
+
+START_TEST(test_insn_alignment)
+{
+	fails_with("_start: li t0, 0xf0004000\n.byte 1\nsw zero, 0(t0)\n",
+		   "3:1: error: instruction at 0x1009 is not 4-byte aligned (add .align 4)");
+	fails_with(".data\n.byte 1\nd: nop\n",
+		   "3:4: error: instruction at 0x1001 is not 4-byte aligned (add .align 4)");
+	fails_with(".org 0x402\nnop\n",
+		   "2:1: error: instruction at 0x402 is not 4-byte aligned (add .align 4)");
+	/* one error per misaligned run, not one per instruction */
+	ck_assert_uint_eq(errors_in(".byte 1\nnop\nnop\nli r1, 0x12345\n.align 4\nnop\n"
+				    ".half 1\nnop\nnop\n"), 2);
+	/* its other errors are still reported, and its target is not blamed */
+	ck_assert_uint_eq(errors_in(".byte 1\nj nowhere\nbeq r1, r2, there\n.align 4\nthere: nop\n"), 2);
+	fails_with(".byte 1\nj nowhere\n", "2:3: error: undefined symbol 'nowhere'");
+	/* .align 4 puts it right; instructions in .data are fine when aligned */
+	quiet("_start: li t0, 0xf0004000\n.byte 1\n.align 4\nsw zero, 0(t0)\n.data\n.byte 1\n"
+	      ".align 4\nnop\n");
+}
+END_TEST
+
 START_TEST(test_align)
 {
 	struct assembler *as = as_ok("nop\n.align 16\na: nop\n.data\n.byte 1\n.align 4\nd: .byte 2\n"
@@ -529,6 +629,15 @@ START_TEST(test_entry_point)
 	as = as_ok(".org 0x4000\nnop\n");
 	ck_assert_uint_eq(asm_image(as)->entry, 0x4000);
 	asm_free(as);
+
+	/* no code in .text and no _start: the entry point is whatever is there */
+	warns_with(".data\nd: .word 1\n", "0:0: warning: no code in .text: the entry point 0x1000 is data");
+	warns_with(".bss\n.space 4\n", "0:0: warning: no code in .text: the entry point 0x1000 is data");
+	warns_with(".data\n.org 0x8000\n.word 1\n",
+		   "0:0: warning: no code in .text: nothing is at the entry point 0x1000");
+	quiet(".data\n_start: .word 1\n");
+	quiet(".equ _start, 0x8000\n.data\n.org 0x8000\nnop\n");
+	quiet(".text\nnop\n.data\n.word 1\n");
 }
 END_TEST
 
@@ -648,6 +757,21 @@ START_TEST(test_macros)
 	ck_assert_uint_eq(image_line_at(img, 0x1024)->line, 16);
 	asm_free(as);
 
+	/* an empty argument takes the default, as in GNU as */
+	as = as_ok(".macro m a=5, b, c=9\nli r1, \\a\nli r2, \\b\nli r3, \\c\n.endm\n"
+		   "m , 7\nm 1, 2, \nm a=, b=3\n");
+	static const int32_t want[][3] = { { 5, 7, 9 }, { 1, 2, 9 }, { 5, 3, 9 } };
+	for (uint32_t i = 0; i < 3; i++)
+		for (uint32_t k = 0; k < 3; k++)
+			ck_assert_uint_eq(word_at(as, 0x1000 + 12 * i + 4 * k),
+					  E(OP_addi, k + 1, 0, 0, want[i][k]));
+	asm_free(as);
+	/* without a default, an empty argument is empty text */
+	as = as_ok(".macro m a, b\n.byte 1 \\a\\b\n.endm\nm , \nm +, 2\n");
+	ck_assert_uint_eq(byte_at(as, 0x1000), 1);
+	ck_assert_uint_eq(byte_at(as, 0x1001), 3);
+	asm_free(as);
+
 	fails_with(".macro m a\n.endm\nm 1, 2\n", "3:1: error: macro 'm' takes 1 argument, got 2");
 	fails_with(".macro m a\n.endm\nm\n", "3:1: error: macro 'm' needs a value for parameter 'a'");
 	fails_with(".macro m\n.endm\n.macro m\n.endm\n", "3:8: error: macro 'm' is already defined");
@@ -658,6 +782,40 @@ START_TEST(test_macros)
 	/* an error inside an expansion points at the body and notes the call */
 	fails_with(".macro m\n\tbad\n.endm\nm\n", "2:2: error: unknown instruction 'bad'");
 	fails_with(".macro m\n\tbad\n.endm\nm\n", "4:1: note: in expansion of macro 'm'");
+}
+END_TEST
+
+START_TEST(test_macro_hides_instruction)
+{
+	struct assembler *as = as_ok(".macro nop\n.word 7\n.endm\n_start: nop\n");
+	ck_assert_uint_eq(asm_diag_count(as), 1);
+	ck_assert_str_eq(diag_text(as, 0), "1:8: warning: macro 'nop' hides the instruction of the same name");
+	ck_assert_uint_eq(word_at(as, 0x1000), 7);
+	asm_free(as);
+	warns_with(".macro li a, b\n.endm\nnop\n",
+		   "1:8: warning: macro 'li' hides the instruction of the same name");
+	warns_with(".macro halt\n.endm\nnop\n",
+		   "1:8: warning: macro 'halt' hides the instruction of the same name");
+	quiet(".macro addx a\n.endm\nnop\n");
+	/* another spelling is a deliberate wrapper: `halt` is still the instruction */
+	as = as_ok(".macro HALT\n.word 7\n.endm\nHALT\nhalt\n");
+	ck_assert_uint_eq(asm_diag_count(as), 0);
+	ck_assert_uint_eq(word_at(as, 0x1000), 7);
+	ck_assert_uint_eq(word_at(as, 0x1004), E(OP_halt, 0, 0, 0, 0));
+	asm_free(as);
+}
+END_TEST
+
+START_TEST(test_text_after_directive)
+{
+	fails_with(".if 1\n.else x\n.endif\n", "2:7: error: unexpected text after .else");
+	fails_with(".if 0\n.else\n.endif 1 2 # c\n", "3:8: error: unexpected text after .endif");
+	fails_with(".macro m\n.endm m\nnop\n", "2:7: error: unexpected text after .endm");
+	/* every one is reported, and the directive still counts */
+	ck_assert_uint_eq(errors_in(".if 1\n.else junk\nbad\n.endif junk\n.macro m\n.endm (\nm\n"), 3);
+	/* comments are fine; so is anything in a skipped block */
+	quiet(".if 1\nnop\n.else # c\n.endif ; c\n.macro m\n.endm // c\n"
+	      ".if 0\n.if 1\n.else what\n.endif ever\n.endif\n");
 }
 END_TEST
 
@@ -904,6 +1062,8 @@ static Suite *asm_suite(void)
 	tc = tcase_create("layout");
 	tcase_add_test(tc, test_section_placement);
 	tcase_add_test(tc, test_org);
+	tcase_add_test(tc, test_org_after_use);
+	tcase_add_test(tc, test_insn_alignment);
 	tcase_add_test(tc, test_align);
 	tcase_add_test(tc, test_data_directives);
 	tcase_add_test(tc, test_symbols);
@@ -915,6 +1075,8 @@ static Suite *asm_suite(void)
 	tc = tcase_create("sources");
 	tcase_add_test(tc, test_include);
 	tcase_add_test(tc, test_macros);
+	tcase_add_test(tc, test_macro_hides_instruction);
+	tcase_add_test(tc, test_text_after_directive);
 	tcase_add_test(tc, test_conditionals);
 	tcase_add_test(tc, test_error_and_warning_directives);
 	suite_add_tcase(s, tc);
