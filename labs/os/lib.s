@@ -106,29 +106,11 @@ kstrcpy:
 3:      ret
 
 # kstrlen(a0 = string) -> a0 = its length.  Clobbers t0, t1.
-kstrlen:
-        mv    t0, a0
-1:      lbu   t1, 0(t0)
-        beqz  t1, 2f
-        addi  t0, t0, 1
-        j     1b
-2:      sub   a0, t0, a0
-        ret
+        STRLEN kstrlen
 
 # streq(a0, a1 = strings) -> a0 = 1 if they are equal, else 0.
 # Clobbers a1, t0, t1.
-streq:
-1:      lbu   t0, 0(a0)
-        lbu   t1, 0(a1)
-        bne   t0, t1, 2f
-        beqz  t0, 3f
-        addi  a0, a0, 1
-        addi  a1, a1, 1
-        j     1b
-2:      li    a0, 0
-        ret
-3:      li    a0, 1
-        ret
+        STREQ streq
 
 # panic(a0 = message): something the kernel believed impossible happened.
 # Say so and power the machine off with status PANIC_STATUS.

@@ -23,6 +23,7 @@
 
         .include "toyos.inc"
         .include "arch.inc"
+        .include "strings.inc"
 
         .include "boot.s"
         .include "trap.s"

@@ -195,27 +195,9 @@ u_arg:
         mv    a0, a1
 1:      ret
 
-u_strlen:
-        mv    t0, a0
-1:      lbu   t1, 0(t0)
-        beqz  t1, 2f
-        addi  t0, t0, 1
-        j     1b
-2:      sub   a0, t0, a0
-        ret
+        STRLEN u_strlen                 # (strings.inc)
 
-u_streq:
-1:      lbu   t0, 0(a0)
-        lbu   t1, 0(a1)
-        bne   t0, t1, 2f
-        beqz  t0, 3f
-        addi  a0, a0, 1
-        addi  a1, a1, 1
-        j     1b
-2:      li    a0, 0
-        ret
-3:      li    a0, 1
-        ret
+        STREQ u_streq
 
 u_strerror:
         sub   a0, zero, a0              # E_* are -1 .. -8
