@@ -55,7 +55,7 @@ static bool fetch(struct machine *m, uint32_t pc)
 	dp = mem_code_page(m, pa >> PAGE_SHIFT);
 	if (!dp) {
 		struct trap_event t = { .pc = pc, .psw = c->psw };
-		machine_stop_fatal(m, "host out of memory for decoded code", &t);
+		machine_stop_fatal(m, "host out of memory for decoded code", false, &t);
 		return false;
 	}
 	c->itlb_va = pc & ~PAGE_MASK;

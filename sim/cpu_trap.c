@@ -89,7 +89,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 		snprintf(m->fatal_reason, sizeof m->fatal_reason,
 			 "double fault: %s at pc 0x%08x while entering the handler",
 			 second ? second : "trap", epc);
-		machine_stop_fatal(m, m->fatal_reason, &c->entry);
+		machine_stop_fatal(m, m->fatal_reason, true, &c->entry);
 		return;
 	}
 	if (ring >= 1 && code != TRAP_INTERRUPT && (c->cr[CR_DELEG] >> code & 1) &&
@@ -102,7 +102,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 		return;
 	}
 	if (c->cr[CR_TVEC] == 0) {
-		machine_stop_fatal(m, "unhandled trap: no trap vector (tvec is 0)", &t);
+		machine_stop_fatal(m, "unhandled trap: no trap vector (tvec is 0)", true, &t);
 		return;
 	}
 	trap_enter(m, &t, 0, c->cr[CR_TVEC]);
@@ -153,7 +153,7 @@ static uint32_t read_le(const uint8_t *p, unsigned size)
 
 static void watch_event(struct machine *m, uint32_t pa, unsigned size, uint32_t v, bool write)
 {
-	if (m->pages[pa >> PAGE_SHIFT].watched && m->nlisten[EV_MEM]) {
+	if (m->pages[pa >> PAGE_SHIFT].watched && m->nlisten[EV_MEM] && mem_watch_hit(m, pa, size)) {
 		struct machine_event_info ev = {
 			.kind = EV_MEM, .pc = m->cpu.pc, .addr = pa, .value = v,
 			.size = size, .write = write,

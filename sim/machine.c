@@ -188,10 +188,11 @@ void machine_debug_break(struct machine *m)
 	stop_with(m, STOP_DEBUG_BREAK);
 }
 
-void machine_stop_fatal(struct machine *m, const char *reason, const struct trap_event *t)
+void machine_stop_fatal(struct machine *m, const char *reason, bool trap,
+			const struct trap_event *t)
 {
 	m->fatal = (struct machine_fatal){
-		.reason = reason, .cause = t->cause, .pc = t->pc,
+		.reason = reason, .trap = trap, .cause = t->cause, .pc = t->pc,
 		.ring = t->psw & PSW_RING_MASK, .badva = t->badva,
 	};
 	m->dead = true;
@@ -335,7 +336,7 @@ static void wait_for_interrupt(struct machine *m)
 		struct trap_event t = { .pc = c->pc - 4, .psw = c->psw };
 		machine_stop_fatal(m, m->next_deadline == UINT64_MAX
 				      ? "halt with nothing to wake it (no device event pending)"
-				      : "halt that would sleep for more than 2^40 cycles", &t);
+				      : "halt that would sleep for more than 2^40 cycles", false, &t);
 		return;
 	}
 	if (m->next_deadline > cpu_cycles(m)) {
@@ -430,6 +431,7 @@ void machine_set_pc(struct machine *m, uint32_t pc)
 {
 	m->cpu.pc = pc;
 	m->cpu.halted = false;
+	m->cpu.entry_valid = false; /* a new pc ends the double-fault window */
 }
 
 uint32_t machine_psw(const struct machine *m) { return m->cpu.psw; }

@@ -67,8 +67,11 @@ enum machine_stop {
 };
 
 /* Run at most max_insns instructions (UINT64_MAX: no limit).  Exact:
- * machine_run(m, 1) is one instruction, trap entry included, and any
- * sequence of runs adding up to N reaches the same state as one of N. */
+ * any sequence of runs adding up to N reaches the same state as one of N.
+ * One step, machine_run(m, 1), is one instruction: completed, or trapping
+ * (the step ends at the handler's first instruction).  An interrupt that
+ * is pending when the step begins is taken first, within the same step.
+ * Time a halted CPU sleeps is not a step. */
 enum machine_stop machine_run(struct machine *m, uint64_t max_insns);
 void machine_request_stop(struct machine *m);
 int machine_exit_code(const struct machine *m); /* after STOP_POWER_OFF */
@@ -76,6 +79,7 @@ int machine_exit_code(const struct machine *m); /* after STOP_POWER_OFF */
 /* Why a STOP_FATAL happened. */
 struct machine_fatal {
 	const char *reason; /* "double fault", "no trap vector", ...   */
+	bool trap;          /* cause and badva describe a trap          */
 	uint32_t cause;     /* CAUSE register layout                    */
 	uint32_t pc;        /* pc of the faulting instruction           */
 	uint32_t ring;
@@ -330,6 +334,9 @@ size_t snap_left(const struct snap_reader *r); /* bytes not read yet */
 unsigned machine_device_count(const struct machine *m);
 bool machine_device_info(const struct machine *m, unsigned i, const char **name,
 			 uint32_t *base, uint32_t *size);
+/* Powered off or stopped on a fatal trap: machine_run returns at once
+ * (with STOP_POWER_OFF or STOP_FATAL) until a snapshot is restored. */
+bool machine_dead(const struct machine *m);
 /* Replace the host-side io callbacks (a debugger mutes output while it
  * replays execution it has already shown). */
 void machine_set_io(struct machine *m, const struct machine_io *io);

@@ -63,6 +63,7 @@ struct ppage {
 	uint16_t breaks;    /* execution breakpoints on this page     */
 };
 #define MAX_BREAKS 64
+#define MAX_WATCHES 32
 
 /* Architectural TLB entry (docs/isa.md, "TLB").
  *
@@ -177,6 +178,8 @@ struct machine {
 	struct machine_stats stats;  /* counters (instret/cycles filled on read) */
 	uint32_t breaks[MAX_BREAKS]; /* execution breakpoints (physical)   */
 	int nbreaks;
+	struct { uint32_t lo, hi; } watches[MAX_WATCHES]; /* EV_MEM ranges */
+	int nwatches;
 };
 
 static inline uint64_t cpu_cycles(const struct machine *m)
@@ -215,6 +218,8 @@ void mem_decode_slot(struct dinsn *d, uint32_t word);
 /* Decode the slot of physical address pa, honouring breakpoints. */
 void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
 bool mem_is_break(const struct machine *m, uint32_t pa);
+/* Does [pa, pa+size) touch a watched range? (pages flag candidates) */
+bool mem_watch_hit(const struct machine *m, uint32_t pa, uint32_t size);
 
 /* --- MMU (mmu.c) --- */
 bool mmu_init(struct machine *m, unsigned entries, char *err, size_t errlen);
@@ -244,7 +249,8 @@ int cpu_store_slow(struct machine *m, uint32_t va, unsigned size, uint32_t value
 /* --- machine.c --- */
 void machine_fire_timers(struct machine *m);
 void machine_update_limit(struct machine *m);
-void machine_stop_fatal(struct machine *m, const char *reason, const struct trap_event *t);
+void machine_stop_fatal(struct machine *m, const char *reason, bool trap,
+			const struct trap_event *t);
 bool machine_emit(struct machine *m, const struct machine_event_info *ev);
 bool bus_read(struct machine *m, uint32_t pa, uint32_t *value);
 bool bus_write(struct machine *m, uint32_t pa, uint32_t value);

@@ -165,15 +165,25 @@ bool machine_phys_write(struct machine *m, uint32_t pa, const void *buf, uint32_
 	return true;
 }
 
+/* Watched pages leave the fast path; the ranges decide which accesses
+ * on them are reported. */
+static void mark_watched(struct machine *m, uint32_t lo, uint32_t hi, bool on)
+{
+	for (uint32_t p = lo >> PAGE_SHIFT; p <= hi >> PAGE_SHIFT; p++)
+		m->pages[p].watched = on;
+}
+
 bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi)
 {
-	if (hi < lo || lo >= m->mem_bytes)
+	if (hi < lo || lo >= m->mem_bytes || m->nwatches == MAX_WATCHES)
 		return false;
 	if (hi >= m->mem_bytes)
 		hi = m->mem_bytes - 1;
-	for (uint32_t p = lo >> PAGE_SHIFT; p <= hi >> PAGE_SHIFT; p++)
-		m->pages[p].watched = true;
-	mmu_ftlb_flush(m); /* watched pages leave the fast path */
+	m->watches[m->nwatches].lo = lo;
+	m->watches[m->nwatches].hi = hi;
+	m->nwatches++;
+	mark_watched(m, lo, hi, true);
+	mmu_ftlb_flush(m);
 	return true;
 }
 
@@ -183,6 +193,21 @@ void machine_unwatch(struct machine *m, uint32_t lo, uint32_t hi)
 		return;
 	if (hi >= m->mem_bytes)
 		hi = m->mem_bytes - 1;
-	for (uint32_t p = lo >> PAGE_SHIFT; p <= hi >> PAGE_SHIFT; p++)
-		m->pages[p].watched = false;
+	for (int i = 0; i < m->nwatches;) {
+		if (m->watches[i].lo == lo && m->watches[i].hi == hi)
+			m->watches[i] = m->watches[--m->nwatches];
+		else
+			i++;
+	}
+	mark_watched(m, lo, hi, false);
+	for (int i = 0; i < m->nwatches; i++) /* pages other ranges still need */
+		mark_watched(m, m->watches[i].lo, m->watches[i].hi, true);
+}
+
+bool mem_watch_hit(const struct machine *m, uint32_t pa, uint32_t size)
+{
+	for (int i = 0; i < m->nwatches; i++)
+		if (pa <= m->watches[i].hi && pa + size - 1 >= m->watches[i].lo)
+			return true;
+	return false;
 }

@@ -673,8 +673,9 @@ static void restore_machine(struct machine *m, const struct snap_view *v)
 	m->stopping = v->stopping;
 	m->dead = v->dead;
 	m->exit_code = (int)v->exit_code;
-	m->fatal = (struct machine_fatal){ NULL, v->fatal_cause, v->fatal_pc, v->fatal_ring,
-					   v->fatal_badva };
+	m->fatal = (struct machine_fatal){ .reason = NULL, .trap = true, .cause = v->fatal_cause,
+					   .pc = v->fatal_pc, .ring = v->fatal_ring,
+					   .badva = v->fatal_badva };
 	if (v->reason) {
 		size_t n = v->reason_len < sizeof m->fatal_reason ? v->reason_len
 								   : sizeof m->fatal_reason - 1;

@@ -79,6 +79,10 @@ void report_fatal(struct machine *m, const struct image *img, FILE *out)
 	code = CAUSE_CODE(f->cause);
 	name = isa_cause_name(code);
 	fprintf(out, "vmlab: machine stopped: %s\n", f->reason);
+	if (!f->trap) {
+		fprintf(out, "  pc     0x%08x  ring %u\n", f->pc, f->ring);
+		return;
+	}
 	fprintf(out, "  cause  %s (0x%08x", name ? name : "none", f->cause);
 	if (code == TRAP_PAGE_FAULT)
 		fprintf(out, ": %s, %s", access_name(CAUSE_ACCESS(f->cause)),
