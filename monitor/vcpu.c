@@ -44,10 +44,54 @@ static void set_real_psw(struct vmm *v, struct vm *vm, uint32_t flags)
 	machine_set_psw(v->m, vcpu_real_ring(vm->cpu.vring) | PSW_IE | (flags & PSW_FLAGS_MASK));
 }
 
+/*
+ * The ring-1 registers (epc1 .. scratch1) are the one part of the CPU the
+ * guest kernel reaches without trapping: real ring 1 may use them.  So
+ * while a guest is on the CPU its ring-1 registers are the real ones,
+ * loaded and saved with the rest of the vCPU (no guest sees another's),
+ * and the monitor's own emulation reads and writes them there.  One thing
+ * must not pass through: real ring 1 returns through epsw1 when its RING
+ * is 1..3, which would let the guest kernel's rfe skip the monitor.  So
+ * while the guest runs in its ring 0, the real epsw1 holds RING 0 and the
+ * guest's RING waits in vcpu.epsw1_ring.
+ */
+static bool ring1_cr(unsigned cr)
+{
+	return cr >= CR_EPC1 && cr <= CR_SCRATCH1;
+}
+
+static uint32_t vcr_get(const struct vmm *v, const struct vm *vm, unsigned cr)
+{
+	uint32_t x;
+
+	if (!ring1_cr(cr) || v->cur != vm)
+		return vm->cpu.vcr[cr];
+	machine_cr(v->m, cr, &x);
+	if (cr == CR_EPSW1 && vm->cpu.vring == 0 && !(x & PSW_RING_MASK))
+		x |= vm->cpu.epsw1_ring;
+	return x;
+}
+
+static void vcr_set(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
+{
+	if (!ring1_cr(cr) || v->cur != vm) {
+		vm->cpu.vcr[cr] = x;
+		return;
+	}
+	if (cr == CR_EPSW1 && vm->cpu.vring == 0) {
+		vm->cpu.epsw1_ring = x & PSW_RING_MASK;
+		x &= ~PSW_RING_MASK;
+	}
+	machine_set_cr(v->m, cr, x);
+}
+
 static void set_vpsw(struct vmm *v, struct vm *vm, uint32_t psw)
 {
+	uint32_t epsw1 = vcr_get(v, vm, CR_EPSW1);
+
 	vm->cpu.vring = psw & PSW_RING_MASK;
 	vm->cpu.vie = (psw & PSW_IE) != 0;
+	vcr_set(v, vm, CR_EPSW1, epsw1); /* RING hidden in ring 0 only */
 	set_real_psw(v, vm, psw);
 }
 
@@ -57,6 +101,8 @@ void vcpu_load(struct vmm *v, struct vm *vm)
 		machine_set_reg(v->m, i, vm->cpu.regs[i]);
 	machine_set_pc(v->m, vm->cpu.pc);
 	set_real_psw(v, vm, vm->cpu.flags);
+	for (unsigned cr = CR_EPC1; cr <= CR_SCRATCH1; cr++)
+		vcr_set(v, vm, cr, vm->cpu.vcr[cr]);
 	shadow_activate(v, vm);
 }
 
@@ -66,6 +112,8 @@ void vcpu_save(struct vmm *v, struct vm *vm)
 		vm->cpu.regs[i] = machine_reg(v->m, i);
 	vm->cpu.pc = machine_pc(v->m);
 	vm->cpu.flags = machine_psw(v->m) & PSW_FLAGS_MASK;
+	for (unsigned cr = CR_EPC1; cr <= CR_SCRATCH1; cr++)
+		vm->cpu.vcr[cr] = vcr_get(v, vm, cr);
 }
 
 void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
@@ -88,19 +136,19 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 		return;
 	}
 	if (c->vring >= 1 && code != TRAP_INTERRUPT && (c->vcr[CR_DELEG] >> code & 1) &&
-	    c->vcr[CR_TVEC1]) {
+	    vcr_get(v, vm, CR_TVEC1)) {
 		bank = CR_RING1_BASE; /* the guest delegates this cause to its ring 1 */
-		base = c->vcr[CR_TVEC1];
+		base = vcr_get(v, vm, CR_TVEC1);
 	} else if (c->vcr[CR_TVEC] == 0) {
 		vmm_crash(v, vm, "guest trap with no trap vector (tvec is 0)", vcause, epc, badva);
 		return;
 	} else {
 		base = c->vcr[CR_TVEC];
 	}
-	c->vcr[bank + CR_EPC] = epc;
-	c->vcr[bank + CR_EPSW] = vpsw;
-	c->vcr[bank + CR_CAUSE] = vcause;
-	c->vcr[bank + CR_BADVA] = badva;
+	vcr_set(v, vm, bank + CR_EPC, epc);
+	vcr_set(v, vm, bank + CR_EPSW, vpsw);
+	vcr_set(v, vm, bank + CR_CAUSE, vcause);
+	vcr_set(v, vm, bank + CR_BADVA, badva);
 	if (bank)
 		set_vpsw(v, vm, (vpsw & ~PSW_RING_MASK) | 1);
 	else
@@ -127,8 +175,6 @@ static bool cr_allowed(const struct vcpu *c, unsigned cr)
 
 static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 {
-	struct vcpu *c = &vm->cpu;
-
 	switch (cr) {
 	case CR_ASID:
 		x &= ASID_MASK; /* shadows are kept coherent; the ASID is the guest's */
@@ -139,7 +185,7 @@ static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 	default:
 		break;
 	}
-	c->vcr[cr] = x;
+	vcr_set(v, vm, cr, x);
 	if (cr == CR_PTBR || cr == CR_MMU)
 		shadow_activate(v, vm); /* a new guest address space */
 }
@@ -179,7 +225,7 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 			   (in.op == OP_mtcr && (cr == CR_CPUID || cr == CR_MEMSIZE))) {
 			vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
 		} else if (in.op == OP_mfcr) {
-			machine_set_reg(v->m, in.rd, c->vcr[cr]);
+			machine_set_reg(v->m, in.rd, vcr_get(v, vm, cr));
 			vcpu_next(v, vm, t);
 		} else {
 			write_vcr(v, vm, cr, machine_reg(v->m, in.rs1));
@@ -192,15 +238,26 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 			machine_set_pc(v->m, c->vcr[CR_EPC]);
 			set_vpsw(v, vm, c->vcr[CR_EPSW]);
 			c->inject_valid = false;
-		} else if (c->vring == 1 && (c->vcr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
-			x = c->vcr[CR_EPSW1];
-			machine_set_pc(v->m, c->vcr[CR_EPC1]);
+		} else if (c->vring == 1 && (vcr_get(v, vm, CR_EPSW1) & PSW_RING_MASK) >= 1) {
+			x = vcr_get(v, vm, CR_EPSW1);
+			machine_set_pc(v->m, vcr_get(v, vm, CR_EPC1));
 			set_vpsw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
 			c->inject_valid = false;
 		} else {
 			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
 		}
 		return;
+	default:
+		break;
+	}
+	/* The rest is ring 0's only; on the strict machine that includes
+	 * rdpsw, wrpsw and rdcycle (on the classic one they never trap). */
+	if (c->vring != 0) {
+		vm->stats.exits[EXIT_REFLECT]++;
+		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+		return;
+	}
+	switch (in.op) {
 	case OP_rdpsw: /* strict machine: these trap, so they can be right */
 		vm->stats.exits[EXIT_RDPSW]++;
 		machine_set_reg(v->m, in.rd, vcpu_psw(v, vm));
@@ -208,11 +265,7 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 		return;
 	case OP_wrpsw:
 		vm->stats.exits[EXIT_WRPSW]++;
-		x = machine_reg(v->m, in.rs1);
-		if (c->vring == 0)
-			set_vpsw(v, vm, x);
-		else
-			set_real_psw(v, vm, x); /* only FLAGS, as the hardware would */
+		set_vpsw(v, vm, machine_reg(v->m, in.rs1));
 		vcpu_next(v, vm, t);
 		return;
 	case OP_rdcycle:
@@ -224,15 +277,6 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 		machine_set_reg(v->m, in.rd, x);
 		vcpu_next(v, vm, t);
 		return;
-	default:
-		break;
-	}
-	if (c->vring != 0) { /* tlbinv, tlbflush, halt: ring 0 only */
-		vm->stats.exits[EXIT_REFLECT]++;
-		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
-		return;
-	}
-	switch (in.op) {
 	case OP_tlbinv:
 		vm->stats.exits[EXIT_TLBINV]++;
 		shadow_invalidate(v, vm, machine_reg(v->m, in.rs1));

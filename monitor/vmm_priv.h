@@ -60,7 +60,9 @@ struct vcpu {
 	uint32_t flags;           /* saved PSW FLAGS (not running)          */
 	unsigned vring;           /* the ring the guest thinks it is in     */
 	bool vie;                 /* the guest's interrupt-enable flag      */
-	uint32_t vcr[CR_COUNT];   /* the guest's control registers          */
+	uint32_t vcr[CR_COUNT];   /* the guest's control registers (epc1 ..
+				     scratch1 are in the real CPU while it runs) */
+	uint32_t epsw1_ring;      /* RING of its epsw1 while in its ring 0  */
 	bool halted;              /* waiting for a virtual interrupt        */
 	uint64_t inject_instret;  /* machine instret at the last injection  */
 	bool inject_valid;        /* (guest double-fault detection)         */
