@@ -165,15 +165,24 @@ void vmm_event_disarm(struct vmm *v, int e)
 		v->events[e].armed = false;
 }
 
-static uint64_t next_event(const struct vmm *v)
+/* The earliest armed event of a live VM: of `only` if given, else of
+ * every VM except `except`. */
+static uint64_t earliest_event(const struct vmm *v, const struct vm *only, const struct vm *except)
 {
 	uint64_t when = UINT64_MAX;
 
-	for (int i = 0; i < v->nevents; i++)
-		if (v->events[i].armed && v->events[i].vm->state != VM_POWERED_OFF &&
-		    v->events[i].vm->state != VM_CRASHED && v->events[i].when < when)
-			when = v->events[i].when;
+	for (int i = 0; i < v->nevents; i++) {
+		const struct vevent *e = &v->events[i];
+		if (e->armed && e->vm->state != VM_POWERED_OFF && e->vm->state != VM_CRASHED &&
+		    (!only || e->vm == only) && e->vm != except && e->when < when)
+			when = e->when;
+	}
 	return when;
+}
+
+static uint64_t next_event(const struct vmm *v)
+{
+	return earliest_event(v, NULL, NULL);
 }
 
 void vmm_fire_events(struct vmm *v)
@@ -210,7 +219,22 @@ static bool others_waiting(const struct vmm *v)
 
 void vmm_program_timer(struct vmm *v)
 {
-	uint64_t want = next_event(v), now = machine_cycles(v->m);
+	uint64_t now = machine_cycles(v->m), want;
+
+	if (v->cur) {
+		/* Resource control: another VM's devices may not set the running
+		 * VM's exit rate (a guest whose timer fires every cycle would
+		 * otherwise make every instruction of every guest an exit).  Their
+		 * events wait for the monitor at most slice/8 cycles at a time. */
+		uint64_t others = earliest_event(v, NULL, v->cur), gap = v->cfg.slice / 8;
+		want = earliest_event(v, v->cur, NULL);
+		if (others != UINT64_MAX && others < now + gap)
+			others = now + gap;
+		if (others < want)
+			want = others;
+	} else {
+		want = next_event(v);
+	}
 
 	/* a time slice matters only when someone else is waiting for the CPU */
 	if (v->cur && v->slice_end < want && others_waiting(v))
@@ -459,11 +483,9 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 			return -1;
 		}
 	}
-	/* guest RAM starts zeroed, like a fresh machine's */
-	for (uint32_t off = 0; off < mem; off += PAGE_SIZE) {
-		static const uint8_t zero[PAGE_SIZE];
-		machine_phys_write(v->m, vm->base + off, zero, PAGE_SIZE);
-	}
+	/* Guest RAM starts zeroed, like a fresh machine's: the monitor runs on
+	 * a fresh machine and never hands a slice out twice, so it already is
+	 * (and untouched guest RAM costs the host nothing). */
 	for (size_t i = 0; i < vc->image->nsegs; i++) {
 		const struct image_segment *s = &vc->image->segs[i];
 		machine_phys_write(v->m, vm->base + s->addr, s->data, s->filesz);

@@ -37,7 +37,7 @@
 #define POOL_BASE 0x1000u
 #define POOL_FRAMES_BASE 64u    /* pool frames for the monitor          */
 #define POOL_FRAMES_PER_VM 512u /* and per VM (2 MiB)                   */
-#define VMM_MAX_EVENTS 64
+#define VMM_MAX_EVENTS (VMM_MAX_VMS * 4) /* timer, UART, disk per VM, and spare */
 #define FLOOD_LIMIT 8          /* traced writes before a frame is unshadowed */
 
 /* One shadowed guest address space. */

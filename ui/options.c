@@ -119,6 +119,10 @@ bool opt_size(const char *cmd, const char *opt, const char *s, uint32_t *out)
 			*out = (uint32_t)(v << shift);
 			return true;
 		}
+		if (!*end) {
+			fprintf(stderr, "vmlab %s: %s: '%s' is too large (at most 4 GiB - 1)\n", cmd, opt, s);
+			return false;
+		}
 	}
 	fprintf(stderr, "vmlab %s: %s: '%s' is not a size (bytes, or with K, M, G)\n", cmd, opt, s);
 	return false;

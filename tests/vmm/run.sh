@@ -128,6 +128,12 @@ check "hole: strict rdpsw/wrpsw exit 3 and 1 times" \
 check "hole: the interrupt is injected on classic only" \
 	[ "$(stat "$T/hole-classic.json" injected_irqs),$(stat "$T/hole-strict.json" injected_irqs)" = "1,0" ]
 
+# vmexits FILE N: the exits of guest N in --stats-json FILE
+vmexits() {
+	sed -e 's/.*"vms":\[//' -e 's/\],"total".*//' "$1" | sed 's/},{"exits"/}\n{"exits"/g' |
+		sed -n "$(($2 + 1))p" | grep -o '^{"exits":[0-9]*' | cut -d: -f2
+}
+
 # ---- isolation -------------------------------------------------------------
 H=$D/hostile.s
 G=$D/good.s
@@ -272,6 +278,18 @@ check "cost: a partial spec keeps the other defaults" \
 	[ "$(stat "$T/cost-partial.json" monitor_cycles)" = $((4 * 100 + 400 + 300 + 150 + 2000)) ]
 
 # ---- bad input: one clear line on stderr, nothing on stdout, status 2 -------
+# ---- resource control: an interrupt storm stays in its own guest ----------
+run "$T/alone" -- "$VMLAB" run --vmm trap --machine strict --mem 1M "$G" --stats-json "$T/alone.json"
+run "$T/storm" -- "$VMLAB" run --machine strict --vm "$D/storm.s,mem=1M" --vm "$G,mem=1M" \
+	--stats-json "$T/storm.json"
+demux "$T/storm" 1 >"$T/storm.good"
+check "storm: the good guest prints what it prints alone" same "$D/good.out" "$T/storm.good"
+check "storm: both guests power off with 0" [ "$(rc "$T/storm")" = 0 ]
+alone=$(vmexits "$T/alone.json" 0)
+beside=$(vmexits "$T/storm.json" 1)
+check "storm: the good guest's exits beside it ($beside) stay near alone's ($alone)" \
+	[ -n "$alone" ] && [ -n "$beside" ] && [ "$beside" -le $((alone * 2 + 50)) ]
+
 bad() { # bad 'MESSAGE' ARGS...
 	local msg=$1
 	shift
