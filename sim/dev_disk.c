@@ -33,6 +33,16 @@
  * Interrupt.  Line IRQ_DISK = (DONE || ERROR) && IRQ_ENABLE, a level.
  *
  * Reset: every register 0 but CAPACITY.
+ *
+ * Snapshots.  The file's contents are device state too: going back to a
+ * snapshot must undo the guest's writes since.  The disk keeps, for every
+ * block the guest has written since the file was opened, the block's
+ * original contents (captured just before the first write to it).  A
+ * snapshot holds the registers and the current contents of exactly those
+ * blocks; restoring one writes its blocks back and returns every other
+ * written block to its original, so the file is as it was when the
+ * snapshot was taken, in either direction of time.  A snapshot grows with
+ * the number of distinct blocks written, never with the size of the disk.
  */
 #include <assert.h>
 #include <errno.h>
@@ -76,7 +86,56 @@ struct dev_disk {
 	uint32_t cmd_block; /* its BLOCK                                        */
 	uint32_t cmd_addr;  /* its ADDR                                         */
 	uint32_t cmd_count; /* its COUNT                                        */
+	struct disk_orig *orig; /* blocks the guest wrote, by block number     */
+	size_t norig, caporig;
 };
+
+/* A block the guest has written, as it was before the first write. */
+struct disk_orig {
+	uint32_t block;
+	uint8_t data[DISK_BLOCK_BYTES];
+};
+
+/* Index of block in d->orig, or where it would go (*found false). */
+static size_t dev_disk_orig_find(const struct dev_disk *d, uint32_t block, bool *found)
+{
+	size_t lo = 0, hi = d->norig;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->orig[mid].block < block)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < d->norig && d->orig[lo].block == block;
+	return lo;
+}
+
+/* Remember a block's contents before its first write; false on a host error. */
+static bool dev_disk_keep_orig(struct dev_disk *d, uint32_t block)
+{
+	bool found;
+	size_t at = dev_disk_orig_find(d, block, &found);
+	struct disk_orig o = { .block = block };
+
+	if (found)
+		return true;
+	if (pread(d->fd, o.data, sizeof o.data, (off_t)block * DISK_BLOCK_BYTES) != (ssize_t)sizeof o.data)
+		return false;
+	if (d->norig == d->caporig) {
+		size_t cap = d->caporig ? d->caporig * 2 : 16;
+		struct disk_orig *n = realloc(d->orig, cap * sizeof *n);
+		if (!n)
+			return false;
+		d->orig = n;
+		d->caporig = cap;
+	}
+	memmove(&d->orig[at + 1], &d->orig[at], (d->norig - at) * sizeof *d->orig);
+	d->orig[at] = o;
+	d->norig++;
+	return true;
+}
 
 static void dev_disk_update_irq(struct dev_disk *d)
 {
@@ -93,6 +152,7 @@ static bool dev_disk_move(struct dev_disk *d, bool write, uint64_t block, uint32
 
 	if (write)
 		return dev_dma_read(&d->host, pa, buf, sizeof buf) &&
+		       dev_disk_keep_orig(d, (uint32_t)block) &&
 		       pwrite(d->fd, buf, sizeof buf, pos) == (ssize_t)sizeof buf;
 	return pread(d->fd, buf, sizeof buf, pos) == (ssize_t)sizeof buf &&
 	       dev_dma_write(&d->host, pa, buf, sizeof buf);
@@ -212,7 +272,78 @@ static void dev_disk_free(void *dev)
 
 	if (d->fd >= 0)
 		close(d->fd);
+	free(d->orig);
 	free(d);
+}
+
+/* The registers in snapshot order (CAPACITY first: it is only checked). */
+static void dev_disk_regs(struct dev_disk *d, uint32_t *regs[10])
+{
+	uint32_t *r[10] = { &d->capacity, &d->block, &d->addr, &d->count, &d->status,
+			    &d->ctrl, &d->cmd, &d->cmd_block, &d->cmd_addr, &d->cmd_count };
+	memcpy(regs, r, sizeof r);
+}
+
+static void dev_disk_save(void *dev, struct snap_writer *w)
+{
+	struct dev_disk *d = dev;
+	uint32_t *regs[10];
+	uint8_t buf[DISK_BLOCK_BYTES];
+
+	dev_disk_regs(d, regs);
+	for (int i = 0; i < 10; i++)
+		snap_put_u32(w, *regs[i]);
+	snap_put_u32(w, (uint32_t)d->norig);
+	for (size_t i = 0; i < d->norig; i++) {
+		off_t pos = (off_t)d->orig[i].block * DISK_BLOCK_BYTES;
+		if (pread(d->fd, buf, sizeof buf, pos) != (ssize_t)sizeof buf)
+			memset(buf, 0, sizeof buf); /* unreadable now: it reads as zeros */
+		snap_put_u32(w, d->orig[i].block);
+		snap_put(w, buf, sizeof buf);
+	}
+}
+
+static bool dev_disk_load(void *dev, struct snap_reader *r)
+{
+	struct dev_disk *d = dev;
+	uint32_t *regs[10], v[10], n;
+	struct disk_orig *blocks;
+	bool ok = true;
+
+	for (int i = 0; i < 10; i++)
+		if (!snap_get_u32(r, &v[i]))
+			return false;
+	if (v[0] != d->capacity || !snap_get_u32(r, &n) ||
+	    (uint64_t)n * (4 + DISK_BLOCK_BYTES) > snap_left(r))
+		return false; /* another disk: its blocks would not fit this file */
+	blocks = malloc((n ? n : 1) * sizeof *blocks);
+	if (!blocks)
+		return false;
+	for (uint32_t i = 0; ok && i < n; i++)
+		ok = snap_get_u32(r, &blocks[i].block) && blocks[i].block < d->capacity &&
+		     (i == 0 || blocks[i].block > blocks[i - 1].block) &&
+		     snap_get(r, blocks[i].data, DISK_BLOCK_BYTES);
+	/* the snapshot's blocks as they were; every other written block as it
+	 * was before the guest wrote it */
+	for (uint32_t i = 0; ok && i < n; i++)
+		ok = dev_disk_keep_orig(d, blocks[i].block) &&
+		     pwrite(d->fd, blocks[i].data, DISK_BLOCK_BYTES,
+			    (off_t)blocks[i].block * DISK_BLOCK_BYTES) == (ssize_t)DISK_BLOCK_BYTES;
+	for (size_t i = 0, k = 0; ok && i < d->norig; i++) {
+		while (k < n && blocks[k].block < d->orig[i].block)
+			k++;
+		if (k < n && blocks[k].block == d->orig[i].block)
+			continue;
+		ok = pwrite(d->fd, d->orig[i].data, DISK_BLOCK_BYTES,
+			    (off_t)d->orig[i].block * DISK_BLOCK_BYTES) == (ssize_t)DISK_BLOCK_BYTES;
+	}
+	free(blocks);
+	if (!ok)
+		return false;
+	dev_disk_regs(d, regs);
+	for (int i = 1; i < 10; i++)
+		*regs[i] = v[i];
+	return true;
 }
 
 static const struct dev_ops dev_disk_ops = {
@@ -220,6 +351,8 @@ static const struct dev_ops dev_disk_ops = {
 	.read = dev_disk_read,
 	.write = dev_disk_write,
 	.free = dev_disk_free,
+	.save = dev_disk_save,
+	.load = dev_disk_load,
 };
 
 /* Open the backing file (read-write, else read-only) and size the disk. */

@@ -59,11 +59,23 @@ static bool dev_rng_write(void *dev, uint32_t offset, uint32_t value)
 	return true;
 }
 
+static void dev_rng_save(void *dev, struct snap_writer *w)
+{
+	snap_put_u64(w, ((struct dev_rng *)dev)->state);
+}
+
+static bool dev_rng_load(void *dev, struct snap_reader *r)
+{
+	return snap_get_u64(r, &((struct dev_rng *)dev)->state);
+}
+
 static const struct dev_ops dev_rng_ops = {
 	.name = "rng",
 	.read = dev_rng_read,
 	.write = dev_rng_write,
 	.free = free,
+	.save = dev_rng_save,
+	.load = dev_rng_load,
 };
 
 bool dev_rng_attach(const struct dev_host *host, char *err, size_t errlen)

@@ -149,11 +149,35 @@ static bool dev_timer_write(void *dev, uint32_t offset, uint32_t value)
 	return true;
 }
 
+/* Snapshots: the registers and the deadline (the host's timer itself,
+ * armed or not and when, is the host's state). */
+static void dev_timer_save(void *dev, struct snap_writer *w)
+{
+	struct dev_timer *t = dev;
+
+	snap_put_u32(w, t->ctrl);
+	snap_put_u32(w, t->period);
+	snap_put_u32(w, t->status);
+	snap_put_u32(w, t->now_hi);
+	snap_put_u64(w, t->deadline);
+}
+
+static bool dev_timer_load(void *dev, struct snap_reader *r)
+{
+	struct dev_timer *t = dev;
+
+	return snap_get_u32(r, &t->ctrl) && snap_get_u32(r, &t->period) &&
+	       snap_get_u32(r, &t->status) && snap_get_u32(r, &t->now_hi) &&
+	       snap_get_u64(r, &t->deadline);
+}
+
 static const struct dev_ops dev_timer_ops = {
 	.name = "timer",
 	.read = dev_timer_read,
 	.write = dev_timer_write,
 	.free = free,
+	.save = dev_timer_save,
+	.load = dev_timer_load,
 };
 
 bool dev_timer_attach(const struct dev_host *host, char *err, size_t errlen)

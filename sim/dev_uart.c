@@ -177,11 +177,42 @@ static void dev_uart_free(void *dev)
 	free(u);
 }
 
+/* Snapshots: the registers and the input not read yet. */
+static void dev_uart_save(void *dev, struct snap_writer *w)
+{
+	struct dev_uart *u = dev;
+
+	snap_put_u32(w, u->ctrl);
+	snap_put_u8(w, u->eof);
+	snap_put_u64(w, u->rx_ready_at);
+	snap_put_u64(w, u->rx_len);
+	snap_put(w, u->rx + u->rx_head, u->rx_len);
+}
+
+static bool dev_uart_load(void *dev, struct snap_reader *r)
+{
+	struct dev_uart *u = dev;
+	uint64_t len;
+	uint8_t eof;
+
+	if (!snap_get_u32(r, &u->ctrl) || !snap_get_u8(r, &eof) || eof > 1 ||
+	    !snap_get_u64(r, &u->rx_ready_at) || !snap_get_u64(r, &len) || len > snap_left(r))
+		return false;
+	u->eof = eof;
+	u->rx_head = u->rx_len = 0;
+	if (!dev_uart_reserve(u, (size_t)len))
+		return false;
+	u->rx_len = (size_t)len;
+	return snap_get(r, u->rx, u->rx_len);
+}
+
 static const struct dev_ops dev_uart_ops = {
 	.name = "uart",
 	.read = dev_uart_read,
 	.write = dev_uart_write,
 	.free = dev_uart_free,
+	.save = dev_uart_save,
+	.load = dev_uart_load,
 };
 
 struct dev_uart *dev_uart_attach(const struct dev_host *host, char *err, size_t errlen)

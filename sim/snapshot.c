@@ -195,6 +195,7 @@ struct snap_view {
 	uint32_t stop;
 	bool stopping, dead;
 	uint32_t exit_code;
+	bool fatal_trap;
 	uint32_t fatal_cause, fatal_pc, fatal_ring, fatal_badva;
 	const char *reason;            /* NULL: no fatal report             */
 	uint32_t reason_len;
@@ -237,6 +238,14 @@ static uint8_t *ram_candidates(const struct machine *m)
 	fd = hp > 0 ? open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0)
 		return cand;
+	/* Trust the map only if it shows a page surely present: this stack's. */
+	volatile char probe = 0;
+	uint64_t entry = 0;
+	if (pread(fd, &entry, 8, (off_t)((uintptr_t)&probe / (uintptr_t)hp * 8)) != 8 ||
+	    !(entry >> 63)) {
+		close(fd);
+		return cand;
+	}
 	uintptr_t start = (uintptr_t)m->ram / (uintptr_t)hp;
 	uintptr_t end = ((uintptr_t)m->ram + m->mem_bytes + (uintptr_t)hp - 1) / (uintptr_t)hp;
 	uint64_t chunk[512];
@@ -315,6 +324,7 @@ static void save_machine(struct machine *m, struct snap_writer *w)
 	put_bool(w, m->stopping);
 	put_bool(w, m->dead);
 	snap_put_u32(w, (uint32_t)m->exit_code);
+	put_bool(w, m->fatal.trap);
 	snap_put_u32(w, m->fatal.cause);
 	snap_put_u32(w, m->fatal.pc);
 	snap_put_u32(w, m->fatal.ring);
@@ -473,7 +483,8 @@ static bool parse_machine(struct snap_reader *r, struct snap_view *v)
 			return false;
 	if (!snap_get_u32(r, &v->stop) || v->stop > STOP_REQUESTED ||
 	    !get_bool(r, &v->stopping) || !get_bool(r, &v->dead) ||
-	    !snap_get_u32(r, &v->exit_code) || !snap_get_u32(r, &v->fatal_cause) ||
+	    !snap_get_u32(r, &v->exit_code) || !get_bool(r, &v->fatal_trap) ||
+	    !snap_get_u32(r, &v->fatal_cause) ||
 	    !snap_get_u32(r, &v->fatal_pc) || !snap_get_u32(r, &v->fatal_ring) ||
 	    !snap_get_u32(r, &v->fatal_badva) || !get_bool(r, &has_reason) ||
 	    !get_str(r, &v->reason, &v->reason_len) ||
@@ -673,7 +684,7 @@ static void restore_machine(struct machine *m, const struct snap_view *v)
 	m->stopping = v->stopping;
 	m->dead = v->dead;
 	m->exit_code = (int)v->exit_code;
-	m->fatal = (struct machine_fatal){ .reason = NULL, .trap = true, .cause = v->fatal_cause,
+	m->fatal = (struct machine_fatal){ .trap = v->fatal_trap, .cause = v->fatal_cause,
 					   .pc = v->fatal_pc, .ring = v->fatal_ring,
 					   .badva = v->fatal_badva };
 	if (v->reason) {
@@ -753,25 +764,58 @@ static bool differ64(char *why, size_t whylen, const char *what, uint64_t a, uin
 	return true;
 }
 
-/* Name the first cpu field that differs, for a useful test failure. */
-static bool cpu_differs(const struct snap_view *a, const struct snap_view *b, char *why, size_t whylen)
+/* The first element of two arrays that differs, named prefix + index. */
+static bool differ_each(char *why, size_t whylen, const char *prefix, const uint32_t *a,
+			const uint32_t *b, unsigned n)
 {
 	char what[32];
 
-	for (unsigned i = 0; i < ISA_NREGS; i++) {
-		snprintf(what, sizeof what, "r%u", i);
-		if (differ32(why, whylen, what, a->r[i], b->r[i]))
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(what, sizeof what, "%s%u", prefix, i);
+		if (differ32(why, whylen, what, a[i], b[i]))
 			return true;
 	}
-	if (differ32(why, whylen, "pc", a->pc, b->pc) || differ32(why, whylen, "psw", a->psw, b->psw))
+	return false;
+}
+
+/* Name the first cpu field that differs, for a useful test failure. */
+static bool cpu_differs(const struct snap_view *a, const struct snap_view *b, char *why, size_t whylen)
+{
+	if (differ_each(why, whylen, "r", a->r, b->r, ISA_NREGS) ||
+	    differ32(why, whylen, "pc", a->pc, b->pc) || differ32(why, whylen, "psw", a->psw, b->psw) ||
+	    differ_each(why, whylen, "cr", a->cr, b->cr, CR_COUNT))
 		return true;
-	for (unsigned i = 0; i < CR_COUNT; i++) {
-		snprintf(what, sizeof what, "cr%u", i);
-		if (differ32(why, whylen, what, a->cr[i], b->cr[i]))
-			return true;
-	}
 	return differ64(why, whylen, "instret", a->instret, b->instret) ||
 	       differ64(why, whylen, "cycles", a->instret + a->penalty, b->instret + b->penalty);
+}
+
+static bool machine_differs(const struct snap_view *a, const struct snap_view *b, char *why, size_t whylen)
+{
+	char what[32];
+
+	if (differ32(why, whylen, "interrupt lines", a->irq_lines, b->irq_lines) ||
+	    differ32(why, whylen, "interrupt enables", a->irq_enabled, b->irq_enabled))
+		return true;
+	for (uint32_t i = 0; i < a->ntimers; i++) {
+		snprintf(what, sizeof what, "timer %u", i);
+		if (differ32(why, whylen, what, a->timer_armed[i], b->timer_armed[i]) ||
+		    (a->timer_armed[i] && differ64(why, whylen, what, a->timer_when[i], b->timer_when[i])))
+			return true;
+	}
+	for (unsigned i = 0; i < TRAP_NCAUSES; i++) {
+		snprintf(what, sizeof what, "traps[%u]", i);
+		if (differ64(why, whylen, what, a->traps[i], b->traps[i]))
+			return true;
+	}
+	return differ32(why, whylen, "stop", a->stop, b->stop) ||
+	       differ32(why, whylen, "stopping", a->stopping, b->stopping) ||
+	       differ32(why, whylen, "dead", a->dead, b->dead) ||
+	       differ64(why, whylen, "idle cycles", a->idle_cycles, b->idle_cycles) ||
+	       differ64(why, whylen, "tlb misses", a->tlb_misses, b->tlb_misses) ||
+	       differ64(why, whylen, "tlb flushes", a->tlb_flushes, b->tlb_flushes) ||
+	       differ64(why, whylen, "mmio reads", a->mmio_reads, b->mmio_reads) ||
+	       differ64(why, whylen, "mmio writes", a->mmio_writes, b->mmio_writes) ||
+	       differ64(why, whylen, "interrupts taken", a->irqs_taken, b->irqs_taken);
 }
 
 static void ram_differs(const struct snap_view *a, const struct snap_view *b, char *why, size_t whylen)
@@ -811,11 +855,16 @@ bool machine_state_equal(const struct machine_state *a, const struct machine_sta
 			continue;
 		if (s == SEC_CPU && cpu_differs(va, vb, why, whylen))
 			goto out;
+		if (s == SEC_MACHINE && machine_differs(va, vb, why, whylen))
+			goto out;
 		if (s == SEC_RAM) {
 			ram_differs(va, vb, why, whylen);
 			goto out;
 		}
-		snprintf(why, whylen, "%s differs", sec_name[s]);
+		size_t k = 0;
+		while (k < la && k < lb && a->data[va->sec[s] + k] == b->data[vb->sec[s] + k])
+			k++;
+		snprintf(why, whylen, "%s differs (byte %zu of the section)", sec_name[s], k);
 		goto out;
 	}
 	eq = true;
@@ -879,8 +928,8 @@ bool machine_state_write_file(const struct machine_state *s, const char *path, c
 	le32(hdr + 8, MACHINE_STATE_VERSION);
 	le64(hdr + 12, s->len);
 	le64(hdr + 20, fnv1a64(s->data, s->len));
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
+	snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid() % 1000000);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(tmp);
@@ -1001,6 +1050,11 @@ bool machine_device_info(const struct machine *m, unsigned i, const char **name,
 	*base = m->devices[i].base;
 	*size = m->devices[i].size;
 	return true;
+}
+
+bool machine_dead(const struct machine *m)
+{
+	return m->dead;
 }
 
 void machine_set_io(struct machine *m, const struct machine_io *io)

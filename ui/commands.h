@@ -12,5 +12,6 @@ int cmd_disasm(int argc, char **argv);
 int cmd_isa(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
 
 #endif

@@ -25,8 +25,10 @@ static void io_console(void *opaque, const uint8_t *bytes, size_t n)
 {
 	struct dbg *d = opaque;
 
-	if (!d->replaying && d->user_io.console_out)
+	if (!d->replaying && d->user_io.console_out && n) {
 		d->user_io.console_out(d->user_io.opaque, bytes, n);
+		d->console_midline = bytes[n - 1] != '\n';
+	}
 }
 
 static void io_print(void *opaque, uint32_t value, bool hex)
@@ -63,10 +65,11 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->image_path = cfg->image_path;
 	d->out = cfg->out;
 	d->err = cfg->err;
+	d->exact_interval = cfg->exact_interval;
 	d->next_num = 1;
 	d->next_disp = 1;
 	d->list_file = -1;
-	d->xfmt = (struct dbg_xfmt){ 1, 'x', 4 };
+	d->xfmt = (struct dbg_xfmt){ 0, 'x', 4 }; /* count 0: x not used yet */
 	for (int i = 0; i < EV_COUNT; i++)
 		d->handle[i] = -1;
 	d->user_io = *machine_io(d->m);
@@ -146,6 +149,7 @@ void dbg_mute(struct dbg *d, bool on)
 {
 	d->replaying = on;
 	dbg_trace_apply(d);
+	dbg_listen_sync(d);
 }
 
 /* ---- small parsers ---------------------------------------------------------- */

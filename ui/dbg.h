@@ -44,7 +44,8 @@ struct dbg_config {
 	FILE *out;                /* results                                 */
 	FILE *err;                /* one-line error messages                 */
 	unsigned trace_cats;      /* TRACE_* categories on at start          */
-	uint64_t checkpoint_interval; /* steps between snapshots; 0: default */
+	uint64_t checkpoint_interval; /* least steps between snapshots; 0: default */
+	bool exact_interval;      /* ... and not more, however big they are (tests) */
 	size_t history_bytes;     /* memory for snapshots; 0: default         */
 };
 

@@ -117,7 +117,9 @@ struct dbg_stop {
 	bool changed;
 	/* catchpoints */
 	uint32_t cause, badva, from_ring, to_ring, value;
-	char msg[200];           /* condition error, fatal reason             */
+	enum catch_kind ckind;
+	char what[96];           /* "syscall", "trap page-fault", "device uart" */
+	char msg[200];           /* condition error                           */
 };
 
 /* A trap or interrupt taken while stepping, reported with the stop. */
@@ -180,6 +182,8 @@ struct dbg {
 	struct dbg_temp temp;
 	uint32_t inserted[64];         /* physical slots in the machine       */
 	int ninserted;
+	uint32_t *wpages;              /* ranges the machine watches for us:  */
+	size_t nwpages;                /*   lo, hi, lo, hi ...                */
 	int handle[EV_COUNT];          /* our listener per event, or -1       */
 	unsigned last_ring;            /* for catch ring                       */
 
@@ -192,16 +196,24 @@ struct dbg {
 	dbg_pred_fn pred;
 	int pred_depth;                /* finish: calls entered minus returns */
 	unsigned pred_ring;            /* ring the predicate watches          */
-	bool pred_stop_next;           /* stop before the next instruction    */
+	bool pred_prev_valid;          /* finish: the instruction dispatched  */
+	uint32_t pred_prev_word;       /*   last time, its ring, and instret  */
+	unsigned pred_prev_ring;       /*   before it (did it retire?)        */
+	uint64_t pred_prev_instret;
+	bool pred_rfe;                 /* finish left a trap handler (rfe)    */
+	bool finishing;                /* the stop report shows a0 returned   */
+	int nnotes_more;               /* notes that did not fit              */
 	bool replaying;                /* re-running the past: no listeners fire, output muted */
 	bool scanning;                 /* reverse-continue looking for hits   */
 	bool fresh;                    /* at reset, not run yet               */
+	bool console_midline;          /* the guest's output ended mid-line   */
 	volatile sig_atomic_t interrupted;
 
 	/* reverse execution */
 	struct dbg_ckpt *ck;           /* snapshots, increasing steps; ck[0] is the oldest */
 	size_t nck, capck;
-	uint64_t interval;             /* steps between periodic snapshots    */
+	uint64_t interval;             /* least steps between snapshots       */
+	bool exact_interval;           /* never more, whatever their size     */
 	size_t ck_bytes, ck_budget;    /* memory used and allowed             */
 	struct machine_state *reset;   /* the machine at reset, for `run`     */
 
@@ -237,9 +249,6 @@ void dbg_mute(struct dbg *d, bool on);  /* replay: silence output and tracing */
 const char *dbg_cause_text(uint32_t cause, char *buf, size_t len); /* "page-fault (write, not present)" */
 const char *dbg_device_name_at(struct dbg *d, uint32_t pa); /* device at a physical address, or NULL */
 
-/* ---- dbg_cmd.c -------------------------------------------------------- */
-void dbg_help_all(struct dbg *d);
-
 /* ---- dbg_run.c ---------------------------------------------------------- */
 uint64_t dbg_steps_of(struct machine *m);
 /* Run at most max_steps steps (UINT64_MAX: no limit) with the listeners
@@ -251,7 +260,7 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred);
 bool dbg_settle(struct dbg *d);
 void dbg_report_stop(struct dbg *d);
 bool dbg_machine_alive(struct dbg *d, bool complain);
-void dbg_on_insn_sync(struct dbg *d);
+bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_info *ev);
 int dbgc_run(struct dbg *d, const char *args, const char *fmt);
 int dbgc_continue(struct dbg *d, const char *args, const char *fmt);
 int dbgc_stepi(struct dbg *d, const char *args, const char *fmt);
@@ -275,6 +284,9 @@ void dbg_bp_refresh(struct dbg *d);
 /* Is there a breakpoint that stops the machine at the current pc? (used
  * where a run resumes at a pc that machine_run would pass) */
 bool dbg_bp_check_here(struct dbg *d);
+/* The ring changed and a ring catchpoint stops (called before every
+ * instruction while one exists). */
+bool dbg_ring_check(struct dbg *d);
 void dbg_temp_set(struct dbg *d, uint32_t va, bool frame);
 void dbg_temp_clear(struct dbg *d);
 /* Print the stop of a breakpoint, watchpoint or catchpoint. */
@@ -295,7 +307,7 @@ int dbgc_enable(struct dbg *d, const char *args, const char *fmt);
 int dbgc_disable(struct dbg *d, const char *args, const char *fmt);
 int dbgc_condition(struct dbg *d, const char *args, const char *fmt);
 int dbgc_ignore(struct dbg *d, const char *args, const char *fmt);
-int dbgc_info_break(struct dbg *d, const char *args, const char *fmt);
+int dbgi_break(struct dbg *d, const char *args);
 
 /* ---- dbg_expr.c -------------------------------------------------------- */
 enum lval_kind { LV_NONE, LV_REG, LV_PC, LV_PSW, LV_CR, LV_VMEM, LV_PMEM, LV_READONLY };
@@ -308,6 +320,9 @@ struct dbg_lval {
 enum { EXPR_ASSIGN = 1 }; /* flags: assignment allowed */
 bool dbg_expr(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
 	      char *err, size_t errlen);
+/* The longest expression at the start of text; *end is where it stopped. */
+bool dbg_expr_prefix(struct dbg *d, const char *text, uint32_t *value, const char **end,
+		     char *err, size_t errlen);
 /* Virtual address -> physical, as the debugger sees memory (present pages,
  * any ring); false with why ("page not present (PTE)"). */
 bool dbg_translate(struct dbg *d, uint32_t va, uint32_t *pa, char *why, size_t whylen);
@@ -328,9 +343,6 @@ void dbg_sources_free(struct dbg *d);
 void dbg_displays_free(struct dbg *d);
 /* "file.s:12" of an address, or false. */
 bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line);
-/* The text of a source line, or NULL. */
-const char *dbg_source_line(struct dbg *d, uint32_t file, uint32_t line);
-bool dbg_parse_xfmt(struct dbg *d, const char *fmt, struct dbg_xfmt *x);
 void dbg_trace_apply(struct dbg *d);
 int dbgc_info(struct dbg *d, const char *args, const char *fmt);
 int dbgc_x(struct dbg *d, const char *args, const char *fmt);
@@ -341,14 +353,6 @@ int dbgc_list(struct dbg *d, const char *args, const char *fmt);
 int dbgc_display(struct dbg *d, const char *args, const char *fmt);
 int dbgc_undisplay(struct dbg *d, const char *args, const char *fmt);
 int dbgc_trace(struct dbg *d, const char *args, const char *fmt);
-int dbgi_regs(struct dbg *d, const char *args);
-int dbgi_cr(struct dbg *d, const char *args);
-int dbgi_tlb(struct dbg *d, const char *args);
-int dbgi_devices(struct dbg *d, const char *args);
-int dbgi_stats(struct dbg *d, const char *args);
-int dbgi_display(struct dbg *d, const char *args);
-int dbgi_symbol(struct dbg *d, const char *args);
-int dbgi_line(struct dbg *d, const char *args);
 
 /* ---- dbg_rev.c ----------------------------------------------------------- */
 bool dbg_history_init(struct dbg *d, uint64_t interval, size_t budget);

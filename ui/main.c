@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "asm", cmd_asm, "assemble a .s file into an ELF image" },
 	{ "disasm", cmd_disasm, "disassemble an image" },
 	{ "run", cmd_run, "run an image or a .s file on the machine" },
+	{ "debug", cmd_debug, "debug a program: step, break, inspect, reverse" },
 	{ "bench", cmd_bench, "measure the simulator's speed on fixed workloads" },
 	{ "isa", cmd_isa, "print the instruction set (from the ISA table)" },
 };

@@ -212,3 +212,16 @@ void session_end(struct session *s)
 	s->m = NULL;
 	s->img = NULL;
 }
+
+int session_argument(struct session *s, int id, const char *arg)
+{
+	if (id != OPT_POSITIONAL)
+		return session_option(s, id, arg);
+	if (s->image_path) {
+		fprintf(stderr, "vmlab %s: more than one program ('%s' and '%s')\n", s->cmd,
+			s->image_path, arg);
+		return -1;
+	}
+	s->image_path = arg;
+	return 1;
+}

@@ -68,5 +68,8 @@ struct image *session_load_image(const char *cmd, const char *path,
 				 const char *const *includes, int *status);
 /* A whole file, or standard input for "-"; NULL with err filled. */
 uint8_t *session_slurp(const char *path, size_t *len, char *err, size_t errlen);
+/* A command's argument: the program (the one positional argument) or a
+ * shared option.  1 done, 0 neither, -1 error (message printed). */
+int session_argument(struct session *s, int id, const char *arg);
 
 #endif

@@ -1,0 +1,5 @@
+# In batch mode the first failing command ends the run, with status 1.
+# status: 1
+stepi
+p nosuch
+stepi
