@@ -111,16 +111,8 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 				return 2;
 			}
 			break;
-		case OPT_POSITIONAL:
-			if (s.image_path) {
-				fprintf(stderr, "vmlab run: more than one program ('%s' and '%s')\n",
-					s.image_path, arg);
-				return 2;
-			}
-			s.image_path = arg;
-			break;
-		default:
-			if (session_option(&s, id, arg) < 0)
+		default: /* the program, or a shared option */
+			if (session_argument(&s, id, arg) < 0)
 				return 2;
 			break;
 		}
