@@ -44,17 +44,14 @@
  * against the file (in 64-bit arithmetic, so nothing wraps) before use.
  */
 #include "image.h"
+#include "hostfile.h"
 #include "isa.h"
 
 #include <elf.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_IMAGE_FILE (256u << 20) /* refuse to read larger files */
 #define LINES_SECTION ".vmlab.lines"
@@ -423,25 +420,9 @@ static bool build_file(const struct image *img, struct out *f)
 	return ok;
 }
 
-static bool write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
 bool image_write_elf(const struct image *img, const char *path, char *err, size_t errlen)
 {
 	struct out f = { 0 };
-	char tmp[4096];
-	int fd = -1;
 
 	if (img->nsegs + 5 >= SHN_LORESERVE) { /* e_shnum must stay exact */
 		errorf(err, errlen, path, "too many segments");
@@ -452,34 +433,9 @@ bool image_write_elf(const struct image *img, const char *path, char *err, size_
 		errorf(err, errlen, path, "image too large to write");
 		return false;
 	}
-	/* a temporary file in the same directory, renamed over path at the end,
-	 * so a reader never sees half a file */
-	for (int i = 0; i < 100 && fd < 0; i++) {
-		if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld.%d", path, (long)getpid(), i) >= sizeof tmp)
-			break;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		errorf(err, errlen, path, "%s", strerror(errno));
-		free(f.p);
-		return false;
-	}
-	bool ok = write_all(fd, f.p, f.n);
-	int e = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		e = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		e = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		errorf(err, errlen, path, "%s", strerror(e));
-	}
+	/* replaced, never half-written: a reader sees the old file or the new */
+	struct hostfile_part part = { f.p, f.n };
+	bool ok = hostfile_replace(path, &part, 1, err, errlen);
 	free(f.p);
 	return ok;
 }
@@ -756,55 +712,13 @@ static bool read_lines(struct in *f, const Elf32_Ehdr *eh, const Elf32_Shdr *sh,
 	return true;
 }
 
-static uint8_t *read_whole(const char *path, uint64_t *len, char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY);
-	struct stat st;
-	if (fd < 0) {
-		errorf(err, errlen, path, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0) {
-		errorf(err, errlen, path, "%s", strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		errorf(err, errlen, path, "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if ((uint64_t)st.st_size > MAX_IMAGE_FILE) {
-		errorf(err, errlen, path, "file too large for an image (%llu bytes)",
-		       (unsigned long long)st.st_size);
-		close(fd);
-		return NULL;
-	}
-	size_t n = (size_t)st.st_size, got = 0;
-	uint8_t *p = malloc(n ? n : 1);
-	while (p && got < n) {
-		ssize_t k = read(fd, p + got, n - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-	}
-	if (!p || got < n) {
-		errorf(err, errlen, path, "%s", p ? "read error" : "out of memory");
-		free(p);
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	*len = n;
-	return p;
-}
 
 struct image *image_read_elf(const char *path, char *err, size_t errlen)
 {
 	struct in f = { NULL, 0, path, err, errlen };
-	uint8_t *buf = read_whole(path, &f.n, err, errlen);
+	size_t n = 0;
+	uint8_t *buf = hostfile_read(path, MAX_IMAGE_FILE, "an image", &n, err, errlen);
+	f.n = n;
 	if (!buf)
 		return NULL;
 	f.p = buf;

@@ -30,13 +30,12 @@
  * page is examined.
  */
 #include "machine_priv.h"
+#include "hostfile.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char snap_magic[8] = { 'V', 'M', 'L', 'A', 'B', 'C', 'K', 'P' };
@@ -899,98 +898,22 @@ static void le64(uint8_t *p, uint64_t v)
 	le32(p + 4, (uint32_t)(v >> 32));
 }
 
-static bool write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
 bool machine_state_write_file(const struct machine_state *s, const char *path, char *err, size_t errlen)
 {
 	uint8_t hdr[FILE_HEADER_BYTES];
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	int fd;
+	struct hostfile_part parts[2] = { { hdr, sizeof hdr }, { s->data, s->len } };
 
-	if (!tmp) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return false;
-	}
 	memcpy(hdr, snap_magic, 8);
 	le32(hdr + 8, MACHINE_STATE_VERSION);
 	le64(hdr + 12, s->len);
 	le64(hdr + 20, fnv1a64(s->data, s->len));
-	snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid() % 1000000);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(tmp);
-		return false;
-	}
-	bool ok = write_all(fd, hdr, sizeof hdr) && write_all(fd, s->data, s->len);
-	int saved = errno;
-	ok = close(fd) == 0 && ok;
-	if (ok && rename(tmp, path) != 0) {
-		saved = errno;
-		ok = false;
-	}
-	if (!ok) {
-		snprintf(err, errlen, "%s: %s", path, strerror(saved ? saved : EIO));
-		unlink(tmp);
-	}
-	free(tmp);
-	return ok;
-}
-
-/* The whole file in memory; NULL with err filled. */
-static uint8_t *read_whole(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-			if (!nb) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
+	return hostfile_replace(path, parts, 2, err, errlen);
 }
 
 struct machine_state *machine_state_read_file(const char *path, char *err, size_t errlen)
 {
 	size_t n;
-	uint8_t *buf = read_whole(path, &n, err, errlen);
+	uint8_t *buf = hostfile_read(path, SIZE_MAX, "a checkpoint", &n, err, errlen);
 	struct machine_state *s = NULL;
 	uint64_t plen, sum;
 	uint32_t version;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/hostfile.h"
 #include "sim/image.h"
 #include "ui/asm_front.h"
 #include "ui/trace.h"
@@ -128,40 +129,7 @@ struct image *session_load_image(const char *cmd, const char *path,
 /* Read a whole file (or standard input for "-") into memory. */
 uint8_t *session_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb = realloc(buf, cap = cap ? cap * 2 : 4096);
-			if (!nb) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				snprintf(err, errlen, "%s: read error", path);
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
+	return hostfile_read(path, SIZE_MAX, "console input", len, err, errlen);
 }
 
 int session_start(struct session *s)
