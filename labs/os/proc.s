@@ -495,20 +495,7 @@ kill:
         lw    a0, TF_CAUSE(s0)
         call  cause_name
 1:      call  kputs
-        la    a0, msg_kill_pc
-        call  kputs
-        lw    a0, TF_EPC(s0)
-        call  kputhex
-        la    a0, msg_kill_va
-        call  kputs
-        lw    a0, TF_BADVA(s0)
-        call  kputhex
-        la    a0, msg_kill_cause
-        call  kputs
-        lw    a0, TF_CAUSE(s0)
-        call  kputhex
-        li    a0, '\n'
-        call  kputc
+        PRINT_FRAME                     # pc, va, cause of the frame at s0
         lw    a0, TF_CAUSE(s0)
         andi  a0, a0, CAUSE_CODE
         addi  a0, a0, KILLED

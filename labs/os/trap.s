@@ -149,20 +149,7 @@ kernel_fault:
         lw    a0, TF_CAUSE(s0)
         call  cause_name
         call  kputs
-        la    a0, msg_kill_pc
-        call  kputs
-        lw    a0, TF_EPC(s0)
-        call  kputhex
-        la    a0, msg_kill_va
-        call  kputs
-        lw    a0, TF_BADVA(s0)
-        call  kputhex
-        la    a0, msg_kill_cause
-        call  kputs
-        lw    a0, TF_CAUSE(s0)
-        call  kputhex
-        li    a0, '\n'
-        call  kputc
+        PRINT_FRAME                     # pc, va, cause of the frame at s0
         la    a0, msg_kbug
         call  panic
 
