@@ -6,8 +6,10 @@
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 ...   AddressSanitizer + UBSan build in build-san/
 #
-# Sources: sim/ (machine), monitor/ (VMM), ui/ (front ends).  Dependencies
-# point one way, ui -> monitor -> sim; tests/unit/check_*.c are Check suites.
+# Sources: sim/ (the machine), sim/asm/ (assembler, disassembler), monitor/
+# (the VMM), ui/dbg/ (debugger core), ui/cli/ (the vmlab command).
+# Dependencies point one way, ui/cli -> ui/dbg -> monitor -> sim;
+# tests/unit/check_*.c are Check suites.
 
 PREFIX  ?= /usr/local
 CC      ?= cc
@@ -34,9 +36,9 @@ LDFLAGS += $(SANFLAGS)
 CHECK_CFLAGS := $(shell $(PKG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG) --libs check 2>/dev/null)
 
-SIM_SRC     := $(wildcard sim/*.c)
+SIM_SRC     := $(wildcard sim/*.c sim/asm/*.c)
 MONITOR_SRC := $(wildcard monitor/*.c)
-UI_SRC      := $(filter-out ui/main.c,$(wildcard ui/*.c))
+UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MONITOR_SRC) $(UI_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB         := $(BUILD)/libvmlab.a
@@ -73,7 +75,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(VMLAB): $(BUILD)/obj/ui/main.o $(LIB)
+$(VMLAB): $(BUILD)/obj/ui/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/check_%: $(BUILD)/obj/tests/unit/check_%.o $(UNIT_HOBJ) $(LIB)

@@ -172,7 +172,7 @@ expect 2 "^vmlab disasm: option '--include' needs a value" "$VMLAB" disasm uses_
 # the assembler's sources point into docs/: the file, its "Heading" or its
 # section N must exist
 cd "$root" || exit 1
-refs=$(grep -ohE 'docs/[a-z_]+\.md(, ("[^"]+"|section [0-9]+))?' sim/asm*.[ch] ui/asm_front.c ui/cmd_asm.c | sort -u)
+refs=$(grep -ohE 'docs/[a-z_]+\.md(, ("[^"]+"|section [0-9]+))?' sim/asm/asm*.[ch] ui/cli/asm_front.c ui/cli/cmd_asm.c | sort -u)
 while IFS= read -r ref; do
 	[ -n "$ref" ] || continue
 	doc=${ref%%,*}

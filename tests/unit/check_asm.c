@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/asm.h"
-#include "sim/disasm.h"
+#include "sim/asm/asm.h"
+#include "sim/asm/disasm.h"
 #include "sim/image.h"
 #include "sim/isa.h"
-#include "ui/asm_front.h"
+#include "ui/cli/asm_front.h"
 
 /* ---- helpers ---- */
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/disasm.h"
+#include "sim/asm/disasm.h"
 #include "sim/isa.h"
 
 /* Bits 23..0 that a format uses (the rest must be zero), per isa.h. */

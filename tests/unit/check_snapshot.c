@@ -1,6 +1,6 @@
 /*
  * check_snapshot.c -- machine snapshots (sim/snapshot.c) and the
- * debugger's reverse execution built on them (ui/dbg_rev.c).
+ * debugger's reverse execution built on them (ui/dbg/dbg_rev.c).
  *
  * Generated programs: a random mix of ALU, multiply/divide (with zero
  * divisors), loads and stores (some misaligned, some to a read-only page),
@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "tests/unit/helpers/guest.h"
-#include "ui/dbg.h"
+#include "ui/dbg/dbg.h"
 
 #define HANDLER  0x400u
 #define BODY     (G_CODE + 0x40)

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "monitor/vmm_priv.h"
-#include "sim/asm.h"
+#include "sim/asm/asm.h"
 #include "sim/image.h"
 
 #define CON_MAX 16384

@@ -1,0 +1,221 @@
+/*
+ * cmd_bench.c -- `vmlab bench`: guest MIPS on fixed workloads.
+ *
+ * Speed is a benchmark, never a timed test: the machines are shared and
+ * noisy, so each workload runs --repeat times and the best run counts, and
+ * comparisons should be made as ratios within one run.  Host time is read
+ * here, in ui/, and never reaches the guest.
+ */
+#include "ui/cli/commands.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/asm/asm.h"
+#include "sim/image.h"
+#include "sim/machine.h"
+#include "ui/cli/bench.h"
+#include "ui/cli/options.h"
+
+enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST, OPT_VMM, OPT_OS };
+
+static const struct opt_spec bench_opts[] = {
+	{ "help", 'h', false, OPT_HELP },
+	{ "json", 0, false, OPT_JSON },
+	{ "repeat", 0, true, OPT_REPEAT },
+	{ "only", 0, true, OPT_ONLY },
+	{ "list", 0, false, OPT_LIST },
+	{ "vmm", 0, false, OPT_VMM },
+	{ "os", 0, true, OPT_OS },
+	{ NULL, 0, false, 0 },
+};
+
+struct bench_result {
+	uint64_t insns;
+	uint64_t cycles;
+	double seconds; /* best of the repeats */
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Assemble and run one workload `repeat` times; false with a message if
+ * it does not assemble or does not finish correctly. */
+static bool run_workload(const struct bench_workload *w, unsigned repeat, struct bench_result *r)
+{
+	struct assembler *as = asm_new();
+	char err[256];
+	bool ok = as && asm_assemble_string(as, w->name, w->source);
+
+	if (!ok) {
+		fprintf(stderr, "vmlab bench: %s: does not assemble (%zu errors)\n", w->name,
+			as ? asm_error_count(as) : 0);
+		asm_free(as);
+		return false;
+	}
+	r->seconds = 0;
+	for (unsigned i = 0; i < repeat && ok; i++) {
+		struct machine_config cfg;
+		struct machine *m;
+		machine_config_defaults(&cfg);
+		m = machine_new(&cfg, err, sizeof err);
+		if (!m || !machine_load_image(m, asm_image(as), err, sizeof err)) {
+			fprintf(stderr, "vmlab bench: %s: %s\n", w->name, err);
+			machine_free(m);
+			ok = false;
+			break;
+		}
+		double t0 = now_seconds();
+		enum machine_stop why = machine_run(m, 10ull * 1000 * 1000 * 1000);
+		double t = now_seconds() - t0;
+		if (why != STOP_POWER_OFF || machine_exit_code(m) != 0) {
+			fprintf(stderr, "vmlab bench: %s: wrong result (stop %d, exit %d): the simulator is broken\n",
+				w->name, (int)why, machine_exit_code(m));
+			ok = false;
+		}
+		r->insns = machine_instret(m);
+		r->cycles = machine_cycles(m);
+		if (i == 0 || t < r->seconds)
+			r->seconds = t;
+		machine_free(m);
+	}
+	asm_free(as);
+	return ok;
+}
+
+/* The toyos image that goes with this vmlab: build/toyos.elf next to
+ * build/vmlab, or PREFIX/share/vmlab/toyos.elf for PREFIX/bin/vmlab. */
+static const char *find_toyos(char *buf, size_t len)
+{
+	static const char *const places[] = { "toyos.elf", "../share/vmlab/toyos.elf" };
+	char dir[2048];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+	char *slash;
+
+	dir[n > 0 ? n : 0] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+		int k = snprintf(buf, len, "%s/%s", slash ? dir : ".", places[i]);
+		if (k > 0 && (size_t)k < len && access(buf, R_OK) == 0)
+			return buf;
+	}
+	if (snprintf(buf, len, "%s/%s", slash ? dir : ".", places[0]) >= (int)len)
+		snprintf(buf, len, "%s", places[0]);
+	return buf; /* not found: the error names the first place */
+}
+
+static void bench_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmlab bench [--json] [--repeat N] [--only NAME] [--list]\n"
+		"       vmlab bench --vmm [--os IMAGE] [--json] [--repeat N] [--only NAME]\n\n"
+		"Run fixed guest workloads and report guest instructions, seconds and\n"
+		"MIPS (millions of guest instructions per host second) for each.\n"
+		"Each workload checks its own result; a wrong result is an error.\n\n"
+		"With --vmm: toyos's compute, syscalls, forkwait, pagetouch, pingpong and\n"
+		"disk workloads, bare and under --vmm trap on the strict machine, with\n"
+		"guest cycles, VM exits, exits per 1000 instructions, seconds, and the\n"
+		"ratios to bare (--os: the toyos image; default: toyos.elf beside vmlab,\n"
+		"or PREFIX/share/vmlab/toyos.elf when installed).\n\n"
+		"  --json        {\"workloads\":[{\"name\":...,\"paging\":...,\"insns\":...,\n"
+		"                \"seconds\":...,\"mips\":...}]}\n"
+		"  --repeat N    run each workload N times, report the fastest (default 3)\n"
+		"  --only NAME   run one workload\n"
+		"  --list        list the workloads\n");
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	struct opt_parser p;
+	const char *arg, *only = NULL;
+	uint64_t repeat = 3;
+	bool json = false, found = false, ok = true, vmm = false;
+	const char *os = NULL;
+	char os_default[4096];
+	int id;
+
+	opt_init(&p, "bench", argc, argv);
+	while ((id = opt_next(&p, bench_opts, &arg)) != OPT_END) {
+		switch (id) {
+		case OPT_HELP:
+			bench_usage(stdout);
+			return 0;
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_REPEAT:
+			if (!opt_u64("bench", "--repeat", arg, &repeat))
+				return 2;
+			if (repeat == 0 || repeat > 1000) {
+				fprintf(stderr, "vmlab bench: --repeat: %s is not between 1 and 1000\n", arg);
+				return 2;
+			}
+			break;
+		case OPT_ONLY:
+			only = arg;
+			break;
+		case OPT_LIST:
+			for (const struct bench_workload *w = bench_workloads; w->name; w++)
+				printf("%-14s %s\n", w->name, w->summary);
+			return 0;
+		case OPT_VMM:
+			vmm = true;
+			break;
+		case OPT_OS:
+			os = arg;
+			break;
+		case OPT_POSITIONAL:
+			fprintf(stderr, "vmlab bench: unexpected argument '%s'\n", arg);
+			return 2;
+		default:
+			return 2;
+		}
+	}
+
+	if (vmm) {
+		if (!os) /* beside vmlab (build/), or installed in ../share/vmlab */
+			os = find_toyos(os_default, sizeof os_default);
+		return bench_vmm(os, only, json, (unsigned)repeat);
+	}
+	if (json)
+		printf("{\"workloads\":[");
+	else
+		printf("%-14s %-6s %14s %14s %9s %8s\n", "workload", "paging", "instructions",
+		       "cycles", "seconds", "MIPS");
+	for (const struct bench_workload *w = bench_workloads; w->name; w++) {
+		struct bench_result r = { 0 };
+		if (only && strcmp(only, w->name))
+			continue;
+		if (!run_workload(w, (unsigned)repeat, &r)) {
+			ok = false;
+			continue;
+		}
+		double mips = r.seconds > 0 ? (double)r.insns / r.seconds / 1e6 : 0;
+		if (json)
+			printf("%s{\"name\":\"%s\",\"paging\":%s,\"insns\":%llu,\"cycles\":%llu,"
+			       "\"seconds\":%.6f,\"mips\":%.1f}",
+			       found ? "," : "", w->name, w->paging ? "true" : "false",
+			       (unsigned long long)r.insns, (unsigned long long)r.cycles, r.seconds, mips);
+		else
+			printf("%-14s %-6s %14llu %14llu %9.3f %8.1f\n", w->name, w->paging ? "on" : "off",
+			       (unsigned long long)r.insns, (unsigned long long)r.cycles, r.seconds, mips);
+		fflush(stdout);
+		found = true;
+	}
+	if (json)
+		printf("]}\n");
+	if (only && !found && ok) {
+		fprintf(stderr, "vmlab bench: no workload named '%s' (see --list)\n", only);
+		return 2;
+	}
+	return ok ? 0 : 1;
+}

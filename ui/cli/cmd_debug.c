@@ -1,0 +1,295 @@
+/*
+ * cmd_debug.c -- `vmlab debug`: the debugger core (ui/dbg*.c) behind a
+ * readline command line, or reading commands from a file or a pipe.
+ *
+ *   interactive   standard input is a terminal and no -x/--batch: prompt,
+ *                 history file, tab completion, Ctrl-C stops the machine;
+ *                 a failing command prints its message and the session
+ *                 goes on
+ *   batch         -x FILE, --batch, or standard input that is not a
+ *                 terminal: each command is echoed after the prompt, then
+ *                 its results; the first failing command ends the run with
+ *                 exit status 1 (--keep-going: run them all, status 1 at
+ *                 the end if any failed)
+ */
+#include "ui/cli/commands.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "ui/dbg/dbg.h"
+#include "ui/cli/session.h"
+#include "ui/dbg/trace.h"
+
+#define PROMPT "(vmlab) "
+#define HISTORY_LINES 1000
+
+enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING };
+
+static const struct opt_spec debug_opts[] = {
+	{ "help", 'h', false, OPT_HELP },
+	{ "x", 'x', true, OPT_SCRIPT },
+	{ "batch", 0, false, OPT_BATCH },
+	{ "keep-going", 0, false, OPT_KEEP_GOING },
+	SESSION_OPT_SPECS,
+	{ NULL, 0, false, 0 },
+};
+
+static void debug_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmlab debug IMAGE|FILE.s [options]\n\n"
+		"Debug a program on the machine: step through instructions, traps and\n"
+		"interrupts, set breakpoints and watchpoints, inspect registers, memory,\n"
+		"page tables, the TLB and devices, and run backward.  Commands follow\n"
+		"gdb's names; `help` lists them (docs/debugger.md has them all).\n\n"
+		"options:\n"
+		SESSION_OPT_HELP
+		"  -x FILE           run the commands in FILE, then exit (batch mode)\n"
+		"  --batch           read commands from standard input even on a terminal\n"
+		"  --keep-going      in batch mode, go on after a failing command\n"
+		"  -h, --help        this text\n\n"
+		"Interactive use needs a terminal on standard input; otherwise the commands\n"
+		"are read from it one per line.  History is kept in ~/.vmlab_history (or\n"
+		"the file named by VMLAB_HISTORY).\n\n"
+		"exit status: 0; 1 a batch command failed (or assembly errors); 2 bad\n"
+		"option, image or disk.\n");
+}
+
+/* ---- batch ------------------------------------------------------------ */
+
+static int run_batch(struct dbg *d, FILE *in, bool keep_going)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int status = 0;
+
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		printf("%s%s\n", PROMPT, line);
+		enum dbg_result r = dbg_exec(d, line);
+		fflush(stdout);
+		if (r == DBG_QUIT)
+			break;
+		if (r == DBG_ERROR) {
+			status = 1;
+			if (!keep_going)
+				break;
+		}
+	}
+	free(line);
+	return status;
+}
+
+/* ---- interactive ------------------------------------------------------- */
+
+/* readline's completion and our SIGINT handler are called without any
+ * context of ours: this is the one debugger of the interactive session. */
+static struct dbg *interactive_dbg;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (interactive_dbg)
+		dbg_interrupt(interactive_dbg);
+}
+
+struct cands {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_cand(void *ctx, const char *s)
+{
+	struct cands *c = ctx;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i], s))
+			return;
+	if (c->n + 2 >= c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 32;
+		char **nv = realloc(c->v, cap * sizeof *nv);
+		if (!nv)
+			return;
+		c->v = nv;
+		c->cap = cap;
+	}
+	c->v[c->n] = strdup(s);
+	if (c->v[c->n])
+		c->n++;
+}
+
+/* readline wants { longest common prefix, match, ..., NULL }, or
+ * { the match, NULL } when there is only one. */
+static char **complete(const char *text, int start, int end)
+{
+	struct cands c = { 0 };
+	size_t lcp;
+
+	(void)end;
+	rl_attempted_completion_over = 1; /* never fall back to file names */
+	dbg_complete(interactive_dbg, rl_line_buffer, (size_t)start, text, add_cand, &c);
+	if (c.n == 0) {
+		free(c.v);
+		return NULL;
+	}
+	if (c.n == 1) {
+		c.v[1] = NULL;
+		return c.v;
+	}
+	lcp = strlen(c.v[0]);
+	for (size_t i = 1; i < c.n; i++) {
+		size_t k = 0;
+		while (k < lcp && c.v[i][k] == c.v[0][k])
+			k++;
+		lcp = k;
+	}
+	memmove(c.v + 1, c.v, c.n * sizeof *c.v);
+	c.v[0] = strndup(c.v[1], lcp);
+	c.v[c.n + 1] = NULL;
+	return c.v;
+}
+
+static char *history_path(void)
+{
+	const char *env = getenv("VMLAB_HISTORY"), *home = getenv("HOME");
+	char *p;
+
+	if (env && *env)
+		return strdup(env);
+	if (!home || !*home)
+		return NULL;
+	p = malloc(strlen(home) + sizeof "/.vmlab_history");
+	if (p)
+		sprintf(p, "%s/.vmlab_history", home);
+	return p;
+}
+
+static int run_interactive(struct dbg *d, const char *image)
+{
+	struct sigaction sa, old;
+	char *hist = history_path(), *line;
+
+	interactive_dbg = d;
+	rl_readline_name = "vmlab";
+	rl_attempted_completion_function = complete;
+	rl_basic_word_break_characters = " \t\n\"'`@><=;|&{(,*+-/%^~!";
+	using_history();
+	stifle_history(HISTORY_LINES);
+	if (hist)
+		read_history(hist);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, &old);
+
+	printf("vmlab debugger: %s loaded; the machine is at reset.  Type help for the commands.\n",
+	       image);
+	dbg_show_location(d);
+	while ((line = readline(PROMPT))) {
+		const char *p = line + strspn(line, " \t");
+		if (*p) {
+			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+			if (!last || strcmp(last->line, line))
+				add_history(line);
+		}
+		enum dbg_result r = dbg_exec(d, line);
+		free(line);
+		if (r == DBG_QUIT)
+			break;
+	}
+	if (!line)
+		printf("quit\n");
+	if (hist && write_history(hist) != 0)
+		fprintf(stderr, "vmlab debug: cannot write the history file %s\n", hist);
+	free(hist);
+	sigaction(SIGINT, &old, NULL);
+	interactive_dbg = NULL;
+	return 0;
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+int cmd_debug(int argc, char **argv)
+{
+	struct session s;
+	struct opt_parser p;
+	const char *arg, *script = NULL;
+	bool batch = false, keep_going = false;
+	int id, status;
+	struct dbg *d;
+	FILE *in = stdin;
+
+	session_init(&s, "debug");
+	opt_init(&p, "debug", argc, argv);
+	while ((id = opt_next(&p, debug_opts, &arg)) != OPT_END) {
+		switch (id) {
+		case OPT_ERROR:
+			return 2;
+		case OPT_HELP:
+			debug_usage(stdout);
+			return 0;
+		case OPT_SCRIPT:
+			script = arg;
+			break;
+		case OPT_BATCH:
+			batch = true;
+			break;
+		case OPT_KEEP_GOING:
+			keep_going = true;
+			break;
+		default:
+			if (session_argument(&s, id, arg) < 0)
+				return 2;
+			break;
+		}
+	}
+	if (!s.image_path) {
+		fprintf(stderr, "vmlab debug: no program given (see vmlab debug --help)\n");
+		return 2;
+	}
+	if (script && strcmp(script, "-")) {
+		in = fopen(script, "r");
+		if (!in) {
+			fprintf(stderr, "vmlab debug: -x: cannot open %s\n", script);
+			return 2;
+		}
+	}
+	if (s.console_in && !strcmp(s.console_in, "-") && in == stdin) {
+		fprintf(stderr, "vmlab debug: --console-in - needs -x FILE: standard input carries the commands\n");
+		return 2;
+	}
+	status = session_start(&s);
+	if (status) {
+		session_end(&s);
+		if (in != stdin)
+			fclose(in);
+		return status;
+	}
+	/* the debugger traces to its own output, in order with its results */
+	trace_set(s.tr, 0);
+	d = dbg_new(&(struct dbg_config){ .m = s.m, .img = s.img, .image_path = s.image_path,
+					  .out = stdout, .err = stderr, .trace_cats = s.trace_cats });
+	if (!d) {
+		status = 2;
+	} else if (!script && !batch && isatty(STDIN_FILENO)) {
+		status = run_interactive(d, s.image_path);
+	} else {
+		status = run_batch(d, in, keep_going);
+	}
+	dbg_free(d);
+	fflush(stdout);
+	session_end(&s);
+	if (in != stdin)
+		fclose(in);
+	return status;
+}

@@ -1,0 +1,378 @@
+/*
+ * dbg_rev.c -- reverse execution by deterministic replay, and checkpoint
+ * files.
+ *
+ * The history is a list of snapshots (sim/snapshot.c), each at a known
+ * step count: one where history begins (reset, or the last time the user
+ * changed the machine by hand), then more as the machine runs forward (the
+ * resume engine ends its chunks on the steps where one is due).
+ * The machine is deterministic, so the state at any step after the first
+ * snapshot can be rebuilt: restore the latest snapshot at or before it,
+ * run the difference with everything muted, settle.
+ *
+ *   reverse-stepi N    go to step (now - N)
+ *   reverse-continue   replay the spans between snapshots backward, newest
+ *                      first, with the breakpoints live but only noting
+ *                      where they would have stopped; go to the last such
+ *                      place before now
+ *
+ * Cost: a snapshot holds only the non-zero RAM pages, and copying them
+ * costs time, so snapshots are spaced by at least STEPS_PER_BYTE steps per
+ * byte of the previous one (a guest that fills 16 MiB of RAM gets one
+ * every 64 million steps or so; a small one every `interval`): copying
+ * stays a few percent of the run, and a replay a fraction of a second.
+ * When they exceed the memory budget, every other one is dropped and the
+ * interval doubles, so the history always reaches back to its beginning
+ * and a replay is at most a few spacings long.
+ *
+ * Changing the machine by hand (set, print with =, load) makes the past
+ * unreplayable: history restarts at that point.
+ */
+#include "ui/dbg/dbg_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void ck_free_all(struct dbg *d)
+{
+	for (size_t i = 0; i < d->nck; i++)
+		machine_state_free(d->ck[i].st);
+	d->nck = 0;
+	d->ck_bytes = 0;
+}
+
+/* Insert a snapshot of the machine as it is now; false if out of memory. */
+static bool ck_take(struct dbg *d)
+{
+	char err[128];
+	uint64_t steps = dbg_steps(d);
+	struct machine_state *st;
+	size_t at = d->nck;
+
+	if (d->nck == d->capck) {
+		size_t cap = d->capck ? d->capck * 2 : 64;
+		struct dbg_ckpt *nc = realloc(d->ck, cap * sizeof *nc);
+		if (!nc)
+			return false;
+		d->ck = nc;
+		d->capck = cap;
+	}
+	st = machine_state_save(d->m, err, sizeof err);
+	if (!st)
+		return false;
+	while (at > 0 && d->ck[at - 1].steps > steps)
+		at--;
+	memmove(&d->ck[at + 1], &d->ck[at], (d->nck - at) * sizeof *d->ck);
+	d->ck[at] = (struct dbg_ckpt){ steps, st };
+	d->nck++;
+	d->ck_bytes += machine_state_bytes(st);
+	return true;
+}
+
+/* Copying a byte of snapshot costs about a tenth of a step of the run. */
+#define STEPS_PER_BYTE 4
+
+/* Over budget: keep the first and the last snapshot and every other one
+ * between them, and space the next ones twice as far. */
+static void thin(struct dbg *d)
+{
+	while (d->ck_bytes > d->ck_budget && d->nck > 2) {
+		size_t keep = 1;
+		d->interval *= 2;
+		for (size_t i = 1; i < d->nck; i++) {
+			if (i % 2 == 0 || i + 1 == d->nck) {
+				d->ck[keep++] = d->ck[i];
+			} else {
+				d->ck_bytes -= machine_state_bytes(d->ck[i].st);
+				machine_state_free(d->ck[i].st);
+			}
+		}
+		d->nck = keep;
+	}
+}
+
+/* Steps from snapshot c to the next one. */
+static uint64_t spacing(const struct dbg *d, const struct dbg_ckpt *c)
+{
+	uint64_t by_size = (uint64_t)machine_state_bytes(c->st) * STEPS_PER_BYTE;
+
+	return by_size > d->interval && !d->exact_interval ? by_size : d->interval;
+}
+
+bool dbg_history_init(struct dbg *d, uint64_t interval, size_t budget)
+{
+	d->interval = interval;
+	d->ck_budget = budget;
+	dbg_history_restart(d);
+	return d->nck == 1;
+}
+
+void dbg_history_free(struct dbg *d)
+{
+	ck_free_all(d);
+	free(d->ck);
+	d->ck = NULL;
+	d->capck = 0;
+}
+
+void dbg_history_restart(struct dbg *d)
+{
+	ck_free_all(d);
+	ck_take(d); /* if this fails there is no history: reverse commands say so */
+}
+
+/* The latest snapshot at or before step s, or -1. */
+static long ck_before(const struct dbg *d, uint64_t s)
+{
+	long found = -1;
+
+	for (size_t i = 0; i < d->nck && d->ck[i].steps <= s; i++)
+		found = (long)i;
+	return found;
+}
+
+uint64_t dbg_history_next(const struct dbg *d)
+{
+	long i = ck_before(d, dbg_steps(d));
+	uint64_t next;
+
+	if (i < 0)
+		return UINT64_MAX;
+	/* snapshots already taken further on (before a reverse) count */
+	next = d->ck[i].steps + spacing(d, &d->ck[i]);
+	for (size_t j = (size_t)i + 1; j < d->nck && d->ck[j].steps <= next; j++)
+		next = d->ck[j].steps + spacing(d, &d->ck[j]);
+	return next;
+}
+
+void dbg_history_tick(struct dbg *d)
+{
+	uint64_t s = dbg_steps(d);
+	long i = ck_before(d, s);
+
+	if (i < 0 || d->ck[i].steps == s || s < dbg_history_next(d))
+		return;
+	if (ck_take(d))
+		thin(d);
+}
+
+/* Rebuild the machine as it was at step target (>= the first snapshot). */
+static bool goto_step(struct dbg *d, uint64_t target)
+{
+	char err[256];
+	long i = ck_before(d, target);
+	bool ok;
+
+	if (i < 0) {
+		dbg_error(d, "No snapshot at or before step %llu.", (unsigned long long)target);
+		return false;
+	}
+	dbg_mute(d, true);
+	ok = machine_state_restore(d->m, d->ck[i].st, err, sizeof err);
+	if (ok) {
+		uint64_t s;
+		while ((s = dbg_steps(d)) < target) {
+			enum machine_stop why = machine_run(d->m, target - s);
+			if (why == STOP_POWER_OFF || why == STOP_FATAL)
+				break;
+		}
+		dbg_settle(d);
+		if (dbg_steps(d) != target) {
+			snprintf(err, sizeof err, "replay reached step %llu instead of %llu",
+				 (unsigned long long)dbg_steps(d), (unsigned long long)target);
+			ok = false;
+		}
+	}
+	dbg_mute(d, false);
+	dbg_bp_refresh(d);
+	if (!ok)
+		dbg_error(d, "Reverse execution failed: %s (vmlab bug: please report it).", err);
+	return ok;
+}
+
+static bool have_history(struct dbg *d)
+{
+	if (d->nck)
+		return true;
+	dbg_error(d, "No reverse-execution history (out of memory for snapshots).");
+	return false;
+}
+
+int dbgc_reverse_stepi(struct dbg *d, const char *args, const char *fmt)
+{
+	uint64_t n = 1, now = dbg_steps(d), base;
+
+	if (!dbg_is_blank(args) && (!dbg_parse_count(args, &n) || n == 0))
+		return dbg_error(d, "Invalid count \"%s\": expected a positive number.", dbg_skip_ws(args));
+	if (!have_history(d))
+		return DBG_ERROR;
+	base = d->ck[0].steps;
+	memset(&d->stop, 0, sizeof d->stop);
+	if (now - base < n) {
+		n = now - base;
+		d->stop.kind = SK_HISTORY_END;
+	} else {
+		d->stop.kind = SK_STEPPED;
+	}
+	if (n && !goto_step(d, now - n))
+		return DBG_ERROR;
+	dbg_report_stop(d);
+	return DBG_OK;
+}
+
+/* Replay [ck[i], end) with the breakpoints live; note the last stop
+ * before `now`.  false if interrupted. */
+static bool scan(struct dbg *d, size_t i, uint64_t end, uint64_t now, struct dbg_stop *best,
+		 uint64_t *best_steps, bool *found)
+{
+	char err[256];
+	uint64_t s;
+
+	if (!machine_state_restore(d->m, d->ck[i].st, err, sizeof err)) {
+		dbg_error(d, "Reverse execution failed: %s", err);
+		return false;
+	}
+	d->scanning = true;
+	dbg_bp_refresh(d);
+	memset(&d->stop, 0, sizeof d->stop);
+	if (dbg_bp_check_here(d) && dbg_steps(d) < now) {
+		*best = d->stop;
+		*best_steps = dbg_steps(d);
+		*found = true;
+	}
+	while ((s = dbg_steps(d)) < end && !machine_dead(d->m)) {
+		enum stop_kind k = dbg_resume(d, end - s, NULL);
+		if (k == SK_INTERRUPTED) {
+			d->scanning = false;
+			return false;
+		}
+		if ((k == SK_BREAK || k == SK_WATCH || k == SK_CATCH || k == SK_COND_ERROR) &&
+		    dbg_steps(d) < now) {
+			*best = d->stop;
+			*best_steps = dbg_steps(d);
+			*found = true;
+		}
+		if (k == SK_STEPPED || k == SK_POWER || k == SK_FATAL)
+			break;
+	}
+	d->scanning = false;
+	return true;
+}
+
+int dbgc_reverse_continue(struct dbg *d, const char *args, const char *fmt)
+{
+	uint64_t now = dbg_steps(d), best_steps = 0;
+	struct dbg_stop best;
+	bool found = false, ok = true;
+	long i;
+
+	if (!dbg_is_blank(args))
+		return dbg_error(d, "reverse-continue takes no arguments");
+	if (!have_history(d))
+		return DBG_ERROR;
+	memset(&best, 0, sizeof best);
+	dbg_mute(d, true);
+	for (i = ck_before(d, now); i >= 0 && !found && ok; i--) {
+		if (d->ck[i].steps >= now)
+			continue;
+		uint64_t end = (size_t)i + 1 < d->nck && d->ck[i + 1].steps < now ? d->ck[i + 1].steps : now;
+		ok = scan(d, (size_t)i, end, now, &best, &best_steps, &found);
+	}
+	dbg_mute(d, false);
+	if (!ok) {
+		/* interrupted: go back to where we were */
+		if (!goto_step(d, now))
+			return DBG_ERROR;
+		memset(&d->stop, 0, sizeof d->stop);
+		d->stop.kind = SK_INTERRUPTED;
+		dbg_report_stop(d);
+		return DBG_OK;
+	}
+	if (!goto_step(d, found ? best_steps : d->ck[0].steps))
+		return DBG_ERROR;
+	if (found) {
+		d->stop = best;
+	} else {
+		memset(&d->stop, 0, sizeof d->stop);
+		d->stop.kind = SK_HISTORY_END;
+	}
+	dbg_report_stop(d);
+	return DBG_OK;
+}
+
+/* ---- checkpoint files ---------------------------------------------------------- */
+
+int dbgc_save(struct dbg *d, const char *args, const char *fmt)
+{
+	char err[512];
+	struct machine_state *st;
+	const char *path = dbg_skip_ws(args);
+
+	if (!*path)
+		return dbg_error(d, "save needs a file name (save FILE)");
+	st = machine_state_save(d->m, err, sizeof err);
+	if (!st)
+		return dbg_error(d, "%s", err);
+	bool ok = machine_state_write_file(st, path, err, sizeof err);
+	size_t bytes = machine_state_bytes(st);
+	machine_state_free(st);
+	if (!ok)
+		return dbg_error(d, "%s", err);
+	dbg_printf(d, "Saved the machine to %s (%zu bytes of state; step %llu, cycle %llu).\n", path, bytes,
+		   (unsigned long long)dbg_steps(d), (unsigned long long)machine_cycles(d->m));
+	return DBG_OK;
+}
+
+int dbgc_load(struct dbg *d, const char *args, const char *fmt)
+{
+	char err[512], err2[256];
+	struct machine_state *st, *backup;
+	const char *path = dbg_skip_ws(args);
+
+	if (!*path)
+		return dbg_error(d, "load needs a file name (load FILE)");
+	st = machine_state_read_file(path, err, sizeof err);
+	if (!st)
+		return dbg_error(d, "%s", err);
+	backup = machine_state_save(d->m, err, sizeof err);
+	if (!backup) {
+		machine_state_free(st);
+		return dbg_error(d, "%s", err);
+	}
+	bool ok = machine_state_restore(d->m, st, err, sizeof err);
+	machine_state_free(st);
+	if (!ok) {
+		/* a foreign file may have got half way: put everything back */
+		if (!machine_state_restore(d->m, backup, err2, sizeof err2))
+			dbg_error(d, "cannot return to the state before load: %s", err2);
+		machine_state_free(backup);
+		dbg_bp_refresh(d);
+		return dbg_error(d, "%s: %s", path, err);
+	}
+	machine_state_free(backup);
+	dbg_history_restart(d);
+	dbg_bp_refresh(d);
+	d->fresh = false;
+	memset(&d->stop, 0, sizeof d->stop);
+	dbg_printf(d, "Loaded %s (step %llu, cycle %llu).\n", path, (unsigned long long)dbg_steps(d),
+		   (unsigned long long)machine_cycles(d->m));
+	if (machine_dead(d->m))
+		dbg_printf(d, "The machine in it is not running (it had stopped).\n");
+	dbg_show_location(d);
+	return DBG_OK;
+}
+
+int dbgi_checkpoints(struct dbg *d, const char *args)
+{
+	if (!d->nck) {
+		dbg_printf(d, "No reverse-execution history.\n");
+		return DBG_OK;
+	}
+	dbg_printf(d, "Reverse-execution history: %zu snapshot%s from step %llu to step %llu, spaced "
+		      "%llu steps or more,\n%zu KiB of %zu KiB allowed.  Now at step %llu.\n",
+		   d->nck, d->nck == 1 ? "" : "s", (unsigned long long)d->ck[0].steps,
+		   (unsigned long long)d->ck[d->nck - 1].steps,
+		   (unsigned long long)spacing(d, &d->ck[d->nck - 1]), d->ck_bytes >> 10,
+		   d->ck_budget >> 10, (unsigned long long)dbg_steps(d));
+	return DBG_OK;
+}
