@@ -33,6 +33,10 @@ bool dev_timer_attach(const struct dev_host *host, char *err, size_t errlen);
 struct dev_uart *dev_uart_attach(const struct dev_host *host, char *err, size_t errlen);
 void dev_uart_input(struct dev_uart *u, const uint8_t *bytes, size_t n); /* queue console input */
 void dev_uart_eof(struct dev_uart *u);                                 /* no more input will come */
+/* Bytes (or, with eof, the end of input) arriving at cycle `at` (clamped
+ * to now); false if it is before the last arrival, after the end of
+ * input, or the host is out of memory. */
+bool dev_uart_input_at(struct dev_uart *u, uint64_t at, const uint8_t *bytes, size_t n, bool eof);
 bool dev_disk_attach(const struct dev_host *host, const char *path_or_NULL, char *err, size_t errlen);
 bool dev_power_attach(const struct dev_host *host, char *err, size_t errlen);
 bool dev_debug_attach(const struct dev_host *host, char *err, size_t errlen);

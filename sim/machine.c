@@ -111,6 +111,7 @@ struct machine *machine_new(const struct machine_config *cfg, char *err, size_t 
 	m->seed = cfg->seed;
 	m->io = cfg->io;
 	m->next_deadline = UINT64_MAX;
+	m->sleep_limit = UINT64_MAX;
 	m->cpu.cr[CR_CPUID] = cfg->variant == VARIANT_STRICT ? CPUID_STRICT : 0;
 	m->cpu.cr[CR_MEMSIZE] = cfg->mem_bytes;
 	m->cpu.slice_end = UINT64_MAX;
@@ -174,6 +175,16 @@ static void stop_with(struct machine *m, enum machine_stop why)
 void machine_request_stop(struct machine *m)
 {
 	stop_with(m, STOP_REQUESTED);
+}
+
+void machine_set_sleep_limit(struct machine *m, uint64_t cycle)
+{
+	m->sleep_limit = cycle;
+}
+
+uint64_t machine_next_event(const struct machine *m)
+{
+	return m->next_deadline;
 }
 
 void machine_power_off(struct machine *m, int code)
@@ -331,6 +342,16 @@ static void wait_for_interrupt(struct machine *m)
 		c->halted = false;
 		return;
 	}
+	if (m->sleep_limit != UINT64_MAX &&
+	    (m->next_deadline == UINT64_MAX || m->next_deadline > m->sleep_limit)) {
+		if (m->sleep_limit > cpu_cycles(m)) { /* the host lets this much pass */
+			uint64_t idle = m->sleep_limit - cpu_cycles(m);
+			c->penalty += idle;
+			m->idle_cycles += idle;
+		}
+		stop_with(m, STOP_IDLE);
+		return;
+	}
 	if (m->next_deadline == UINT64_MAX ||
 	    m->next_deadline - cpu_cycles(m) > HALT_MAX_IDLE) {
 		struct trap_event t = { .pc = c->pc - 4, .psw = c->psw };
@@ -467,6 +488,16 @@ void machine_console_input(struct machine *m, const uint8_t *bytes, size_t n)
 void machine_console_eof(struct machine *m)
 {
 	dev_uart_eof(m->uart);
+}
+
+bool machine_console_input_at(struct machine *m, uint64_t cycle, const uint8_t *bytes, size_t n)
+{
+	return dev_uart_input_at(m->uart, cycle, bytes, n, false);
+}
+
+bool machine_console_eof_at(struct machine *m, uint64_t cycle)
+{
+	return dev_uart_input_at(m->uart, cycle, NULL, 0, true);
 }
 
 /* ---- the bus ------------------------------------------------------------ */

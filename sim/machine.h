@@ -64,6 +64,7 @@ enum machine_stop {
 	STOP_FATAL,       /* trap with no usable handler; see the report  */
 	STOP_DEBUG_BREAK, /* the guest wrote the debug device's BREAK     */
 	STOP_REQUESTED,   /* a hook or tool called machine_request_stop   */
+	STOP_IDLE,        /* halted, would sleep past the sleep limit     */
 };
 
 /* Run at most max_insns instructions (UINT64_MAX: no limit).  Exact:
@@ -74,6 +75,18 @@ enum machine_stop {
  * Time a halted CPU sleeps is not a step. */
 enum machine_stop machine_run(struct machine *m, uint64_t max_insns);
 void machine_request_stop(struct machine *m);
+/* Idle time under a host's control (an interactive front end that paces
+ * the guest's idle time and delivers input while it waits).  With a limit
+ * L other than UINT64_MAX, a halted CPU whose next wake-up is later than
+ * L, or that has nothing to wake it, sleeps only to cycle L (if later
+ * than now) and machine_run returns STOP_IDLE there, at an instruction
+ * boundary; the host may then deliver input and run again.  Splitting a
+ * sleep this way changes nothing: sleeping to L and then on to the
+ * wake-up is the same as sleeping there at once.  The default is
+ * UINT64_MAX (sleep to the next event; nothing to wake it is fatal). */
+void machine_set_sleep_limit(struct machine *m, uint64_t cycle);
+/* The cycle at which the next device event is due; UINT64_MAX if none. */
+uint64_t machine_next_event(const struct machine *m);
 int machine_exit_code(const struct machine *m); /* after STOP_POWER_OFF */
 
 /* Why a STOP_FATAL happened. */
@@ -194,9 +207,14 @@ void machine_power_off(struct machine *m, int code);
 void machine_debug_break(struct machine *m);
 const struct machine_io *machine_io(const struct machine *m);
 uint64_t machine_seed(const struct machine *m);
-/* Console input: queue bytes for the UART; eof marks the end of input. */
+/* Console input: bytes arriving at the UART now; eof marks the end of
+ * input.  The _at forms put an arrival on the UART's tape at a later
+ * cycle (docs/isa.md, UART): arrivals come in order of cycle, and false
+ * means out of order, after the end of input, or out of host memory. */
 void machine_console_input(struct machine *m, const uint8_t *bytes, size_t n);
 void machine_console_eof(struct machine *m);
+bool machine_console_input_at(struct machine *m, uint64_t cycle, const uint8_t *bytes, size_t n);
+bool machine_console_eof_at(struct machine *m, uint64_t cycle);
 
 /* ---- hooks ----------------------------------------------------------
  * The ring-0 trap hook is where a monitor sits: every trap that would

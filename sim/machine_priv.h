@@ -174,6 +174,7 @@ struct machine {
 
 	uint64_t seed;
 	uint64_t idle_cycles;        /* cycles spent halted                */
+	uint64_t sleep_limit;        /* machine_set_sleep_limit; host's    */
 	struct machine_io io;
 	struct machine_stats stats;  /* counters (instret/cycles filled on read) */
 	uint32_t breaks[MAX_BREAKS]; /* execution breakpoints (physical)   */
