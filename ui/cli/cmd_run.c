@@ -53,7 +53,10 @@ static void run_usage(FILE *out)
 		"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n\n"
 		"exit status: the guest's power-device value; 1 assembly errors;\n"
 		"2 bad option, image or disk; 124 budget exhausted; 125 the machine\n"
-		"stopped on a trap it could not handle (report on stderr).\n");
+		"stopped on a trap it could not handle (report on stderr); 130 stopped\n"
+		"by Ctrl-C (or where a --replay recording was stopped).\n\n"
+		"On a terminal, what you type goes to the guest (the guest echoes it);\n"
+		"Ctrl-D ends the input, Ctrl-C stops the machine (docs/toyos.md).\n");
 }
 
 static int run_main(int argc, char **argv, struct vm_front *front)
@@ -117,6 +120,11 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 			break;
 		}
 	}
+	if (vmm && (s.record || s.replay)) {
+		fprintf(stderr, "vmlab run: --record and --replay are for the bare machine, "
+			"not --vmm\n");
+		return 2;
+	}
 	if (vmm) {
 		/* the positional image is one more guest, with the session's options */
 		if (s.image_path) {
@@ -139,6 +147,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		fprintf(stderr, "vmlab run: no program given (see vmlab run --help)\n");
 		return 2;
 	}
+	s.interactive = true;
 	status = session_start(&s);
 	if (status) {
 		session_end(&s);
@@ -148,16 +157,16 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	uint64_t left = max_insns;
 	enum machine_stop why;
 	for (;;) {
-		why = machine_run(s.m, left);
+		why = console_run(&s.con, left);
 		if (why != STOP_DEBUG_BREAK)
 			break;
-		fflush(stdout);
+		console_pause(&s.con);
 		fprintf(stderr, "vmlab run: debug break at pc 0x%08x (no debugger here; continuing)\n",
 			machine_pc(s.m));
 		if (max_insns != UINT64_MAX)
 			left = max_insns - machine_instret(s.m);
 	}
-	fflush(stdout);
+	console_pause(&s.con); /* the terminal back before any report */
 	switch (why) {
 	case STOP_POWER_OFF:
 		status = machine_exit_code(s.m) & 0xff;
@@ -171,6 +180,13 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		report_fatal(s.m, s.img, stderr);
 		status = 125;
 		break;
+	case STOP_REQUESTED:
+		if (s.con.stopped) {
+			console_report_stop(&s.con, s.img, stderr);
+			status = 130;
+			break;
+		}
+		/* fall through */
 	default:
 		fprintf(stderr, "vmlab run: stopped at pc 0x%08x\n", machine_pc(s.m));
 		status = 125;

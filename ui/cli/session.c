@@ -79,6 +79,12 @@ int session_option(struct session *s, int id, const char *arg)
 	case SOPT_CONSOLE_IN:
 		s->console_in = arg;
 		return 1;
+	case SOPT_RECORD:
+		s->record = arg;
+		return 1;
+	case SOPT_REPLAY:
+		s->replay = arg;
+		return 1;
 	case SOPT_DISK:
 		s->cfg.disk_path = arg;
 		return 1;
@@ -150,17 +156,10 @@ int session_start(struct session *s)
 		fprintf(stderr, "vmlab %s: %s: %s\n", s->cmd, s->image_path, err);
 		return 2;
 	}
-	if (s->console_in) {
-		size_t len;
-		uint8_t *in = session_slurp(s->console_in, &len, err, sizeof err);
-		if (!in) {
-			fprintf(stderr, "vmlab %s: --console-in: %s\n", s->cmd, err);
-			return 2;
-		}
-		machine_console_input(s->m, in, len);
-		free(in);
-	}
-	machine_console_eof(s->m);
+	status = console_open(&s->con, s->cmd, s->m, s->console, s->console_in, s->record,
+			      s->replay, s->interactive);
+	if (status)
+		return status;
 	s->tr = trace_new(s->m, s->img, stderr);
 	if (!s->tr) {
 		fprintf(stderr, "vmlab %s: out of memory\n", s->cmd);
@@ -172,6 +171,8 @@ int session_start(struct session *s)
 
 void session_end(struct session *s)
 {
+	if (s->con.m)
+		console_close(&s->con);
 	fflush(s->console);
 	trace_free(s->tr);
 	machine_free(s->m);

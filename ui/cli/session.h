@@ -3,10 +3,12 @@
  * that `run`, `bench` and (later) `debug` share:
  *
  *   --machine classic|strict  --mem SIZE  --tlb N  --seed N
- *   --console-in FILE|-  --disk FILE  --trace CATS  -I DIR
+ *   --console-in FILE|-  --record FILE  --replay FILE  --disk FILE
+ *   --trace CATS  -I DIR
  *
  * It owns the machine, the image and the tracer, and routes the machine's
- * console and debug output to the terminal.
+ * console and debug output to the terminal; console input comes through
+ * struct console (console.h: batch, interactive, replayed, recorded).
  */
 #ifndef VMLAB_SESSION_H
 #define VMLAB_SESSION_H
@@ -15,6 +17,7 @@
 #include <stdio.h>
 
 #include "sim/machine.h"
+#include "ui/cli/console.h"
 #include "ui/cli/options.h"
 
 struct image;
@@ -22,19 +25,24 @@ struct trace;
 
 enum {
 	SOPT_MACHINE = 1000, SOPT_MEM, SOPT_TLB, SOPT_SEED, SOPT_CONSOLE_IN,
-	SOPT_DISK, SOPT_TRACE, SOPT_INCLUDE,
+	SOPT_DISK, SOPT_TRACE, SOPT_INCLUDE, SOPT_RECORD, SOPT_REPLAY,
 };
 #define SESSION_OPT_SPECS \
 	{ "machine", 0, true, SOPT_MACHINE }, { "mem", 0, true, SOPT_MEM }, \
 	{ "tlb", 0, true, SOPT_TLB }, { "seed", 0, true, SOPT_SEED }, \
 	{ "console-in", 0, true, SOPT_CONSOLE_IN }, { "disk", 0, true, SOPT_DISK }, \
-	{ "trace", 0, true, SOPT_TRACE }, { "include", 'I', true, SOPT_INCLUDE }
+	{ "trace", 0, true, SOPT_TRACE }, { "include", 'I', true, SOPT_INCLUDE }, \
+	{ "record", 0, true, SOPT_RECORD }, { "replay", 0, true, SOPT_REPLAY }
 #define SESSION_OPT_HELP \
 	"  --machine classic|strict  machine variant (default classic: x86-like holes)\n" \
 	"  --mem SIZE        RAM size, e.g. 16M (default), 64K, 1G\n" \
 	"  --tlb N           TLB entries, a power of two (default 64)\n" \
 	"  --seed N          seed of the random-number device (default 1)\n" \
 	"  --console-in F    console input from file F, or - for standard input\n" \
+	"                    (default: the terminal, when vmlab runs on one)\n" \
+	"  --record F        write the console input, with the cycle of each\n" \
+	"                    byte, to F\n" \
+	"  --replay F        console input from a --record file, cycle for cycle\n" \
 	"  --disk FILE       back the block disk with FILE (size a multiple of 512)\n" \
 	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev or all\n" \
 	"  -I DIR            include directory when assembling a .s file\n"
@@ -45,7 +53,10 @@ struct session {
 	const char *cmd;                 /* "run": prefix of messages      */
 	struct machine_config cfg;
 	const char *image_path;
-	const char *console_in;          /* NULL: no input (EOF at once)   */
+	const char *console_in;          /* NULL: the terminal, or none    */
+	const char *record, *replay;     /* --record, --replay files       */
+	bool interactive;                /* the terminal may give input    */
+	struct console con;              /* console input while running    */
 	const char *includes[SESSION_MAX_INCLUDES + 1];
 	int nincludes;
 	unsigned trace_cats;             /* TRACE_* bits                   */

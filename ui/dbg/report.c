@@ -70,9 +70,6 @@ void report_fatal(struct machine *m, const struct image *img, FILE *out)
 	const struct machine_fatal *f = machine_fatal_report(m);
 	unsigned code;
 	const char *name;
-	char text[128] = "";
-	struct mmu_walk w;
-	uint32_t word;
 
 	if (!f)
 		return;
@@ -91,14 +88,22 @@ void report_fatal(struct machine *m, const struct image *img, FILE *out)
 		fprintf(out, ": %s", access_name(CAUSE_ACCESS(f->cause)));
 	fprintf(out, ")\n  pc     0x%08x  ring %u\n  badva  0x%08x\n", f->pc, f->ring, f->badva);
 	/* a system call's epc is the next instruction: show the syscall */
-	uint32_t ipc = code == TRAP_SYSCALL ? f->pc - 4 : f->pc;
-	machine_walk(m, ipc, ACC_FETCH, 0, &w);
+	report_insn_source(m, img, code == TRAP_SYSCALL ? f->pc - 4 : f->pc, out);
+}
+
+void report_insn_source(struct machine *m, const struct image *img, uint32_t pc, FILE *out)
+{
+	struct mmu_walk w;
+	uint32_t word;
+	char text[128];
+
+	machine_walk(m, pc, ACC_FETCH, 0, &w);
 	if (!w.fault && machine_phys_read(m, w.pa, &word, 4)) {
-		disasm_insn(ipc, word, img, text, sizeof text);
-		fprintf(out, "  insn   0x%08x: %08x  %s\n", ipc, word, text);
+		disasm_insn(pc, word, img, text, sizeof text);
+		fprintf(out, "  insn   0x%08x: %08x  %s\n", pc, word, text);
 	}
 	if (img) {
-		const struct image_line *l = image_line_at(img, ipc);
+		const struct image_line *l = image_line_at(img, pc);
 		if (l && l->file < img->nfiles)
 			fprintf(out, "  source %s:%u\n", img->files[l->file], l->line);
 	}

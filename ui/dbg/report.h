@@ -16,5 +16,7 @@ void report_stats_text(struct machine *m, FILE *out);
 /* false if the file cannot be written (message printed). */
 bool report_stats_json(struct machine *m, const char *cmd, const char *path);
 void report_fatal(struct machine *m, const struct image *img, FILE *out);
+/* "  insn   PC: WORD  TEXT" and "  source FILE:LINE" where known. */
+void report_insn_source(struct machine *m, const struct image *img, uint32_t pc, FILE *out);
 
 #endif
