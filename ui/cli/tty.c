@@ -118,6 +118,8 @@ bool tty_raw(int fd)
 {
 	struct termios t;
 
+	if (tty.raw && fd == tty.fd)
+		return true; /* already: keep the settings saved the first time */
 	if (!isatty(fd) || tcgetattr(fd, &t) != 0)
 		return false;
 	tty.fd = fd;
