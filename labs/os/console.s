@@ -18,7 +18,9 @@
 # Output is written straight to the UART, which is always ready (kputc).
 #
 # UART registers: DATA 0x0, STATUS 0x4 (RX_READY 1, TX_READY 2, RX_EOF 4),
-# CTRL 0x8 (RX_IRQ_ENABLE 1).  Line IRQ_UART = RX_READY && RX_IRQ_ENABLE.
+# CTRL 0x8 (RX_IRQ_ENABLE 1).  Line IRQ_UART = RX_IRQ_ENABLE && (RX_READY ||
+# the end of input not yet seen in STATUS): a Ctrl-D typed while the
+# shell sleeps wakes console_intr, which sees RX_EOF and sets cons_eof.
 
         .text
 
