@@ -184,11 +184,28 @@ EOF
 		"bash --norc --noprofile '$tmp/$name.sh'"
 }
 
-# 1. The shell, typed into; Ctrl-C; recorded.
-session live "'$VMLAB' run '$IMG' --stats --record '$tmp/live.rec' 2>'$tmp/live.err'"
+# cpu_ticks PID: user + system clock ticks the process has used
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+
+# 1. The shell, typed into; Ctrl-C; recorded.  (vmlab's own pid, through a
+# wrapper that writes it and execs vmlab.)
+printf 'echo $$ >"$1"\nshift\nexec "$@"\n' >"$tmp/pidexec.sh"
+session live "bash '$tmp/pidexec.sh' '$tmp/live.pid' '$VMLAB' run '$IMG' --stats \
+--record '$tmp/live.rec' 2>'$tmp/live.err'"
 wait_for 'starting the shell'
 check "the boot banner shows at once on the terminal" $? "$(screen)"
 wait_for '$ '
+# Idle at the prompt, the guest's ticks are paced: the host is not spun.
+if wait_file "$tmp/live.pid" && [ -r "/proc/$(cat "$tmp/live.pid")/stat" ]; then
+	pid=$(cat "$tmp/live.pid")
+	t0=$(cpu_ticks "$pid") w0=$(date +%s%N)
+	sleep 1 # a measurement interval, not a wait for output
+	t1=$(cpu_ticks "$pid") w1=$(date +%s%N)
+	hz=$(getconf CLK_TCK)
+	pct=$(((t1 - t0) * 100 * 1000000000 / hz / (w1 - w0)))
+	[ "$pct" -lt 20 ]
+	check "an idle guest waiting for a key uses little host CPU ($pct%)" $? "$pct% of a CPU"
+fi
 keys hello Enter
 wait_for 'hello, world'
 check "typed 'hello' reaches the guest and runs" $? "$(screen)"
@@ -259,8 +276,6 @@ check "Ctrl-D ends the input: the shell exits, the terminal is restored" $? \
 	"status $(cat "$tmp/eof.rc" 2>/dev/null); $(screen)"
 
 # 5. SIGTERM while the guest waits for a key: the terminal comes back.
-# (vmlab's own pid, through a wrapper that writes it and execs vmlab.)
-printf 'echo $$ >"$1"\nshift\nexec "$@"\n' >"$tmp/pidexec.sh"
 session term "bash '$tmp/pidexec.sh' '$tmp/term.pid' '$VMLAB' run '$IMG' 2>'$tmp/term.err'"
 wait_for '$ '
 wait_file "$tmp/term.pid" && kill -TERM "$(cat "$tmp/term.pid")"
@@ -269,6 +284,42 @@ wait_file "$tmp/term.rc"
 check "SIGTERM: vmlab ends (143) and the terminal's settings are restored" $? \
 	"status $(cat "$tmp/term.rc" 2>/dev/null); before $(cat "$tmp/term.before" 2>/dev/null)
 after $(cat "$tmp/term.after" 2>/dev/null)"
+
+# 6. The debugger: guest output as it comes, keys to the guest while it
+# runs, Ctrl-C back to the prompt, the prompt's terminal as it was.
+session dbg "VMLAB_HISTORY=/dev/null '$VMLAB' debug '$IMG'"
+wait_for '(vmlab) '
+keys continue Enter
+wait_for 'starting the shell'
+check "debug: guest output shows while it runs" $? "$(screen)"
+wait_for '$ '
+keys hello Enter
+wait_for 'hello, world'
+check "debug: keys typed while the guest runs reach it" $? "$(screen)"
+keys C-c
+wait_for 'Interrupted.'
+check "debug: Ctrl-C stops the guest" $? "$(screen)"
+keys 'info registers pc' Enter
+wait_for 'pc       0x'
+check "debug: the prompt takes commands again" $? "$(screen)"
+keys continue Enter
+for ((i = 0; i < 50; i++)); do # a second prompt may have been drawn: wait for the run
+	[ "$(screen | grep -c '^(vmlab) continue')" -ge 2 ] && break
+	sleep 0.05
+done
+keys ps Enter
+wait_for 'PID  PPID'
+check "debug: continue again, the guest takes keys again" $? "$(screen)"
+keys C-c
+for ((i = 0; i < 100; i++)); do
+	[ "$(screen | grep -c '^Interrupted.')" -ge 2 ] && break
+	sleep 0.05
+done
+keys quit Enter
+wait_file "$tmp/dbg.rc"
+[ "$(cat "$tmp/dbg.rc" 2>/dev/null)" = 0 ] && cmp -s "$tmp/dbg.before" "$tmp/dbg.after"
+check "debug: quit, and the terminal's settings are restored" $? \
+	"status $(cat "$tmp/dbg.rc" 2>/dev/null); $(screen)"
 
 T kill-server 2>/dev/null
 echo "$passed passed, $failed failed"

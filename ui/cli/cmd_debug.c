@@ -25,6 +25,7 @@
 
 #include "ui/dbg/dbg.h"
 #include "ui/cli/session.h"
+#include "ui/cli/tty.h"
 #include "ui/dbg/trace.h"
 
 #define PROMPT "(vmlab) "
@@ -173,6 +174,13 @@ static char *history_path(void)
 	return p;
 }
 
+/* The prompt takes the terminal back from the guest's console (tty.h). */
+static void prep_terminal(int meta)
+{
+	tty_restore();
+	rl_prep_terminal(meta);
+}
+
 static int run_interactive(struct dbg *d, const char *image)
 {
 	struct sigaction sa, old;
@@ -180,6 +188,7 @@ static int run_interactive(struct dbg *d, const char *image)
 
 	interactive_dbg = d;
 	rl_readline_name = "vmlab";
+	rl_prep_term_function = prep_terminal;
 	rl_attempted_completion_function = complete;
 	rl_basic_word_break_characters = " \t\n\"'`@><=;|&{(,*+-/%^~!";
 	using_history();
@@ -268,6 +277,7 @@ int cmd_debug(int argc, char **argv)
 		fprintf(stderr, "vmlab debug: --console-in - needs -x FILE: standard input carries the commands\n");
 		return 2;
 	}
+	s.interactive = true; /* the guest's console takes keys while it runs */
 	status = session_start(&s);
 	if (status) {
 		session_end(&s);
@@ -278,7 +288,8 @@ int cmd_debug(int argc, char **argv)
 	/* the debugger traces to its own output, in order with its results */
 	trace_set(s.tr, 0);
 	d = dbg_new(&(struct dbg_config){ .m = s.m, .img = s.img, .image_path = s.image_path,
-					  .out = stdout, .err = stderr, .trace_cats = s.trace_cats });
+					  .out = stdout, .err = stderr, .trace_cats = s.trace_cats,
+					  .run_hook = console_hook, .run_hook_opaque = &s.con });
 	if (!d) {
 		status = 2;
 	} else if (!script && !batch && isatty(STDIN_FILENO)) {

@@ -10,6 +10,7 @@
 
 #include "ui/dbg/report.h"
 #include "ui/cli/session.h"
+#include "ui/cli/tty.h"
 #include "ui/cli/vm_front.h"
 
 enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON, OPT_VMM, OPT_VM, OPT_SLICE,
@@ -148,6 +149,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		return 2;
 	}
 	s.interactive = true;
+	tty_catch_interrupt(); /* Ctrl-C: stop the machine and report */
 	status = session_start(&s);
 	if (status) {
 		session_end(&s);
@@ -197,6 +199,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	if (stats_json && !report_stats_json(s.m, "run", stats_json))
 		status = 2;
 	session_end(&s);
+	tty_release_interrupt();
 	return status;
 }
 

@@ -126,7 +126,6 @@ int console_open(struct console *c, const char *cmd, struct machine *m, FILE *ou
 		fprintf(stderr, "vmlab %s: --record: %s\n", cmd, err);
 		return 2;
 	}
-	tty_catch_interrupt();
 	if (replay)
 		return replay_input(c, replay);
 	/* interactive: asked for with "-" on a terminal, or both ends are one */
@@ -253,6 +252,30 @@ static enum machine_stop replay_stop(struct console *c)
 	return stop_here(c, true);
 }
 
+void console_hook(void *opaque, struct machine *m, bool before, enum machine_stop why)
+{
+	struct console *c = opaque;
+
+	if (before) {
+		if (c->in_tty)
+			tty_raw(c->in_fd); /* the terminal may have been given back */
+		/* a replay's stop may come while the guest sleeps */
+		machine_set_sleep_limit(m, c->has_stop ? c->stop_cycle : c->limit);
+		return;
+	}
+	machine_set_sleep_limit(m, UINT64_MAX);
+	fflush(c->out);
+	if (c->in_fd < 0)
+		return;
+	if (why == STOP_IDLE) {
+		idle(c);
+		return;
+	}
+	if (c->in_open && wait_input(c, 0))
+		take_input(c);
+	c->limit = machine_cycles(m);
+}
+
 enum machine_stop console_run(struct console *c, uint64_t max_insns)
 {
 	struct machine *m = c->m;
@@ -261,8 +284,6 @@ enum machine_stop console_run(struct console *c, uint64_t max_insns)
 	enum machine_stop why;
 
 	c->stopped = false;
-	if (c->in_tty)
-		tty_raw(c->in_fd); /* the terminal may have been given back */
 	for (;;) {
 		uint64_t at = machine_instret(m), n = end - at;
 		if (tty_interrupted())
@@ -273,24 +294,13 @@ enum machine_stop console_run(struct console *c, uint64_t max_insns)
 			n = c->stop_insns - at;
 		if (n > CONSOLE_CHUNK)
 			n = CONSOLE_CHUNK;
-		/* a replay's stop may come while the guest sleeps */
-		machine_set_sleep_limit(m, c->has_stop ? c->stop_cycle : c->limit);
+		console_hook(c, m, true, STOP_LIMIT);
 		why = machine_run(m, n);
-		machine_set_sleep_limit(m, UINT64_MAX);
-		fflush(c->out);
+		console_hook(c, m, false, why);
 		if (why == STOP_IDLE && c->has_stop)
 			return replay_stop(c);
-		if (why == STOP_IDLE) {
-			idle(c);
-			continue;
-		}
-		if (why != STOP_LIMIT || machine_instret(m) >= end)
+		if (why != STOP_IDLE && (why != STOP_LIMIT || machine_instret(m) >= end))
 			return why;
-		if (c->in_fd >= 0) {
-			if (c->in_open && wait_input(c, 0))
-				take_input(c);
-			c->limit = machine_cycles(m);
-		}
 	}
 }
 
@@ -323,7 +333,6 @@ void console_report_stop(const struct console *c, const struct image *img, FILE 
 void console_close(struct console *c)
 {
 	console_pause(c);
-	tty_release_interrupt();
 	if (c->rec)
 		fclose(c->rec);
 	c->rec = NULL;

@@ -62,9 +62,14 @@ int console_open(struct console *c, const char *cmd, struct machine *m, FILE *ou
 		 const char *console_in, const char *record, const char *replay,
 		 bool interactive);
 /* Run at most max_insns instructions as machine_run does, with input,
- * Ctrl-C and pacing as above.  The terminal stays in the guest's mode
- * between calls; console_pause() gives it back (before a prompt). */
+ * Ctrl-C (after tty_catch_interrupt) and pacing as above.  The terminal
+ * stays in the guest's mode between calls; console_pause() gives it back
+ * (before a prompt or a report). */
 enum machine_stop console_run(struct console *c, uint64_t max_insns);
+/* The same for a caller with its own run loop (the debugger): call it with
+ * before = true just before each machine_run, and with false and its
+ * result right after.  `opaque` is the struct console. */
+void console_hook(void *opaque, struct machine *m, bool before, enum machine_stop why);
 void console_pause(struct console *c);
 /* "vmlab CMD: stopped (Ctrl-C) at ..." with the place it stopped. */
 void console_report_stop(const struct console *c, const struct image *img, FILE *out);

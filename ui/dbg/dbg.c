@@ -66,6 +66,8 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->out = cfg->out;
 	d->err = cfg->err;
 	d->exact_interval = cfg->exact_interval;
+	d->run_hook = cfg->run_hook;
+	d->run_hook_opaque = cfg->run_hook_opaque;
 	d->next_num = 1;
 	d->next_disp = 1;
 	d->list_file = -1;

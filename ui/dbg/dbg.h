@@ -47,6 +47,13 @@ struct dbg_config {
 	uint64_t checkpoint_interval; /* least steps between snapshots; 0: default */
 	bool exact_interval;      /* ... and not more, however big they are (tests) */
 	size_t history_bytes;     /* memory for snapshots; 0: default         */
+	/* Called around each stretch a running command runs (continue,
+	 * until, finish, ...; never while replaying history): before = true
+	 * just before machine_run, false right after with its result, which
+	 * may be STOP_IDLE if the hook set a sleep limit.  A front end delivers
+	 * console input and paces idle time there.  NULL: nothing. */
+	void (*run_hook)(void *opaque, struct machine *m, bool before, enum machine_stop why);
+	void *run_hook_opaque;
 };
 
 /* NULL if out of memory (message on cfg->err).  The debugger takes over

@@ -171,6 +171,8 @@ struct dbg {
 	const char *image_path;
 	FILE *out, *err;
 	struct machine_io user_io;     /* the front end's io callbacks        */
+	void (*run_hook)(void *opaque, struct machine *m, bool before, enum machine_stop why);
+	void *run_hook_opaque;         /* dbg_config.run_hook                 */
 	struct trace *tr;              /* tracing to out (trace on|off)       */
 	unsigned trace_cats;           /* categories while tracing is on      */
 	bool tracing;

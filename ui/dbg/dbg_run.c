@@ -152,7 +152,12 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 		}
 		if (budget > CHUNK)
 			budget = CHUNK;
+		bool hook = d->run_hook && !d->replaying;
+		if (hook)
+			d->run_hook(d->run_hook_opaque, d->m, true, STOP_LIMIT);
 		enum machine_stop why = machine_run(d->m, budget);
+		if (hook)
+			d->run_hook(d->run_hook_opaque, d->m, false, why);
 		if (why == STOP_POWER_OFF || why == STOP_FATAL) {
 			stop_dead(d);
 			break;
