@@ -141,8 +141,23 @@ bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char 
 		return false;
 	if (vc->console_in_len)
 		dev_uart_input(vm->uart, vc->console_in, vc->console_in_len);
-	dev_uart_eof(vm->uart);
+	if (!vc->console_open)
+		dev_uart_eof(vm->uart);
 	return true;
+}
+
+bool vmm_console_input(struct vmm *v, int vm, const uint8_t *bytes, size_t n)
+{
+	if (vm < 0 || vm >= v->nvms)
+		return false;
+	return dev_uart_input_at(v->vms[vm]->uart, 0, bytes, n, false); /* 0: now */
+}
+
+bool vmm_console_eof(struct vmm *v, int vm)
+{
+	if (vm < 0 || vm >= v->nvms)
+		return false;
+	return dev_uart_input_at(v->vms[vm]->uart, 0, NULL, 0, true);
 }
 
 void vdev_free(struct vm *vm)

@@ -63,6 +63,9 @@ struct vm_config {
 	uint32_t mem_bytes;             /* guest-physical RAM            */
 	const uint8_t *console_in;      /* console input (may be NULL)   */
 	size_t console_in_len;
+	bool console_open;              /* more input will come (through
+					 * vmm_console_input): no end of
+					 * input after console_in        */
 	const char *disk_path;          /* virtual disk file, or NULL    */
 	uint64_t seed;                  /* the guest's RNG device        */
 };
@@ -81,6 +84,11 @@ enum vmm_stop {
 	VMM_STOPPED,    /* a tool stopped the machine                */
 };
 enum vmm_stop vmm_run(struct vmm *v, uint64_t max_insns);
+
+/* Console input arriving now at a VM's UART (an interactive front end),
+ * and the end of it; false if vm is not a VM or the host is out of memory. */
+bool vmm_console_input(struct vmm *v, int vm, const uint8_t *bytes, size_t n);
+bool vmm_console_eof(struct vmm *v, int vm);
 
 enum vm_state { VM_RUNNING, VM_HALTED, VM_POWERED_OFF, VM_CRASHED };
 struct vm_result {

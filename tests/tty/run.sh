@@ -321,6 +321,37 @@ wait_file "$tmp/dbg.rc"
 check "debug: quit, and the terminal's settings are restored" $? \
 	"status $(cat "$tmp/dbg.rc" 2>/dev/null); $(screen)"
 
+# 7. Two guests under the monitor: the keyboard goes to one, Ctrl-A N
+# moves it, output stays labelled.
+session vms "'$VMLAB' run --vm '$IMG' --vm '$IMG' 2>'$tmp/vms.err'"
+wait_for '[vm1] $'
+keys hello Enter
+wait_for '[vm0] hello, world'
+check "monitor: the keyboard goes to vm0 first" $? "$(screen)"
+screen | grep -q '^\[vm1\] hello'
+check "monitor: ... and not to vm1" $(($? == 0)) "$(screen)"
+keys C-a 1
+wait_for 'the keyboard goes to vm1'
+keys ps Enter
+wait_for '[vm1]   PID  PPID'
+check "monitor: Ctrl-A 1 gives the keyboard to vm1" $? "$(screen)"
+keys C-d
+wait_for '[vm1] toyos: the shell exited'
+check "monitor: Ctrl-D ends vm1's input only" $? "$(screen)"
+keys C-c
+wait_file "$tmp/vms.rc"
+[ "$(cat "$tmp/vms.rc" 2>/dev/null)" = 130 ] && cmp -s "$tmp/vms.before" "$tmp/vms.after" &&
+	grep -q 'vm0 (.*) still running' "$tmp/vms.err" &&
+	grep -q 'vm1 (.*) powered off with status 0' "$tmp/vms.err"
+check "monitor: Ctrl-C stops, reports each VM, restores the terminal" $? \
+	"status $(cat "$tmp/vms.rc" 2>/dev/null); $(cat "$tmp/vms.err")"
+out=$("$VMLAB" run --vm "$IMG" --console-vm 3 </dev/null 2>&1)
+rc=$?
+[ $rc -eq 2 ] && grep -q 'console-vm: 3 is not a VM' <<<"$out"
+check "monitor: --console-vm must name a VM" $? "exit $rc: $out"
+out=$("$VMLAB" run "$IMG" --console-vm 0 </dev/null 2>&1)
+check "--console-vm without the monitor is an error" $(($? != 2)) "$out"
+
 T kill-server 2>/dev/null
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

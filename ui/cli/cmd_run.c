@@ -14,7 +14,7 @@
 #include "ui/cli/vm_front.h"
 
 enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON, OPT_VMM, OPT_VM, OPT_SLICE,
-       OPT_VMM_COST };
+       OPT_VMM_COST, OPT_CONSOLE_VM };
 
 static const struct opt_spec run_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -25,6 +25,7 @@ static const struct opt_spec run_opts[] = {
 	{ "vm", 0, true, OPT_VM },
 	{ "slice", 0, true, OPT_SLICE },
 	{ "vmm-cost", 0, true, OPT_VMM_COST },
+	{ "console-vm", 0, true, OPT_CONSOLE_VM },
 	SESSION_OPT_SPECS,
 	{ NULL, 0, false, 0 },
 };
@@ -51,7 +52,9 @@ static void run_usage(FILE *out)
 		"                    [,console-out=FILE][,disk=FILE][,seed=N]; repeatable\n"
 		"  --slice N         cycles each guest runs before the next (default 200000)\n"
 		"  --vmm-cost SPEC   cost model, e.g. exit=1200,entry=900 (keys: exit, entry,\n"
-		"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n\n"
+		"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n"
+		"  --console-vm N    on a terminal, VM N has the keyboard first (default 0;\n"
+		"                    Ctrl-A then a digit gives it to another)\n\n"
 		"exit status: the guest's power-device value; 1 assembly errors;\n"
 		"2 bad option, image or disk; 124 budget exhausted; 125 the machine\n"
 		"stopped on a trap it could not handle (report on stderr); 130 stopped\n"
@@ -66,7 +69,8 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	struct opt_parser p;
 	const char *arg, *stats_json = NULL;
 	uint64_t max_insns = UINT64_MAX;
-	bool stats = false, vmm = false;
+	bool stats = false, vmm = false, console_vm_set = false;
+	uint64_t cv;
 	int id, status;
 	char err[256];
 	session_init(&s, "run");
@@ -109,6 +113,16 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 				return 2;
 			}
 			break;
+		case OPT_CONSOLE_VM:
+			if (!opt_u64("run", "--console-vm", arg, &cv))
+				return 2;
+			if (cv >= VM_FRONT_MAX) {
+				fprintf(stderr, "vmlab run: --console-vm: %s is not a VM\n", arg);
+				return 2;
+			}
+			front->console_vm = (int)cv;
+			console_vm_set = true;
+			break;
 		case OPT_VMM_COST:
 			if (!vmm_costs_parse(&front->cfg.costs, arg, err, sizeof err)) {
 				fprintf(stderr, "vmlab run: --vmm-cost: %s\n", err);
@@ -120,6 +134,10 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 				return 2;
 			break;
 		}
+	}
+	if (console_vm_set && !vmm) {
+		fprintf(stderr, "vmlab run: --console-vm is for guests of the monitor (--vm)\n");
+		return 2;
 	}
 	if (vmm && (s.record || s.replay)) {
 		fprintf(stderr, "vmlab run: --record and --replay are for the bare machine, "

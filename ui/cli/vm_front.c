@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/image.h"
+#include "ui/cli/vm_console.h"
 #include "ui/dbg/report.h"
 
 /* Per-guest console sink: a file, or stdout with a label per line.  A
@@ -19,23 +20,40 @@ struct console_sink {
 	int id;
 	char line[256];   /* the labelled line being built */
 	size_t len;
+	bool open;        /* part of a line of ours is out (interactive) */
 };
-
-static void sink_flush(struct console_sink *c)
-{
-	if (c->len) {
-		fprintf(c->out, "[vm%d] %.*s", c->id, (int)c->len, c->line);
-		c->len = 0;
-	}
-}
 
 struct front_run {
 	struct console_sink sinks[VM_FRONT_MAX];
+	int last;         /* the sink that printed last, or -1 */
 };
+
+/* Out with a sink's line so far.  A part of a line (an interactive
+ * prompt) may be continued later without a second label, unless another
+ * guest printed in between, whose line starts on a line of its own. */
+static void sink_flush(struct front_run *fr, struct console_sink *c)
+{
+	struct console_sink *prev = fr->last >= 0 ? &fr->sinks[fr->last] : NULL;
+
+	if (!c->len)
+		return;
+	if (prev && prev != c && prev->open) {
+		fputc('\n', prev->out);
+		prev->open = false;
+	}
+	if (c->open && prev == c)
+		fprintf(c->out, "%.*s", (int)c->len, c->line);
+	else
+		fprintf(c->out, "[vm%d] %.*s", c->id, (int)c->len, c->line);
+	c->open = c->line[c->len - 1] != '\n';
+	c->len = 0;
+	fr->last = c->id;
+}
 
 static void vm_console_out(void *opaque, int vm, const uint8_t *bytes, size_t n)
 {
-	struct console_sink *c = &((struct front_run *)opaque)->sinks[vm];
+	struct front_run *fr = opaque;
+	struct console_sink *c = &fr->sinks[vm];
 
 	if (!c->label) {
 		fwrite(bytes, 1, n, c->out);
@@ -44,8 +62,19 @@ static void vm_console_out(void *opaque, int vm, const uint8_t *bytes, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		c->line[c->len++] = (char)bytes[i];
 		if (bytes[i] == '\n' || c->len == sizeof c->line)
-			sink_flush(c);
+			sink_flush(fr, c);
 	}
+}
+
+/* Interactive: every guest's line so far is shown now (vm_console.c). */
+static void vm_flush_all(void *opaque)
+{
+	struct front_run *fr = opaque;
+
+	for (int i = 0; i < VM_FRONT_MAX; i++)
+		if (fr->sinks[i].out)
+			sink_flush(fr, &fr->sinks[i]);
+	fflush(stdout);
 }
 
 static void vm_debug_print(void *opaque, int vm, uint32_t value, bool hex)
@@ -224,8 +253,10 @@ int vm_front_run(struct vm_front *f, struct session *s)
 	struct vmm *v = NULL;
 	char err[512];
 	int status = 0, nowned = 0;
+	bool live = vm_console_interactive(f->console_vm, f->nspecs, s->cmd, &status);
 
 	memset(&fr, 0, sizeof fr);
+	fr.last = -1;
 	for (int i = 0; i < f->nspecs && !status; i++) {
 		struct vm_spec *sp = &f->specs[i];
 		/* the spec's strings run to the end of the --vm argument */
@@ -241,7 +272,7 @@ int vm_front_run(struct vm_front *f, struct session *s)
 			break;
 		vcs[i] = (struct vm_config){ .name = sp->image_path, .image = imgs[i],
 					     .mem_bytes = sp->mem_bytes, .disk_path = sp->disk_path,
-					     .seed = sp->seed };
+					     .seed = sp->seed, .console_open = live && !sp->console_in };
 		if (sp->console_in) {
 			size_t len;
 			inputs[i] = session_slurp(sp->console_in, &len, err, sizeof err);
@@ -292,11 +323,21 @@ int vm_front_run(struct vm_front *f, struct session *s)
 		}
 	}
 	if (!status) {
-		enum vmm_stop why = vmm_run(v, f->max_insns);
+		bool stopped = false;
+		enum vmm_stop why = live ? vm_console_run(v, m, f->console_vm, f->max_insns,
+							   vm_flush_all, &fr, &stopped)
+					 : vmm_run(v, f->max_insns);
 		for (int i = 0; i < f->nspecs; i++) {
 			if (fr.sinks[i].len) /* a last line without its newline */
 				fr.sinks[i].line[fr.sinks[i].len++] = '\n';
-			sink_flush(&fr.sinks[i]);
+			sink_flush(&fr, &fr.sinks[i]);
+			if (fr.sinks[i].open) /* (interactive) its end is out already */
+				fputc('\n', stdout);
+		}
+		if (stopped) {
+			fprintf(stderr, "vmlab %s: stopped (Ctrl-C) at cycle %llu\n", s->cmd,
+				(unsigned long long)machine_cycles(m));
+			status = 130;
 		}
 		fflush(stdout);
 		for (int i = 0; i < f->nspecs; i++) {

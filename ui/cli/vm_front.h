@@ -34,6 +34,7 @@ struct vm_front {
 	bool stats;
 	const char *stats_json;
 	uint64_t max_insns;
+	int console_vm;           /* the VM that has the keyboard (vm_console.h) */
 };
 
 void vm_front_init(struct vm_front *f);
