@@ -711,6 +711,119 @@ START_TEST(test_uart_rx_long_input)
 }
 END_TEST
 
+/* Arrivals put on the tape for later cycles come at those cycles, paced
+ * from there; out-of-order arrivals are refused. */
+START_TEST(test_uart_rx_tape_at_cycles)
+{
+	struct env *e = env_new();
+
+	ck_assert(machine_console_input_at(e->m, 300, (const uint8_t *)"ab", 2));
+	ck_assert(machine_console_input_at(e->m, 300, (const uint8_t *)"c", 1));
+	ck_assert(machine_console_eof_at(e->m, 1000));
+	ck_assert(!machine_console_input_at(e->m, 2000, (const uint8_t *)"d", 1)); /* after eof */
+	rises_at(e, UART(U_STATUS), U_RX_READY, 400); /* arrived at 300, + 100 */
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'a');
+	rises_at(e, UART(U_STATUS), U_RX_READY, 500);
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'b');
+	rises_at(e, UART(U_STATUS), U_RX_READY, 600);
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'c');
+	rises_at(e, UART(U_STATUS), U_RX_EOF, 1000); /* the end arrives on time */
+	env_free(e);
+
+	e = env_new();
+	ck_assert(machine_console_input_at(e->m, 500, (const uint8_t *)"x", 1));
+	ck_assert(!machine_console_input_at(e->m, 400, (const uint8_t *)"y", 1)); /* back */
+	env_free(e);
+}
+END_TEST
+
+/* The end of input raises the line once, until STATUS reports it. */
+START_TEST(test_uart_eof_raises_line_once)
+{
+	struct env *e = env_new();
+
+	wr(e, UART(U_CTRL), 1);
+	advance_to(e, 50);
+	ck_assert(!line(e, IRQ_UART));
+	machine_console_eof(e->m);
+	ck_assert(line(e, IRQ_UART));
+	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY | U_RX_EOF);
+	ck_assert(!line(e, IRQ_UART));
+	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY | U_RX_EOF); /* still ended */
+	ck_assert(!line(e, IRQ_UART));
+	env_free(e);
+
+	/* after the last byte: a receive loop that reads STATUS clears it */
+	e = env_new();
+	wr(e, UART(U_CTRL), 1);
+	machine_console_input(e->m, (const uint8_t *)"z", 1);
+	machine_console_eof(e->m);
+	advance_to(e, 100);
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'z');
+	ck_assert(line(e, IRQ_UART)); /* ended and not yet seen */
+	ck_assert_uint_eq(rd(e, UART(U_STATUS)), U_TX_READY | U_RX_EOF);
+	ck_assert(!line(e, IRQ_UART));
+	env_free(e);
+}
+END_TEST
+
+/* A halted CPU under a sleep limit: it sleeps to the limit and returns
+ * STOP_IDLE; with nothing to wake it that is not fatal; an arrival
+ * delivered there wakes it as the same arrival on the tape would. */
+START_TEST(test_sleep_limit_idle)
+{
+	const uint32_t prog[] = { enc(OP_halt, 0, 0, 0, 0), enc(OP_j, 0, 0, 0, 0) };
+	struct env *live = env_new(), *tape = env_new();
+	struct env *both[2] = { live, tape };
+
+	for (int i = 0; i < 2; i++) {
+		wr(both[i], INTC(0x04), 1u << IRQ_UART);
+		wr(both[i], UART(U_CTRL), 1);
+		poke_words(both[i]->m, 0x3000, prog, 2);
+		machine_set_pc(both[i]->m, 0x3000);
+	}
+	machine_set_sleep_limit(live->m, 5000);
+	ck_assert_int_eq(machine_run(live->m, 10), STOP_IDLE);
+	ck_assert_uint_eq(machine_cycles(live->m), 5000);
+	ck_assert_uint_eq(machine_next_event(live->m), UINT64_MAX);
+	ck_assert_int_eq(machine_run(live->m, 10), STOP_IDLE); /* no progress, no fatal */
+	machine_console_input(live->m, (const uint8_t *)"k", 1);
+	ck_assert_uint_eq(machine_next_event(live->m), 5100);
+	machine_set_sleep_limit(live->m, UINT64_MAX);
+	ck_assert_int_eq(machine_run(live->m, 3), STOP_LIMIT);
+
+	ck_assert(machine_console_input_at(tape->m, 5000, (const uint8_t *)"k", 1));
+	ck_assert_int_eq(machine_run(tape->m, 4), STOP_LIMIT); /* the halt and 3 more */
+	ck_assert_uint_eq(machine_cycles(live->m), machine_cycles(tape->m));
+	ck_assert_uint_eq(machine_pc(live->m), machine_pc(tape->m));
+	ck_assert_uint_eq(machine_instret(live->m), machine_instret(tape->m));
+	env_free(live);
+	env_free(tape);
+}
+END_TEST
+
+/* A snapshot keeps how much of the tape has arrived: restoring one taken
+ * before an arrival delivers it again at its cycle. */
+START_TEST(test_uart_tape_survives_restore)
+{
+	struct env *e = env_new();
+	struct machine_state *st;
+
+	ck_assert(machine_console_input_at(e->m, 300, (const uint8_t *)"r", 1));
+	advance_to(e, 200);
+	st = machine_state_save(e->m, e->err, sizeof e->err);
+	ck_assert_ptr_nonnull(st);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 400);
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'r');
+	ck_assert(machine_state_restore(e->m, st, e->err, sizeof e->err));
+	ck_assert_uint_eq(machine_cycles(e->m), 200);
+	rises_at(e, UART(U_STATUS), U_RX_READY, 400);
+	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'r');
+	machine_state_free(st);
+	env_free(e);
+}
+END_TEST
+
 /* ---- disk ------------------------------------------------------------- */
 
 static uint8_t disk_byte(unsigned block, unsigned i)
@@ -1285,6 +1398,10 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, test_uart_rx_queue_times);
 	tcase_add_test(tc, test_uart_rx_eof_after_bytes);
 	tcase_add_test(tc, test_uart_rx_irq);
+	tcase_add_test(tc, test_uart_rx_tape_at_cycles);
+	tcase_add_test(tc, test_uart_eof_raises_line_once);
+	tcase_add_test(tc, test_sleep_limit_idle);
+	tcase_add_test(tc, test_uart_tape_survives_restore);
 	tcase_add_test(tc, test_uart_empty_queue_leaves_no_event);
 	tcase_add_test(tc, test_uart_rx_long_input);
 	suite_add_tcase(s, tc);
