@@ -220,7 +220,8 @@ wait_file "$tmp/live.rc"
 check "Ctrl-C ends the run" $? "$(screen)"
 [ "$(cat "$tmp/live.rc" 2>/dev/null)" = 130 ]
 check "Ctrl-C: exit status 130" $? "status $(cat "$tmp/live.rc" 2>/dev/null)"
-grep -q 'stopped (Ctrl-C) at cycle [0-9]*, after [0-9]* instructions' "$tmp/live.err" &&
+grep -q '^vmlab run: stopped (Ctrl-C)$' "$tmp/live.err" &&
+	grep -q '^  cycle  [0-9]*, after [0-9]* instructions$' "$tmp/live.err" &&
 	grep -q '^  pc     0x[0-9a-f]*  ring 0  <' "$tmp/live.err" &&
 	grep -q '^  source labs/os/' "$tmp/live.err" &&
 	grep -q '^cycles  ' "$tmp/live.err"

@@ -319,7 +319,7 @@ void console_report_stop(const struct console *c, const struct image *img, FILE 
 
 	if (c->in_tty)
 		fputc('\n', out); /* the guest's prompt has no newline yet */
-	fprintf(out, "vmlab %s: stopped (%s) at cycle %llu, after %llu instructions\n", c->cmd,
+	fprintf(out, "vmlab %s: stopped (%s)\n  cycle  %llu, after %llu instructions\n", c->cmd,
 		c->replay_stop ? "Ctrl-C, replayed" : "Ctrl-C",
 		(unsigned long long)machine_cycles(m), (unsigned long long)machine_instret(m));
 	if (sym)
