@@ -198,8 +198,12 @@ static void idle(struct console *c)
 	uint64_t now = machine_cycles(m), next = machine_next_event(m), ns = UINT64_MAX;
 	uint64_t t0, waited;
 
-	if (next == UINT64_MAX && !c->in_open) {
-		c->limit = UINT64_MAX; /* nothing can wake it: let the machine say so */
+	/* Nothing can wake it, not even a key (the input has ended, or the
+	 * UART's line is masked at the interrupt controller): let the machine
+	 * say so, as a batch run would. */
+	if (next == UINT64_MAX &&
+	    (!c->in_open || !(machine_irq_enabled(m) & (1u << IRQ_UART)))) {
+		c->limit = UINT64_MAX;
 		return;
 	}
 	if (next != UINT64_MAX)
@@ -224,6 +228,7 @@ static void idle(struct console *c)
 	uint64_t at = next != UINT64_MAX && waited >= next - now ? next - 1 : now + waited;
 	machine_set_sleep_limit(m, at);
 	machine_run(m, 0); /* sleeps to `at`: STOP_IDLE */
+	machine_set_sleep_limit(m, UINT64_MAX);
 	take_input(c);
 	c->limit = machine_cycles(m);
 }

@@ -2,8 +2,8 @@
  * vm_console.h -- the keyboard under the monitor: several guests, one
  * terminal (docs/monitor.md, "Consoles").
  *
- * When standard input and output are a terminal, `vmlab run --vm ...`
- * runs interactively: one guest has the keyboard (--console-vm N, default
+ * When standard input and output are a terminal and the keyboard's VM has
+ * no console-in file, `vmlab run --vm ...` runs interactively: one guest has the keyboard (--console-vm N, default
  * 0) and gets what is typed; every guest's output stays labelled "[vmN] ",
  * a line in progress (a prompt) shown as it comes.  Keys, as in screen and
  * QEMU, after the escape Ctrl-A:

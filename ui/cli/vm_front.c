@@ -253,7 +253,9 @@ int vm_front_run(struct vm_front *f, struct session *s)
 	struct vmm *v = NULL;
 	char err[512];
 	int status = 0, nowned = 0;
-	bool live = vm_console_interactive(f->console_vm, f->nspecs, s->cmd, &status);
+	/* interactive: on a terminal, when the keyboard's VM has no input file */
+	bool live = vm_console_interactive(f->console_vm, f->nspecs, s->cmd, &status) &&
+		    !f->specs[f->console_vm].console_in;
 
 	memset(&fr, 0, sizeof fr);
 	fr.last = -1;
