@@ -36,7 +36,7 @@ enum {
 	"  --seed N          seed of the random-number device (default 1)\n" \
 	"  --console-in F    console input from file F, or - for standard input\n" \
 	"  --disk FILE       back the block disk with FILE (size a multiple of 512)\n" \
-	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev or all\n" \
+	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev,exit or all\n" \
 	"  -I DIR            include directory when assembling a .s file\n"
 
 #define SESSION_MAX_INCLUDES 16

@@ -44,4 +44,18 @@ bool vm_front_parse(struct vm_front *f, const char *cmd, const char *arg,
  * Returns vmlab's exit status. */
 int vm_front_run(struct vm_front *f, struct session *s);
 
+/* The same in steps, for a front end that runs the machine itself (the
+ * debugger): start builds everything (NULL with *status set after a
+ * message), finish reports as run does and returns the exit status,
+ * free takes it all down. */
+struct vm_run;
+struct vm_run *vm_front_start(struct vm_front *f, struct session *s, int *status);
+struct machine *vm_run_machine(const struct vm_run *r);
+struct vmm *vm_run_vmm(const struct vm_run *r);
+const struct image *vm_run_image(const struct vm_run *r, int vm);
+/* Print the guests' held partial lines (before the debugger speaks). */
+void vm_front_flush(struct vm_run *r);
+int vm_front_finish(struct vm_front *f, struct vm_run *r, struct session *s, enum vmm_stop why);
+void vm_front_free(struct vm_run *r);
+
 #endif
