@@ -11,6 +11,7 @@
 #include "ui/dbg/report.h"
 #include "ui/cli/session.h"
 #include "ui/cli/vm_front.h"
+#include "ui/dbg/trace.h"
 
 enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON, OPT_VMM, OPT_VM, OPT_SLICE,
        OPT_VMM_COST };
@@ -63,6 +64,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	const char *arg, *stats_json = NULL;
 	uint64_t max_insns = UINT64_MAX;
 	bool stats = false, vmm = false;
+	const char *vmm_only = NULL;  /* an option that needs the monitor */
 	int id, status;
 	char err[256];
 	session_init(&s, "run");
@@ -98,6 +100,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 			vmm = true;
 			break;
 		case OPT_SLICE:
+			vmm_only = "--slice";
 			if (!opt_u64("run", "--slice", arg, &front->cfg.slice))
 				return 2;
 			if (front->cfg.slice == 0) {
@@ -106,6 +109,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 			}
 			break;
 		case OPT_VMM_COST:
+			vmm_only = "--vmm-cost";
 			if (!vmm_costs_parse(&front->cfg.costs, arg, err, sizeof err)) {
 				fprintf(stderr, "vmlab run: --vmm-cost: %s\n", err);
 				return 2;
@@ -116,6 +120,15 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 				return 2;
 			break;
 		}
+	}
+	/* an option that would do nothing here is a mistake worth saying */
+	if (!vmm && vmm_only) {
+		fprintf(stderr, "vmlab run: %s needs the monitor (--vmm trap or --vm)\n", vmm_only);
+		return 2;
+	}
+	if (!vmm && (s.trace_cats & TRACE_EXIT) && s.trace_cats != TRACE_ALL) {
+		fprintf(stderr, "vmlab run: --trace exit needs the monitor (--vmm trap or --vm)\n");
+		return 2;
 	}
 	if (vmm) {
 		/* the positional image is one more guest, with the session's options */
