@@ -131,6 +131,77 @@ bool vm_front_parse(struct vm_front *f, const char *cmd, const char *arg,
 	return ok;
 }
 
+int vm_front_option(struct vm_front *f, const char *cmd, int id, const char *arg,
+		    const struct session *s)
+{
+	char err[256];
+
+	switch (id) {
+	case VOPT_VMM:
+		if (strcmp(arg, "none") && strcmp(arg, "trap")) {
+			fprintf(stderr, "vmlab %s: --vmm: '%s' is not none or trap\n", cmd, arg);
+			return -1;
+		}
+		f->vmm = !strcmp(arg, "trap");
+		return 1;
+	case VOPT_VM:
+		if (!vm_front_parse(f, cmd, arg, s))
+			return -1;
+		f->vmm = true;
+		return 1;
+	case VOPT_SLICE:
+		f->vmm_only = "--slice";
+		if (!opt_u64(cmd, "--slice", arg, &f->cfg.slice))
+			return -1;
+		if (f->cfg.slice == 0) {
+			fprintf(stderr, "vmlab %s: --slice: must be at least 1 cycle\n", cmd);
+			return -1;
+		}
+		return 1;
+	case VOPT_VMM_COST:
+		f->vmm_only = "--vmm-cost";
+		if (!vmm_costs_parse(&f->cfg.costs, arg, err, sizeof err)) {
+			fprintf(stderr, "vmlab %s: --vmm-cost: %s\n", cmd, err);
+			return -1;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+bool vm_front_options_done(struct vm_front *f, struct session *s)
+{
+	/* an option that would do nothing here is a mistake worth saying */
+	if (!f->vmm && f->vmm_only) {
+		fprintf(stderr, "vmlab %s: %s needs the monitor (--vmm trap or --vm)\n", s->cmd,
+			f->vmm_only);
+		return false;
+	}
+	if (!f->vmm && (s->trace_cats & TRACE_EXIT) && s->trace_cats != TRACE_ALL) {
+		fprintf(stderr, "vmlab %s: --trace exit needs the monitor (--vmm trap or --vm)\n", s->cmd);
+		return false;
+	}
+	if (!f->vmm)
+		return true;
+	/* the positional image is one more guest, with the session's options */
+	if (s->image_path) {
+		if (f->nspecs == VM_FRONT_MAX) {
+			fprintf(stderr, "vmlab %s: more than %d guests\n", s->cmd, VM_FRONT_MAX);
+			return false;
+		}
+		f->specs[f->nspecs++] = (struct vm_spec){
+			.image_path = s->image_path, .mem_bytes = s->cfg.mem_bytes,
+			.console_in = s->console_in, .disk_path = s->cfg.disk_path, .seed = s->cfg.seed };
+	}
+	if (f->nspecs == 0) {
+		fprintf(stderr, "vmlab %s: --vmm trap needs a guest (an image or --vm)\n", s->cmd);
+		return false;
+	}
+	s->includes[s->nincludes] = NULL;
+	return true;
+}
+
 /* "a,b" -> "a": the parsed values above still run to the end of arg. */
 static char *field_dup(const char *s)
 {

@@ -27,9 +27,24 @@ struct vm_spec {
 	uint64_t seed;
 };
 
+/* The monitor's options, shared by run and debug. */
+enum { VOPT_VMM = 2000, VOPT_VM, VOPT_SLICE, VOPT_VMM_COST };
+#define VM_FRONT_OPT_SPECS \
+	{ "vmm", 0, true, VOPT_VMM }, { "vm", 0, true, VOPT_VM }, \
+	{ "slice", 0, true, VOPT_SLICE }, { "vmm-cost", 0, true, VOPT_VMM_COST }
+#define VM_FRONT_OPT_HELP \
+	"  --vmm none|trap   run IMAGE bare (default) or as a guest of the monitor\n" \
+	"  --vm SPEC         add a guest: IMAGE[,mem=SIZE][,console-in=FILE]\n" \
+	"                    [,console-out=FILE][,disk=FILE][,seed=N]; repeatable\n" \
+	"  --slice N         cycles each guest runs before the next (default 200000)\n" \
+	"  --vmm-cost SPEC   cost model, e.g. exit=1200,entry=900 (keys: exit, entry,\n" \
+	"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n"
+
 struct vm_front {
 	struct vm_spec specs[VM_FRONT_MAX];
 	int nspecs;
+	bool vmm;                 /* --vmm trap or a --vm was given        */
+	const char *vmm_only;     /* an option that needs the monitor      */
 	struct vmm_config cfg;
 	bool stats;
 	const char *stats_json;
@@ -37,6 +52,13 @@ struct vm_front {
 };
 
 void vm_front_init(struct vm_front *f);
+/* Handle a monitor option: 1 done, 0 not one, -1 error (message printed). */
+int vm_front_option(struct vm_front *f, const char *cmd, int id, const char *arg,
+		    const struct session *s);
+/* After the options: the monitor's options without a monitor are an
+ * error, and with one the positional image is one more guest.  false
+ * after a message (exit status 2). */
+bool vm_front_options_done(struct vm_front *f, struct session *s);
 /* Parse one --vm argument; false after printing why. */
 bool vm_front_parse(struct vm_front *f, const char *cmd, const char *arg,
 		    const struct session *defaults);
