@@ -36,6 +36,7 @@
 
 struct image;
 struct dbg;
+struct vmm;
 
 struct dbg_config {
 	struct machine *m;        /* the machine, program loaded, at reset   */
@@ -47,6 +48,8 @@ struct dbg_config {
 	uint64_t checkpoint_interval; /* least steps between snapshots; 0: default */
 	bool exact_interval;      /* ... and not more, however big they are (tests) */
 	size_t history_bytes;     /* memory for snapshots; 0: default         */
+	struct vmm *vmm;          /* the machine runs this monitor's guests,
+				     started (vmm_start); NULL: bare */
 };
 
 /* NULL if out of memory (message on cfg->err).  The debugger takes over

@@ -21,12 +21,9 @@
  *
  * Catchpoints listen to trap entries (EV_TRAP), device accesses
  * (EV_DEVICE), or, for a ring change, to every instruction (EV_INSN:
- * slow, said in the help).  VM exits are the extension point: once
- * `vmlab debug` runs the monitor, the monitor offers an exit listener
- * (as machine_on does for the machine), dbg_listen_sync attaches one
- * while a CATCH_VMEXIT catchpoint is enabled, and its callback matches
- * the exit reason the way on_trap matches a cause.  Until then catch
- * vmexit says why it cannot be set.
+ * slow, said in the help).  VM exits come from the monitor's exit
+ * observer, which dbg_vm.c holds while the debugger runs the monitor; it
+ * matches the exit cause the way on_trap matches a trap cause.
  *
  * A listener is attached only while something needs it (dbg_listen_sync).
  */
@@ -99,6 +96,11 @@ static bool hit(struct dbg *d, struct dbg_bp *bp, enum stop_kind kind)
 	d->stop.ckind = bp->ckind;
 	snprintf(d->stop.what, sizeof d->stop.what, "%s", bp->what ? bp->what : "");
 	return true;
+}
+
+bool dbg_bp_hit(struct dbg *d, struct dbg_bp *bp, enum stop_kind kind)
+{
+	return hit(d, bp, kind);
 }
 
 static bool in_pas(const uint32_t *pas, int n, uint32_t pa)
@@ -906,8 +908,7 @@ int dbg_catch_parse(struct dbg *d, const char *args, struct dbg_bp *bp)
 		r = dbg_error(d, "Unknown event \"%s\": trap [CAUSE], syscall, interrupt, pagefault, ring, "
 			      "device [NAME], vmexit", word);
 	} else if (kind == CATCH_VMEXIT) {
-		r = dbg_error(d, "No VM exits to catch: vmlab debug does not run the monitor yet "
-			      "(catch trap sees the traps that would become exits).");
+		r = dbg_vm_catch_parse(d, have_extra ? extra : NULL, bp, what, sizeof what);
 	} else if (kind == CATCH_TRAP && have_extra) {
 		bp->cause = cause_lookup(extra);
 		if (bp->cause < 0)
@@ -1170,6 +1171,8 @@ void dbg_report_bp(struct dbg *d, const struct dbg_stop *s)
 			   s->what);
 		if (s->ckind == CATCH_RING) {
 			dbg_printf(d, "ring %u -> ring %u\n", s->from_ring, s->to_ring);
+		} else if (s->ckind == CATCH_VMEXIT) {
+			dbg_vm_report_catch(d, s);
 		} else if (s->ckind == CATCH_DEVICE) {
 			const char *dev = dbg_device_name_at(d, s->addr);
 			dbg_printf(d, "%s %s 0x%08x at pa 0x%08x, by the instruction at 0x%08x\n",

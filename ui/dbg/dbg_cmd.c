@@ -59,7 +59,8 @@ static const struct dbg_command commands[] = {
 	  "number), syscall, interrupt, pagefault, ring (the privilege ring\n"
 	  "changed; the machine then runs one instruction at a time), device\n"
 	  "[NAME] (any access to a device register, or one device's), vmexit\n"
-	  "(needs the monitor).\n" },
+	  "[CAUSE] (under the monitor: after it handled an exit, or one cause:\n"
+	  "mfcr, mtcr, rfe, hidden-fault, true-fault, pt-write, mmio, ...).\n" },
 	{ "condition", dbgc_condition, R_NO, C_EXPR, "condition N [COND]",
 	  "stop at breakpoint N only if COND is not zero (no COND: always)", NULL },
 	{ "continue", dbgc_continue, R_NO, C_NONE, "continue [N]",
@@ -94,7 +95,8 @@ static const struct dbg_command commands[] = {
 	{ "info", dbgc_info, R_NO, C_INFO, "info WHAT",
 	  "show machine state",
 	  "WHAT: registers (regs), cr, tlb, devices, stats, breakpoints (break),\n"
-	  "display, checkpoints, symbol ADDR, line [LOCATION].\n" },
+	  "display, checkpoints, symbol ADDR, line [LOCATION]; under the monitor\n"
+	  "also vms, vcpu, shadow VA (guest walk beside shadow walk), exits [N].\n" },
 	{ "list", dbgc_list, R_CONT, C_EXPR, "list [LOCATION]",
 	  "show source lines around LOCATION (or go on listing)", LOC_HELP },
 	{ "load", dbgc_load, R_NO, C_NONE, "load FILE",
@@ -155,6 +157,11 @@ static const struct dbg_command commands[] = {
 	{ "until", dbgc_until, R_SAME, C_EXPR, "until [LOCATION]",
 	  "without LOCATION: next, but do not stop in a backward jump",
 	  "With LOCATION: like advance.\n" },
+	{ "vm", dbgc_vm, R_NO, C_NONE, "vm [N]",
+	  "under the monitor: select VM N (no N: list the VMs)",
+	  "Registers, pc, psw, x, print, page walks and breakpoints then speak of\n"
+	  "that VM: its virtual CPU, its guest-virtual and guest-physical addresses.\n"
+	  "A stop selects the VM on the CPU.\n" },
 	{ "watch", dbgc_watch, R_NO, C_EXPR, "watch [-p] ADDR [LEN] [if COND]",
 	  "stop after a write changes LEN bytes (default 4, at most 64) at ADDR",
 	  "ADDR is virtual (the physical bytes it maps to now are watched) or,\n"
@@ -273,6 +280,10 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 		d->last_repeats = false;
 		return DBG_ERROR;
 	}
+	if (dbg_vm_refuse(d, c->name)) { /* needs snapshots of the monitor */
+		d->last_repeats = false;
+		return DBG_ERROR;
+	}
 	if (repeat && c->repeat == R_CONT) {
 		args = "";
 		fmt[0] = '\0';
@@ -354,7 +365,7 @@ void dbg_complete(struct dbg *d, const char *line, size_t start, const char *wor
 {
 	static const char *const info_words[] = {
 		"registers", "regs", "cr", "tlb", "devices", "stats", "breakpoints",
-		"break", "display", "checkpoints", "symbol", "line",
+		"break", "display", "checkpoints", "symbol", "line", "vms", "vcpu", "shadow", "exits",
 	};
 	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev", "all" };
 	char name[64], fmt[32];

@@ -162,12 +162,15 @@ static void show_insn_line(struct dbg *d, uint32_t pc, bool marker)
 
 void dbg_show_location(struct dbg *d)
 {
-	uint32_t pc = machine_pc(d->m), line;
+	uint32_t pc = dbg_pc(d), line;
 	const char *file, *text;
+	char tag[16] = "";
 
-	if (machine_dead(d->m))
+	if (machine_dead(d->m) || dbg_vm_ended(d))
 		return;
-	dbg_printf(d, "[ring %u] ", machine_psw(d->m) & PSW_RING_MASK);
+	if (d->vm) /* the VM it is about */
+		snprintf(tag, sizeof tag, "vm%d ", dbg_vm_selected(d));
+	dbg_printf(d, "[%sring %u] ", tag, dbg_psw(d) & PSW_RING_MASK);
 	show_insn_line(d, pc, true);
 	if (dbg_line_of(d, pc, &file, &line)) {
 		const struct image_line *l = image_line_at(d->img, pc);
@@ -205,13 +208,14 @@ static int dbgi_regs(struct dbg *d, const char *args)
 		}
 		return r;
 	}
+	/* four to a line in 79 columns */
 	for (unsigned i = 0; i < ISA_NREGS; i++)
-		dbg_printf(d, "r%-2u %-4s 0x%08x%s", i, isa_reg_abi_name(i), machine_reg(d->m, i),
-			   i % 4 == 3 ? "\n" : "   ");
-	disasm_symbolize(d->img, machine_pc(d->m), text, sizeof text);
-	dbg_printf(d, "pc       0x%08x %s\n", machine_pc(d->m), text);
-	psw_text(machine_psw(d->m), text, sizeof text);
-	dbg_printf(d, "psw      0x%08x %s\n", machine_psw(d->m), text);
+		dbg_printf(d, "r%-2u %-4s 0x%08x%s", i, isa_reg_abi_name(i), dbg_reg(d, i),
+			   i % 4 == 3 ? "\n" : " ");
+	disasm_symbolize(d->img, dbg_pc(d), text, sizeof text);
+	dbg_printf(d, "pc       0x%08x %s\n", dbg_pc(d), text);
+	psw_text(dbg_psw(d), text, sizeof text);
+	dbg_printf(d, "psw      0x%08x %s\n", dbg_psw(d), text);
 	dbg_printf(d, "cycles   %llu   instret %llu   steps %llu\n",
 		   (unsigned long long)machine_cycles(d->m), (unsigned long long)machine_instret(d->m),
 		   (unsigned long long)dbg_steps(d));
@@ -225,7 +229,7 @@ static int dbgi_cr(struct dbg *d, const char *args)
 	for (unsigned cr = 0; cr < CR_COUNT; cr++) {
 		const char *name = isa_cr_name(cr);
 		uint32_t v;
-		if (!name || !machine_cr(d->m, cr, &v))
+		if (!name || !dbg_cr(d, cr, &v))
 			continue;
 		text[0] = '\0';
 		switch (cr % CR_RING1_BASE) {
@@ -417,6 +421,8 @@ int dbgc_info(struct dbg *d, const char *args, const char *fmt)
 	if (!dbg_next_word(&p, word, sizeof word))
 		return dbg_error(d, "info what? registers, cr, tlb, devices, stats, breakpoints, display, "
 			      "checkpoints, symbol ADDR, line [LOCATION]");
+	if (dbg_vm_info(d, word, dbg_skip_ws(p), &found)) /* vms, vcpu, shadow, exits */
+		return found;
 	for (size_t i = 0; i < NINFOS; i++) {
 		if (!strcmp(infos[i].name, word)) {
 			found = (int)i;
