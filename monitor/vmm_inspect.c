@@ -199,7 +199,7 @@ bool vmm_walks(const struct vmm *v, int i, uint32_t va, struct vmm_gwalk *g, str
 const char *vmm_shadow_why_text(enum vmm_shadow_why w)
 {
 	static const char *const text[] = {
-		[SHW_SAME] = "the same: the shadow maps the guest's frame, same rights",
+		[SHW_SAME] = "the shadow maps the guest's frame with the guest's rights",
 		[SHW_GUEST_FAULT] = "the guest's tables do not map it: an access is a true fault",
 		[SHW_NO_SHADOW] = "no shadow of this address space yet: built on first use",
 		[SHW_NOT_FILLED] = "not yet filled: the first access is a hidden fault",

@@ -249,6 +249,9 @@ static bool store(struct ep *e, const struct dbg_lval *lv, uint32_t v)
 		}
 		break;
 	case LV_READONLY:
+		if (d->vm) /* dbg_vm.c: the virtual CPU is the monitor's to change */
+			return fail(e, "under the monitor only the running VM's registers and memory "
+				       "can change");
 		return fail(e, "$cycles and $instret are read-only");
 	default:
 		return fail(e, "Left operand of assignment is not an lvalue.");
