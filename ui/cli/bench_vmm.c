@@ -256,7 +256,7 @@ int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat)
 				       (double)s->cycles / (double)bare.cycles);
 				first = false;
 			} else {
-				printf("%-9s %-4s %11llu %12llu %9llu %8.2f %7.3f %5.2fx %5.2fx\n",
+				printf("%-9s %-4s %11llu %12llu %9llu %8.2f %7.3f %6.2f %6.2f\n",
 				       k ? "" : w->name, k ? "trap" : "none",
 				       (unsigned long long)s->insns, (unsigned long long)s->cycles,
 				       (unsigned long long)s->exits, per_k, s->seconds,

@@ -197,8 +197,9 @@ static int run_interactive(struct dbg *d, const char *image)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, &old);
 
-	printf("vmlab debugger: %s loaded; the machine is at reset.  Type help for the commands.\n",
-	       image);
+	/* two lines, so that a long path still fits 80 columns */
+	printf("vmlab debugger: %s loaded; the machine is at reset.\n"
+	       "Type help for the commands.\n", image);
 	dbg_show_location(d);
 	while ((line = readline(PROMPT))) {
 		const char *p = line + strspn(line, " \t");

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sim/image.h"
+#include "ui/dbg/report.h"
 
 enum repeat { R_NO, R_SAME, R_CONT };       /* what an empty line does after it */
 enum complete { C_NONE, C_EXPR, C_COMMAND, C_INFO, C_CATCH, C_TRACE };
@@ -303,8 +304,10 @@ static void help_all(struct dbg *d)
 {
 	dbg_printf(d, "Commands (a unique prefix will do; gdb's abbreviations b c s n si ni p x i\n"
 		      "d r q u l fin disas rsi rc work too):\n");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		dbg_printf(d, "  %-17s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < NCOMMANDS; i++) { /* summaries wrap at 80 columns */
+		fprintf(d->out, "  %-17s ", commands[i].name);
+		report_wrap(d->out, 20, 20, commands[i].summary);
+	}
 	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-stepi,\n"
 		      "or goes on with x, xp and list.  `help COMMAND` says more.\n");
 }

@@ -454,6 +454,6 @@ void dbg_vm_report_catch(struct dbg *d, const struct dbg_stop *s)
 {
 	const struct vmm_exit_info *e = &d->vm->caught;
 
-	dbg_printf(d, "vm%d %s at pc 0x%08x, guest ring %u, cost %u cycles\n", e->vm,
+	dbg_printf(d, "vm%d %s, pc 0x%08x, ring %u, %u cycles\n", e->vm,
 		   vmm_exit_name(e->cause), e->pc, e->vring, e->cost);
 }

@@ -17,4 +17,9 @@ void report_stats_text(struct machine *m, FILE *out);
 bool report_stats_json(struct machine *m, const char *cmd, const char *path);
 void report_fatal(struct machine *m, const struct image *img, FILE *out);
 
+/* Print text, the cursor being at column col, wrapped at spaces so no
+ * line passes 80 columns; continuation lines start at column indent.
+ * Ends the line. */
+void report_wrap(FILE *out, size_t col, size_t indent, const char *text);
+
 #endif
