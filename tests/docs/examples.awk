@@ -16,6 +16,8 @@
 #   <!-- doctest: skip REASON -->   not run, REASON listed
 #   <!-- doctest: debug ARGS -->    a `vmlab debug ARGS` batch transcript;
 #                                   "ARGS ;; CMD ;; CMD" runs CMDs first, unseen
+#   <!-- doctest: debug-continue --> the same session as the debug block
+#                                   before, going on after its commands
 # and a block fenced as ```console is a shell session: "$ COMMAND" lines,
 # each followed by the output it must print.
 BEGIN { OFS = "\t"; n = 0 }
@@ -65,9 +67,15 @@ function flush(   i, id, kind, args, looks) {
 	}
 	if (marker ~ /^debug/) {
 		id = where()
-		print "CASE", id, "debug", substr(marker, 7)
-		for (i = 1; i <= nl; i++)
+		# debug-continue: the session of the debug block before goes on
+		args = marker == "debug-continue" ? chain : substr(marker, 7)
+		print "CASE", id, "debug", args
+		chain = args
+		for (i = 1; i <= nl; i++) {
 			print "OUT", id, body[i]
+			if (body[i] ~ /^\(vmlab\) /)
+				chain = chain " ;; " substr(body[i], 9)
+		}
 		return
 	}
 	if (lang == "console") {

@@ -84,14 +84,16 @@ for md in "$root"/README.md "$root"/docs/*.md; do
 done >"$tmp/records"
 
 # the files examples need first (SAVE NAME LINE)
-awk -F'\t' -v dir="$work" '$1 == "SAVE" { f = dir "/" $2; print (NF > 2 ? $3 : "") > f }' "$tmp/records"
+# the text after the record's first two fields (it may hold tabs itself)
+rest='function rest(s) { sub(/^[^\t]*\t[^\t]*\t?/, "", s); return s }'
+awk -F'\t' -v dir="$work" "$rest"' $1 == "SAVE" { print rest($0) > (dir "/" $2) }' "$tmp/records"
 awk -F'\t' '$1 == "SKIP" { printf "skip: %s: %s\n", $2, $3 }
 	     $1 == "NOTE" { printf "unchecked: %s: %s\n", $2, $3 }' "$tmp/records"
 
 run_case() { # run_case ID KIND ARGS: prints the output of the example
 	local id=$1 kind=$2 args=$3 cmd
 	if [ "$kind" = console ]; then
-		awk -F'\t' -v id="$id" '$1 == "CMD" && $2 == id { print $3 }' "$tmp/records" |
+		awk -F'\t' -v id="$id" "$rest"' $1 == "CMD" && $2 == id { print rest($0) }' "$tmp/records" |
 		while IFS= read -r cmd; do
 			(cd "$work" && bash -c "$cmd" 2>&1 </dev/null)
 		done
@@ -103,8 +105,8 @@ run_case() { # run_case ID KIND ARGS: prints the output of the example
 	{
 		printf '%s\n' "$setup" | awk -v RS=';;' '{ gsub(/^[ \t\n]+|[ \t\n]+$/, ""); if ($0 != "") print }'
 		echo 'echo @@doctest@@\n'
-		awk -F'\t' -v id="$id" '$1 == "OUT" && $2 == id && $3 ~ /^\(vmlab\) / { print substr($3, 9) }' \
-			"$tmp/records"
+		awk -F'\t' -v id="$id" "$rest"' $1 == "OUT" && $2 == id && $3 ~ /^\(vmlab\) / {
+			print substr(rest($0), 9) }' "$tmp/records"
 	} >"$tmp/cmds"
 	# shellcheck disable=SC2086
 	(cd "$work" && vmlab debug $dargs --batch --keep-going <"$tmp/cmds" 2>&1) |
@@ -112,7 +114,7 @@ run_case() { # run_case ID KIND ARGS: prints the output of the example
 }
 
 while IFS=$'\t' read -r _ id kind args; do
-	awk -F'\t' -v id="$id" '$1 == "OUT" && $2 == id { print (NF > 2 ? $3 : "") }' "$tmp/records" \
+	awk -F'\t' -v id="$id" "$rest"' $1 == "OUT" && $2 == id { print rest($0) }' "$tmp/records" \
 		>"$tmp/want"
 	run_case "$id" "$kind" "$args" >"$tmp/got"
 	if msg=$(awk -f "$here/match.awk" "$tmp/want" "$tmp/got"); then
