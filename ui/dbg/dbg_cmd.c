@@ -151,8 +151,9 @@ static const struct dbg_command commands[] = {
 	  "set a breakpoint that is deleted when it stops the machine", LOC_HELP },
 	{ "trace", dbgc_trace, R_NO, C_TRACE, "trace on|off|CATS",
 	  "print every instruction (and trap) as the machine runs",
-	  "CATS: a list of insn, trap, mmu, irq, dev, or all.  `trace on` is\n"
-	  "insn,trap.  Tracing runs the machine one instruction at a time.\n" },
+	  "CATS: a list of insn, trap, mmu, irq, dev, exit (the monitor's exits),\n"
+	  "or all.  `trace on` is insn,trap.  Tracing insn runs the machine one\n"
+	  "instruction at a time.\n" },
 	{ "undisplay", dbgc_undisplay, R_NO, C_NONE, "undisplay [N...]",
 	  "delete displays (all of them without N)", NULL },
 	{ "until", dbgc_until, R_SAME, C_EXPR, "until [LOCATION]",
@@ -370,7 +371,8 @@ void dbg_complete(struct dbg *d, const char *line, size_t start, const char *wor
 		"registers", "regs", "cr", "tlb", "devices", "stats", "breakpoints",
 		"break", "display", "checkpoints", "symbol", "line", "vms", "vcpu", "shadow", "exits",
 	};
-	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev", "all" };
+	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev",
+						    "exit", "all" };
 	char name[64], fmt[32];
 	const char *args;
 	const struct dbg_command *c;
