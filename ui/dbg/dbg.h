@@ -1,6 +1,6 @@
 /*
- * dbg.h -- the debugger core, shared by every front end: the readline CLI
- * (`vmlab debug`, ui/cmd_debug.c), the TUI and the Lua bindings.
+ * dbg.h -- the debugger core, for every front end; today there is one,
+ * the readline command line (`vmlab debug`, ui/cli/cmd_debug.c).
  *
  * One struct dbg debugs one machine with one program image.  It never
  * touches a terminal: everything it says goes to the two streams the front
