@@ -132,6 +132,8 @@ static bool bp_hit(struct dbg *d, uint32_t pc, uint32_t pa)
 		if (b->phys ? b->addr != pa
 			    : b->addr != pc || (b->asid >= 0 && (!(mmu & MMU_PG) || (int)asid != b->asid)))
 			continue;
+		if (b->vm >= 0 && b->vm != dbg_vm_on_cpu(d)) /* another guest runs it */
+			continue;
 		if (hit(d, b, SK_BREAK))
 			return true;
 	}
@@ -525,6 +527,8 @@ struct dbg_bp *dbg_bp_add(struct dbg *d, struct dbg_bp *proto)
 		goto oom;
 	*b = *proto;
 	b->num = d->next_num++;
+	/* under the monitor a breakpoint is the selected VM's */
+	b->vm = b->kind == BP_BREAK ? dbg_vm_selected(d) : -1;
 	b->enabled = true;
 	d->bps[d->nbps++] = b;
 	dbg_bp_refresh(d);
@@ -779,6 +783,8 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 		dbg_printf(d, ": %s:%u", file, line);
 	if (asid >= 0)
 		dbg_printf(d, " (asid %d only)", asid);
+	if (b->vm >= 0)
+		dbg_printf(d, " (vm%d only)", b->vm);
 	if (!phys && b->npas == 0)
 		dbg_printf(d, " (not mapped now; set when it is)");
 	dbg_printf(d, ".\n");
@@ -1106,6 +1112,8 @@ int dbgi_break(struct dbg *d, const char *args)
 				dbg_printf(d, " (physical)");
 			if (b->asid >= 0)
 				dbg_printf(d, " (asid %d only)", b->asid);
+			if (b->vm >= 0)
+				dbg_printf(d, " (vm%d only)", b->vm);
 		} else if (b->kind == BP_WATCH) {
 			dbg_printf(d, "0x%08x  %u byte%s", b->wphys ? b->wpa : b->wva, b->len, b->len == 1 ? "" : "s");
 			if (b->wphys)

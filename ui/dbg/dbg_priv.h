@@ -62,6 +62,7 @@ struct dbg_bp {
 	bool phys;               /* addr is physical                          */
 	uint32_t addr;           /* virtual (or physical) address             */
 	int asid;                /* -1: any address space; else only this ASID */
+	int vm;                  /* under the monitor: only in this VM; or -1 */
 	uint32_t pas[BP_MAX_PAS];/* physical slots the virtual address maps to */
 	int npas;
 	/* BP_WATCH */
@@ -376,7 +377,10 @@ bool dbg_vm_phys(struct dbg *d, uint32_t gpa, uint32_t *pa, char *why, size_t wh
 int dbg_vm_selected(const struct dbg *d);
 bool dbg_vm_ended(struct dbg *d);           /* every VM powered off or crashed */
 void dbg_vm_report_end(struct dbg *d);
-void dbg_vm_stopped(struct dbg *d);         /* a stop: select the VM on the CPU */
+/* A run starts (registers then follow the VM on the CPU, for conditions)
+ * or stops (the VM on the CPU becomes the selected one). */
+void dbg_vm_run(struct dbg *d, bool running);
+int dbg_vm_on_cpu(const struct dbg *d);      /* the VM on the CPU, or -1 */
 /* info SUBJECT under the monitor: true if handled (*r the result). */
 bool dbg_vm_info(struct dbg *d, const char *subject, const char *args, int *r);
 /* A command that cannot be right under the monitor: true after an error. */

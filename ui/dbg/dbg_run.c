@@ -137,6 +137,7 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	d->insn_mode = pred ? INSN_PRED : INSN_NONE;
 	d->fresh = false;
 	dbg_listen_sync(d);
+	dbg_vm_run(d, true);
 	for (;;) {
 		if (!dbg_machine_alive(d, false)) {
 			stop_dead(d);
@@ -181,7 +182,7 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	d->insn_mode = INSN_NONE;
 	d->pred = NULL;
 	dbg_listen_sync(d);
-	dbg_vm_stopped(d);
+	dbg_vm_run(d, false);
 	if (!d->replaying)
 		dbg_bp_refresh(d);
 	return d->stop.kind;

@@ -37,6 +37,7 @@
 struct dbg_vm {
 	struct vmm *v;
 	int sel;                        /* the selected VM                */
+	bool follow;                    /* running: the VM on the CPU instead */
 	int obs;                        /* our exit observer               */
 	struct vmm_exit_info log[EXIT_LOG];
 	uint64_t nlog;                  /* exits seen (log is the last ones) */
@@ -98,9 +99,17 @@ int dbg_vm_selected(const struct dbg *d)
 	return d->vm ? d->vm->sel : -1;
 }
 
-void dbg_vm_stopped(struct dbg *d)
+int dbg_vm_on_cpu(const struct dbg *d)
 {
-	if (d->vm && vmm_current(d->vm->v) >= 0)
+	return d->vm ? vmm_current(d->vm->v) : -1;
+}
+
+void dbg_vm_run(struct dbg *d, bool running)
+{
+	if (!d->vm)
+		return;
+	d->vm->follow = running;
+	if (!running && vmm_current(d->vm->v) >= 0)
 		d->vm->sel = vmm_current(d->vm->v);
 }
 
@@ -108,7 +117,8 @@ void dbg_vm_stopped(struct dbg *d)
 
 static bool vcpu(struct dbg *d, struct vmm_vcpu_state *c)
 {
-	return d->vm && vmm_vcpu(d->vm->v, d->vm->sel, c);
+	return d->vm && vmm_vcpu(d->vm->v, d->vm->follow && vmm_current(d->vm->v) >= 0
+				 ? vmm_current(d->vm->v) : d->vm->sel, c);
 }
 
 uint32_t dbg_reg(struct dbg *d, unsigned n)
@@ -269,8 +279,13 @@ static int info_vms(struct dbg *d)
 		size_t n = strlen(name);
 		vmm_vcpu(v, i, &c);
 		vmm_get_stats(v, i, &st);
-		dbg_printf(d, "%c %-3d %-12s %4u  0x%08x %10llu  %s%s\n", i == d->vm->sel ? '*' : ' ', i,
-			   state_text(v, i, buf, sizeof buf), c.psw & PSW_RING_MASK, c.pc,
+		struct vm_result r;
+		char where[32] = "   -  -         "; /* an ended VM has no CPU state */
+		vmm_vm_result(v, i, &r);
+		if (r.state != VM_POWERED_OFF && r.state != VM_CRASHED)
+			snprintf(where, sizeof where, "%4u  0x%08x", c.psw & PSW_RING_MASK, c.pc);
+		dbg_printf(d, "%c %-3d %-12s %s %10llu  %s%s\n", i == d->vm->sel ? '*' : ' ', i,
+			   state_text(v, i, buf, sizeof buf), where,
 			   (unsigned long long)st.exits_total, n > 30 ? "..." : "", n > 30 ? name + n - 30 : name);
 	}
 	return DBG_OK;
