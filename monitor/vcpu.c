@@ -72,6 +72,11 @@ static uint32_t vcr_get(const struct vmm *v, const struct vm *vm, unsigned cr)
 	return x;
 }
 
+uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr)
+{
+	return vcr_get(v, vm, cr);
+}
+
 static void vcr_set(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 {
 	if (!ring1_cr(cr) || v->cur != vm) {

@@ -362,10 +362,17 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 	struct vmm *v = opaque;
 	struct vm *vm = v->cur;
 	unsigned code = CAUSE_CODE(t->cause);
+	uint64_t before[EXIT_COUNT], cycles_before = 0;
+	unsigned vring = 0;
 
 	if (!vm || v->stopping) { /* no guest should be running */
 		machine_request_stop(m);
 		return true;
+	}
+	if (v->nobs) { /* what this exit will count, for the observers */
+		memcpy(before, vm->stats.exits, sizeof before);
+		cycles_before = vm->stats.monitor_cycles;
+		vring = vm->cpu.vring;
 	}
 	vm->stats.exits_total++;
 	vmm_charge(v, vm, v->cfg.costs.exit + v->cfg.costs.entry);
@@ -393,6 +400,8 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 		vmm_schedule(v); /* the injection itself may have crashed it */
 	if (!v->stopping)
 		vmm_program_timer(v);
+	if (v->nobs)
+		vmm_observe_exit(v, vm, t, vring, before, cycles_before);
 	return true;
 }
 
@@ -503,20 +512,28 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 	return vm->id;
 }
 
+bool vmm_start(struct vmm *v)
+{
+	if (v->cur)
+		return true;
+	if (v->nvms == 0 || v->stopping)
+		return false;
+	vmm_schedule(v);
+	if (v->stopping)
+		return false;
+	vcpu_check_irq(v, v->cur);
+	vmm_program_timer(v);
+	return true;
+}
+
 enum vmm_stop vmm_run(struct vmm *v, uint64_t max_insns)
 {
 	enum machine_stop why;
 
 	if (v->nvms == 0 || v->stopping)
 		return VMM_ALL_DONE;
-	if (!v->cur) {
-		v->cur = NULL;
-		vmm_schedule(v);
-		if (v->stopping)
-			return VMM_ALL_DONE;
-		vcpu_check_irq(v, v->cur);
-		vmm_program_timer(v);
-	}
+	if (!v->cur && !vmm_start(v))
+		return VMM_ALL_DONE;
 	why = machine_run(v->m, max_insns);
 	account(v);
 	if (v->stopping)

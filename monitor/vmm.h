@@ -131,4 +131,91 @@ struct vmm_stats {
 /* vm < 0: totals over every VM. */
 void vmm_get_stats(const struct vmm *v, int vm, struct vmm_stats *s);
 
+/* ---- watching and inspecting the monitor (monitor/vmm_inspect.c) ----
+ * For tools (the debugger, the tracer, a TUI): the monitor knows no
+ * screen, so it reports each exit to observers and answers questions
+ * about a VM's state.  No observer: nothing is done per exit.  The
+ * questions have no side effects (no A/D bits set, no shadow filled). */
+
+/* One VM exit, reported after the monitor handled it. */
+struct vmm_exit_info {
+	int vm;                 /* the VM that exited                        */
+	enum vmm_exit cause;    /* what the monitor did (EXIT_COUNT: unknown) */
+	uint32_t pc;            /* guest pc of the instruction or trap       */
+	unsigned vring;         /* the guest's virtual ring at the exit      */
+	uint32_t trap_cause;    /* the real trap's CAUSE                     */
+	uint32_t badva;         /* its BADVA (faults)                        */
+	uint64_t cycle;         /* machine cycles at the exit                */
+	uint32_t cost;          /* cycles the monitor charged for it         */
+};
+struct vmm_observer {
+	void *opaque;
+	/* Called after each exit; may call machine_request_stop(). */
+	void (*on_exit)(void *opaque, const struct vmm_exit_info *e);
+};
+#define VMM_MAX_OBSERVERS 4
+/* A handle, or -1 if VMM_MAX_OBSERVERS are attached. */
+int vmm_observe(struct vmm *v, const struct vmm_observer *o);
+void vmm_unobserve(struct vmm *v, int handle);
+
+/* Put the first VM on the CPU without running it (vmm_run does this
+ * itself): for a tool that runs the machine with machine_run().  false
+ * if no VM can run. */
+bool vmm_start(struct vmm *v);
+/* The VM on the CPU, or -1. */
+int vmm_current(const struct vmm *v);
+const char *vmm_vm_name(const struct vmm *v, int vm);
+
+/* A VM's virtual CPU as the guest sees it. */
+struct vmm_vcpu_state {
+	bool on_cpu;            /* its registers are the real CPU's now      */
+	bool halted;            /* waiting for a virtual interrupt           */
+	uint32_t regs[ISA_NREGS];
+	uint32_t pc;
+	uint32_t psw;           /* virtual PSW: virtual ring, virtual IE     */
+	unsigned real_ring;     /* where its virtual ring runs (compression) */
+	uint32_t cr[CR_COUNT];  /* virtual control registers                 */
+	uint32_t mem_base;      /* host pa of its guest-physical 0           */
+	uint32_t mem_bytes;
+	uint32_t pending;       /* virtual interrupt lines raised & enabled  */
+};
+bool vmm_vcpu(const struct vmm *v, int vm, struct vmm_vcpu_state *s);
+
+/* Guest-physical -> host-physical; false outside the VM's RAM. */
+bool vmm_gpa_to_hpa(const struct vmm *v, int vm, uint32_t gpa, uint32_t *hpa);
+
+/* The guest's own walk of va (its tables, its virtual ring). */
+struct vmm_gwalk {
+	bool paging;            /* false: gpa = va                           */
+	uint32_t pde_gpa, pde, pte_gpa, pte;
+	bool pde_ok, pte_ok;    /* the entry lies in guest RAM               */
+	bool mapped;            /* P at both levels                          */
+	uint32_t gpa;           /* if mapped                                 */
+	bool ram;               /* gpa is guest RAM (else a device or nothing) */
+	bool device;            /* gpa is an emulated device's page          */
+};
+/* Why the shadow entry differs from (or matches) the guest's. */
+enum vmm_shadow_why {
+	SHW_SAME,               /* maps the host frame of the guest's gpa, same rights */
+	SHW_GUEST_FAULT,        /* the guest's tables do not map va: true fault */
+	SHW_NO_SHADOW,          /* this address space has no shadow yet      */
+	SHW_NOT_FILLED,         /* not yet filled: the first access fills it */
+	SHW_TRACED,             /* read-only: the frame is a guest page table, traced */
+	SHW_DIRTY,              /* read-only until the first write sets D    */
+	SHW_DEVICE,             /* a device page: never mapped, accesses emulated */
+	SHW_NOT_RAM,            /* the guest maps a frame outside its RAM    */
+	SHW_OTHER,              /* differs otherwise (a monitor bug)         */
+};
+struct vmm_swalk {
+	bool exists;            /* a shadow of the guest's address space     */
+	uint32_t spd;           /* host pa of the shadow directory           */
+	uint8_t asid;           /* its real ASID                             */
+	uint32_t spde_pa, spde, spte_pa, spte;
+	bool mapped;            /* P at both levels                          */
+	uint32_t hpa;           /* if mapped                                 */
+	enum vmm_shadow_why why;
+};
+bool vmm_walks(const struct vmm *v, int vm, uint32_t va, struct vmm_gwalk *g, struct vmm_swalk *s);
+const char *vmm_shadow_why_text(enum vmm_shadow_why w);
+
 #endif

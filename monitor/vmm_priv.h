@@ -122,6 +122,8 @@ struct vmm {
 	struct vevent events[VMM_MAX_EVENTS];
 	int nevents;
 	bool stopping;            /* every VM is done                       */
+	struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* exit listeners        */
+	int nobs;                 /* attached (0: nothing done per exit)    */
 };
 
 /* ---- vmm.c ---- */
@@ -157,6 +159,7 @@ void vcpu_next(struct vmm *v, struct vm *vm, const struct trap_event *t);
 void vcpu_load(struct vmm *v, struct vm *vm);
 void vcpu_save(struct vmm *v, struct vm *vm);
 uint32_t vcpu_psw(const struct vmm *v, const struct vm *vm); /* as the guest sees it */
+uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr); /* as the guest reads it */
 
 /* ---- shadow.c ---- */
 bool shadow_init(struct vmm *v, uint32_t pool_frames, char *err, size_t errlen);
@@ -169,6 +172,12 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t);
 void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len);
 void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va);
 bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len);
+
+/* ---- vmm_inspect.c ---- */
+/* Tell the observers about an exit vm just had (before: its exit counts
+ * and monitor cycles when the exit began). */
+void vmm_observe_exit(struct vmm *v, struct vm *vm, const struct trap_event *t, unsigned vring,
+		      const uint64_t before[EXIT_COUNT], uint64_t cycles_before);
 
 /* ---- vdev.c ---- */
 bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err, size_t errlen);

@@ -121,5 +121,32 @@ grep -qE '^\{"workloads":\[\{"name":"syscall","paging":false,"insns":[0-9]+,"cyc
 expect 2 "no workload named 'nope'" -- "$VMLAB" bench --only nope
 expect 2 "--repeat: 0 is not between 1 and 1000" -- "$VMLAB" bench --repeat 0
 
+# --- options that would do nothing in the chosen mode are errors
+expect 2 "--slice needs the monitor" -- "$VMLAB" run --slice 1000 labs/demo/demo.s
+expect 2 "--vmm-cost needs the monitor" -- "$VMLAB" run --vmm-cost exit=1 labs/demo/demo.s
+expect 2 "--slice needs the monitor" -- "$VMLAB" run --vmm none --slice 1000 labs/demo/demo.s
+expect 2 "--trace exit needs the monitor" -- "$VMLAB" run --trace exit labs/demo/demo.s
+expect 2 "--slice needs the monitor" -- "$VMLAB" debug --slice 1000 labs/demo/demo.s
+expect 2 "--os needs --vmm" -- "$VMLAB" bench --os x.elf
+if [ -f build/toyos.elf ]; then
+	expect 2 "no workload named 'nosuch'" -- "$VMLAB" bench --vmm --os build/toyos.elf --only nosuch
+fi
+# ... and the monitor's trace says what the monitor does
+"$VMLAB" run --vmm trap --trace exit labs/demo/demo.s >/dev/null 2>"$T/err"
+grep -qE '^exit  vm0 mtcr +pc 0x[0-9a-f]{8} ring 0 cost [0-9]+ cycle [0-9]+$' "$T/err" && ok ||
+	bad "--trace exit under the monitor: $(head -3 "$T/err")"
+
+# --- --version and help CMD
+"$VMLAB" --version >"$T/out" 2>&1 && grep -qE '^vmlab [0-9]+\.[0-9]+\.[0-9]+$' "$T/out" && ok ||
+	bad "--version: $(cat "$T/out")"
+"$VMLAB" help run >"$T/help" 2>&1 && "$VMLAB" run --help >"$T/help2" 2>&1 &&
+	cmp -s "$T/help" "$T/help2" && grep -q '^usage: vmlab run' "$T/help" && ok || bad "vmlab help run"
+expect 2 "unknown command 'nosuch'" -- "$VMLAB" help nosuch
+
+# --- --stats with two VMs: a block per VM naming its image, then totals
+"$VMLAB" run --vm labs/demo/demo.s --vm labs/demo/demo.s --stats >/dev/null 2>"$T/err"
+[ "$(grep -c '^--- monitor: vm[01] labs/demo/demo.s ---$' "$T/err")" = 2 ] &&
+	grep -q '^--- monitor: total of 2 VMs ---$' "$T/err" && ok || bad "--stats two VMs: $(cat "$T/err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

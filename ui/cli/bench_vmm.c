@@ -205,11 +205,25 @@ int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat)
 		fprintf(stderr, "vmlab bench: --os: %s (build it with make)\n", err);
 		return 2;
 	}
+	if (only) { /* a name that matches nothing would run nothing, silently */
+		const struct vmm_workload *w = workloads;
+		while (w->name && strcmp(only, w->name))
+			w++;
+		if (!w->name) {
+			fprintf(stderr, "vmlab bench: --vmm: no workload named '%s' (", only);
+			for (w = workloads; w->name; w++)
+				fprintf(stderr, "%s%s", w == workloads ? "" : ", ", w->name);
+			fprintf(stderr, ")\n");
+			image_free(os);
+			return 2;
+		}
+	}
 	if (json)
 		printf("{\"workloads\":[");
 	else
-		printf("%-10s %-5s %13s %13s %10s %9s %8s %7s %7s\n", "workload", "vmm", "instructions",
-		       "cycles", "exits", "exits/1k", "seconds", "time", "cycles");
+		/* 80 columns: the last two are the ratios to the bare run */
+		printf("%-9s %-4s %11s %12s %9s %8s %7s %6s %6s\n", "workload", "vmm", "insns",
+		       "cycles", "exits", "exits/1k", "seconds", "xtime", "xcycle");
 	for (const struct vmm_workload *w = workloads; w->name; w++) {
 		struct sample bare, trap;
 		if (only && strcmp(only, w->name))
@@ -242,7 +256,7 @@ int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat)
 				       (double)s->cycles / (double)bare.cycles);
 				first = false;
 			} else {
-				printf("%-10s %-5s %13llu %13llu %10llu %9.2f %8.3f %6.2fx %6.2fx\n",
+				printf("%-9s %-4s %11llu %12llu %9llu %8.2f %7.3f %6.2f %6.2f\n",
 				       k ? "" : w->name, k ? "trap" : "none",
 				       (unsigned long long)s->insns, (unsigned long long)s->cycles,
 				       (unsigned long long)s->exits, per_k, s->seconds,

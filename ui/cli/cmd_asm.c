@@ -18,6 +18,7 @@
 #include "sim/isa.h"
 #include "ui/cli/asm_front.h"
 #include "ui/cli/options.h"
+#include "ui/dbg/report.h"
 
 enum { OPT_HELP = 1, OPT_OUTPUT, OPT_LISTING, OPT_INCLUDE, OPT_LINES, OPT_MARKDOWN };
 
@@ -345,12 +346,14 @@ static void isa_markdown(FILE *f)
 static void isa_table(FILE *f)
 {
 	char form[64];
-	fprintf(f, "%-24s %-6s %-6s %-10s %s\n", "instruction", "opcode", "format", "class", "operation");
+	/* narrow columns, so the operation has room within 80 */
+	fprintf(f, "%-21s %-4s %-5s %-10s %s\n", "instruction", "op", "fmt", "class", "operation");
 	for (unsigned op = 1; op < OP_COUNT; op++) {
 		const struct isa_info *in = isa_info((enum isa_op)op);
 		written_form(in, form, sizeof form);
-		fprintf(f, "%-24s 0x%02x   %-6s %-10s %s\n", form, in->opcode,
-			disasm_format_name(in->format), disasm_class_name(in->cls), in->summary);
+		int col = fprintf(f, "%-21s 0x%02x %-5s %-10s ", form, in->opcode,
+				  disasm_format_name(in->format), disasm_class_name(in->cls));
+		report_wrap(f, (size_t)col, (size_t)col, in->summary); /* 80 columns */
 	}
 }
 

@@ -181,6 +181,10 @@ int cmd_bench(int argc, char **argv)
 		}
 	}
 
+	if (!vmm && os) {
+		fprintf(stderr, "vmlab bench: --os needs --vmm (the bare workloads are built in)\n");
+		return 2;
+	}
 	if (vmm) {
 		if (!os) /* beside vmlab (build/), or installed in ../share/vmlab */
 			os = find_toyos(os_default, sizeof os_default);

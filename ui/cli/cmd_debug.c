@@ -27,6 +27,7 @@
 #include "ui/cli/session.h"
 #include "ui/cli/tty.h"
 #include "ui/dbg/trace.h"
+#include "ui/cli/vm_front.h"
 
 #define PROMPT "(vmlab) "
 #define HISTORY_LINES 1000
@@ -39,13 +40,15 @@ static const struct opt_spec debug_opts[] = {
 	{ "batch", 0, false, OPT_BATCH },
 	{ "keep-going", 0, false, OPT_KEEP_GOING },
 	SESSION_OPT_SPECS,
+	VM_FRONT_OPT_SPECS,
 	{ NULL, 0, false, 0 },
 };
 
 static void debug_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmlab debug IMAGE|FILE.s [options]\n\n"
+		"usage: vmlab debug IMAGE|FILE.s [options]\n"
+		"       vmlab debug --vmm trap IMAGE [--vm SPEC...] [options]\n\n"
 		"Debug a program on the machine: step through instructions, traps and\n"
 		"interrupts, set breakpoints and watchpoints, inspect registers, memory,\n"
 		"page tables, the TLB and devices, and run backward.  Commands follow\n"
@@ -56,6 +59,8 @@ static void debug_usage(FILE *out)
 		"  --batch           read commands from standard input even on a terminal\n"
 		"  --keep-going      in batch mode, go on after a failing command\n"
 		"  -h, --help        this text\n\n"
+		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
+		VM_FRONT_OPT_HELP "\n"
 		"Interactive use needs a terminal on standard input; otherwise the commands\n"
 		"are read from it one per line.  History is kept in ~/.vmlab_history (or\n"
 		"the file named by VMLAB_HISTORY).\n\n"
@@ -201,8 +206,9 @@ static int run_interactive(struct dbg *d, const char *image)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, &old);
 
-	printf("vmlab debugger: %s loaded; the machine is at reset.  Type help for the commands.\n",
-	       image);
+	/* two lines, so that a long path still fits 80 columns */
+	printf("vmlab debugger: %s loaded; the machine is at reset.\n"
+	       "Type help for the commands.\n", image);
 	dbg_show_location(d);
 	while ((line = readline(PROMPT))) {
 		const char *p = line + strspn(line, " \t");
@@ -228,17 +234,22 @@ static int run_interactive(struct dbg *d, const char *image)
 
 /* ---- the command ------------------------------------------------------- */
 
-int cmd_debug(int argc, char **argv)
+static int debug_main(int argc, char **argv, struct vm_front *front)
 {
 	struct session s;
 	struct opt_parser p;
 	const char *arg, *script = NULL;
 	bool batch = false, keep_going = false;
-	int id, status;
+	int id, status, r;
 	struct dbg *d;
 	FILE *in = stdin;
+	struct vm_run *run = NULL;
+	const struct image *img;
+	struct machine *m;
+	unsigned cats;
 
 	session_init(&s, "debug");
+	vm_front_init(front);
 	opt_init(&p, "debug", argc, argv);
 	while ((id = opt_next(&p, debug_opts, &arg)) != OPT_END) {
 		switch (id) {
@@ -257,12 +268,15 @@ int cmd_debug(int argc, char **argv)
 			keep_going = true;
 			break;
 		default:
-			if (session_argument(&s, id, arg) < 0)
+			r = vm_front_option(front, "debug", id, arg, &s);
+			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
 				return 2;
 			break;
 		}
 	}
-	if (!s.image_path) {
+	if (!vm_front_options_done(front, &s))
+		return 2;
+	if (!s.image_path && !front->vmm) {
 		fprintf(stderr, "vmlab debug: no program given (see vmlab debug --help)\n");
 		return 2;
 	}
@@ -277,19 +291,40 @@ int cmd_debug(int argc, char **argv)
 		fprintf(stderr, "vmlab debug: --console-in - needs -x FILE: standard input carries the commands\n");
 		return 2;
 	}
-	s.interactive = true; /* the guest's console takes keys while it runs */
-	status = session_start(&s);
+	/* the debugger traces to its own output, in order with its results */
+	cats = s.trace_cats;
+	if (front->vmm) { /* the machine runs the monitor, the monitor the guests */
+		s.trace_cats = 0;
+		run = vm_front_start(front, &s, &status);
+		if (run && !vmm_start(vm_run_vmm(run))) {
+			fprintf(stderr, "vmlab debug: no guest can run\n");
+			status = 2;
+		}
+	} else {
+		s.interactive = true; /* the guest's console takes keys while it runs */
+		status = session_start(&s);
+	}
 	if (status) {
+		vm_front_free(run);
 		session_end(&s);
 		if (in != stdin)
 			fclose(in);
 		return status;
 	}
-	/* the debugger traces to its own output, in order with its results */
-	trace_set(s.tr, 0);
-	d = dbg_new(&(struct dbg_config){ .m = s.m, .img = s.img, .image_path = s.image_path,
-					  .out = stdout, .err = stderr, .trace_cats = s.trace_cats,
-					  .run_hook = console_hook, .run_hook_opaque = &s.con });
+	if (run) {
+		m = vm_run_machine(run);
+		img = vm_run_image(run, 0); /* symbols: the first guest's */
+		s.image_path = front->specs[0].image_path;
+	} else {
+		trace_set(s.tr, 0);
+		m = s.m;
+		img = s.img;
+	}
+	d = dbg_new(&(struct dbg_config){ .m = m, .img = img, .image_path = s.image_path,
+					  .out = stdout, .err = stderr, .trace_cats = cats,
+					  .vmm = run ? vm_run_vmm(run) : NULL,
+					  .run_hook = run ? NULL : console_hook,
+					  .run_hook_opaque = &s.con });
 	if (!d) {
 		status = 2;
 	} else if (!script && !batch && isatty(STDIN_FILENO)) {
@@ -298,9 +333,26 @@ int cmd_debug(int argc, char **argv)
 		status = run_batch(d, in, keep_going);
 	}
 	dbg_free(d);
+	if (run)
+		vm_front_flush(run);
 	fflush(stdout);
+	vm_front_free(run);
 	session_end(&s);
 	if (in != stdin)
 		fclose(in);
+	return status;
+}
+
+int cmd_debug(int argc, char **argv)
+{
+	struct vm_front *front = malloc(sizeof *front); /* large: off the stack */
+	int status;
+
+	if (!front) {
+		fprintf(stderr, "vmlab debug: out of memory\n");
+		return 2;
+	}
+	status = debug_main(argc, argv, front);
+	free(front);
 	return status;
 }

@@ -12,20 +12,16 @@
 #include "ui/cli/session.h"
 #include "ui/cli/tty.h"
 #include "ui/cli/vm_front.h"
+#include "ui/dbg/trace.h"
 
-enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON, OPT_VMM, OPT_VM, OPT_SLICE,
-       OPT_VMM_COST, OPT_CONSOLE_VM };
+enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON };
 
 static const struct opt_spec run_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
 	{ "max-insns", 0, true, OPT_MAX_INSNS },
 	{ "stats", 0, false, OPT_STATS },
 	{ "stats-json", 0, true, OPT_STATS_JSON },
-	{ "vmm", 0, true, OPT_VMM },
-	{ "vm", 0, true, OPT_VM },
-	{ "slice", 0, true, OPT_SLICE },
-	{ "vmm-cost", 0, true, OPT_VMM_COST },
-	{ "console-vm", 0, true, OPT_CONSOLE_VM },
+	VM_FRONT_OPT_SPECS,
 	SESSION_OPT_SPECS,
 	{ NULL, 0, false, 0 },
 };
@@ -47,14 +43,7 @@ static void run_usage(FILE *out)
 		"  --stats-json F    write statistics as JSON to F\n"
 		"  -h, --help        this text\n\n"
 		"the monitor (docs/monitor.md):\n"
-		"  --vmm none|trap   run IMAGE bare (default) or as a guest of the monitor\n"
-		"  --vm SPEC         add a guest: IMAGE[,mem=SIZE][,console-in=FILE]\n"
-		"                    [,console-out=FILE][,disk=FILE][,seed=N]; repeatable\n"
-		"  --slice N         cycles each guest runs before the next (default 200000)\n"
-		"  --vmm-cost SPEC   cost model, e.g. exit=1200,entry=900 (keys: exit, entry,\n"
-		"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n"
-		"  --console-vm N    on a terminal, VM N has the keyboard first (default 0;\n"
-		"                    Ctrl-A then a digit gives it to another)\n\n"
+		VM_FRONT_OPT_HELP "\n"
 		"exit status: the guest's power-device value; 1 assembly errors;\n"
 		"2 bad option, image or disk; 124 budget exhausted; 125 the machine\n"
 		"stopped on a trap it could not handle (report on stderr); 130 stopped\n"
@@ -69,10 +58,8 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	struct opt_parser p;
 	const char *arg, *stats_json = NULL;
 	uint64_t max_insns = UINT64_MAX;
-	bool stats = false, vmm = false, console_vm_set = false;
-	uint64_t cv;
-	int id, status;
-	char err[256];
+	bool stats = false;
+	int id, status, r;
 	session_init(&s, "run");
 	vm_front_init(front);
 	opt_init(&p, "run", argc, argv);
@@ -93,70 +80,21 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		case OPT_STATS_JSON:
 			stats_json = arg;
 			break;
-		case OPT_VMM:
-			if (strcmp(arg, "none") && strcmp(arg, "trap")) {
-				fprintf(stderr, "vmlab run: --vmm: '%s' is not none or trap\n", arg);
-				return 2;
-			}
-			vmm = !strcmp(arg, "trap");
-			break;
-		case OPT_VM:
-			if (!vm_front_parse(front, "run", arg, &s))
-				return 2;
-			vmm = true;
-			break;
-		case OPT_SLICE:
-			if (!opt_u64("run", "--slice", arg, &front->cfg.slice))
-				return 2;
-			if (front->cfg.slice == 0) {
-				fprintf(stderr, "vmlab run: --slice: must be at least 1 cycle\n");
-				return 2;
-			}
-			break;
-		case OPT_CONSOLE_VM:
-			if (!opt_u64("run", "--console-vm", arg, &cv))
-				return 2;
-			if (cv >= VM_FRONT_MAX) {
-				fprintf(stderr, "vmlab run: --console-vm: %s is not a VM\n", arg);
-				return 2;
-			}
-			front->console_vm = (int)cv;
-			console_vm_set = true;
-			break;
-		case OPT_VMM_COST:
-			if (!vmm_costs_parse(&front->cfg.costs, arg, err, sizeof err)) {
-				fprintf(stderr, "vmlab run: --vmm-cost: %s\n", err);
-				return 2;
-			}
-			break;
 		default: /* the program, or a shared option */
-			if (session_argument(&s, id, arg) < 0)
+			r = vm_front_option(front, "run", id, arg, &s);
+			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
 				return 2;
 			break;
 		}
 	}
-	if (console_vm_set && !vmm) {
-		fprintf(stderr, "vmlab run: --console-vm is for guests of the monitor (--vm)\n");
+	if (!vm_front_options_done(front, &s))
 		return 2;
-	}
-	if (vmm && (s.record || s.replay)) {
+	if (front->vmm && (s.record || s.replay)) {
 		fprintf(stderr, "vmlab run: --record and --replay are for the bare machine, "
 			"not --vmm\n");
 		return 2;
 	}
-	if (vmm) {
-		/* the positional image is one more guest, with the session's options */
-		if (s.image_path) {
-			struct vm_spec *sp = &front->specs[front->nspecs++];
-			*sp = (struct vm_spec){ .image_path = s.image_path, .mem_bytes = s.cfg.mem_bytes,
-						.console_in = s.console_in, .disk_path = s.cfg.disk_path,
-						.seed = s.cfg.seed };
-		}
-		if (front->nspecs == 0) {
-			fprintf(stderr, "vmlab run: --vmm trap needs a guest (an image or --vm)\n");
-			return 2;
-		}
-		s.includes[s.nincludes] = NULL;
+	if (front->vmm) {
 		front->stats = stats;
 		front->stats_json = stats_json;
 		front->max_insns = max_insns;
@@ -171,6 +109,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	status = session_start(&s);
 	if (status) {
 		session_end(&s);
+		tty_release_interrupt();
 		return status;
 	}
 

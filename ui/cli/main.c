@@ -3,6 +3,7 @@
  * the only place that decides the process's exit status.
  */
 #include "ui/cli/commands.h"
+#include "ui/cli/version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,13 +32,30 @@ static void usage(FILE *out)
 		     "monitors work.\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n`vmlab COMMAND --help` describes a command.\n");
+	fprintf(out, "\n`vmlab help COMMAND` (or `vmlab COMMAND --help`) describes a command;\n"
+		     "`vmlab --version` prints the version.\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("vmlab %s\n", VMLAB_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) { /* vmlab help CMD: CMD --help */
+		char *args[] = { argv[2], "--help", NULL };
+		if (argc > 3) {
+			fprintf(stderr, "vmlab help: one command at a time\n");
+			return 2;
+		}
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].run(2, args);
+		fprintf(stderr, "vmlab help: unknown command '%s' (see vmlab --help)\n", argv[2]);
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

@@ -90,7 +90,7 @@ int session_option(struct session *s, int id, const char *arg)
 		return 1;
 	case SOPT_TRACE:
 		if (!trace_parse(arg, &s->trace_cats, &bad, &badlen)) {
-			fprintf(stderr, "vmlab %s: --trace: unknown category '%.*s' (insn, trap, mmu, irq, dev, all)\n",
+			fprintf(stderr, "vmlab %s: --trace: unknown category '%.*s' (insn, trap, mmu, irq, dev, exit, all)\n",
 				s->cmd, (int)badlen, bad);
 			return -1;
 		}

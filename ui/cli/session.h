@@ -44,7 +44,7 @@ enum {
 	"                    byte, to F\n" \
 	"  --replay F        console input from a --record file, cycle for cycle\n" \
 	"  --disk FILE       back the block disk with FILE (size a multiple of 512)\n" \
-	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev or all\n" \
+	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev,exit or all\n" \
 	"  -I DIR            include directory when assembling a .s file\n"
 
 #define SESSION_MAX_INCLUDES 16

@@ -10,6 +10,7 @@
 #include "sim/image.h"
 #include "ui/cli/vm_console.h"
 #include "ui/dbg/report.h"
+#include "ui/dbg/trace.h"
 
 /* Per-guest console sink: a file, or stdout with a label per line.  A
  * labelled guest's output is held until its line ends, so lines of
@@ -23,17 +24,27 @@ struct console_sink {
 	bool open;        /* part of a line of ours is out (interactive) */
 };
 
-struct front_run {
+/* One run of the guests: what vm_front_start builds and vm_front_free
+ * takes down. */
+struct vm_run {
 	struct console_sink sinks[VM_FRONT_MAX];
+	struct image *imgs[VM_FRONT_MAX];
+	uint8_t *inputs[VM_FRONT_MAX];
+	char *owned[VM_FRONT_MAX * 4];
+	int nowned, nvms;
+	struct machine *m;
+	struct vmm *v;
+	struct trace *tr;
 	int last;         /* the sink that printed last, or -1 */
+	bool live;        /* the keyboard goes to a guest (vm_console.h) */
 };
 
 /* Out with a sink's line so far.  A part of a line (an interactive
  * prompt) may be continued later without a second label, unless another
  * guest printed in between, whose line starts on a line of its own. */
-static void sink_flush(struct front_run *fr, struct console_sink *c)
+static void sink_flush(struct vm_run *r, struct console_sink *c)
 {
-	struct console_sink *prev = fr->last >= 0 ? &fr->sinks[fr->last] : NULL;
+	struct console_sink *prev = r->last >= 0 ? &r->sinks[r->last] : NULL;
 
 	if (!c->len)
 		return;
@@ -47,13 +58,13 @@ static void sink_flush(struct front_run *fr, struct console_sink *c)
 		fprintf(c->out, "[vm%d] %.*s", c->id, (int)c->len, c->line);
 	c->open = c->line[c->len - 1] != '\n';
 	c->len = 0;
-	fr->last = c->id;
+	r->last = c->id;
 }
 
 static void vm_console_out(void *opaque, int vm, const uint8_t *bytes, size_t n)
 {
-	struct front_run *fr = opaque;
-	struct console_sink *c = &fr->sinks[vm];
+	struct vm_run *r = opaque;
+	struct console_sink *c = &r->sinks[vm];
 
 	if (!c->label) {
 		fwrite(bytes, 1, n, c->out);
@@ -62,18 +73,17 @@ static void vm_console_out(void *opaque, int vm, const uint8_t *bytes, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		c->line[c->len++] = (char)bytes[i];
 		if (bytes[i] == '\n' || c->len == sizeof c->line)
-			sink_flush(fr, c);
+			sink_flush(r, c);
 	}
 }
 
 /* Interactive: every guest's line so far is shown now (vm_console.c). */
 static void vm_flush_all(void *opaque)
 {
-	struct front_run *fr = opaque;
+	struct vm_run *r = opaque;
 
-	for (int i = 0; i < VM_FRONT_MAX; i++)
-		if (fr->sinks[i].out)
-			sink_flush(fr, &fr->sinks[i]);
+	for (int i = 0; i < r->nvms; i++)
+		sink_flush(r, &r->sinks[i]);
 	fflush(stdout);
 }
 
@@ -150,6 +160,89 @@ bool vm_front_parse(struct vm_front *f, const char *cmd, const char *arg,
 	return ok;
 }
 
+int vm_front_option(struct vm_front *f, const char *cmd, int id, const char *arg,
+		    const struct session *s)
+{
+	char err[256];
+
+	switch (id) {
+	case VOPT_VMM:
+		if (strcmp(arg, "none") && strcmp(arg, "trap")) {
+			fprintf(stderr, "vmlab %s: --vmm: '%s' is not none or trap\n", cmd, arg);
+			return -1;
+		}
+		f->vmm = !strcmp(arg, "trap");
+		return 1;
+	case VOPT_VM:
+		if (!vm_front_parse(f, cmd, arg, s))
+			return -1;
+		f->vmm = true;
+		return 1;
+	case VOPT_SLICE:
+		f->vmm_only = "--slice";
+		if (!opt_u64(cmd, "--slice", arg, &f->cfg.slice))
+			return -1;
+		if (f->cfg.slice == 0) {
+			fprintf(stderr, "vmlab %s: --slice: must be at least 1 cycle\n", cmd);
+			return -1;
+		}
+		return 1;
+	case VOPT_VMM_COST:
+		f->vmm_only = "--vmm-cost";
+		if (!vmm_costs_parse(&f->cfg.costs, arg, err, sizeof err)) {
+			fprintf(stderr, "vmlab %s: --vmm-cost: %s\n", cmd, err);
+			return -1;
+		}
+		return 1;
+	case VOPT_CONSOLE_VM: {
+		uint64_t cv;
+		f->vmm_only = "--console-vm";
+		if (!opt_u64(cmd, "--console-vm", arg, &cv))
+			return -1;
+		if (cv >= VM_FRONT_MAX) {
+			fprintf(stderr, "vmlab %s: --console-vm: %s is not a VM\n", cmd, arg);
+			return -1;
+		}
+		f->console_vm = (int)cv;
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+bool vm_front_options_done(struct vm_front *f, struct session *s)
+{
+	/* an option that would do nothing here is a mistake worth saying */
+	if (!f->vmm && f->vmm_only) {
+		fprintf(stderr, "vmlab %s: %s needs the monitor (--vmm trap or --vm)\n", s->cmd,
+			f->vmm_only);
+		return false;
+	}
+	if (!f->vmm && (s->trace_cats & TRACE_EXIT) && s->trace_cats != TRACE_ALL) {
+		fprintf(stderr, "vmlab %s: --trace exit needs the monitor (--vmm trap or --vm)\n", s->cmd);
+		return false;
+	}
+	if (!f->vmm)
+		return true;
+	/* the positional image is one more guest, with the session's options */
+	if (s->image_path) {
+		if (f->nspecs == VM_FRONT_MAX) {
+			fprintf(stderr, "vmlab %s: more than %d guests\n", s->cmd, VM_FRONT_MAX);
+			return false;
+		}
+		f->specs[f->nspecs++] = (struct vm_spec){
+			.image_path = s->image_path, .mem_bytes = s->cfg.mem_bytes,
+			.console_in = s->console_in, .disk_path = s->cfg.disk_path, .seed = s->cfg.seed };
+	}
+	if (f->nspecs == 0) {
+		fprintf(stderr, "vmlab %s: --vmm trap needs a guest (an image or --vm)\n", s->cmd);
+		return false;
+	}
+	s->includes[s->nincludes] = NULL;
+	return true;
+}
+
 /* "a,b" -> "a": the parsed values above still run to the end of arg. */
 static char *field_dup(const char *s)
 {
@@ -180,25 +273,49 @@ static void report_vm(const struct vm_front *f, struct vmm *v, int i, FILE *out)
 	}
 }
 
-static void stats_text(struct vmm *v, FILE *out)
+/* A path that fits the 80-column heading: its last part, "..." before. */
+static const char *short_path(const char *p, size_t max)
+{
+	size_t n = strlen(p);
+
+	return n <= max ? p : p + n - max;
+}
+
+static void stats_block(const struct vmm_stats *s, FILE *out)
+{
+	fprintf(out, "vm exits       %llu\n", (unsigned long long)s->exits_total);
+	for (int e = 0; e < EXIT_COUNT; e++)
+		if (s->exits[e])
+			fprintf(out, "  %-14s %llu\n", vmm_exit_name(e), (unsigned long long)s->exits[e]);
+	fprintf(out, "injected irqs  %llu\n", (unsigned long long)s->injected_irqs);
+	fprintf(out, "shadow tables  %llu built, %llu fills, %llu drops, %llu flushes\n",
+		(unsigned long long)s->shadow_tables, (unsigned long long)s->shadow_fills,
+		(unsigned long long)s->shadow_drops, (unsigned long long)s->shadow_flushes);
+	fprintf(out, "vm switches    %llu\n", (unsigned long long)s->vm_switches);
+	fprintf(out, "guest cycles   %llu (%llu instructions)\n", (unsigned long long)s->guest_cycles,
+		(unsigned long long)s->guest_insns);
+	fprintf(out, "monitor cycles %llu\n", (unsigned long long)s->monitor_cycles);
+	fprintf(out, "idle cycles    %llu\n", (unsigned long long)s->idle_cycles);
+}
+
+/* One block per VM, naming its image, then (with several) the totals. */
+static void stats_text(const struct vm_front *f, struct vmm *v, FILE *out)
 {
 	struct vmm_stats s;
+	int n = vmm_vm_count(v);
 
-	vmm_get_stats(v, -1, &s);
-	fprintf(out, "--- monitor ---\n");
-	fprintf(out, "vm exits       %llu\n", (unsigned long long)s.exits_total);
-	for (int e = 0; e < EXIT_COUNT; e++)
-		if (s.exits[e])
-			fprintf(out, "  %-14s %llu\n", vmm_exit_name(e), (unsigned long long)s.exits[e]);
-	fprintf(out, "injected irqs  %llu\n", (unsigned long long)s.injected_irqs);
-	fprintf(out, "shadow tables  %llu built, %llu fills, %llu drops, %llu flushes\n",
-		(unsigned long long)s.shadow_tables, (unsigned long long)s.shadow_fills,
-		(unsigned long long)s.shadow_drops, (unsigned long long)s.shadow_flushes);
-	fprintf(out, "vm switches    %llu\n", (unsigned long long)s.vm_switches);
-	fprintf(out, "guest cycles   %llu (%llu instructions)\n", (unsigned long long)s.guest_cycles,
-		(unsigned long long)s.guest_insns);
-	fprintf(out, "monitor cycles %llu\n", (unsigned long long)s.monitor_cycles);
-	fprintf(out, "idle cycles    %llu\n", (unsigned long long)s.idle_cycles);
+	for (int i = 0; i < n; i++) {
+		const char *path = f->specs[i].image_path;
+		vmm_get_stats(v, i, &s);
+		fprintf(out, "--- monitor: vm%d %s%s ---\n", i, strlen(path) > 56 ? "..." : "",
+			short_path(path, 56));
+		stats_block(&s, out);
+	}
+	if (n > 1) {
+		vmm_get_stats(v, -1, &s);
+		fprintf(out, "--- monitor: total of %d VMs ---\n", n);
+		stats_block(&s, out);
+	}
 }
 
 static void json_vmm_stats(FILE *out, const struct vmm_stats *s)
@@ -242,136 +359,193 @@ static bool stats_json(struct vmm *v, struct machine *m, const char *path)
 	return fclose(out) == 0;
 }
 
-int vm_front_run(struct vm_front *f, struct session *s)
+struct vm_run *vm_front_start(struct vm_front *f, struct session *s, int *status)
 {
-	struct image *imgs[VM_FRONT_MAX] = { 0 };
-	uint8_t *inputs[VM_FRONT_MAX] = { 0 };
-	char *owned[VM_FRONT_MAX * 4] = { 0 };
 	struct vm_config vcs[VM_FRONT_MAX];
-	struct front_run fr;
-	struct machine *m = NULL;
-	struct vmm *v = NULL;
+	struct vm_run *r = calloc(1, sizeof *r);
 	char err[512];
-	int status = 0, nowned = 0;
-	/* interactive: on a terminal, when the keyboard's VM has no input file */
-	bool live = vm_console_interactive(f->console_vm, f->nspecs, s->cmd, &status) &&
-		    !f->specs[f->console_vm].console_in;
 
-	memset(&fr, 0, sizeof fr);
-	fr.last = -1;
-	for (int i = 0; i < f->nspecs && !status; i++) {
+	*status = 0;
+	if (!r) {
+		fprintf(stderr, "vmlab %s: out of memory\n", s->cmd);
+		*status = 2;
+		return NULL;
+	}
+	r->nvms = f->nspecs;
+	r->last = -1;
+	/* interactive: a run (not the debugger) on a terminal, when the
+	 * keyboard's VM has no input file */
+	r->live = vm_console_interactive(f->console_vm, f->nspecs, s->cmd, status) &&
+		  f->interactive && !f->specs[f->console_vm].console_in;
+	for (int i = 0; i < f->nspecs && !*status; i++) {
 		struct vm_spec *sp = &f->specs[i];
 		/* the spec's strings run to the end of the --vm argument */
-		sp->image_path = owned[nowned++] = field_dup(sp->image_path);
+		sp->image_path = r->owned[r->nowned++] = field_dup(sp->image_path);
 		if (sp->console_in)
-			sp->console_in = owned[nowned++] = field_dup(sp->console_in);
+			sp->console_in = r->owned[r->nowned++] = field_dup(sp->console_in);
 		if (sp->console_out)
-			sp->console_out = owned[nowned++] = field_dup(sp->console_out);
+			sp->console_out = r->owned[r->nowned++] = field_dup(sp->console_out);
 		if (sp->disk_path)
-			sp->disk_path = owned[nowned++] = field_dup(sp->disk_path);
-		imgs[i] = session_load_image(s->cmd, sp->image_path, s->includes, &status);
-		if (!imgs[i])
+			sp->disk_path = r->owned[r->nowned++] = field_dup(sp->disk_path);
+		r->imgs[i] = session_load_image(s->cmd, sp->image_path, s->includes, status);
+		if (!r->imgs[i])
 			break;
-		vcs[i] = (struct vm_config){ .name = sp->image_path, .image = imgs[i],
+		vcs[i] = (struct vm_config){ .name = sp->image_path, .image = r->imgs[i],
 					     .mem_bytes = sp->mem_bytes, .disk_path = sp->disk_path,
-					     .seed = sp->seed, .console_open = live && !sp->console_in };
+					     .seed = sp->seed,
+					     .console_open = r->live && !sp->console_in };
 		if (sp->console_in) {
 			size_t len;
-			inputs[i] = session_slurp(sp->console_in, &len, err, sizeof err);
-			if (!inputs[i]) {
+			r->inputs[i] = session_slurp(sp->console_in, &len, err, sizeof err);
+			if (!r->inputs[i]) {
 				fprintf(stderr, "vmlab %s: vm%d console-in: %s\n", s->cmd, i, err);
-				status = 2;
+				*status = 2;
 				break;
 			}
-			vcs[i].console_in = inputs[i];
+			vcs[i].console_in = r->inputs[i];
 			vcs[i].console_in_len = len;
 		}
-		fr.sinks[i] = (struct console_sink){ .out = stdout, .label = f->nspecs > 1, .id = i };
+		r->sinks[i] = (struct console_sink){ .out = stdout, .label = f->nspecs > 1, .id = i };
 		if (sp->console_out) {
-			fr.sinks[i].out = fopen(sp->console_out, "w");
-			fr.sinks[i].label = false;
-			if (!fr.sinks[i].out) {
+			r->sinks[i].out = fopen(sp->console_out, "w");
+			r->sinks[i].label = false;
+			if (!r->sinks[i].out) {
 				fprintf(stderr, "vmlab %s: vm%d console-out: %s: %s\n", s->cmd, i,
 					sp->console_out, strerror(errno));
-				status = 2;
+				*status = 2;
 				break;
 			}
 		}
 	}
-	if (!status) {
+	if (!*status) {
 		s->cfg.mem_bytes = vmm_ram_needed(vcs, f->nspecs);
 		if (!s->cfg.mem_bytes) {
 			fprintf(stderr, "vmlab %s: the guests need more than the machine's %u MiB of RAM\n",
 				s->cmd, RAM_MAX >> 20);
-			status = 2;
+			*status = 2;
 		}
 	}
-	if (!status) {
+	if (!*status) {
 		s->cfg.io = (struct machine_io){ 0 };
 		f->cfg.nvms = f->nspecs;
-		f->cfg.io = (struct vmm_io){ .opaque = &fr, .console_out = vm_console_out,
+		f->cfg.io = (struct vmm_io){ .opaque = r, .console_out = vm_console_out,
 					     .debug_print = vm_debug_print };
-		m = machine_new(&s->cfg, err, sizeof err);
-		v = m ? vmm_new(m, &f->cfg, err, sizeof err) : NULL;
-		if (!v) {
+		r->m = machine_new(&s->cfg, err, sizeof err);
+		r->v = r->m ? vmm_new(r->m, &f->cfg, err, sizeof err) : NULL;
+		if (!r->v) {
 			fprintf(stderr, "vmlab %s: %s\n", s->cmd, err);
-			status = 2;
+			*status = 2;
 		}
-		for (int i = 0; i < f->nspecs && !status; i++) {
-			if (vmm_add_vm(v, &vcs[i], err, sizeof err) < 0) {
+		for (int i = 0; i < f->nspecs && !*status; i++) {
+			if (vmm_add_vm(r->v, &vcs[i], err, sizeof err) < 0) {
 				fprintf(stderr, "vmlab %s: %s: %s\n", s->cmd, f->specs[i].image_path, err);
-				status = 2;
+				*status = 2;
 			}
 		}
 	}
-	if (!status) {
-		bool stopped = false;
-		enum vmm_stop why = live ? vm_console_run(v, m, f->console_vm, f->max_insns,
-							   vm_flush_all, &fr, &stopped)
-					 : vmm_run(v, f->max_insns);
-		for (int i = 0; i < f->nspecs; i++) {
-			if (fr.sinks[i].len) /* a last line without its newline */
-				fr.sinks[i].line[fr.sinks[i].len++] = '\n';
-			sink_flush(&fr, &fr.sinks[i]);
-			if (fr.sinks[i].open) /* (interactive) its end is out already */
-				fputc('\n', stdout);
+	if (!*status && s->trace_cats) {
+		/* the guests run on the machine: trace it, and the monitor's exits */
+		r->tr = trace_new(r->m, r->imgs[0], stderr);
+		if (!r->tr || !trace_attach_vmm(r->tr, r->v)) {
+			fprintf(stderr, "vmlab %s: out of memory\n", s->cmd);
+			*status = 2;
+		} else {
+			trace_set(r->tr, s->trace_cats);
 		}
-		if (stopped) {
-			fprintf(stderr, "vmlab %s: stopped (Ctrl-C) at cycle %llu\n", s->cmd,
-				(unsigned long long)machine_cycles(m));
-			status = 130;
-		}
-		fflush(stdout);
-		for (int i = 0; i < f->nspecs; i++) {
-			struct vm_result r;
-			vmm_vm_result(v, i, &r);
-			if (r.state != VM_POWERED_OFF || f->nspecs > 1)
-				report_vm(f, v, i, stderr);
-			int vs = r.state == VM_POWERED_OFF ? (r.exit_code & 0xff) : 125;
-			if (!status && vs)
-				status = vs;
-		}
-		if (why == VMM_LIMIT) {
-			fprintf(stderr, "vmlab %s: instruction budget of %llu exhausted\n", s->cmd,
-				(unsigned long long)f->max_insns);
-			status = 124;
-		}
-		if (f->stats) {
-			report_stats_text(m, stderr);
-			stats_text(v, stderr);
-		}
-		if (f->stats_json && !stats_json(v, m, f->stats_json))
-			status = 2;
 	}
-	vmm_free(v);
-	machine_free(m);
+	if (*status) {
+		vm_front_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct machine *vm_run_machine(const struct vm_run *r) { return r->m; }
+struct vmm *vm_run_vmm(const struct vm_run *r) { return r->v; }
+const struct image *vm_run_image(const struct vm_run *r, int i) { return r->imgs[i]; }
+
+void vm_front_flush(struct vm_run *r)
+{
+	for (int i = 0; i < r->nvms; i++) {
+		if (r->sinks[i].len) /* a last line without its newline */
+			r->sinks[i].line[r->sinks[i].len++] = '\n';
+		sink_flush(r, &r->sinks[i]);
+		if (r->sinks[i].open) { /* (interactive) its end is out already */
+			fputc('\n', r->sinks[i].out);
+			r->sinks[i].open = false;
+		}
+	}
+	fflush(stdout);
+}
+
+int vm_front_finish(struct vm_front *f, struct vm_run *r, struct session *s, enum vmm_stop why)
+{
+	int status = 0;
+
+	vm_front_flush(r);
 	for (int i = 0; i < f->nspecs; i++) {
-		image_free(imgs[i]);
-		free(inputs[i]);
-		if (fr.sinks[i].out && fr.sinks[i].out != stdout)
-			fclose(fr.sinks[i].out);
+		struct vm_result res;
+		vmm_vm_result(r->v, i, &res);
+		if (res.state != VM_POWERED_OFF || f->nspecs > 1)
+			report_vm(f, r->v, i, stderr);
+		int vs = res.state == VM_POWERED_OFF ? (res.exit_code & 0xff) : 125;
+		if (!status && vs)
+			status = vs;
 	}
-	for (int i = 0; i < nowned; i++)
-		free(owned[i]);
+	if (why == VMM_LIMIT) {
+		fprintf(stderr, "vmlab %s: instruction budget of %llu exhausted\n", s->cmd,
+			(unsigned long long)f->max_insns);
+		status = 124;
+	}
+	if (f->stats) {
+		report_stats_text(r->m, stderr);
+		stats_text(f, r->v, stderr);
+	}
+	if (f->stats_json && !stats_json(r->v, r->m, f->stats_json))
+		status = 2;
+	return status;
+}
+
+void vm_front_free(struct vm_run *r)
+{
+	if (!r)
+		return;
+	trace_free(r->tr);
+	vmm_free(r->v);
+	machine_free(r->m);
+	for (int i = 0; i < r->nvms; i++) {
+		image_free(r->imgs[i]);
+		free(r->inputs[i]);
+		if (r->sinks[i].out && r->sinks[i].out != stdout)
+			fclose(r->sinks[i].out);
+	}
+	for (int i = 0; i < r->nowned; i++)
+		free(r->owned[i]);
+	free(r);
+}
+
+int vm_front_run(struct vm_front *f, struct session *s)
+{
+	int status;
+	bool stopped = false;
+	enum vmm_stop why;
+	struct vm_run *r;
+
+	f->interactive = true;
+	r = vm_front_start(f, s, &status);
+	if (!r)
+		return status;
+	why = r->live ? vm_console_run(r->v, r->m, f->console_vm, f->max_insns, vm_flush_all, r,
+				       &stopped)
+		      : vmm_run(r->v, f->max_insns);
+	if (stopped) {
+		vm_front_flush(r);
+		fprintf(stderr, "vmlab %s: stopped (Ctrl-C) at cycle %llu\n", s->cmd,
+			(unsigned long long)machine_cycles(r->m));
+	}
+	status = vm_front_finish(f, r, s, why);
+	if (stopped)
+		status = 130;
+	vm_front_free(r);
 	return status;
 }

@@ -84,12 +84,19 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 		dbg_free(d);
 		return NULL;
 	}
+	if (cfg->vmm && !dbg_vm_attach(d, cfg->vmm)) {
+		fprintf(cfg->err, "out of memory\n");
+		dbg_free(d);
+		return NULL;
+	}
 	dbg_trace_apply(d);
 	d->last_ring = machine_psw(d->m) & PSW_RING_MASK;
 	dbg_settle(d);
 	d->reset = machine_state_save(d->m, err, sizeof err);
-	if (!d->reset || !dbg_history_init(d, cfg->checkpoint_interval ? cfg->checkpoint_interval
-									 : DEFAULT_INTERVAL,
+	/* under the monitor snapshots are never restored (dbg_vm.c): take none */
+	if (!d->reset || !dbg_history_init(d, cfg->vmm ? UINT64_MAX / 2
+					   : cfg->checkpoint_interval ? cfg->checkpoint_interval
+					   : DEFAULT_INTERVAL,
 					   cfg->history_bytes ? cfg->history_bytes : DEFAULT_HISTORY_BYTES)) {
 		fprintf(cfg->err, "%s\n", d->reset ? "out of memory" : err);
 		dbg_free(d);
@@ -108,6 +115,7 @@ void dbg_free(struct dbg *d)
 	d->insn_mode = INSN_NONE;
 	d->collect_notes = false;
 	dbg_listen_sync(d);
+	dbg_vm_detach(d);
 	trace_free(d->tr);
 	machine_set_io(d->m, &d->user_io);
 	dbg_history_free(d);

@@ -1,6 +1,6 @@
 /*
- * dbg.h -- the debugger core, shared by every front end: the readline CLI
- * (`vmlab debug`, ui/cmd_debug.c), the TUI and the Lua bindings.
+ * dbg.h -- the debugger core, for every front end; today there is one,
+ * the readline command line (`vmlab debug`, ui/cli/cmd_debug.c).
  *
  * One struct dbg debugs one machine with one program image.  It never
  * touches a terminal: everything it says goes to the two streams the front
@@ -36,6 +36,7 @@
 
 struct image;
 struct dbg;
+struct vmm;
 
 struct dbg_config {
 	struct machine *m;        /* the machine, program loaded, at reset   */
@@ -54,6 +55,8 @@ struct dbg_config {
 	 * console input and paces idle time there.  NULL: nothing. */
 	void (*run_hook)(void *opaque, struct machine *m, bool before, enum machine_stop why);
 	void *run_hook_opaque;
+	struct vmm *vmm;          /* the machine runs this monitor's guests,
+				     started (vmm_start); NULL: bare */
 };
 
 /* NULL if out of memory (message on cfg->err).  The debugger takes over

@@ -21,12 +21,9 @@
  *
  * Catchpoints listen to trap entries (EV_TRAP), device accesses
  * (EV_DEVICE), or, for a ring change, to every instruction (EV_INSN:
- * slow, said in the help).  VM exits are the extension point: once
- * `vmlab debug` runs the monitor, the monitor offers an exit listener
- * (as machine_on does for the machine), dbg_listen_sync attaches one
- * while a CATCH_VMEXIT catchpoint is enabled, and its callback matches
- * the exit reason the way on_trap matches a cause.  Until then catch
- * vmexit says why it cannot be set.
+ * slow, said in the help).  VM exits come from the monitor's exit
+ * observer, which dbg_vm.c holds while the debugger runs the monitor; it
+ * matches the exit cause the way on_trap matches a trap cause.
  *
  * A listener is attached only while something needs it (dbg_listen_sync).
  */
@@ -101,6 +98,11 @@ static bool hit(struct dbg *d, struct dbg_bp *bp, enum stop_kind kind)
 	return true;
 }
 
+bool dbg_bp_hit(struct dbg *d, struct dbg_bp *bp, enum stop_kind kind)
+{
+	return hit(d, bp, kind);
+}
+
 static bool in_pas(const uint32_t *pas, int n, uint32_t pa)
 {
 	for (int i = 0; i < n; i++)
@@ -129,6 +131,8 @@ static bool bp_hit(struct dbg *d, uint32_t pc, uint32_t pa)
 			continue;
 		if (b->phys ? b->addr != pa
 			    : b->addr != pc || (b->asid >= 0 && (!(mmu & MMU_PG) || (int)asid != b->asid)))
+			continue;
+		if (b->vm >= 0 && b->vm != dbg_vm_on_cpu(d)) /* another guest runs it */
 			continue;
 		if (hit(d, b, SK_BREAK))
 			return true;
@@ -523,6 +527,8 @@ struct dbg_bp *dbg_bp_add(struct dbg *d, struct dbg_bp *proto)
 		goto oom;
 	*b = *proto;
 	b->num = d->next_num++;
+	/* under the monitor a breakpoint is the selected VM's */
+	b->vm = b->kind == BP_BREAK ? dbg_vm_selected(d) : -1;
 	b->enabled = true;
 	d->bps[d->nbps++] = b;
 	dbg_bp_refresh(d);
@@ -777,6 +783,8 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 		dbg_printf(d, ": %s:%u", file, line);
 	if (asid >= 0)
 		dbg_printf(d, " (asid %d only)", asid);
+	if (b->vm >= 0)
+		dbg_printf(d, " (vm%d only)", b->vm);
 	if (!phys && b->npas == 0)
 		dbg_printf(d, " (not mapped now; set when it is)");
 	dbg_printf(d, ".\n");
@@ -906,8 +914,7 @@ int dbg_catch_parse(struct dbg *d, const char *args, struct dbg_bp *bp)
 		r = dbg_error(d, "Unknown event \"%s\": trap [CAUSE], syscall, interrupt, pagefault, ring, "
 			      "device [NAME], vmexit", word);
 	} else if (kind == CATCH_VMEXIT) {
-		r = dbg_error(d, "No VM exits to catch: vmlab debug does not run the monitor yet "
-			      "(catch trap sees the traps that would become exits).");
+		r = dbg_vm_catch_parse(d, have_extra ? extra : NULL, bp, what, sizeof what);
 	} else if (kind == CATCH_TRAP && have_extra) {
 		bp->cause = cause_lookup(extra);
 		if (bp->cause < 0)
@@ -1105,6 +1112,8 @@ int dbgi_break(struct dbg *d, const char *args)
 				dbg_printf(d, " (physical)");
 			if (b->asid >= 0)
 				dbg_printf(d, " (asid %d only)", b->asid);
+			if (b->vm >= 0)
+				dbg_printf(d, " (vm%d only)", b->vm);
 		} else if (b->kind == BP_WATCH) {
 			dbg_printf(d, "0x%08x  %u byte%s", b->wphys ? b->wpa : b->wva, b->len, b->len == 1 ? "" : "s");
 			if (b->wphys)
@@ -1170,6 +1179,8 @@ void dbg_report_bp(struct dbg *d, const struct dbg_stop *s)
 			   s->what);
 		if (s->ckind == CATCH_RING) {
 			dbg_printf(d, "ring %u -> ring %u\n", s->from_ring, s->to_ring);
+		} else if (s->ckind == CATCH_VMEXIT) {
+			dbg_vm_report_catch(d, s);
 		} else if (s->ckind == CATCH_DEVICE) {
 			const char *dev = dbg_device_name_at(d, s->addr);
 			dbg_printf(d, "%s %s 0x%08x at pa 0x%08x, by the instruction at 0x%08x\n",

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sim/image.h"
+#include "ui/dbg/report.h"
 
 enum repeat { R_NO, R_SAME, R_CONT };       /* what an empty line does after it */
 enum complete { C_NONE, C_EXPR, C_COMMAND, C_INFO, C_CATCH, C_TRACE };
@@ -59,7 +60,8 @@ static const struct dbg_command commands[] = {
 	  "number), syscall, interrupt, pagefault, ring (the privilege ring\n"
 	  "changed; the machine then runs one instruction at a time), device\n"
 	  "[NAME] (any access to a device register, or one device's), vmexit\n"
-	  "(needs the monitor).\n" },
+	  "[CAUSE] (under the monitor: after it handled an exit, or one cause:\n"
+	  "mfcr, mtcr, rfe, hidden-fault, true-fault, pt-write, mmio, ...).\n" },
 	{ "condition", dbgc_condition, R_NO, C_EXPR, "condition N [COND]",
 	  "stop at breakpoint N only if COND is not zero (no COND: always)", NULL },
 	{ "continue", dbgc_continue, R_NO, C_NONE, "continue [N]",
@@ -94,7 +96,8 @@ static const struct dbg_command commands[] = {
 	{ "info", dbgc_info, R_NO, C_INFO, "info WHAT",
 	  "show machine state",
 	  "WHAT: registers (regs), cr, tlb, devices, stats, breakpoints (break),\n"
-	  "display, checkpoints, symbol ADDR, line [LOCATION].\n" },
+	  "display, checkpoints, symbol ADDR, line [LOCATION]; under the monitor\n"
+	  "also vms, vcpu, shadow VA (guest walk beside shadow walk), exits [N].\n" },
 	{ "list", dbgc_list, R_CONT, C_EXPR, "list [LOCATION]",
 	  "show source lines around LOCATION (or go on listing)", LOC_HELP },
 	{ "load", dbgc_load, R_NO, C_NONE, "load FILE",
@@ -148,13 +151,19 @@ static const struct dbg_command commands[] = {
 	  "set a breakpoint that is deleted when it stops the machine", LOC_HELP },
 	{ "trace", dbgc_trace, R_NO, C_TRACE, "trace on|off|CATS",
 	  "print every instruction (and trap) as the machine runs",
-	  "CATS: a list of insn, trap, mmu, irq, dev, or all.  `trace on` is\n"
-	  "insn,trap.  Tracing runs the machine one instruction at a time.\n" },
+	  "CATS: a list of insn, trap, mmu, irq, dev, exit (the monitor's exits),\n"
+	  "or all.  `trace on` is insn,trap.  Tracing insn runs the machine one\n"
+	  "instruction at a time.\n" },
 	{ "undisplay", dbgc_undisplay, R_NO, C_NONE, "undisplay [N...]",
 	  "delete displays (all of them without N)", NULL },
 	{ "until", dbgc_until, R_SAME, C_EXPR, "until [LOCATION]",
 	  "without LOCATION: next, but do not stop in a backward jump",
 	  "With LOCATION: like advance.\n" },
+	{ "vm", dbgc_vm, R_NO, C_NONE, "vm [N]",
+	  "under the monitor: select VM N (no N: list the VMs)",
+	  "Registers, pc, psw, x, print, page walks and breakpoints then speak of\n"
+	  "that VM: its virtual CPU, its guest-virtual and guest-physical addresses.\n"
+	  "A stop selects the VM on the CPU.\n" },
 	{ "watch", dbgc_watch, R_NO, C_EXPR, "watch [-p] ADDR [LEN] [if COND]",
 	  "stop after a write changes LEN bytes (default 4, at most 64) at ADDR",
 	  "ADDR is virtual (the physical bytes it maps to now are watched) or,\n"
@@ -273,6 +282,10 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 		d->last_repeats = false;
 		return DBG_ERROR;
 	}
+	if (dbg_vm_refuse(d, c->name)) { /* needs snapshots of the monitor */
+		d->last_repeats = false;
+		return DBG_ERROR;
+	}
 	if (repeat && c->repeat == R_CONT) {
 		args = "";
 		fmt[0] = '\0';
@@ -292,8 +305,10 @@ static void help_all(struct dbg *d)
 {
 	dbg_printf(d, "Commands (a unique prefix will do; gdb's abbreviations b c s n si ni p x i\n"
 		      "d r q u l fin disas rsi rc work too):\n");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		dbg_printf(d, "  %-17s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < NCOMMANDS; i++) { /* summaries wrap at 80 columns */
+		fprintf(d->out, "  %-17s ", commands[i].name);
+		report_wrap(d->out, 20, 20, commands[i].summary);
+	}
 	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-stepi,\n"
 		      "or goes on with x, xp and list.  `help COMMAND` says more.\n");
 }
@@ -354,9 +369,10 @@ void dbg_complete(struct dbg *d, const char *line, size_t start, const char *wor
 {
 	static const char *const info_words[] = {
 		"registers", "regs", "cr", "tlb", "devices", "stats", "breakpoints",
-		"break", "display", "checkpoints", "symbol", "line",
+		"break", "display", "checkpoints", "symbol", "line", "vms", "vcpu", "shadow", "exits",
 	};
-	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev", "all" };
+	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev",
+						    "exit", "all" };
 	char name[64], fmt[32];
 	const char *args;
 	const struct dbg_command *c;

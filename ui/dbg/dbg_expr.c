@@ -93,6 +93,8 @@ bool dbg_translate(struct dbg *d, uint32_t va, uint32_t *pa, char *why, size_t w
 {
 	struct mmu_walk w;
 
+	if (d->vm) /* the selected guest's own tables */
+		return dbg_vm_translate(d, va, pa, why, whylen);
 	machine_walk(d->m, va, ACC_READ, 0, &w);
 	if (!w.fault) {
 		*pa = w.pa;
@@ -122,7 +124,10 @@ static bool mem_access(struct dbg *d, uint32_t addr, bool phys, uint8_t *buf, ui
 		if (chunk > len)
 			chunk = len;
 		if (phys) {
-			pa = addr;
+			if (!dbg_vm_phys(d, addr, &pa, why, sizeof why)) { /* guest-physical */
+				snprintf(err, errlen, "Cannot access memory at address 0x%08x: %s", addr, why);
+				return false;
+			}
 		} else if (!dbg_translate(d, addr, &pa, why, sizeof why)) {
 			snprintf(err, errlen, "Cannot access memory at address 0x%08x: %s", addr, why);
 			return false;
@@ -189,10 +194,10 @@ static bool reg_lookup(struct dbg *d, const char *name, struct val *out)
 	memset(out, 0, sizeof *out);
 	if (!strcmp(name, "pc")) {
 		out->lv.kind = LV_PC;
-		out->v = machine_pc(d->m);
+		out->v = dbg_pc(d);
 	} else if (!strcmp(name, "psw")) {
 		out->lv.kind = LV_PSW;
-		out->v = machine_psw(d->m);
+		out->v = dbg_psw(d);
 	} else if (!strcmp(name, "cycles")) {
 		out->lv.kind = LV_READONLY;
 		out->v = (uint32_t)machine_cycles(d->m);
@@ -201,13 +206,17 @@ static bool reg_lookup(struct dbg *d, const char *name, struct val *out)
 		out->v = (uint32_t)machine_instret(d->m);
 	} else if ((n = isa_reg_lookup(name)) >= 0) {
 		out->lv = (struct dbg_lval){ .kind = LV_REG, .n = (unsigned)n };
-		out->v = machine_reg(d->m, (unsigned)n);
-	} else if ((n = isa_cr_lookup(name)) >= 0 && machine_cr(d->m, (unsigned)n, &v)) {
+		out->v = dbg_reg(d, (unsigned)n);
+	} else if ((n = isa_cr_lookup(name)) >= 0 && dbg_cr(d, (unsigned)n, &v)) {
 		out->lv = (struct dbg_lval){ .kind = LV_CR, .n = (unsigned)n };
 		out->v = v;
 	} else {
 		return false;
 	}
+	/* under the monitor the PSW and control registers shown are virtual,
+	 * and a VM off the CPU has no registers in the machine to change */
+	if (d->vm && (out->lv.kind == LV_PSW || out->lv.kind == LV_CR || dbg_vm_readonly(d)))
+		out->lv.kind = LV_READONLY;
 	return true;
 }
 
@@ -240,6 +249,9 @@ static bool store(struct ep *e, const struct dbg_lval *lv, uint32_t v)
 		}
 		break;
 	case LV_READONLY:
+		if (d->vm) /* dbg_vm.c: the virtual CPU is the monitor's to change */
+			return fail(e, "under the monitor only the running VM's registers and memory "
+				       "can change");
 		return fail(e, "$cycles and $instret are read-only");
 	default:
 		return fail(e, "Left operand of assignment is not an lvalue.");

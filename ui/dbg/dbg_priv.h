@@ -29,6 +29,7 @@
 #include "ui/dbg/dbg.h"
 
 struct trace;
+struct dbg_vm;
 
 /* ---- breakpoints, watchpoints, catchpoints (dbg_break.c) ------------- */
 
@@ -61,6 +62,7 @@ struct dbg_bp {
 	bool phys;               /* addr is physical                          */
 	uint32_t addr;           /* virtual (or physical) address             */
 	int asid;                /* -1: any address space; else only this ASID */
+	int vm;                  /* under the monitor: only in this VM; or -1 */
 	uint32_t pas[BP_MAX_PAS];/* physical slots the virtual address maps to */
 	int npas;
 	/* BP_WATCH */
@@ -176,6 +178,7 @@ struct dbg {
 	struct trace *tr;              /* tracing to out (trace on|off)       */
 	unsigned trace_cats;           /* categories while tracing is on      */
 	bool tracing;
+	struct dbg_vm *vm;             /* under the monitor (dbg_vm.c), or NULL */
 
 	/* breakpoints */
 	struct dbg_bp **bps;
@@ -355,6 +358,39 @@ int dbgc_list(struct dbg *d, const char *args, const char *fmt);
 int dbgc_display(struct dbg *d, const char *args, const char *fmt);
 int dbgc_undisplay(struct dbg *d, const char *args, const char *fmt);
 int dbgc_trace(struct dbg *d, const char *args, const char *fmt);
+
+/* ---- dbg_vm.c: the monitor and its guests ------------------------------
+ * Under the monitor the debugger speaks of one selected VM (the one that
+ * stopped, or `vm N`): registers, pc and PSW are its virtual CPU's, a
+ * virtual address goes through its own page tables, a physical one is
+ * guest-physical.  Without a monitor these read the machine. */
+bool dbg_vm_attach(struct dbg *d, struct vmm *v);
+void dbg_vm_detach(struct dbg *d);
+uint32_t dbg_reg(struct dbg *d, unsigned n);
+uint32_t dbg_pc(struct dbg *d);
+uint32_t dbg_psw(struct dbg *d);
+bool dbg_cr(struct dbg *d, unsigned cr, uint32_t *v);
+/* The selected VM is not on the CPU: its registers cannot be changed. */
+bool dbg_vm_readonly(struct dbg *d);
+/* Guest-virtual -> host-physical through the selected VM's tables. */
+bool dbg_vm_translate(struct dbg *d, uint32_t va, uint32_t *pa, char *why, size_t whylen);
+/* Guest-physical -> host-physical; false with why. */
+bool dbg_vm_phys(struct dbg *d, uint32_t gpa, uint32_t *pa, char *why, size_t whylen);
+int dbg_vm_selected(const struct dbg *d);
+bool dbg_vm_ended(struct dbg *d);           /* every VM powered off or crashed */
+void dbg_vm_report_end(struct dbg *d);
+/* A run starts (registers then follow the VM on the CPU, for conditions)
+ * or stops (the VM on the CPU becomes the selected one). */
+void dbg_vm_run(struct dbg *d, bool running);
+int dbg_vm_on_cpu(const struct dbg *d);      /* the VM on the CPU, or -1 */
+/* info SUBJECT under the monitor: true if handled (*r the result). */
+bool dbg_vm_info(struct dbg *d, const char *subject, const char *args, int *r);
+/* A command that cannot be right under the monitor: true after an error. */
+bool dbg_vm_refuse(struct dbg *d, const char *command);
+int dbg_vm_catch_parse(struct dbg *d, const char *cause, struct dbg_bp *bp, char *what, size_t len);
+void dbg_vm_report_catch(struct dbg *d, const struct dbg_stop *s);
+bool dbg_bp_hit(struct dbg *d, struct dbg_bp *bp, enum stop_kind kind);
+int dbgc_vm(struct dbg *d, const char *args, const char *fmt);
 
 /* ---- dbg_rev.c ----------------------------------------------------------- */
 bool dbg_history_init(struct dbg *d, uint64_t interval, size_t budget);

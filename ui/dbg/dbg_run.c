@@ -101,6 +101,9 @@ bool dbg_machine_alive(struct dbg *d, bool complain)
 {
 	const struct machine_fatal *f;
 
+	if (dbg_vm_ended(d)) /* the monitor stopped: every guest ended */
+		return complain ? dbg_error(d, "The guests are not running: every VM has ended."),
+				  false : false;
 	if (!machine_dead(d->m))
 		return true;
 	if (!complain)
@@ -134,6 +137,7 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	d->insn_mode = pred ? INSN_PRED : INSN_NONE;
 	d->fresh = false;
 	dbg_listen_sync(d);
+	dbg_vm_run(d, true);
 	for (;;) {
 		if (!dbg_machine_alive(d, false)) {
 			stop_dead(d);
@@ -183,6 +187,7 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	d->insn_mode = INSN_NONE;
 	d->pred = NULL;
 	dbg_listen_sync(d);
+	dbg_vm_run(d, false);
 	if (!d->replaying)
 		dbg_bp_refresh(d);
 	return d->stop.kind;
@@ -226,7 +231,10 @@ void dbg_report_stop(struct dbg *d)
 	show_notes(d);
 	switch (s->kind) {
 	case SK_POWER:
-		dbg_printf(d, "[machine powered off, exit code %d]\n", machine_exit_code(d->m));
+		if (d->vm)
+			dbg_vm_report_end(d);
+		else
+			dbg_printf(d, "[machine powered off, exit code %d]\n", machine_exit_code(d->m));
 		return;
 	case SK_FATAL:
 		fflush(d->out);

@@ -144,35 +144,79 @@ void dbg_sources_free(struct dbg *d)
 
 /* ---- the location of a stop ------------------------------------------------ */
 
-static void show_insn_line(struct dbg *d, uint32_t pc, bool marker)
+/* Columns a line takes on a terminal with tabs every 8. */
+static size_t columns(const char *s)
 {
-	char sym[96], text[128], err[200];
+	size_t col = 0;
+
+	for (; *s; s++)
+		col = *s == '\t' ? (col | 7) + 1 : col + 1;
+	return col;
+}
+
+/* Cut a line that would pass 80 columns short, ending it with "...". */
+static void fit80(char *line)
+{
+	size_t col = 0;
+
+	if (columns(line) <= 80)
+		return;
+	for (char *p = line; *p; p++) {
+		size_t next = *p == '\t' ? (col | 7) + 1 : col + 1;
+		if (next > 77) {
+			strcpy(p, "...");
+			return;
+		}
+		col = next;
+	}
+}
+
+/* "LEAD=> ADDR <sym>:<TAB>WORD<TAB>insn", made to fit 80 columns by
+ * design: without the instruction word if it would not, then with the
+ * disassembly cut short ("..."). */
+static void show_insn_line(struct dbg *d, uint32_t pc, const char *lead)
+{
+	char sym[96], text[128], err[200], line[400];
 	uint32_t word;
+	int n;
 
 	disasm_symbolize(d->img, pc, sym, sizeof sym);
-	dbg_printf(d, "%s0x%08x%s%s:", marker ? "=> " : "   ", pc, sym[0] ? " " : "", sym);
+	n = snprintf(line, sizeof line, "%s=> 0x%08x%s%s:", lead, pc, sym[0] ? " " : "", sym);
 	if (!dbg_read_mem(d, pc, false, &word, 4, err, sizeof err)) {
 		const char *why = strstr(err, ": ");
-		dbg_printf(d, "\t<cannot fetch%s%s>\n", why ? ": " : "", why ? why + 2 : "");
+		dbg_printf(d, "%s\t<cannot fetch%s%s>\n", line, why ? ": " : "", why ? why + 2 : "");
 		return;
 	}
 	disasm_insn(pc, word, d->img, text, sizeof text);
-	dbg_printf(d, "\t%08x\t%s\n", word, text);
+	snprintf(line + n, sizeof line - (size_t)n, "\t%08x\t%s", word, text);
+	if (columns(line) > 80)
+		snprintf(line + n, sizeof line - (size_t)n, "\t%s", text);
+	if (columns(line) > 80)
+		snprintf(line + n, sizeof line - (size_t)n, " %s", text);
+	fit80(line);
+	dbg_printf(d, "%s\n", line);
 }
 
 void dbg_show_location(struct dbg *d)
 {
-	uint32_t pc = machine_pc(d->m), line;
+	uint32_t pc = dbg_pc(d), line;
 	const char *file, *text;
+	char lead[32];
 
-	if (machine_dead(d->m))
+	if (machine_dead(d->m) || dbg_vm_ended(d))
 		return;
-	dbg_printf(d, "[ring %u] ", machine_psw(d->m) & PSW_RING_MASK);
-	show_insn_line(d, pc, true);
+	if (d->vm) /* the VM it is about */
+		snprintf(lead, sizeof lead, "[vm%d ring %u] ", dbg_vm_selected(d), dbg_psw(d) & PSW_RING_MASK);
+	else
+		snprintf(lead, sizeof lead, "[ring %u] ", dbg_psw(d) & PSW_RING_MASK);
+	show_insn_line(d, pc, lead);
 	if (dbg_line_of(d, pc, &file, &line)) {
 		const struct image_line *l = image_line_at(d->img, pc);
+		char buf[400];
 		text = source_line(d, l->file, line);
-		dbg_printf(d, "%s:%u:\t%s\n", file, line, text ? text : "");
+		snprintf(buf, sizeof buf, "%s:%u:\t%s", file, line, text ? text : "");
+		fit80(buf);
+		dbg_printf(d, "%s\n", buf);
 		d->list_file = (int)l->file;
 		d->list_next = line > 5 ? line - 5 : 1;
 	}
@@ -205,13 +249,14 @@ static int dbgi_regs(struct dbg *d, const char *args)
 		}
 		return r;
 	}
+	/* four to a line in 79 columns */
 	for (unsigned i = 0; i < ISA_NREGS; i++)
-		dbg_printf(d, "r%-2u %-4s 0x%08x%s", i, isa_reg_abi_name(i), machine_reg(d->m, i),
-			   i % 4 == 3 ? "\n" : "   ");
-	disasm_symbolize(d->img, machine_pc(d->m), text, sizeof text);
-	dbg_printf(d, "pc       0x%08x %s\n", machine_pc(d->m), text);
-	psw_text(machine_psw(d->m), text, sizeof text);
-	dbg_printf(d, "psw      0x%08x %s\n", machine_psw(d->m), text);
+		dbg_printf(d, "r%-2u %-4s 0x%08x%s", i, isa_reg_abi_name(i), dbg_reg(d, i),
+			   i % 4 == 3 ? "\n" : " ");
+	disasm_symbolize(d->img, dbg_pc(d), text, sizeof text);
+	dbg_printf(d, "pc       0x%08x %s\n", dbg_pc(d), text);
+	psw_text(dbg_psw(d), text, sizeof text);
+	dbg_printf(d, "psw      0x%08x %s\n", dbg_psw(d), text);
 	dbg_printf(d, "cycles   %llu   instret %llu   steps %llu\n",
 		   (unsigned long long)machine_cycles(d->m), (unsigned long long)machine_instret(d->m),
 		   (unsigned long long)dbg_steps(d));
@@ -225,7 +270,7 @@ static int dbgi_cr(struct dbg *d, const char *args)
 	for (unsigned cr = 0; cr < CR_COUNT; cr++) {
 		const char *name = isa_cr_name(cr);
 		uint32_t v;
-		if (!name || !machine_cr(d->m, cr, &v))
+		if (!name || !dbg_cr(d, cr, &v))
 			continue;
 		text[0] = '\0';
 		switch (cr % CR_RING1_BASE) {
@@ -417,6 +462,8 @@ int dbgc_info(struct dbg *d, const char *args, const char *fmt)
 	if (!dbg_next_word(&p, word, sizeof word))
 		return dbg_error(d, "info what? registers, cr, tlb, devices, stats, breakpoints, display, "
 			      "checkpoints, symbol ADDR, line [LOCATION]");
+	if (dbg_vm_info(d, word, dbg_skip_ws(p), &found)) /* vms, vcpu, shadow, exits */
+		return found;
 	for (size_t i = 0; i < NINFOS; i++) {
 		if (!strcmp(infos[i].name, word)) {
 			found = (int)i;

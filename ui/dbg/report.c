@@ -14,6 +14,33 @@ static const char *access_name(unsigned a)
 	return a == ACC_WRITE ? "write" : a == ACC_FETCH ? "fetch" : "read";
 }
 
+void report_wrap(FILE *out, size_t col, size_t indent, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t room = col < 80 ? 80 - col : 0, n = strlen(p), cut = n;
+		if (n > room) { /* the last space that fits, else the first at all */
+			cut = 0;
+			for (size_t i = 0; i <= room && i < n; i++)
+				if (p[i] == ' ')
+					cut = i;
+			if (!cut)
+				cut = strcspn(p, " ");
+		}
+		fprintf(out, "%.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p) {
+			fprintf(out, "%*s", (int)indent, "");
+			col = indent;
+		}
+	}
+	if (!*text)
+		fputc('\n', out);
+}
+
 void report_stats_text(struct machine *m, FILE *out)
 {
 	struct machine_stats s;

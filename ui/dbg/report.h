@@ -19,4 +19,9 @@ void report_fatal(struct machine *m, const struct image *img, FILE *out);
 /* "  insn   PC: WORD  TEXT" and "  source FILE:LINE" where known. */
 void report_insn_source(struct machine *m, const struct image *img, uint32_t pc, FILE *out);
 
+/* Print text, the cursor being at column col, wrapped at spaces so no
+ * line passes 80 columns; continuation lines start at column indent.
+ * Ends the line. */
+void report_wrap(FILE *out, size_t col, size_t indent, const char *text);
+
 #endif

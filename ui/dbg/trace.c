@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "monitor/vmm.h"
 #include "sim/asm/disasm.h"
 
 struct trace {
@@ -14,11 +15,13 @@ struct trace {
 	FILE *out;
 	unsigned cats;            /* TRACE_* now active              */
 	int handle[EV_COUNT];     /* listener per event, or -1       */
+	struct vmm *v;            /* the monitor, or NULL            */
+	int obs;                  /* its exit observer, or -1        */
 };
 
 static const struct { const char *name; unsigned bit; } cat_names[] = {
 	{ "insn", TRACE_INSN }, { "trap", TRACE_TRAP }, { "mmu", TRACE_MMU },
-	{ "irq", TRACE_IRQ }, { "dev", TRACE_DEV }, { "all", TRACE_ALL },
+	{ "irq", TRACE_IRQ }, { "dev", TRACE_DEV }, { "exit", TRACE_EXIT }, { "all", TRACE_ALL },
 };
 
 bool trace_parse(const char *spec, unsigned *cats, const char **bad, size_t *badlen)
@@ -49,6 +52,15 @@ static bool on_insn(void *opaque, struct machine *m, const struct machine_event_
 	char text[128];
 
 	disasm_insn(ev->pc, ev->word, t->img, text, sizeof text);
+	if (t->v) { /* the guest's view: which VM, its virtual ring */
+		struct vmm_vcpu_state c;
+		int vm = vmm_current(t->v);
+		if (vmm_vcpu(t->v, vm, &c)) {
+			fprintf(t->out, "insn  vm%d %08x: %08x  %-28s ring %u  cycle %llu\n", vm, ev->pc,
+				ev->word, text, c.psw & PSW_RING_MASK, (unsigned long long)machine_cycles(m));
+			return false;
+		}
+	}
 	fprintf(t->out, "insn  %08x: %08x  %-32s ring %u  cycle %llu\n", ev->pc, ev->word, text,
 		machine_psw(m) & PSW_RING_MASK, (unsigned long long)machine_cycles(m));
 	return false;
@@ -91,6 +103,17 @@ static bool on_dev(void *opaque, struct machine *m, const struct machine_event_i
 	return false;
 }
 
+void trace_print_exit(FILE *out, const struct vmm_exit_info *e)
+{
+	fprintf(out, "exit  vm%d %-12s pc 0x%08x ring %u cost %u cycle %llu\n", e->vm,
+		vmm_exit_name(e->cause), e->pc, e->vring, e->cost, (unsigned long long)e->cycle);
+}
+
+static void on_vm_exit(void *opaque, const struct vmm_exit_info *e)
+{
+	trace_print_exit(((struct trace *)opaque)->out, e);
+}
+
 static const struct {
 	unsigned bit;
 	enum machine_event ev;
@@ -112,7 +135,18 @@ struct trace *trace_new(struct machine *m, const struct image *img, FILE *out)
 	t->out = out;
 	for (int i = 0; i < EV_COUNT; i++)
 		t->handle[i] = -1;
+	t->obs = -1;
 	return t;
+}
+
+bool trace_attach_vmm(struct trace *t, struct vmm *v)
+{
+	t->v = v;
+	if (v && (t->cats & TRACE_EXIT) && t->obs < 0) {
+		t->obs = vmm_observe(v, &(struct vmm_observer){ .opaque = t, .on_exit = on_vm_exit });
+		return t->obs >= 0;
+	}
+	return true;
 }
 
 void trace_set(struct trace *t, unsigned cats)
@@ -126,6 +160,12 @@ void trace_set(struct trace *t, unsigned cats)
 			machine_off(t->m, *h);
 			*h = -1;
 		}
+	}
+	if (t->v && (cats & TRACE_EXIT) && t->obs < 0)
+		t->obs = vmm_observe(t->v, &(struct vmm_observer){ .opaque = t, .on_exit = on_vm_exit });
+	else if (!(cats & TRACE_EXIT) && t->obs >= 0) {
+		vmm_unobserve(t->v, t->obs);
+		t->obs = -1;
 	}
 	t->cats = cats;
 }
