@@ -69,6 +69,7 @@ void run_bare(const struct guest_spec *g, enum machine_variant var, struct out *
 		o->end = END_CRASH;
 		o->cause = machine_fatal_report(m)->cause;
 		o->pc = machine_fatal_report(m)->pc;
+		o->badva = machine_fatal_report(m)->badva;
 	}
 	keep_ram(o, m, 0, g->mem);
 	machine_free(m);
@@ -115,6 +116,7 @@ void run_vmm_cfg(const struct guest_spec *g, int n, enum machine_variant var,
 			o[i].end = END_CRASH;
 			o[i].cause = r.cause;
 			o[i].pc = r.pc;
+			o[i].badva = r.badva;
 		}
 		keep_ram(&o[i], m, v->vms[i]->base, v->vms[i]->mem);
 		vmm_get_stats(v, i, &res->vm[i]);
@@ -155,9 +157,11 @@ void check_same(const struct out *bare, const struct out *vm, const char *what)
 		ck_assert_msg(bare->code == vm->code, "%s: status %d bare, %d monitor", what,
 			      bare->code, vm->code);
 	if (bare->end == END_CRASH)
-		ck_assert_msg(bare->cause == vm->cause && bare->pc == vm->pc,
-			      "%s: crash cause 0x%08x pc 0x%08x bare, 0x%08x 0x%08x monitor", what,
-			      bare->cause, bare->pc, vm->cause, vm->pc);
+		ck_assert_msg(bare->cause == vm->cause && bare->pc == vm->pc &&
+			      bare->badva == vm->badva,
+			      "%s: crash cause 0x%08x pc 0x%08x badva 0x%08x bare, "
+			      "0x%08x 0x%08x 0x%08x monitor", what, bare->cause, bare->pc,
+			      bare->badva, vm->cause, vm->pc, vm->badva);
 	ck_assert_uint_eq(bare->mem, vm->mem);
 	if (memcmp(bare->ram, vm->ram, bare->mem) == 0)
 		return;

@@ -43,6 +43,7 @@ struct out {
 	int code;          /* END_POWER                                */
 	uint32_t cause;    /* END_CRASH: the trap nothing could handle  */
 	uint32_t pc;
+	uint32_t badva;
 	uint8_t *ram;      /* guest-physical RAM at the end             */
 	uint32_t mem;
 };
