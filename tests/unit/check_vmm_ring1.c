@@ -121,21 +121,23 @@ static void check_recs(const struct out *o, uint32_t base, const struct rec *r, 
 		      "%s: more than %d records at 0x%x", what, n, base);
 }
 
-/* Both runs of img on var: the same, powered off with status 0, and the
- * records as given; bare and monitor outputs are left in o[0], o[1]. */
+/* Both runs of img on var: the same, powered off with status 0, the
+ * records as given and the words the test stored at XTRA (nx of them) as
+ * given.  Frees img. */
 static void d_check(struct image *img, enum machine_variant var, const struct rec *r0, int n0,
-		    const struct rec *r1, int n1, struct out o[2], const char *what)
+		    const struct rec *r1, int n1, const uint32_t *xtra, int nx, const char *what)
 {
 	struct guest_spec g = { .img = img, .mem = KMEM, .seed = 1 };
+	struct out o[2];
 
 	both(&g, var, &o[0], &o[1], what);
 	ck_assert_msg(o[1].end == END_POWER && o[1].code == 0, "%s: did not power off with 0", what);
 	check_recs(&o[1], REC0, r0, n0, what);
 	check_recs(&o[1], REC1, r1, n1, what);
-}
-
-static void d_free(struct image *img, struct out o[2])
-{
+	for (int i = 0; i < nx; i++)
+		ck_assert_msg(ram32(&o[1], XTRA + 4u * (uint32_t)i) == xtra[i],
+			      "%s: word %d stored 0x%08x, expected 0x%08x", what, i,
+			      ram32(&o[1], XTRA + 4u * (uint32_t)i), xtra[i]);
 	out_free(o, 2);
 	image_free(img);
 }
@@ -167,12 +169,9 @@ START_TEST(test_epsw1_read_in_ring0)
 		"l2:     tlbflush\n");
 	struct rec r0[] = { { { CAUSE_MAKE(TRAP_PRIVILEGED, 0, 0, 1), sym(img, "l2"), 0x501, 0x503 } } };
 	struct rec r1[] = { { { CAUSE_MAKE(TRAP_SYSCALL, 0, 0, 3), sym(img, "l1") + 4, 0x503, 0 } } };
-	struct out o[2];
+	static const uint32_t xtra[] = { 0x702, 0x503 };
 
-	d_check(img, VARIANT_STRICT, r0, 1, r1, 1, o, "epsw1 read in ring 0");
-	ck_assert_uint_eq(ram32(&o[1], XTRA), 0x702);
-	ck_assert_uint_eq(ram32(&o[1], XTRA + 4), 0x503);
-	d_free(img, o);
+	d_check(img, VARIANT_STRICT, r0, 1, r1, 1, xtra, 2, "epsw1 read in ring 0");
 }
 END_TEST
 
@@ -209,11 +208,9 @@ START_TEST(test_rfe_ring0_ignores_ring1_bank)
 		"l1:     syscall\n"
 		"trap1_tail: j .\n");
 	struct rec r0[] = { { { CAUSE_MAKE(TRAP_SYSCALL, 0, 0, 3), sym(img, "l1") + 4, 0x203, 0x203 } } };
-	struct out o[2];
+	static const uint32_t xtra[] = { 0x600d };
 
-	d_check(img, var, r0, 1, NULL, 0, o, "rfe in ring 0 with a ring-1 bank");
-	ck_assert_uint_eq(ram32(&o[1], XTRA), 0x600d);
-	d_free(img, o);
+	d_check(img, var, r0, 1, NULL, 0, xtra, 1, "rfe in ring 0 with a ring-1 bank");
 }
 END_TEST
 
@@ -262,9 +259,7 @@ START_TEST(test_cr_numbers_by_ring)
 	}
 	r0[0] = (struct rec){ { CAUSE_MAKE(TRAP_BREAKPOINT, 0, 0, ring), sym(img, "c10"), ring, ring } };
 	snprintf(what, sizeof what, "control registers from ring %u", ring);
-	struct out o[2];
-	d_check(img, VARIANT_STRICT, r0, 1, r1, n1, o, what);
-	d_free(img, o);
+	d_check(img, VARIANT_STRICT, r0, 1, r1, n1, NULL, 0, what);
 }
 END_TEST
 
@@ -292,10 +287,8 @@ START_TEST(test_rfe_in_ring1)
 	struct rec r0[] = { { { CAUSE_MAKE(TRAP_BREAKPOINT, 0, 0, 2), sym(img, "l3"), 0x106, 0x106 } } };
 	struct rec r1[] = { { { CAUSE_MAKE(TRAP_PRIVILEGED, 0, 0, 2), sym(img, "l1"), 0x106, 0 } },
 			    { { CAUSE_MAKE(TRAP_PRIVILEGED, 0, 0, 2), sym(img, "l2"), 0x106, 0 } } };
-	struct out o[2];
 
-	d_check(img, VARIANT_STRICT, r0, 1, r1, 2, o, "rfe in ring 1");
-	d_free(img, o);
+	d_check(img, VARIANT_STRICT, r0, 1, r1, 2, NULL, 0, "rfe in ring 1");
 }
 END_TEST
 
@@ -323,10 +316,8 @@ START_TEST(test_interrupt_never_delegated)
 		"spin:   j     spin\n"
 		"trap1_tail: j .\n");
 	struct rec r0[] = { { { CAUSE_MAKE(TRAP_INTERRUPT, 0, 0, 1), sym(img, "spin"), 0x5, 0 } } };
-	struct out o[2];
 
-	d_check(img, VARIANT_STRICT, r0, 1, NULL, 0, o, "interrupt in ring 1");
-	d_free(img, o);
+	d_check(img, VARIANT_STRICT, r0, 1, NULL, 0, NULL, 0, "interrupt in ring 1");
 }
 END_TEST
 
@@ -345,10 +336,8 @@ START_TEST(test_tvec1_zero)
 		"l1:     syscall\n"
 		"trap1_tail: j .\n");
 	struct rec r0[] = { { { CAUSE_MAKE(TRAP_SYSCALL, 0, 0, 3), sym(img, "l1") + 4, 3, 0 } } };
-	struct out o[2];
 
-	d_check(img, VARIANT_STRICT, r0, 1, NULL, 0, o, "tvec1 = 0");
-	d_free(img, o);
+	d_check(img, VARIANT_STRICT, r0, 1, NULL, 0, NULL, 0, "tvec1 = 0");
 }
 END_TEST
 
@@ -366,7 +355,8 @@ static void double_fault(const char *body, uint32_t cause, const char *pc_label,
 	ck_assert_uint_eq(o[1].cause, cause);
 	ck_assert_uint_eq(o[1].pc, sym(img, pc_label) + pc_add);
 	ck_assert_uint_eq(o[1].badva, badva);
-	d_free(img, o);
+	out_free(o, 2);
+	image_free(img);
 }
 
 START_TEST(test_double_fault_delegated)
@@ -652,12 +642,22 @@ static void r1_hash(FILE *f, unsigned reg)
 		   "        add r8, r8, r%u\n", reg);
 }
 
-static void r1_save(FILE *f, uint32_t area, const char *scratch)
+/* A handler's vector table and entry: r12 parked in `scratch`, r7..r11
+ * saved at area, and the control registers in seen hashed into r8. */
+static void r1_handler_head(FILE *f, const char *vectors, const char *entry, uint32_t area,
+			    const char *scratch, const char *const *seen, size_t nseen)
 {
-	fprintf(f, "        mtcr %s, r12\n        li r12, 0x%x\n", scratch, area);
+	fprintf(f, "        .align 64\n%s:\n", vectors);
+	for (int i = 0; i < 9; i++)
+		fprintf(f, "        j %s\n", entry);
+	fprintf(f, "%s:   mtcr %s, r12\n        li r12, 0x%x\n", entry, scratch, area);
 	for (unsigned r = 7; r <= 11; r++)
 		fprintf(f, "        sw r%u, %u(r12)\n", r, 4 * (r - 7));
 	fprintf(f, "        lw r8, 20(r12)\n");
+	for (size_t i = 0; i < nseen; i++) {
+		fprintf(f, "        mfcr r9, %s\n", seen[i]);
+		r1_hash(f, 9);
+	}
 }
 
 static void r1_restore(FILE *f, const char *scratch)
@@ -676,15 +676,8 @@ static void r1_handlers(struct r1gen *g)
 	static const char *const seen1[] = { "cause1", "epc1", "badva1", "epsw1" };
 	FILE *k = g->k;
 
-	fprintf(k, "        .align 64\nvectors:\n");
-	for (int i = 0; i < 9; i++)
-		fprintf(k, "        j trap0\n");
-	fprintf(k, "trap0:\n");
-	r1_save(k, G_SAVE0, "scratch");
-	for (size_t i = 0; i < sizeof seen0 / sizeof seen0[0]; i++) {
-		fprintf(k, "        mfcr r9, %s\n", seen0[i]);
-		r1_hash(k, 9);
-	}
+	r1_handler_head(k, "vectors", "trap0", G_SAVE0, "scratch", seen0,
+			sizeof seen0 / sizeof seen0[0]);
 	fprintf(k, "        mfcr r9, cause\n        andi r9, r9, 0xff\n        mfcr r10, epc\n"
 		   "        li r11, 2\n        bne r9, r11, 3f\n        li r11, 0x%x\n"
 		   "        bne r13, r11, 4f\n"
@@ -696,15 +689,8 @@ static void r1_handlers(struct r1gen *g)
 		   "4:      addi r10, r10, 4\n        mtcr epc, r10\n5:\n", G_EXIT);
 	r1_restore(k, "scratch");
 
-	fprintf(k, "        .align 64\nvectors1:\n");
-	for (int i = 0; i < 9; i++)
-		fprintf(k, "        j trap1\n");
-	fprintf(k, "trap1:\n");
-	r1_save(k, G_SAVE1, "scratch1");
-	for (size_t i = 0; i < sizeof seen1 / sizeof seen1[0]; i++) {
-		fprintf(k, "        mfcr r9, %s\n", seen1[i]);
-		r1_hash(k, 9);
-	}
+	r1_handler_head(k, "vectors1", "trap1", G_SAVE1, "scratch1", seen1,
+			sizeof seen1 / sizeof seen1[0]);
 	fprintf(k, "        mfcr r9, cause1\n        andi r9, r9, 0xff\n        li r11, 1\n"
 		   "        bne r9, r11, 4f\n"
 		   "        slli r11, r1, 2            # a delegated system call: a0 = 3 a0 + a1\n"
