@@ -3,17 +3,26 @@
  * processor, and the emulation of every instruction that reveals or
  * changes it.
  *
- * Ring compression: the guest kernel (virtual ring 0) runs in real ring 1,
- * guest rings 1-2 in real ring 2, guest user code in ring 3.  Innocuous
- * instructions run directly.  Privileged ones trap (real ring 1 is not 0)
- * and land here; on the strict machine so do rdpsw/wrpsw/rdcycle.  On the
- * classic machine those three run directly and see the real ring and IE:
- * the hole that breaks Popek and Goldberg's equivalence.
+ * Ring compression: guest rings 0, 1 and 2 run in real ring 2, guest user
+ * code in ring 3.  Real ring 2 reaches no control register and cannot rfe,
+ * so every instruction that touches the guest's privileged state traps and
+ * lands here -- the ring-1 bank (epc1 .. scratch1) and trap delegation
+ * (deleg, tvec1) included, which real ring 1 could use without trapping.
+ * The real deleg stays 0, so every guest trap reaches the monitor, and a
+ * cause the guest delegates is delivered to its virtual ring 1 here.  On
+ * the strict machine rdpsw/wrpsw/rdcycle trap too, so the guest cannot
+ * tell.  On the classic machine those three run directly and see the real
+ * ring (2) and IE: the hole that breaks Popek and Goldberg's equivalence.
+ *
+ *   guest ring:  0 ──┐                          real CPU, while a guest runs:
+ *                1 ──┼──► real ring 2           regs, pc, PSW FLAGS: the guest's
+ *                2 ──┘                          RING 2 or 3, IE 1 (monitor's timer)
+ *                3 ─────► real ring 3           deleg 0, ring-1 bank: the monitor's
  *
  * While the guest runs, its general registers, pc and PSW FLAGS live in
- * the real CPU; the virtual ring, the virtual IE and the virtual control
- * registers live here.  The real IE is always 1 in a guest, so the
- * monitor's timer can always take the CPU back (resource control).
+ * the real CPU; the virtual ring, the virtual IE and every virtual control
+ * register (both banks) live here.  The real IE is always 1 in a guest, so
+ * the monitor's timer can always take the CPU back (resource control).
  */
 #include "monitor/vmm_priv.h"
 
@@ -44,59 +53,19 @@ static void set_real_psw(struct vmm *v, struct vm *vm, uint32_t flags)
 	machine_set_psw(v->m, vcpu_real_ring(vm->cpu.vring) | PSW_IE | (flags & PSW_FLAGS_MASK));
 }
 
-/*
- * The ring-1 registers (epc1 .. scratch1) are the one part of the CPU the
- * guest kernel reaches without trapping: real ring 1 may use them.  So
- * while a guest is on the CPU its ring-1 registers are the real ones,
- * loaded and saved with the rest of the vCPU (no guest sees another's),
- * and the monitor's own emulation reads and writes them there.  One thing
- * must not pass through: real ring 1 returns through epsw1 when its RING
- * is 1..3, which would let the guest kernel's rfe skip the monitor.  So
- * while the guest runs in its ring 0, the real epsw1 holds RING 0 and the
- * guest's RING waits in vcpu.epsw1_ring.
- */
-static bool ring1_cr(unsigned cr)
-{
-	return cr >= CR_EPC1 && cr <= CR_SCRATCH1;
-}
-
-static uint32_t vcr_get(const struct vmm *v, const struct vm *vm, unsigned cr)
-{
-	uint32_t x;
-
-	if (!ring1_cr(cr) || v->cur != vm)
-		return vm->cpu.vcr[cr];
-	machine_cr(v->m, cr, &x);
-	if (cr == CR_EPSW1 && vm->cpu.vring == 0 && !(x & PSW_RING_MASK))
-		x |= vm->cpu.epsw1_ring;
-	return x;
-}
-
+/* The guest's view of one of its control registers: all of them,
+ * the ring-1 bank included, live in the vCPU (the real ones never hold
+ * the guest's while it runs in real ring 2). */
 uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr)
 {
-	return vcr_get(v, vm, cr);
-}
-
-static void vcr_set(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
-{
-	if (!ring1_cr(cr) || v->cur != vm) {
-		vm->cpu.vcr[cr] = x;
-		return;
-	}
-	if (cr == CR_EPSW1 && vm->cpu.vring == 0) {
-		vm->cpu.epsw1_ring = x & PSW_RING_MASK;
-		x &= ~PSW_RING_MASK;
-	}
-	machine_set_cr(v->m, cr, x);
+	(void)v;
+	return vm->cpu.vcr[cr];
 }
 
 static void set_vpsw(struct vmm *v, struct vm *vm, uint32_t psw)
 {
-	uint32_t epsw1 = vcr_get(v, vm, CR_EPSW1);
-
 	vm->cpu.vring = psw & PSW_RING_MASK;
 	vm->cpu.vie = (psw & PSW_IE) != 0;
-	vcr_set(v, vm, CR_EPSW1, epsw1); /* RING hidden in ring 0 only */
 	set_real_psw(v, vm, psw);
 }
 
@@ -106,8 +75,6 @@ void vcpu_load(struct vmm *v, struct vm *vm)
 		machine_set_reg(v->m, i, vm->cpu.regs[i]);
 	machine_set_pc(v->m, vm->cpu.pc);
 	set_real_psw(v, vm, vm->cpu.flags);
-	for (unsigned cr = CR_EPC1; cr <= CR_SCRATCH1; cr++)
-		vcr_set(v, vm, cr, vm->cpu.vcr[cr]);
 	shadow_activate(v, vm);
 }
 
@@ -117,8 +84,6 @@ void vcpu_save(struct vmm *v, struct vm *vm)
 		vm->cpu.regs[i] = machine_reg(v->m, i);
 	vm->cpu.pc = machine_pc(v->m);
 	vm->cpu.flags = machine_psw(v->m) & PSW_FLAGS_MASK;
-	for (unsigned cr = CR_EPC1; cr <= CR_SCRATCH1; cr++)
-		vm->cpu.vcr[cr] = vcr_get(v, vm, cr);
 }
 
 void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
@@ -133,27 +98,26 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 
 	vmm_charge(v, vm, v->cfg.costs.inject);
 	if (code != TRAP_INTERRUPT && c->inject_valid && c->inject_instret == now) {
-		const char *name = isa_cause_name(code);
-		snprintf(vm->reason, sizeof vm->reason,
-			 "guest double fault: %s at pc 0x%08x while entering its handler",
-			 name ? name : "trap", epc);
-		vmm_crash(v, vm, vm->reason, vcause, epc, badva);
+		/* as the hardware reports it: the trap being entered, and the
+		 * second one only in the reason */
+		isa_double_fault_reason(vm->reason, sizeof vm->reason, code, epc);
+		vmm_crash(v, vm, vm->reason, c->entry.cause, c->entry.epc, c->entry.badva);
 		return;
 	}
 	if (c->vring >= 1 && code != TRAP_INTERRUPT && (c->vcr[CR_DELEG] >> code & 1) &&
-	    vcr_get(v, vm, CR_TVEC1)) {
+	    c->vcr[CR_TVEC1]) {
 		bank = CR_RING1_BASE; /* the guest delegates this cause to its ring 1 */
-		base = vcr_get(v, vm, CR_TVEC1);
+		base = c->vcr[CR_TVEC1];
 	} else if (c->vcr[CR_TVEC] == 0) {
 		vmm_crash(v, vm, "guest trap with no trap vector (tvec is 0)", vcause, epc, badva);
 		return;
 	} else {
 		base = c->vcr[CR_TVEC];
 	}
-	vcr_set(v, vm, bank + CR_EPC, epc);
-	vcr_set(v, vm, bank + CR_EPSW, vpsw);
-	vcr_set(v, vm, bank + CR_CAUSE, vcause);
-	vcr_set(v, vm, bank + CR_BADVA, badva);
+	c->vcr[bank + CR_EPC] = epc;
+	c->vcr[bank + CR_EPSW] = vpsw;
+	c->vcr[bank + CR_CAUSE] = vcause;
+	c->vcr[bank + CR_BADVA] = badva;
 	if (bank)
 		set_vpsw(v, vm, (vpsw & ~PSW_RING_MASK) | 1);
 	else
@@ -161,6 +125,9 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	machine_set_pc(v->m, (base & ~3u) + 4 * code);
 	c->inject_instret = now;
 	c->inject_valid = true;
+	c->entry.cause = vcause;
+	c->entry.epc = epc;
+	c->entry.badva = badva;
 	if (code == TRAP_INTERRUPT)
 		vm->stats.injected_irqs++;
 }
@@ -170,12 +137,6 @@ void vcpu_check_irq(struct vmm *v, struct vm *vm)
 	if (vm->state == VM_RUNNING && !vm->cpu.halted && vm->cpu.vie &&
 	    (vm->vlines & vm->venabled))
 		vcpu_inject(v, vm, TRAP_INTERRUPT, 0, 0, machine_pc(v->m), 0);
-}
-
-/* May the guest's current ring touch control register cr? */
-static bool cr_allowed(const struct vcpu *c, unsigned cr)
-{
-	return c->vring == 0 || (c->vring == 1 && cr >= CR_RING1_BASE);
 }
 
 static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
@@ -190,7 +151,7 @@ static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 	default:
 		break;
 	}
-	vcr_set(v, vm, cr, x);
+	vm->cpu.vcr[cr] = x;
 	if (cr == CR_PTBR || cr == CR_MMU)
 		shadow_activate(v, vm); /* a new guest address space */
 }
@@ -224,13 +185,13 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	case OP_mtcr:
 		vm->stats.exits[in.op == OP_mfcr ? EXIT_MFCR : EXIT_MTCR]++;
 		cr = (unsigned)in.imm;
-		if (!cr_allowed(c, cr)) {
+		if (!isa_cr_ring_ok(c->vring, cr)) {
 			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
 		} else if (cr >= CR_COUNT || !isa_cr_name(cr) ||
 			   (in.op == OP_mtcr && (cr == CR_CPUID || cr == CR_MEMSIZE))) {
 			vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
 		} else if (in.op == OP_mfcr) {
-			machine_set_reg(v->m, in.rd, vcr_get(v, vm, cr));
+			machine_set_reg(v->m, in.rd, c->vcr[cr]);
 			vcpu_next(v, vm, t);
 		} else {
 			write_vcr(v, vm, cr, machine_reg(v->m, in.rs1));
@@ -243,9 +204,9 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 			machine_set_pc(v->m, c->vcr[CR_EPC]);
 			set_vpsw(v, vm, c->vcr[CR_EPSW]);
 			c->inject_valid = false;
-		} else if (c->vring == 1 && (vcr_get(v, vm, CR_EPSW1) & PSW_RING_MASK) >= 1) {
-			x = vcr_get(v, vm, CR_EPSW1);
-			machine_set_pc(v->m, vcr_get(v, vm, CR_EPC1));
+		} else if (c->vring == 1 && (c->vcr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
+			x = c->vcr[CR_EPSW1];
+			machine_set_pc(v->m, c->vcr[CR_EPC1]);
 			set_vpsw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
 			c->inject_valid = false;
 		} else {

@@ -60,12 +60,14 @@ struct vcpu {
 	uint32_t flags;           /* saved PSW FLAGS (not running)          */
 	unsigned vring;           /* the ring the guest thinks it is in     */
 	bool vie;                 /* the guest's interrupt-enable flag      */
-	uint32_t vcr[CR_COUNT];   /* the guest's control registers (epc1 ..
-				     scratch1 are in the real CPU while it runs) */
-	uint32_t epsw1_ring;      /* RING of its epsw1 while in its ring 0  */
+	uint32_t vcr[CR_COUNT];   /* all its control registers, both banks:
+				     the real ones are the monitor's        */
 	bool halted;              /* waiting for a virtual interrupt        */
 	uint64_t inject_instret;  /* machine instret at the last injection  */
 	bool inject_valid;        /* (guest double-fault detection)         */
+	struct {                  /* that injection, as a double fault      */
+		uint32_t cause, epc, badva; /* reports it                   */
+	} entry;
 };
 
 struct vm {
@@ -140,10 +142,11 @@ void vmm_event_arm(struct vmm *v, int e, uint64_t when);
 void vmm_event_disarm(struct vmm *v, int e);
 
 /* ---- vcpu.c ---- */
-/* Real ring the guest's virtual ring runs in (ring compression). */
+/* Real ring the guest's virtual ring runs in (ring compression): never
+ * ring 1, whose control registers and rfe work without trapping. */
 static inline unsigned vcpu_real_ring(unsigned vring)
 {
-	return vring == 0 ? 1 : vring == 3 ? 3 : 2;
+	return vring == 3 ? 3 : 2;
 }
 void vcpu_reset(struct vm *vm, uint32_t entry, enum machine_variant variant);
 /* Deliver a trap to the guest as the hardware would (its vector). */

@@ -7,7 +7,7 @@
 #   2. the same image under --vmm trap on the strict machine: the console
 #      output is byte-identical, and the monitor's exits are counted;
 #   3. the classic machine under the monitor: the kernel's selftest fails,
-#      because rdpsw and wrpsw do not trap in ring 1 (the x86-style hole).
+#      because rdpsw and wrpsw do not trap in ring 2 (the x86-style hole).
 set -uo pipefail
 VMLAB=${1:-build/vmlab}
 IMAGE=${2:-build/toyos.elf}

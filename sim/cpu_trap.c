@@ -13,7 +13,6 @@
  */
 #include "machine_priv.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define TRAP_ENTRY_COST 10
@@ -85,10 +84,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 
 	/* The vector's first instruction trapped: no handler can run. */
 	if (code != TRAP_INTERRUPT && c->entry_valid && c->instret == c->entry_instret) {
-		const char *second = isa_cause_name(code);
-		snprintf(m->fatal_reason, sizeof m->fatal_reason,
-			 "double fault: %s at pc 0x%08x while entering the handler",
-			 second ? second : "trap", epc);
+		isa_double_fault_reason(m->fatal_reason, sizeof m->fatal_reason, code, epc);
 		machine_stop_fatal(m, m->fatal_reason, true, &c->entry);
 		return;
 	}

@@ -5,6 +5,7 @@
 #include "isa.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <strings.h>
 
 static const struct isa_info table[OP_COUNT] = {
@@ -183,4 +184,12 @@ static const char *const cause_names[TRAP_NCAUSES] = {
 const char *isa_cause_name(unsigned code)
 {
 	return code < TRAP_NCAUSES ? cause_names[code] : NULL;
+}
+
+void isa_double_fault_reason(char *buf, size_t len, unsigned second_code, uint32_t second_pc)
+{
+	const char *second = isa_cause_name(second_code);
+
+	snprintf(buf, len, "double fault: %s at pc 0x%08x while entering the handler",
+		 second ? second : "trap", second_pc);
 }

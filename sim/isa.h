@@ -8,6 +8,7 @@
 #define VMLAB_ISA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---------------------------------------------------------------------
@@ -214,6 +215,16 @@ enum mem_access { ACC_READ = 0, ACC_WRITE = 1, ACC_FETCH = 2 };
 	 ((uint32_t)(prot) << 12) | ((uint32_t)(ring) << 16))
 
 const char *isa_cause_name(unsigned code); /* “page-fault”; NULL if none */
+/* May mfcr/mtcr in this ring name control register cr at all (docs/isa.md
+ * section 5)?  If not: PRIVILEGED, even for an undefined number. */
+static inline bool isa_cr_ring_ok(unsigned ring, unsigned cr)
+{
+	return ring == 0 || (ring == 1 && cr >= CR_RING1_BASE && cr < CR_COUNT);
+}
+/* The reason a double fault stops the machine (docs/isa.md section 6):
+ * names the second trap; the report's cause and pc are the first's.  The
+ * monitor words a guest's double fault the same way. */
+void isa_double_fault_reason(char *buf, size_t len, unsigned second_code, uint32_t second_pc);
 
 /* ---------------------------------------------------------------------
  * Paging: 32-bit virtual addresses, 4 KiB pages, two levels.

@@ -11,9 +11,9 @@
 #
 # Checks 3 and 4 are the x86 idiom `pushf; cli; ...; popf`, written with
 # the machine's PSW instructions.  On the bare machine the kernel is in
-# ring 0 and all four pass.  Deprivileged to ring 1 by a trap-and-emulate
+# ring 0 and all four pass.  Deprivileged to ring 2 by a trap-and-emulate
 # monitor on the *classic* machine, rdpsw and wrpsw do not trap: rdpsw
-# shows the real ring (1) and wrpsw silently ignores IE, so the tick comes
+# shows the real ring (2) and wrpsw silently ignores IE, so the tick comes
 # inside the critical section.  Checks 1, 3 and 4 then print FAIL: the
 # classic machine breaks Popek and Goldberg's condition, and this is where
 # a student sees it.  (On the strict machine both instructions trap, the

@@ -241,7 +241,7 @@ if "$VMLAB" run --help 2>&1 | grep -q -- '--vmm'; then
 	run vm-classic selftest --vmm trap
 	count vm-classic '^FAIL  kernel: ' 3 \
 		"monitor: on the classic machine, the deprivileged kernel's selftest fails visibly"
-	has vm-classic '^FAIL  kernel: rdpsw reads ring 1' "monitor: rdpsw shows ring 1 to the guest kernel"
+	has vm-classic '^FAIL  kernel: rdpsw reads ring 2' "monitor: rdpsw shows ring 2 to the guest kernel"
 	# sixteen toyos guests at once, each running the demo session
 	vms=()
 	for i in $(seq 0 15); do

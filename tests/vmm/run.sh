@@ -119,7 +119,7 @@ for m in classic strict; do
 	check "hole ($m): status 0" [ "$(rc "$T/hole-$m-vmm")" = 0 ]
 done
 check "hole: strict under the monitor is exact" same "$D/hole-bare.out" "$T/hole-strict-vmm"
-check "hole: classic under the monitor sees ring 1, IE stuck at 1, an interrupt" \
+check "hole: classic under the monitor sees ring 2, IE stuck at 1, an interrupt" \
 	same "$D/hole-classic.out" "$T/hole-classic-vmm"
 check "hole: classic rdpsw/wrpsw never exit" \
 	[ "$(stat "$T/hole-classic.json" rdpsw) $(stat "$T/hole-classic.json" wrpsw)" = "0 0" ]
@@ -143,6 +143,9 @@ run "$T/good-vmm" -- "$VMLAB" run --vmm trap --machine strict --mem 1M "$G"
 check "hostile bare: stops on a double fault" \
 	grep -q "machine stopped: double fault" "$T/hostile-bare.err"
 check "hostile bare: status 125" [ "$(rc "$T/hostile-bare")" = 125 ]
+hpc=$(sed -n 's/^  pc     \(0x[0-9a-f]*\) .*/\1/p' "$T/hostile-bare.err")
+check "hostile bare: the report names the system call it was entering" \
+	grep -q "^  cause  syscall (0x00000001)$" "$T/hostile-bare.err"
 check "hostile: its golden output" same "$D/hostile.out" "$T/hostile-bare"
 check "hostile alone under the monitor: what it prints bare" \
 	same "$T/hostile-bare" "$T/hostile-vmm"
@@ -159,7 +162,9 @@ for order in hg gh; do
 			same "$T/hostile-bare" "$n.hostile"
 		check "isolation $order $m: status 125" [ "$(rc "$n")" = 125 ]
 		check "isolation $order $m: hostile crashed on its double fault" \
-			grep -q "^vmlab: vm$hv ($H) crashed: guest double fault: bus-error at pc 0xdeadbef0" "$n.err"
+			grep -q "^vmlab: vm$hv ($H) crashed: double fault: bus-error at pc 0xdeadbef0" "$n.err"
+		check "isolation $order $m: the report names the trap entered, as bare" \
+			grep -q "^  cause syscall (0x00000001), pc $hpc, badva 0x00000000$" "$n.err"
 		check "isolation $order $m: good powered off with 0" \
 			grep -q "^vmlab: vm$gv ($G) powered off with status 0$" "$n.err"
 	done
