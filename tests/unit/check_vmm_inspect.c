@@ -173,8 +173,8 @@ START_TEST(test_vcpu_as_the_guest_sees_it)
 	ck_assert(vmm_vcpu(f.v, 0, &c));
 	ck_assert(c.on_cpu);
 	ck_assert_uint_eq(c.psw & PSW_RING_MASK, 0);   /* the guest's ring 0 ...   */
-	ck_assert_uint_eq(c.real_ring, 1);             /* ... runs in real ring 1  */
-	ck_assert_uint_eq(machine_psw(f.m) & PSW_RING_MASK, 1);
+	ck_assert_uint_eq(c.real_ring, 2);             /* ... runs in real ring 2  */
+	ck_assert_uint_eq(machine_psw(f.m) & PSW_RING_MASK, 2);
 	ck_assert_uint_eq(c.cr[CR_PTBR], 0x10000);      /* its tables, not the shadow */
 	ck_assert_uint_eq(c.cr[CR_MMU] & MMU_PG, MMU_PG);
 	ck_assert_uint_eq(c.regs[10], 77);              /* s0 */
