@@ -90,7 +90,7 @@ static int check_reg(lua_State *L, int idx)
 	int n = reg_number(L, idx);
 
 	if (n < 0)
-		luaL_argerror(L, idx, lua_pushfstring(L, "unknown register '%s' (0..15, r0..r15, "
+		luaL_argerror(L, idx, lua_pushfstring(L, "unknown register '%s'\n(0..15, r0..r15, "
 					"zero, a0-a3, t0-t4, s0-s3, sp, ra)", luaL_tolstring(L, idx, NULL)));
 	return n;
 }
@@ -114,22 +114,26 @@ static int check_cr(lua_State *L, int idx)
 
 /* ---- x.cpu ------------------------------------------------------------------ */
 
-static int cpu_reg(lua_State *L)
+/* obj[n] and obj[n] = v for cpu:reg/set_reg and cpu.r[n] alike. */
+static int get_reg(lua_State *L, const char *tname)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_CPU);
+	struct lmachine *lm = vl_checksub(L, 1, tname);
 
 	lua_pushinteger(L, vl_reg(lm, (unsigned)check_reg(L, 2)));
 	return 1;
 }
 
-static int cpu_set_reg(lua_State *L)
+static int put_reg(lua_State *L, const char *tname)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_CPU);
+	struct lmachine *lm = vl_checksub(L, 1, tname);
 	int n = check_reg(L, 2);
 
 	set_reg(lm, (unsigned)n, vl_checkvalue(L, 3));
 	return 0;
 }
+
+static int cpu_reg(lua_State *L) { return get_reg(L, T_CPU); }
+static int cpu_set_reg(lua_State *L) { return put_reg(L, T_CPU); }
 
 static int cpu_index(lua_State *L)
 {
@@ -163,8 +167,8 @@ static int cpu_index(lua_State *L)
 	} else if ((n = isa_reg_lookup(k)) >= 0) {
 		lua_pushinteger(L, vl_reg(lm, (unsigned)n));
 	} else {
-		return luaL_error(L, "cpu.%s: no such register or field (registers by ABI name or "
-				     "rN, pc, psw, ring, cycles, instret, r, cr)", k);
+		return luaL_error(L, "cpu.%s: no such register or field\n(registers by ABI "
+				     "name or rN, pc, psw, ring, cycles, instret, r, cr)", k);
 	}
 	return 1;
 }
@@ -197,22 +201,8 @@ static int cpu_newindex(lua_State *L)
 
 /* ---- x.cpu.r ----------------------------------------------------------------- */
 
-static int regs_index(lua_State *L)
-{
-	struct lmachine *lm = vl_checksub(L, 1, T_REGS);
-
-	lua_pushinteger(L, vl_reg(lm, (unsigned)check_reg(L, 2)));
-	return 1;
-}
-
-static int regs_newindex(lua_State *L)
-{
-	struct lmachine *lm = vl_checksub(L, 1, T_REGS);
-	int n = check_reg(L, 2);
-
-	set_reg(lm, (unsigned)n, vl_checkvalue(L, 3));
-	return 0;
-}
+static int regs_index(lua_State *L) { return get_reg(L, T_REGS); }
+static int regs_newindex(lua_State *L) { return put_reg(L, T_REGS); }
 
 static int regs_len(lua_State *L)
 {
@@ -255,9 +245,6 @@ void vl_open_cpu(lua_State *L)
 
 	vl_newclass(L, T_CPU, methods, cpu_index, cpu_newindex);
 	vl_newclass(L, T_REGS, NULL, regs_index, regs_newindex);
-	luaL_getmetatable(L, T_REGS);
-	lua_pushcfunction(L, regs_len);
-	lua_setfield(L, -2, "__len");
-	lua_pop(L, 1);
+	vl_metamethod(L, T_REGS, "__len", regs_len);
 	vl_newclass(L, T_CR, NULL, cr_index, cr_newindex);
 }

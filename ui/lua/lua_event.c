@@ -74,13 +74,13 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 	int k;
 
 	if (lua_type(L, idx) != LUA_TSTRING)
-		luaL_error(L, "%s: the event must be a name (insn, read, write, trap, irq, tlbfill, "
-			      "device, break, halt, poweroff)", what);
+		luaL_error(L, "%s: the event must be a name\n(insn, read, write, trap, irq, "
+			      "tlbfill, device, break, halt, poweroff)", what);
 	for (k = 0; k < LEV_COUNT && strcmp(name, lev_names[k]); k++)
 		continue;
 	if (k == LEV_COUNT)
-		luaL_error(L, "%s: unknown event '%s' (insn, read, write, trap, irq, tlbfill, "
-			      "device, break, halt, poweroff)", what, name);
+		luaL_error(L, "%s: unknown event '%s'\n(insn, read, write, trap, irq, "
+			      "tlbfill, device, break, halt, poweroff)", what, name);
 	*kind = (enum lev)k;
 	*lo = 0;
 	*hi = 0xffffffffu;
@@ -272,8 +272,8 @@ static int handler_msgh(lua_State *L)
 			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
 	}
 	if (strstr(msg, "attempt to yield"))
-		msg = lua_pushfstring(L, "%s\n(event handlers never yield: wait with vmlab.wait in "
-				      "the script's body instead)", msg);
+		msg = lua_pushfstring(L, "%s\n(event handlers never yield: wait with vmlab.wait "
+				      "in the script's body)", msg);
 	msg = lua_pushfstring(L, "%s\n(in a '%s' handler)", msg,
 			      lua_tostring(L, lua_upvalueindex(1)));
 	luaL_traceback(L, L, msg, 1);
@@ -539,9 +539,6 @@ void vl_open_event(lua_State *L)
 	static const luaL_Reg handle_methods[] = { { "remove", h_remove }, { NULL, NULL } };
 
 	vl_newclass(L, T_EVENT, NULL, event_index, event_newindex);
-	luaL_getmetatable(L, T_EVENT);
-	lua_pushcfunction(L, event_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pop(L, 1);
+	vl_metamethod(L, T_EVENT, "__tostring", event_tostring);
 	vl_newclass(L, T_HANDLE, handle_methods, handle_index, event_newindex);
 }

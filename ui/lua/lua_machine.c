@@ -24,6 +24,7 @@
 #include "sim/asm/asm.h"
 #include "sim/hostfile.h"
 #include "sim/image.h"
+#include "ui/dbg/dbg.h"
 
 /* ---- the machine's io: console into a buffer ------------------------------ */
 
@@ -185,8 +186,8 @@ static int l_machine_new(lua_State *L)
 					  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
 	}
 	if (v->nmachines >= VLUA_MAX_MACHINES)
-		return luaL_error(L, "vmlab.machine: more than %d machines at once (x:close() "
-				     "the ones you are done with)", VLUA_MAX_MACHINES);
+		return luaL_error(L, "vmlab.machine: more than %d machines at once\n"
+				     "(x:close() the ones you are done with)", VLUA_MAX_MACHINES);
 	machine_config_defaults(&cfg);
 	variant = opt_string(L, 1, "variant");
 	if (variant && !strcmp(variant, "strict"))
@@ -205,14 +206,14 @@ static int l_machine_new(lua_State *L)
 	lua_settop(L, 1);
 	cfg.disk_path = opt_string(L, 1, "disk");
 	if (cfg.disk_path && v->cfg.sandbox)
-		return luaL_error(L, "vmlab.machine: disk= is not allowed in the sandbox "
+		return luaL_error(L, "vmlab.machine: disk= is not allowed in the sandbox\n"
 				     "(the disk writes a host file)");
 	image = opt_string(L, 1, "image");
 	source = opt_string(L, 1, "source");
 	console_in = opt_string(L, 1, "console_in");
 	if (!image == !source)
-		return luaL_error(L, "vmlab.machine: give exactly one of image= (an ELF or .s "
-				     "file) and source= (assembly text)");
+		return luaL_error(L, "vmlab.machine: give image= or source=, not both\n"
+				     "(image: an ELF or .s file; source: assembly text)");
 
 	/* the userdata first, so that an error below leaks nothing */
 	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 7); /* sub-objects */
@@ -292,21 +293,6 @@ static int l_close(lua_State *L)
 
 /* ---- running --------------------------------------------------------------- */
 
-/* Steps as machine_run counts them: retired instructions plus
- * instructions that trapped (syscalls retire; interrupts are no step). */
-static uint64_t steps(const struct machine *m)
-{
-	struct machine_stats s;
-	uint64_t n;
-
-	machine_get_stats(m, &s);
-	n = s.instret;
-	for (unsigned c = 0; c < TRAP_NCAUSES; c++)
-		if (c != TRAP_INTERRUPT && c != TRAP_SYSCALL)
-			n += s.traps[c];
-	return n;
-}
-
 static void push_details(lua_State *L, struct lmachine *lm)
 {
 	lua_createtable(L, 0, 4);
@@ -345,7 +331,7 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 {
 	struct vlua *v = lm->v;
 	struct machine *m = lm->m;
-	uint64_t start = steps(m);
+	uint64_t start = dbg_steps_of(m);
 	uint64_t cyc_end = UINT64_MAX;
 	const char *reason = NULL;
 	int until_id = -1;
@@ -369,7 +355,7 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 	lm->L_run = L;
 	lm->until_hit = false;
 	for (;;) {
-		uint64_t done = steps(m) - start, chunk, before;
+		uint64_t done = dbg_steps_of(m) - start, chunk, before;
 		if (done >= max_steps) {
 			reason = "limit";
 			break;
@@ -393,10 +379,10 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 				chunk = v->guest_left;
 		}
 		lm->user_stop = false;
-		before = steps(m);
+		before = dbg_steps_of(m);
 		enum machine_stop why = machine_run(m, chunk);
 		if (v->guest_left != UINT64_MAX) {
-			uint64_t ran = steps(m) - before;
+			uint64_t ran = dbg_steps_of(m) - before;
 			v->guest_left -= ran < v->guest_left ? ran : v->guest_left;
 		}
 		bool pending = vl_apply_pending(lm);
@@ -547,7 +533,7 @@ static int l_snapshot(lua_State *L)
 	*s = NULL;
 	luaL_setmetatable(L, T_SNAPSHOT);
 	if (lm->dispatching)
-		return luaL_error(L, "x:snapshot: not inside the machine's own handler "
+		return luaL_error(L, "x:snapshot: not inside the machine's own handler\n"
 				     "(the instruction is half done)");
 	vl_apply_pending(lm);
 	*s = machine_state_save(lm->m, err, sizeof err);
@@ -726,21 +712,12 @@ void vl_open_machine(lua_State *L)
 	};
 
 	vl_newclass(L, T_MACHINE, methods, machine_index, machine_newindex);
-	luaL_getmetatable(L, T_MACHINE);
-	lua_pushcfunction(L, l_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_pushcfunction(L, l_gc);
-	lua_setfield(L, -2, "__close");
-	lua_pushcfunction(L, machine_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pop(L, 1);
+	vl_metamethod(L, T_MACHINE, "__gc", l_gc);
+	vl_metamethod(L, T_MACHINE, "__close", l_gc);
+	vl_metamethod(L, T_MACHINE, "__tostring", machine_tostring);
 	vl_newclass(L, T_SNAPSHOT, snap_methods, NULL, NULL);
-	luaL_getmetatable(L, T_SNAPSHOT);
-	lua_pushcfunction(L, snap_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_pushcfunction(L, snap_eq);
-	lua_setfield(L, -2, "__eq");
-	lua_pop(L, 1);
+	vl_metamethod(L, T_SNAPSHOT, "__gc", snap_gc);
+	vl_metamethod(L, T_SNAPSHOT, "__eq", snap_eq);
 	lua_pushcfunction(L, l_machine_new);
 	lua_setfield(L, -2, "machine");
 }

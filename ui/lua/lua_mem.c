@@ -592,9 +592,6 @@ void vl_open_mem(lua_State *L)
 	vl_newclass(L, T_MEM, mem, NULL, readonly);
 	vl_newclass(L, T_MMU, mmu, mmu_index, readonly);
 	vl_newclass(L, T_DEVS, NULL, devs_index, readonly);
-	luaL_getmetatable(L, T_DEVS);
-	lua_pushcfunction(L, devs_len);
-	lua_setfield(L, -2, "__len");
-	lua_pop(L, 1);
+	vl_metamethod(L, T_DEVS, "__len", devs_len);
 	vl_newclass(L, T_DEVICE, dev, dev_index, readonly);
 }

@@ -137,6 +137,8 @@ struct lmachine {
  * locked; leaves nothing on the stack. */
 void vl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
 		 lua_CFunction index, lua_CFunction newindex);
+/* Set metamethod `event` (e.g. "__gc") of class tname. */
+void vl_metamethod(lua_State *L, const char *tname, const char *event, lua_CFunction f);
 /* A machine that is not closed, at idx (an error naming the argument). */
 struct lmachine *vl_checkmachine(lua_State *L, int idx);
 /* A sub-object of type tname whose machine is not closed. */

@@ -95,6 +95,14 @@ void vl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
 	lua_pop(L, 1);
 }
 
+void vl_metamethod(lua_State *L, const char *tname, const char *event, lua_CFunction f)
+{
+	luaL_getmetatable(L, tname);
+	lua_pushcfunction(L, f);
+	lua_setfield(L, -2, event);
+	lua_pop(L, 1);
+}
+
 struct lmachine *vl_checkmachine(lua_State *L, int idx)
 {
 	struct lmachine *lm = luaL_checkudata(L, idx, T_MACHINE);
@@ -144,8 +152,8 @@ uint32_t vl_checkvalue(lua_State *L, int idx)
 void vl_not_in_handler(lua_State *L, const char *what)
 {
 	if (vlua_of(L)->handler_depth > 0)
-		luaL_error(L, "%s: not allowed inside an event handler (handlers never run, "
-			   "wait or restore; use vmlab.wait in the script body)", what);
+		luaL_error(L, "%s: not allowed inside an event handler\n(handlers never "
+			   "run, wait or restore: use vmlab.wait in the script body)", what);
 }
 
 /* ---- vmlab.wait ------------------------------------------------------------ */
@@ -158,7 +166,7 @@ int vl_wait(lua_State *L)
 
 	vl_not_in_handler(L, "vmlab.wait");
 	if (L != v->script)
-		return luaL_error(L, "vmlab.wait: only the script's body can wait "
+		return luaL_error(L, "vmlab.wait: only the script's body can wait\n"
 				     "(not a coroutine of its own, nor a handler)");
 	vl_checkmachine(L, 1);
 	luaL_checkstring(L, 2);
@@ -213,8 +221,8 @@ static void push_report(lua_State *L, lua_State *co, int status)
 
 	v->mem_limit = v->mem_used + REPORT_RESERVE; /* room to write the report */
 	if (status == LUA_ERRMEM)
-		msg = lua_pushfstring(L, "not enough memory (the script's Lua heap is capped "
-				      "at %I bytes; --lua-mem)", (lua_Integer)v->cfg.mem_limit);
+		msg = lua_pushfstring(L, "not enough memory\n(the script's Lua heap is "
+				      "capped at %I bytes; --lua-mem)", (lua_Integer)v->cfg.mem_limit);
 	else if ((msg = lua_tostring(co, -1)) != NULL)
 		lua_pushstring(L, msg);
 	else if (luaL_callmeta(co, -1, "__tostring") && lua_type(co, -1) == LUA_TSTRING)
