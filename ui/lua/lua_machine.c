@@ -186,6 +186,8 @@ static int l_machine_new(lua_State *L)
 					  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
 	}
 	if (v->nmachines >= VLUA_MAX_MACHINES)
+		lua_gc(L, LUA_GCCOLLECT); /* machines no longer referenced go */
+	if (v->nmachines >= VLUA_MAX_MACHINES)
 		return luaL_error(L, "vmlab.machine: more than %d machines at once\n"
 				     "(x:close() the ones you are done with)", VLUA_MAX_MACHINES);
 	machine_config_defaults(&cfg);
