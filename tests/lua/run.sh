@@ -5,7 +5,8 @@
 #      (methods found at run time through the locked metatables, fields
 #      from the index functions in ui/lua/*.c);
 #   2. every ```lua example in docs/lua.md runs (after the prelude);
-#   3. tests/lua/*.lua run and exit 0 (they assert what they test);
+#   3. tests/lua/*.lua run and exit 0 (they assert what they test), and
+#      mmu:walk's verdicts read as the debugger's `page` prints them;
 #   4. tests/lua/fail/*.lua fail as their first line says:
 #        -- expect: STATUS /regex on stderr/ [vmlab script options]
 #      (errors with line and traceback, sandbox escapes, budgets).
@@ -107,12 +108,23 @@ done
 # ---- 3. tests that assert --------------------------------------------------------
 cd "$root/tests/lua" || exit 1
 for t in *.lua; do
+	[ "$t" = pages.lua ] && continue # a helper of 3b below
 	if "$VMLAB" script "$t" arg1 arg2 >"$T/out" 2>"$T/err"; then
 		ok
 	else
 		bad "tests/lua/$t: $(head -4 "$T/err" | tr '\n' ' ')"
 	fi
 done
+
+# ---- 3b. Lua's walk verdicts and the debugger's `page` agree (one code)
+printf 'break done\ncontinue\npage 0x7010\npage 0x6000\npage 0x10000\npage 0x3000\n' >"$T/pages.gdb"
+"$VMLAB" debug -x "$T/pages.gdb" pages.s 2>&1 | grep -E '^  rings? [0-9]' >"$T/dbg.txt"
+"$VMLAB" script pages.lua compare >"$T/lua.txt" 2>&1
+if [ -s "$T/dbg.txt" ] && cmp -s "$T/dbg.txt" "$T/lua.txt"; then
+	ok
+else
+	bad "mmu:walk verdicts differ from the debugger's page: $(diff "$T/dbg.txt" "$T/lua.txt" | head -4 | tr '\n' ' ')"
+fi
 
 # ---- 4. tests that must fail cleanly ----------------------------------------------
 for t in fail/*.lua; do
