@@ -33,15 +33,15 @@ static void script_usage(FILE *out)
 		"options:\n"
 		"  --sandbox         untrusted script: no io, os, package, require, debug,\n"
 		"                    dofile, collectgarbage, string.dump; load takes text\n"
-		"                    only; a Lua budget of %llu instructions unless\n"
-		"                    --lua-insns says otherwise\n"
+		"                    only; budgets of %llu Lua instructions and\n"
+		"                    %llu guest instructions unless set below\n"
 		"  --lua-mem SIZE    cap on the Lua heap (default 256M)\n"
 		"  --lua-insns N     stop the script after N Lua instructions\n"
 		"  --max-insns N     stop after N guest instructions, all machines together\n"
 		"  -h, --help        this text\n\n"
 		"exit status: 0 when the script ends normally; 1 on a script error (its\n"
 		"file:line, message and traceback on stderr); 2 bad options.\n",
-		(unsigned long long)VLUA_SANDBOX_INSNS);
+		(unsigned long long)VLUA_SANDBOX_INSNS, (unsigned long long)VLUA_SANDBOX_GUEST);
 }
 
 int cmd_script(int argc, char **argv)
@@ -49,7 +49,7 @@ int cmd_script(int argc, char **argv)
 	struct vlua_config cfg;
 	struct opt_parser p;
 	const char *arg, *path = NULL;
-	bool lua_insns_set = false;
+	bool lua_insns_set = false, max_insns_set = false;
 	uint32_t mem;
 	int id;
 	char err[256];
@@ -83,6 +83,7 @@ int cmd_script(int argc, char **argv)
 		case OPT_MAX_INSNS:
 			if (!opt_u64("script", "--max-insns", arg, &cfg.guest_insns))
 				return 2;
+			max_insns_set = true;
 			break;
 		case OPT_POSITIONAL:
 			path = arg; /* the rest belongs to the script */
@@ -97,6 +98,8 @@ int cmd_script(int argc, char **argv)
 	}
 	if (cfg.sandbox && !lua_insns_set)
 		cfg.lua_insns = VLUA_SANDBOX_INSNS;
+	if (cfg.sandbox && !max_insns_set)
+		cfg.guest_insns = VLUA_SANDBOX_GUEST;
 	struct vlua *v = vlua_new(&cfg, err, sizeof err);
 	if (!v) {
 		fprintf(stderr, "vmlab script: %s\n", err);

@@ -25,6 +25,7 @@
 
 #define VLUA_DEFAULT_MEM (256u << 20)        /* bytes the Lua allocator may hold */
 #define VLUA_SANDBOX_INSNS 1000000000ull     /* Lua instructions, --sandbox default */
+#define VLUA_SANDBOX_GUEST 10000000000ull    /* guest steps, --sandbox default      */
 
 struct vlua_config {
 	bool sandbox;          /* curated _ENV: no io, os, package, debug...  */
