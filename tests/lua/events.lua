@@ -125,4 +125,18 @@ assert(seen[3].va == 0xf0004000 and seen[3].write)
 local ok, err = pcall(function() seen[1].va = 0 end)
 assert(not ok and err:find("read%-only"))
 assert(tostring(seen[1]):find("tlbfill"))
+-- handlers live until removed, not until their handle is garbage
+x = new()
+local calls = 0
+do x:on("poweroff", function() calls = calls + 1 end) end
+collectgarbage()
+collectgarbage()
+assert(x:run{} == "poweroff" and calls == 1)
+-- and a handler added by a handler is called from the next event on
+x = new()
+local later = 0
+x:on("trap", "syscall", function()
+	x:on("device", function() later = later + 1 end)
+end)
+assert(x:run{} == "poweroff" and later == 7, later) -- every device access follows it
 print("events ok")
