@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/dbg/dbg.h"
+
 const char *const lev_names[LEV_COUNT] = {
 	"insn", "read", "write", "trap", "irq", "tlbfill", "device", "break", "halt", "poweroff",
 };
@@ -310,7 +312,7 @@ static bool dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t 
 {
 	struct levent e;
 	bool made = false;
-	uint64_t instret = machine_instret(lm->m);
+	uint64_t instret = machine_instret(lm->m), step = 0;
 
 	if (lm->error || !lm->L_run)
 		return true;
@@ -321,10 +323,12 @@ static bool dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t 
 		if (h->removed || h->kind != kind || keyhi < h->lo || key > h->hi)
 			continue;
 		if (kind == LEV_INSN) { /* once per boundary, however often the run re-enters */
-			if (h->seen && h->seen_instret == instret && h->seen_pc == ev->pc)
+			if (!step)
+				step = dbg_steps_of(lm->m) + 1; /* +1: never 0 */
+			if (h->seen && h->seen_step == step && h->seen_pc == ev->pc)
 				continue;
 			h->seen = true;
-			h->seen_instret = instret;
+			h->seen_step = step;
 			h->seen_pc = ev->pc;
 		}
 		if (!made) {

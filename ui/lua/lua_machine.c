@@ -350,7 +350,7 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 		 * time: the instruction here runs first (as gdb's until does) */
 		struct lhandler *h = &lm->h[lm->nh - 1];
 		h->seen = true;
-		h->seen_instret = machine_instret(m);
+		h->seen_step = dbg_steps_of(m) + 1;
 		h->seen_pc = machine_pc(m);
 	}
 	lm->running = true;

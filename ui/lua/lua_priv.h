@@ -81,8 +81,9 @@ struct lhandler {
 	int ref;             /* the function (registry), or LUA_NOREF for
 			      * the run loop's own `until`/wait watcher    */
 	bool removed;
-	bool seen;           /* insn: already called at (seen_instret, seen_pc) */
-	uint64_t seen_instret;
+	bool seen;           /* insn: already called at (seen_step, seen_pc)  */
+	uint64_t seen_step;  /* dbg_steps_of: a retried trapping instruction
+			      * is a new step, a re-entered run is not   */
 	uint32_t seen_pc;
 };
 
