@@ -38,7 +38,7 @@ CHECK_LIBS   := $(shell $(PKG) --libs check 2>/dev/null)
 
 SIM_SRC     := $(wildcard sim/*.c sim/asm/*.c)
 MONITOR_SRC := $(wildcard monitor/*.c)
-UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/cli/*.c))
+UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MONITOR_SRC) $(UI_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB         := $(BUILD)/libvmlab.a
@@ -51,7 +51,11 @@ UNIT_HOBJ   := $(UNIT_HELP:%.c=$(BUILD)/obj/%.o)
 
 READLINE_CFLAGS := $(shell $(PKG) --cflags readline 2>/dev/null)
 READLINE_LIBS   := $(shell $(PKG) --libs readline 2>/dev/null || echo -lreadline)
-LIBS        := $(READLINE_LIBS) -lm
+# Lua 5.4 for ui/lua (Debian liblua5.4-dev); only ui/lua includes its headers.
+LUA_CFLAGS  := $(shell $(PKG) --cflags lua5.4 2>/dev/null)
+LUA_LIBS    := $(shell $(PKG) --libs lua5.4 2>/dev/null || echo -llua5.4)
+$(BUILD)/obj/ui/lua/%.o: ALL_CFLAGS += $(LUA_CFLAGS)
+LIBS        := $(READLINE_LIBS) $(LUA_LIBS) -lm
 
 # Guest programs built with build/vmlab itself (toyos, labs): each
 # labs/*/*.mk adds its images to GUEST_IMAGES.

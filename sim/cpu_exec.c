@@ -420,6 +420,10 @@ dispatch:
 		c->pc = PC() + 4;
 		c->instret = instret;
 		c->halted = true; /* machine_run waits in virtual time */
+		if (UNLIKELY(m->nlisten[EV_HALT])) {
+			struct machine_event_info ev = { .kind = EV_HALT, .pc = c->pc - 4 };
+			machine_emit(m, &ev);
+		}
 		return;
 	}
 #ifndef VMLAB_THREADED

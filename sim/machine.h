@@ -245,6 +245,7 @@ enum machine_event {
 	EV_TLB_FILL,/* a page walk filled the TLB                        */
 	EV_DEVICE,  /* an MMIO access                                    */
 	EV_BREAK,   /* an execution breakpoint is reached (before it runs) */
+	EV_HALT,    /* the CPU executed halt and waits: pc of the halt   */
 	EV_COUNT
 };
 struct machine_event_info {

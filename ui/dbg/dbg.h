@@ -95,5 +95,8 @@ bool dbg_eval(struct dbg *d, const char *expr, uint32_t *value, char *err, size_
 
 /* Where the debugger is in the run: steps since reset. */
 uint64_t dbg_steps(const struct dbg *d);
+/* Steps of any machine as machine_run counts them: instructions retired
+ * plus instructions that trapped (the Lua run loop counts the same way). */
+uint64_t dbg_steps_of(struct machine *m);
 
 #endif

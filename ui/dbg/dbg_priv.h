@@ -255,7 +255,6 @@ const char *dbg_cause_text(uint32_t cause, char *buf, size_t len); /* "page-faul
 const char *dbg_device_name_at(struct dbg *d, uint32_t pa); /* device at a physical address, or NULL */
 
 /* ---- dbg_run.c ---------------------------------------------------------- */
-uint64_t dbg_steps_of(struct machine *m);
 /* Run at most max_steps steps (UINT64_MAX: no limit) with the listeners
  * the breakpoints need and, if pred is given, pred asked before every
  * instruction.  Takes periodic snapshots unless replaying or scanning.

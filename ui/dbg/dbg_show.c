@@ -16,6 +16,7 @@
 #include "sim/image.h"
 #include "ui/dbg/report.h"
 #include "ui/dbg/trace.h"
+#include "ui/dbg/walk.h"
 
 /* ---- source files and lines -------------------------------------------- */
 
@@ -678,30 +679,6 @@ static const char *where_is(struct dbg *d, uint32_t pa, char *buf, size_t len)
 	return buf;
 }
 
-/* Why an access in a ring faults, from the walk's entries. */
-static const char *fault_reason(const struct mmu_walk *w, enum mem_access acc, unsigned ring,
-				char *buf, size_t len)
-{
-	if (!w->pde_ok)
-		return "bus error: the directory entry is not in RAM";
-	if (!(w->pde & PTE_P))
-		return "page fault, not present: P clear in the directory entry";
-	if (!w->pte_ok)
-		return "bus error: the table entry is not in RAM";
-	if (!(w->pte & PTE_P))
-		return "page fault, not present: P clear in the table entry";
-	if (ring == RING_USER && !(w->pde & PTE_U))
-		return "page fault, protection: U clear in the directory entry";
-	if (ring == RING_USER && !(w->pte & PTE_U))
-		return "page fault, protection: U clear in the table entry";
-	if (acc == ACC_WRITE && !(w->pde & PTE_W))
-		return "page fault, protection: W clear in the directory entry";
-	if (acc == ACC_WRITE && !(w->pte & PTE_W))
-		return "page fault, protection: W clear in the table entry";
-	snprintf(buf, len, "fault 0x%08x", w->fault);
-	return buf;
-}
-
 int dbgc_page(struct dbg *d, const char *args, const char *fmt)
 {
 	static const char *const acc_name[] = { "read", "write", "fetch" };
@@ -758,19 +735,12 @@ int dbgc_page(struct dbg *d, const char *args, const char *fmt)
 		dbg_printf(d, "  TLB slot %u: no entry for this page\n", slot);
 	}
 	/* every ring and access; rings that behave alike share a line */
-	char res[4][3][120];
+	struct walk_verdict v[4][3];
+	const char *res[4][3];
+	walk_verdicts(d->m, va, v);
 	for (unsigned ring = 0; ring < 4; ring++)
-		for (unsigned a = ACC_READ; a <= ACC_FETCH; a++) {
-			struct mmu_walk wa;
-			machine_walk(d->m, va, (enum mem_access)a, ring, &wa);
-			if (!wa.fault && a == ACC_FETCH && wa.pa >= machine_mem_bytes(d->m))
-				snprintf(res[ring][a], sizeof res[ring][a], "a bus error (not RAM)");
-			else if (!wa.fault)
-				snprintf(res[ring][a], sizeof res[ring][a], "ok");
-			else
-				snprintf(res[ring][a], sizeof res[ring][a], "%s",
-					 fault_reason(&wa, (enum mem_access)a, ring, buf, sizeof buf));
-		}
+		for (unsigned a = ACC_READ; a <= ACC_FETCH; a++)
+			res[ring][a] = v[ring][a].reason;
 	for (unsigned lo = 0, hi; lo < 4; lo = hi + 1) {
 		for (hi = lo; hi + 1 < 4 && !strcmp(res[hi + 1][0], res[lo][0]) &&
 			      !strcmp(res[hi + 1][1], res[lo][1]) && !strcmp(res[hi + 1][2], res[lo][2]); hi++)

@@ -1,0 +1,2 @@
+-- expect: 1 /attempt to index a boolean value/ --sandbox
+getmetatable("").__index.dump = load

@@ -1,0 +1,3 @@
+-- expect: 1 /text chunks only|binary chunk/ --sandbox
+local f, err = load("\27Lua\x54\0", "b", "b")
+error(err or "loaded")

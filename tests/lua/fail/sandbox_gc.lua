@@ -1,0 +1,2 @@
+-- expect: 1 /attempt to call a nil value \(global 'collectgarbage'\)/ --sandbox
+collectgarbage("stop")

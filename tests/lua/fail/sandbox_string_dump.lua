@@ -1,0 +1,2 @@
+-- expect: 1 /attempt to call a nil value \(field 'dump'\)/ --sandbox
+local b = string.dump(function() end)

@@ -1,0 +1,2 @@
+-- expect: 1 /yielded outside vmlab.wait/
+coroutine.yield(1)

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# tests/lua: the Lua bindings (docs/lua.md).
+#   1. docs and bindings agree: every name the bindings answer to has a
+#      "### `NAME`" entry in docs/lua.md, and every entry names a binding
+#      (methods found at run time through the locked metatables, fields
+#      from the index functions in ui/lua/*.c);
+#   2. every ```lua example in docs/lua.md runs (after the prelude);
+#   3. tests/lua/*.lua run and exit 0 (they assert what they test), and
+#      mmu:walk's verdicts read as the debugger's `page` prints them;
+#   4. tests/lua/fail/*.lua fail as their first line says:
+#        -- expect: STATUS /regex on stderr/ [vmlab script options]
+#      (errors with line and traceback, sandbox escapes, budgets).
+# Last line: "N passed, M failed".
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+VMLAB=${VMLAB:-build/vmlab}
+case $VMLAB in /*) ;; *) VMLAB=$root/$VMLAB ;; esac
+doc=$root/docs/lua.md
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# ---- 1. docs and bindings ------------------------------------------------
+grep -oE '^### `[A-Za-z_][A-Za-z0-9_.:]*' "$doc" | sed 's/^### `//' | sort -u >"$T/doc"
+
+# fields: strcmp(k, "NAME") inside each index function, by the object it serves
+awk '
+/^static int [a-z_]+\(lua_State \*L\)/ { fn = $3; sub(/\(.*/, "", fn) }
+/static const char \*const subs\[\]/ { if (fn == "machine_index") { s = $0;
+	while (match(s, /"[a-z]+"/)) { print "x." substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } } }
+{
+	s = $0
+	while (match(s, /strcmp\(k, "[A-Za-z_0-9]+"\)/)) {
+		name = substr(s, RSTART + 11, RLENGTH - 13)
+		s = substr(s, RSTART + RLENGTH)
+		p = ""
+		if (fn == "machine_index") p = "x."
+		else if (fn == "cpu_index" || fn == "cpu_newindex") p = "x.cpu."
+		else if (fn == "phys_index") p = "x.phys."
+		else if (fn == "mmu_index") p = "x.mmu."
+		else if (fn == "dev_index") p = "dev."
+		else if (fn == "handle_index") p = "h."
+		else if (fn == "event_index") p = "ev."
+		else { print "UNMAPPED:" fn ":" name; continue }
+		print p name
+	}
+}' "$root"/ui/lua/*.c >"$T/fields"
+
+cat >"$T/methods.lua" <<'LUA'
+local x = vmlab.machine{source = "_start: halt\n"}
+local function methods(obj, prefix)
+	local idx = debug.getmetatable(obj).__index
+	if type(idx) == "function" then
+		local _, up = debug.getupvalue(idx, 1)
+		idx = up
+	end
+	for k in pairs(idx or {}) do print(prefix .. k) end
+end
+methods(x, "x:")
+methods(x.cpu, "x.cpu:")
+methods(x.phys, "x.phys:")
+methods(x.mem, "x.mem:")
+methods(x.mmu, "x.mmu:")
+methods(x.dev[1], "dev:")
+methods(x:on("halt", function() end), "h:")
+methods(x:snapshot(), "s:")
+for k in pairs(vmlab) do print("vmlab." .. k) end
+LUA
+if "$VMLAB" script "$T/methods.lua" >"$T/methods" 2>"$T/err"; then
+	ok
+else
+	bad "listing the bindings: $(head -3 "$T/err")"
+fi
+if grep -q UNMAPPED "$T/fields"; then
+	bad "tests/lua/run.sh does not know the object of: $(grep UNMAPPED "$T/fields" | tr '\n' ' ')"
+else
+	ok
+fi
+sort -u "$T/fields" "$T/methods" | grep -v '^UNMAPPED' >"$T/bound"
+missing=$(comm -23 "$T/bound" "$T/doc")
+extra=$(comm -13 "$T/bound" "$T/doc")
+if [ -n "$missing" ]; then bad "bound but not in docs/lua.md: $(echo $missing)"; else ok; fi
+if [ -n "$extra" ]; then bad "in docs/lua.md but not bound: $(echo $extra)"; else ok; fi
+
+# ---- 2. the examples of docs/lua.md -----------------------------------------
+awk -v dir="$T" '
+/^<!-- prelude -->/ { want_prelude = 1; next }
+/^```lua/ { inb = 1; n++; file = (want_prelude ? dir "/prelude.lua" : sprintf("%s/ex%03d.lua", dir, n));
+	    want_prelude = 0; printf "" > file; next }
+/^```/ && inb { inb = 0; close(file); next }
+inb { print >> file }
+/^### / { heading = $0 }
+' "$doc"
+[ -s "$T/prelude.lua" ] && ok || bad "docs/lua.md has no prelude block"
+for ex in "$T"/ex*.lua; do
+	[ -e "$ex" ] || continue
+	cat "$T/prelude.lua" "$ex" >"$T/run.lua"
+	if "$VMLAB" script "$T/run.lua" >"$T/out" 2>"$T/err"; then
+		ok
+	else
+		bad "docs/lua.md example: $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
+	fi
+done
+
+# ---- 3. tests that assert --------------------------------------------------------
+cd "$root/tests/lua" || exit 1
+for t in *.lua; do
+	[ "$t" = pages.lua ] && continue # a helper of 3b below
+	if "$VMLAB" script "$t" arg1 arg2 >"$T/out" 2>"$T/err"; then
+		ok
+	else
+		bad "tests/lua/$t: $(head -4 "$T/err" | tr '\n' ' ')"
+	fi
+done
+
+# ---- 3b. Lua's walk verdicts and the debugger's `page` agree (one code)
+printf 'break done\ncontinue\npage 0x7010\npage 0x6000\npage 0x10000\npage 0x3000\n' >"$T/pages.gdb"
+"$VMLAB" debug -x "$T/pages.gdb" pages.s 2>&1 | grep -E '^  rings? [0-9]' >"$T/dbg.txt"
+"$VMLAB" script pages.lua compare >"$T/lua.txt" 2>&1
+if [ -s "$T/dbg.txt" ] && cmp -s "$T/dbg.txt" "$T/lua.txt"; then
+	ok
+else
+	bad "mmu:walk verdicts differ from the debugger's page: $(diff "$T/dbg.txt" "$T/lua.txt" | head -4 | tr '\n' ' ')"
+fi
+
+# ---- 4. tests that must fail cleanly ----------------------------------------------
+for t in fail/*.lua; do
+	spec=$(head -1 "$t")
+	if [[ ! "$spec" =~ ^--\ expect:\ ([0-9]+)\ /(.*)/\ ?(.*)$ ]]; then
+		bad "$t: first line is not '-- expect: STATUS /regex/ [options]'"
+		continue
+	fi
+	want=${BASH_REMATCH[1]} pat=${BASH_REMATCH[2]} opts=${BASH_REMATCH[3]}
+	# shellcheck disable=SC2086
+	timeout 60 "$VMLAB" script $opts "$t" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		bad "$t: status $got, want $want; stderr: $(head -3 "$T/err" | tr '\n' ' ')"
+	elif ! grep -qE -- "$pat" "$T/err"; then
+		bad "$t: stderr lacks /$pat/: $(head -3 "$T/err" | tr '\n' ' ')"
+	elif [ "$want" -eq 1 ] && [[ $t != fail/syntax* ]] && ! grep -q "stack traceback:" "$T/err"; then
+		bad "$t: no traceback on stderr"
+	else
+		ok
+	fi
+done
+
+# ---- 5. a script file of bytecode is refused (it could crash the interpreter)
+printf 'local f = io.open(arg[1], "wb")\nf:write(string.dump(function() print("ran") end))\nf:close()\n' >"$T/dump.lua"
+"$VMLAB" script "$T/dump.lua" "$T/evil.luac" 2>"$T/err"
+"$VMLAB" script "$T/evil.luac" >"$T/out" 2>"$T/err"
+got=$?
+if [ "$got" -eq 1 ] && grep -q "attempt to load a binary chunk" "$T/err" && ! grep -q ran "$T/out"; then
+	ok
+else
+	bad "a bytecode script: status $got, $(head -2 "$T/err" | tr '\n' ' ')"
+fi
+
+# ---- 6. bad command lines
+for bad_args in "" "--lua-mem 1K x.lua" "--lua-insns -3 x.lua" "--bogus x.lua"; do
+	# shellcheck disable=SC2086
+	"$VMLAB" script $bad_args >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq 2 ] && grep -q "^vmlab script: " "$T/err"; then ok; else bad "script $bad_args: status $got"; fi
+done
+"$VMLAB" script --help >"$T/out" 2>&1 && grep -q "^usage: vmlab script" "$T/out" && ok || bad "script --help"
+"$VMLAB" script "$T/nonexistent.lua" >"$T/out" 2>"$T/err"
+[ $? -eq 1 ] && grep -q "cannot open" "$T/err" && ok || bad "a missing script: $(cat "$T/err")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,191 @@
+/*
+ * lua_priv.h -- what the files of ui/lua share.
+ *
+ *   lua_state.c    the Lua state: allocator cap, instruction budget,
+ *                  sandbox, error reports, the script coroutine (wait)
+ *   lua_machine.c  vmlab.machine{...}, run/step/stop, console, snapshots
+ *   lua_cpu.c      x.cpu: registers, pc, psw, control registers
+ *   lua_mem.c      x.phys, x.mem (virtual), x.mmu (walk, TLB), x.dev
+ *   lua_event.c    x:on(...), handles, event objects, pending writes
+ *
+ * Object model.  A machine is a full userdata holding struct lmachine;
+ * its sub-objects (cpu, phys, mem, mmu, dev) are small userdata holding a
+ * pointer to it, with the machine as their user value so that it lives
+ * as long as any of them.  Handlers live in the registry (luaL_ref) until
+ * h:remove() or x:close(): garbage collection never removes one.
+ */
+#ifndef VMLAB_LUA_PRIV_H
+#define VMLAB_LUA_PRIV_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/machine.h"
+#include "ui/lua/vlua.h"
+
+#define VLUA_MAX_MACHINES 64           /* live machines per script          */
+#define VLUA_MAX_CONSOLE (16u << 20)   /* console bytes kept per machine    */
+
+struct vlua {
+	lua_State *L;
+	struct vlua_config cfg;
+	size_t mem_used;       /* bytes the allocator holds now              */
+	size_t mem_limit;      /* ... and may hold                            */
+	uint64_t lua_left;     /* Lua instructions left (UINT64_MAX: none)   */
+	uint64_t guest_left;   /* guest steps left (UINT64_MAX: none)        */
+	lua_State *script;     /* the script's coroutine, while it runs      */
+	int handler_depth;     /* > 0 while an event handler runs            */
+	int nmachines;         /* machines not closed                        */
+};
+
+/* The struct vlua of any thread of the state. */
+static inline struct vlua *vlua_of(lua_State *L)
+{
+	return *(struct vlua **)lua_getextraspace(L);
+}
+
+/* "0x%08x" for messages: lua_pushfstring and luaL_error know no %x. */
+static inline const char *vl_hex(char buf[12], uint32_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (int i = 0; i < 8; i++)
+		buf[2 + i] = digits[v >> (28 - 4 * i) & 0xf];
+	buf[10] = '\0';
+	return buf;
+}
+
+/* Event kinds as scripts name them; read and write share EV_MEM, and
+ * poweroff is raised by the run loop (the machine just stops). */
+enum lev {
+	LEV_INSN, LEV_READ, LEV_WRITE, LEV_TRAP, LEV_IRQ, LEV_TLBFILL, LEV_DEVICE,
+	LEV_BREAK, LEV_HALT, LEV_POWEROFF, LEV_COUNT
+};
+extern const char *const lev_names[LEV_COUNT];
+
+/* One event as a handler sees it (a read-only userdata). */
+struct levent {
+	struct machine_event_info ev;
+	enum lev kind;
+	uint64_t instret, cycles;
+	const char *device; /* LEV_DEVICE: the device's name */
+};
+
+struct lhandler {
+	int id;              /* handle number, unique per machine          */
+	enum lev kind;
+	uint32_t lo, hi;     /* filter: inclusive range of the key         */
+	int ref;             /* the function (registry), or LUA_NOREF for
+			      * the run loop's own `until`/wait watcher    */
+	bool removed;
+	bool seen;           /* insn: already called at (seen_step, seen_pc)  */
+	uint64_t seen_step;  /* dbg_steps_of: a retried trapping instruction
+			      * is a new step, a re-entered run is not   */
+	uint32_t seen_pc;
+};
+
+struct lmachine {
+	struct vlua *v;
+	struct machine *m;   /* NULL after x:close()                         */
+	struct image *img;
+	char *out;           /* console output so far                         */
+	size_t outlen, outcap;
+	bool out_dropped;    /* more than VLUA_MAX_CONSOLE bytes came         */
+
+	struct lhandler *h;  /* handlers, in the order they were added        */
+	int nh, caph, next_id;
+	int mhandle[EV_COUNT]; /* our machine_on listener per event, or -1   */
+	int dispatching;     /* > 0 inside one of this machine's handlers     */
+
+	/* the current run */
+	bool running;
+	lua_State *L_run;    /* the thread that called run (handlers run on it) */
+	bool user_stop;      /* a handler called x:stop()                     */
+	bool until_hit;      /* the run's `until` event happened              */
+	struct levent until_ev;
+	char *error;         /* a handler's error report (malloc), or NULL    */
+	bool poweroff_seen;  /* poweroff handlers were called for this stop   */
+
+	/* writes made by handlers, applied at the next instruction boundary */
+	uint32_t preg[ISA_NREGS];
+	uint32_t pregmask;
+	uint32_t ppc, ppsw;
+	bool has_pc, has_psw;
+	uint32_t pcr[CR_COUNT];
+	uint32_t pcrmask;
+};
+
+/* Type names (metatables in the registry). */
+#define T_MACHINE "vmlab.machine"
+#define T_CPU "vmlab.cpu"
+#define T_REGS "vmlab.regs"
+#define T_CR "vmlab.cr"
+#define T_PHYS "vmlab.phys"
+#define T_MEM "vmlab.mem"
+#define T_MMU "vmlab.mmu"
+#define T_DEVS "vmlab.devices"
+#define T_DEVICE "vmlab.device"
+#define T_HANDLE "vmlab.handle"
+#define T_EVENT "vmlab.event"
+#define T_SNAPSHOT "vmlab.snapshot"
+
+/* lua_state.c */
+/* Make a metatable named tname with methods (may be NULL), index and
+ * newindex functions (may be NULL: methods is then __index), __metatable
+ * locked; leaves nothing on the stack. */
+void vl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
+		 lua_CFunction index, lua_CFunction newindex);
+/* Set metamethod `event` (e.g. "__gc") of class tname. */
+void vl_metamethod(lua_State *L, const char *tname, const char *event, lua_CFunction f);
+/* A machine that is not closed, at idx (an error naming the argument). */
+struct lmachine *vl_checkmachine(lua_State *L, int idx);
+/* A sub-object of type tname whose machine is not closed. */
+struct lmachine *vl_checksub(lua_State *L, int idx, const char *tname);
+/* Push a sub-object for machine at idx with a pointer to lm. */
+void vl_pushsub(lua_State *L, int machine_idx, struct lmachine *lm, const char *tname);
+/* Integers that must fit 32 bits (addresses) or are taken modulo 2^32 (values). */
+uint32_t vl_checkaddr(lua_State *L, int idx);
+uint32_t vl_checkvalue(lua_State *L, int idx);
+/* Forbid what handlers must not do (run, wait, restore). */
+void vl_not_in_handler(lua_State *L, const char *what);
+
+/* lua_machine.c */
+void vl_open_machine(lua_State *L);   /* classes + vmlab.machine in table at -1 */
+/* Run lm until a limit, a stop or an event; pushes reason and details. */
+int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_cycles,
+	   int until_kind, uint32_t until_lo, uint32_t until_hi);
+void vl_close_machine(lua_State *L, struct lmachine *lm);
+
+/* lua_cpu.c, lua_mem.c */
+void vl_open_cpu(lua_State *L);
+void vl_open_mem(lua_State *L);
+/* Values of the CPU as a handler's pending writes make them look. */
+uint32_t vl_reg(struct lmachine *lm, unsigned n);
+uint32_t vl_pc(struct lmachine *lm);
+uint32_t vl_psw(struct lmachine *lm);
+
+/* lua_event.c */
+void vl_open_event(lua_State *L);
+int vl_on(lua_State *L);                       /* x:on(event, filter, fn) */
+/* Parse an event name at idx and a filter at fidx; false: error pushed. */
+void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx, int fidx,
+		    enum lev *kind, uint32_t *lo, uint32_t *hi);
+/* Add a handler (ref LUA_NOREF: the run's own watcher); its id. */
+int vl_add_handler(lua_State *L, struct lmachine *lm, enum lev kind, uint32_t lo, uint32_t hi,
+		   int ref);
+void vl_remove_handler(lua_State *L, struct lmachine *lm, int id);
+/* The run loop's poweroff: call those handlers. */
+void vl_emit_poweroff(struct lmachine *lm);
+/* Apply handlers' pending writes; true if there were any. */
+bool vl_apply_pending(struct lmachine *lm);
+void vl_push_event(lua_State *L, const struct levent *e);
+/* Names of trap causes as scripts write them ("page-fault"). */
+int vl_cause_lookup(const char *name);
+
+/* lua_state.c: the script driver's side of vmlab.wait */
+int vl_wait(lua_State *L);
+
+#endif
