@@ -28,8 +28,9 @@ bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line
 	if (!l || l->file >= img->nfiles)
 		return false;
 	for (size_t i = 0; i < img->nsegs; i++)
-		if ((img->segs[i].flags & SEG_X) && addr - img->segs[i].addr < img->segs[i].memsz &&
-		    l->addr - img->segs[i].addr < img->segs[i].memsz)
+		if ((img->segs[i].flags & SEG_X) &&
+		    addr - image_seg_vaddr(&img->segs[i]) < img->segs[i].memsz &&
+		    l->addr - image_seg_vaddr(&img->segs[i]) < img->segs[i].memsz)
 			in_code = true;
 	if (!in_code)
 		return false;
@@ -363,7 +364,7 @@ static int dbgi_symbol(struct dbg *d, const char *args)
 	}
 	for (size_t i = 0; d->img && i < d->img->nsegs; i++) {
 		const struct image_segment *seg = &d->img->segs[i];
-		if (v - seg->addr < seg->memsz) {
+		if (v - image_seg_vaddr(seg) < seg->memsz) {
 			if (v == s->value)
 				dbg_printf(d, "%s in section %s\n", s->name, seg->name);
 			else
@@ -769,8 +770,9 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 			end = start + 64 * 4;
 		for (size_t i = 0; d->img && i < d->img->nsegs; i++) { /* not past the code */
 			const struct image_segment *seg = &d->img->segs[i];
-			if (start - seg->addr < seg->memsz && end - seg->addr > seg->memsz)
-				end = seg->addr + seg->memsz;
+			uint32_t va = image_seg_vaddr(seg);
+			if (start - va < seg->memsz && end - va > seg->memsz)
+				end = va + seg->memsz;
 		}
 		if (s && start == s->value)
 			snprintf(title, sizeof title, "for %s", s->name);
