@@ -22,13 +22,14 @@ struct trace;
 
 enum {
 	SOPT_MACHINE = 1000, SOPT_MEM, SOPT_TLB, SOPT_SEED, SOPT_CONSOLE_IN,
-	SOPT_DISK, SOPT_TRACE, SOPT_INCLUDE,
+	SOPT_DISK, SOPT_TRACE, SOPT_INCLUDE, SOPT_MAX_INSNS,
 };
 #define SESSION_OPT_SPECS \
 	{ "machine", 0, true, SOPT_MACHINE }, { "mem", 0, true, SOPT_MEM }, \
 	{ "tlb", 0, true, SOPT_TLB }, { "seed", 0, true, SOPT_SEED }, \
 	{ "console-in", 0, true, SOPT_CONSOLE_IN }, { "disk", 0, true, SOPT_DISK }, \
-	{ "trace", 0, true, SOPT_TRACE }, { "include", 'I', true, SOPT_INCLUDE }
+	{ "trace", 0, true, SOPT_TRACE }, { "include", 'I', true, SOPT_INCLUDE }, \
+	{ "max-insns", 0, true, SOPT_MAX_INSNS }
 #define SESSION_OPT_HELP \
 	"  --machine classic|strict  machine variant (default classic: x86-like holes)\n" \
 	"  --mem SIZE        RAM size, e.g. 16M (default), 64K, 1G\n" \
@@ -37,7 +38,8 @@ enum {
 	"  --console-in F    console input from file F, or - for standard input\n" \
 	"  --disk FILE       back the block disk with FILE (size a multiple of 512)\n" \
 	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev or all\n" \
-	"  -I DIR            include directory when assembling a .s file\n"
+	"  -I DIR            include directory when assembling a .s file\n" \
+	"  --max-insns N     stop after N instructions (exit status 124)\n"
 
 #define SESSION_MAX_INCLUDES 16
 
@@ -49,6 +51,7 @@ struct session {
 	const char *includes[SESSION_MAX_INCLUDES + 1];
 	int nincludes;
 	unsigned trace_cats;             /* TRACE_* bits                   */
+	uint64_t max_insns;              /* budget; UINT64_MAX: none        */
 	FILE *console;                   /* guest console output           */
 	struct machine *m;
 	struct image *img;

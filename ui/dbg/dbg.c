@@ -66,6 +66,11 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->out = cfg->out;
 	d->err = cfg->err;
 	d->exact_interval = cfg->exact_interval;
+	d->max_steps = cfg->max_steps;
+	d->batch_safe = cfg->batch_safe;
+	d->confirm = cfg->confirm;
+	d->ask = cfg->ask;
+	d->ask_ctx = cfg->ask_ctx;
 	d->next_num = 1;
 	d->next_disp = 1;
 	d->list_file = -1;

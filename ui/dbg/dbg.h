@@ -47,6 +47,13 @@ struct dbg_config {
 	uint64_t checkpoint_interval; /* least steps between snapshots; 0: default */
 	bool exact_interval;      /* ... and not more, however big they are (tests) */
 	size_t history_bytes;     /* memory for snapshots; 0: default         */
+	uint64_t max_steps;       /* steps the session may run forward; 0: no
+				   * limit (vmlab debug --max-insns)          */
+	bool batch_safe;          /* refuse `shell` (graded batch runs)        */
+	bool confirm;             /* ask before delete-all and restarting run   */
+	/* Ask the user a yes/no question (confirm only); NULL: always yes. */
+	bool (*ask)(void *ctx, const char *question);
+	void *ask_ctx;
 };
 
 /* NULL if out of memory (message on cfg->err).  The debugger takes over
@@ -85,5 +92,8 @@ bool dbg_eval(struct dbg *d, const char *expr, uint32_t *value, char *err, size_
 
 /* Where the debugger is in the run: steps since reset. */
 uint64_t dbg_steps(const struct dbg *d);
+
+/* The session ran its max_steps: a batch front end exits non-zero. */
+bool dbg_budget_exhausted(const struct dbg *d);
 
 #endif

@@ -102,6 +102,7 @@ enum stop_kind {
 	SK_INTERRUPTED,  /* the user pressed Ctrl-C                        */
 	SK_COND_ERROR,   /* a breakpoint condition could not be evaluated  */
 	SK_HISTORY_END,  /* reverse execution reached the oldest snapshot  */
+	SK_BUDGET,       /* the session's instruction budget is used up    */
 };
 
 struct dbg_stop {
@@ -208,6 +209,13 @@ struct dbg {
 	bool fresh;                    /* at reset, not run yet               */
 	bool console_midline;          /* the guest's output ended mid-line   */
 	volatile sig_atomic_t interrupted;
+	uint64_t max_steps;            /* forward steps allowed; 0: no limit  */
+	uint64_t steps_run;            /* forward steps run so far            */
+	bool budget_hit;
+	bool batch_safe;               /* no `shell`                           */
+	bool confirm;                  /* ask before destroying things         */
+	bool (*ask)(void *ctx, const char *question);
+	void *ask_ctx;
 
 	/* reverse execution */
 	struct dbg_ckpt *ck;           /* snapshots, increasing steps; ck[0] is the oldest */

@@ -59,6 +59,19 @@ uint64_t dbg_steps(const struct dbg *d)
 	return dbg_steps_of(d->m);
 }
 
+bool dbg_budget_exhausted(const struct dbg *d)
+{
+	return d->budget_hit;
+}
+
+/* Forward steps the budget still allows (UINT64_MAX: no budget). */
+static uint64_t budget_left(const struct dbg *d, uint64_t done)
+{
+	if (!d->max_steps || d->replaying)
+		return UINT64_MAX;
+	return d->steps_run + done >= d->max_steps ? 0 : d->max_steps - d->steps_run - done;
+}
+
 bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_info *ev)
 {
 	struct dbg *d = opaque;
@@ -144,7 +157,14 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 			d->stop.kind = SK_STEPPED;
 			break;
 		}
-		uint64_t budget = max_steps - done_steps;
+		uint64_t budget = max_steps - done_steps, left = budget_left(d, done_steps);
+		if (left == 0) {
+			d->stop.kind = SK_BUDGET;
+			d->budget_hit = true;
+			break;
+		}
+		if (left < budget)
+			budget = left;
 		if (!d->replaying) {
 			uint64_t next = dbg_history_next(d);
 			if (next > now && next - now < budget)
@@ -178,8 +198,10 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	d->insn_mode = INSN_NONE;
 	d->pred = NULL;
 	dbg_listen_sync(d);
-	if (!d->replaying)
+	if (!d->replaying) {
+		d->steps_run += dbg_steps(d) - start;
 		dbg_bp_refresh(d);
+	}
 	return d->stop.kind;
 }
 
@@ -243,6 +265,10 @@ void dbg_report_stop(struct dbg *d)
 		break;
 	case SK_HISTORY_END:
 		dbg_printf(d, "No more reverse-execution history.\n");
+		break;
+	case SK_BUDGET:
+		dbg_printf(d, "Instruction budget of %llu exhausted (--max-insns).\n",
+			   (unsigned long long)d->max_steps);
 		break;
 	default:
 		break;
