@@ -130,7 +130,7 @@ static int run_batch(struct dbg *d, FILE *in, bool keep_going)
 	while ((n = getline(&line, &cap, in)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		printf("%s%s\n", PROMPT, line);
+		printf("%s%s\n", dbg_defining(d) ? ">" : PROMPT, line);
 		enum dbg_result r = dbg_exec(d, line);
 		fflush(stdout);
 		if (r == DBG_QUIT || end_signal)
@@ -264,7 +264,7 @@ static int run_interactive(struct dbg *d, const char *image)
 	for (;;) {
 		fflush(stdout);
 		at_prompt = 1;
-		line = readline(PROMPT);
+		line = readline(dbg_defining(d) ? ">" : PROMPT);
 		at_prompt = 0;
 		if (!line)
 			break;

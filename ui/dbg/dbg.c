@@ -73,6 +73,7 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->ask_ctx = cfg->ask_ctx;
 	d->next_num = 1;
 	d->next_disp = 1;
+	d->defining = -1;
 	d->list_file = -1;
 	d->xfmt = (struct dbg_xfmt){ 0, 'x', 4 }; /* count 0: x not used yet */
 	for (int i = 0; i < EV_COUNT; i++)
@@ -118,6 +119,7 @@ void dbg_free(struct dbg *d)
 	dbg_vals_free(d);
 	dbg_displays_free(d);
 	dbg_sources_free(d);
+	dbg_script_free(d);
 	free(d);
 }
 

@@ -72,6 +72,10 @@ enum dbg_result {
  * (as gdb does); a line starting with '#' is a comment. */
 enum dbg_result dbg_exec(struct dbg *d, const char *line);
 
+/* A `define` is open: the next lines are its body, up to `end` (a front
+ * end shows gdb's ">" prompt for them). */
+bool dbg_defining(const struct dbg *d);
+
 /* Ask a running command to stop at the next chance (a few milliseconds):
  * safe to call from a signal handler. */
 void dbg_interrupt(struct dbg *d);

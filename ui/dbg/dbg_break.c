@@ -663,7 +663,7 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		return false;
 	}
 	if (*t == '*') {
-		if (dbg_expr(d, t + 1, 0, va, err, sizeof err))
+		if (dbg_expr(d, t + 1, EXPR_ADDR, va, err, sizeof err))
 			return true;
 		dbg_error(d, "%s", err);
 		return false;
@@ -690,7 +690,7 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		return false;
 	}
 	if (isdigit((unsigned char)*t)) {
-		if (dbg_expr(d, t, 0, va, err, sizeof err))
+		if (dbg_expr(d, t, EXPR_ADDR, va, err, sizeof err))
 			return true;
 		dbg_error(d, "%s", err);
 		return false;
@@ -817,12 +817,26 @@ static int set_watch(struct dbg *d, const char *args, enum watch_kind kind)
 	spec = split_if(p, &cond);
 	if (!spec)
 		return dbg_error(d, "out of memory");
-	if (!dbg_expr_prefix(d, spec, &addr, &end, err, sizeof err) ||
+	/* as in gdb, what is watched is an lvalue: `watch *0x2000`, `watch
+	 * counter`, `watch {b}ADDR`; a plain number is an address, as before */
+	struct dbg_lval lv;
+	if (!dbg_expr_lval(d, spec, EXPR_ADDR, &addr, &lv, &end, err, sizeof err) ||
 	    (!dbg_is_blank(end) && !dbg_expr(d, end, 0, &len, err, sizeof err))) {
 		free(spec);
 		return dbg_error(d, "%s", err);
 	}
+	bool len_given = !dbg_is_blank(end);
 	free(spec);
+	if (lv.kind == LV_VMEM || lv.kind == LV_PMEM) {
+		addr = lv.addr;
+		phys |= lv.kind == LV_PMEM;
+		if (!len_given)
+			len = lv.size;
+	} else if (lv.kind == LV_LABEL) {
+		addr = lv.addr;
+	} else if (lv.kind != LV_NONE) {
+		return dbg_error(d, "Cannot watch a register: watch memory (catch ring, display $REG).");
+	}
 	if (len == 0 || len > WATCH_MAX_LEN)
 		return dbg_error(d, "A watchpoint covers 1 to %u bytes, not %u.", WATCH_MAX_LEN, len);
 	if ((addr & PAGE_MASK) + len > PAGE_SIZE)
@@ -953,6 +967,8 @@ int dbgc_catch(struct dbg *d, const char *args, const char *fmt)
 
 /* ---- delete, enable, disable, condition, ignore ---------------------------------------- */
 
+static void do_delete(struct dbg *d, struct dbg_bp *b);
+
 /* Apply fn to each breakpoint listed ("1 3 5-7"), or to all of them. */
 static int for_each_listed(struct dbg *d, const char *args, void (*fn)(struct dbg *, struct dbg_bp *))
 {
@@ -960,6 +976,9 @@ static int for_each_listed(struct dbg *d, const char *args, void (*fn)(struct db
 	const char *p = args;
 
 	if (dbg_is_blank(args)) {
+		if (fn == do_delete && d->confirm && d->ask && d->nbps &&
+		    !d->ask(d->ask_ctx, "Delete all breakpoints? "))
+			return DBG_OK;
 		for (size_t i = d->nbps; i-- > 0;)
 			fn(d, d->bps[i]);
 		dbg_bp_refresh(d);
@@ -969,6 +988,8 @@ static int for_each_listed(struct dbg *d, const char *args, void (*fn)(struct db
 		char first[32], *dash;
 		uint64_t lo, hi;
 		snprintf(first, sizeof first, "%s", word);
+		if (!strcmp(first, "$bpnum")) /* the last one set (save breakpoints) */
+			snprintf(first, sizeof first, "%d", d->next_num - 1);
 		dash = strchr(first, '-');
 		if (dash)
 			*dash = '\0';
@@ -1026,6 +1047,8 @@ static struct dbg_bp *bp_arg(struct dbg *d, const char **p)
 		dbg_error(d, "Argument required (breakpoint number).");
 		return NULL;
 	}
+	if (!strcmp(word, "$bpnum"))
+		snprintf(word, sizeof word, "%d", d->next_num - 1);
 	if (!dbg_parse_count(word, &n)) {
 		dbg_error(d, "Bad breakpoint number \"%s\"", word);
 		return NULL;
@@ -1188,4 +1211,45 @@ void dbg_report_bp(struct dbg *d, const struct dbg_stop *s)
 	}
 	if (s->temporary)
 		dbg_bp_delete(d, s->num);
+}
+
+/* ---- save breakpoints ---------------------------------------------------------------------- */
+
+/* Commands that set every breakpoint, watchpoint and catchpoint again,
+ * with its condition, ignore count and enabled state; $bpnum is the one
+ * just set.  Read back with `source FILE`. */
+int dbg_bp_save(struct dbg *d, const char *path)
+{
+	static const char *const wnames[] = { "watch", "rwatch", "awatch" };
+	FILE *f;
+
+	if (!*path)
+		return dbg_error(d, "save breakpoints needs a file name (save breakpoints FILE)");
+	f = fopen(path, "w");
+	if (!f)
+		return dbg_error(d, "%s: cannot write the file", path);
+	fprintf(f, "# breakpoints saved by vmlab debug; read them with: source %s\n", path);
+	for (size_t i = 0; i < d->nbps; i++) {
+		const struct dbg_bp *b = d->bps[i];
+		if (b->kind == BP_BREAK)
+			fprintf(f, "%s%s", b->temporary ? "tbreak" : "break", b->phys ? " -p" : "");
+		if (b->kind == BP_BREAK && b->asid >= 0)
+			fprintf(f, " -asid %d", b->asid);
+		if (b->kind == BP_BREAK)
+			fprintf(f, " %s", b->what);
+		else if (b->kind == BP_WATCH)
+			fprintf(f, "%s%s 0x%08x %u", wnames[b->wkind], b->wphys ? " -p" : "",
+				b->wphys ? b->wpa : b->wva, b->len);
+		else
+			fprintf(f, "catch %s", b->what);
+		fprintf(f, "%s%s\n", b->cond ? " if " : "", b->cond ? b->cond : "");
+		if (b->ignore)
+			fprintf(f, "ignore $bpnum %u\n", b->ignore);
+		if (!b->enabled)
+			fprintf(f, "disable $bpnum\n");
+	}
+	if (fclose(f) != 0)
+		return dbg_error(d, "%s: cannot write the file", path);
+	dbg_printf(d, "Saved to file '%s'.\n", path);
+	return DBG_OK;
 }

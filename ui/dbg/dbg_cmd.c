@@ -65,8 +65,14 @@ static const struct dbg_command commands[] = {
 	{ "continue", dbgc_continue, R_NO, C_NONE, "continue [N]",
 	  "run until a breakpoint, watchpoint, catchpoint or the end",
 	  "N: ignore the breakpoint the machine stopped at N-1 more times.\n" },
+	{ "define", dbgc_define, R_NO, C_NONE, "define NAME",
+	  "define a command: the lines that follow, up to a line `end`",
+	  "In the lines, $arg0..$arg9 are the arguments NAME is called with and\n"
+	  "$argc their number.  A user command cannot take a debugger command's\n"
+	  "name; `help NAME` shows its lines.\n" },
 	{ "delete", dbgc_delete, R_NO, C_NONE, "delete [N...]",
-	  "delete breakpoints (all of them without N)", NULL },
+	  "delete breakpoints (all of them without N)",
+	  "On a terminal, delete without N asks first.\n" },
 	{ "disable", dbgc_disable, R_NO, C_NONE, "disable [N...]",
 	  "disable breakpoints (all of them without N)", NULL },
 	{ "disassemble", dbgc_disas, R_NO, C_EXPR, "disassemble [ADDR [,END | ,+LEN]]",
@@ -125,19 +131,28 @@ static const struct dbg_command commands[] = {
 	  "Replays from the nearest snapshot: afterwards `stepi N` reaches the\n"
 	  "very same machine state again, registers, memory, devices and cycles.\n" },
 	{ "run", dbgc_run, R_NO, C_NONE, "run",
-	  "restart the program from reset and run it", NULL },
+	  "restart the program from reset and run it",
+	  "On a terminal, asks first if the program has run already.\n" },
 	{ "run-until", dbgc_run_until, R_NO, C_CATCH, "run-until EVENT",
 	  "run until an event: trap, syscall, interrupt, ring, pagefault, device, vmexit",
 	  "The same events as `catch`, once.\n" },
 	{ "rwatch", dbgc_rwatch, R_NO, C_EXPR, "rwatch [-p] ADDR [LEN] [if COND]",
 	  "stop after a read of LEN bytes (default 4) at ADDR", "-p: ADDR is physical.  See `watch`.\n" },
-	{ "save", dbgc_save, R_NO, C_NONE, "save FILE",
-	  "write the whole machine state to a checkpoint file", NULL },
+	{ "save", dbgc_save, R_NO, C_NONE, "save FILE | save breakpoints FILE",
+	  "write the whole machine state to a checkpoint file",
+	  "save breakpoints FILE writes commands that set the breakpoints,\n"
+	  "watchpoints and catchpoints again (read it back with source FILE).\n" },
 	{ "set", dbgc_set, R_NO, C_EXPR, "set LVALUE = EXPR",
 	  "change a register, control register or memory",
 	  "LVALUE: $reg (r3, $a0, $sp, $pc, $psw, $ptbr...), *ADDR (a word),\n"
 	  "{b}ADDR {h}ADDR {w}ADDR (byte, half, word), {pb}/{ph}/{pw}ADDR physical.\n"
 	  "Changing the machine restarts reverse-execution history here.\n" },
+	{ "shell", dbgc_shell, R_NO, C_NONE, "shell CMD",
+	  "run a host shell command, its output here",
+	  "Refused when vmlab debug runs with --batch-safe.\n" },
+	{ "source", dbgc_source, R_NO, C_NONE, "source FILE",
+	  "run the debugger commands in FILE",
+	  "Stops at the first command that fails.  FILE may define commands.\n" },
 	{ "step", dbgc_step, R_SAME, C_NONE, "step [N]",
 	  "step to the next source line, into calls and traps", NULL },
 	{ "stepi", dbgc_stepi, R_SAME, C_NONE, "stepi [N]",
@@ -181,6 +196,13 @@ static const struct { const char *alias, *name; } aliases[] = {
 	{ "exit", "quit" }, { "inspect", "print" },
 };
 #define NALIASES (sizeof aliases / sizeof aliases[0])
+
+static const struct dbg_command *find_exact(const char *name);
+
+bool dbg_is_command(const char *name)
+{
+	return find_exact(name) != NULL;
+}
 
 static const struct dbg_command *find_exact(const char *name)
 {
@@ -250,34 +272,46 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 	char name[64], fmt[32], buf[sizeof d->last];
 	const char *args, *p = dbg_skip_ws(line);
 	const struct dbg_command *c;
-	bool repeat = false;
+	bool repeat = false, nested = d->depth > 0;
+	const struct dbg_user_cmd *u;
+	enum dbg_result sr;
 	int r;
 
+	if (dbg_script_line(d, line, &sr))
+		return sr;
 	if (*p == '#')
 		return DBG_OK;
 	if (!*p) {
-		if (!d->last_repeats)
+		if (!d->last_repeats || nested) /* in a file, an empty line is nothing */
 			return DBG_OK;
 		repeat = true;
 		snprintf(buf, sizeof buf, "%s", d->last);
 		p = buf;
 	}
-	d->interrupted = 0;
+	if (!nested)
+		d->interrupted = 0;
 	if (!split_line(p, name, sizeof name, fmt, sizeof fmt, &args)) {
-		d->last_repeats = false;
+		d->last_repeats = nested && d->last_repeats;
 		return dbg_error(d, "Undefined command: \"%.*s\".  Try \"help\".",
 				 (int)strcspn(p, " \t"), p);
 	}
+	if (!find_exact(name) && (u = dbg_user_find(d, name))) {
+		if (!nested)
+			d->last_repeats = false;
+		r = dbg_user_run(d, u, args);
+		fflush(d->out);
+		return (enum dbg_result)r;
+	}
 	c = find_command(d, name);
 	if (!c) {
-		d->last_repeats = false;
+		d->last_repeats = nested && d->last_repeats;
 		return DBG_ERROR;
 	}
 	if (repeat && c->repeat == R_CONT) {
 		args = "";
 		fmt[0] = '\0';
 	}
-	if (!repeat) {
+	if (!repeat && !nested) {
 		d->last_repeats = c->repeat != R_NO;
 		snprintf(d->last, sizeof d->last, "%s", p);
 	}
@@ -296,6 +330,7 @@ static void help_all(struct dbg *d)
 		dbg_printf(d, "  %-17s %s\n", commands[i].name, commands[i].summary);
 	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-stepi,\n"
 		      "or goes on with x, xp and list.  `help COMMAND` says more.\n");
+	dbg_user_list(d);
 }
 
 static int dbgc_help(struct dbg *d, const char *args, const char *fmt)
@@ -305,6 +340,10 @@ static int dbgc_help(struct dbg *d, const char *args, const char *fmt)
 
 	if (!dbg_next_word(&args, name, sizeof name)) {
 		help_all(d);
+		return DBG_OK;
+	}
+	if (!find_exact(name) && dbg_user_find(d, name)) {
+		dbg_user_help(d, dbg_user_find(d, name));
 		return DBG_OK;
 	}
 	c = find_command(d, name);

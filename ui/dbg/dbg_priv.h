@@ -14,6 +14,7 @@
  *   dbg_show.c   inspection: info ..., x/xp, page, disas, list, source
  *                lines, display, trace
  *   dbg_rev.c    the snapshot history, reverse execution, save/load
+ *   dbg_script.c source, define (user commands), shell
  *
  * Invariant between commands: the machine is "settled" (dbg_settle): it
  * stands before the dispatch of its next instruction with every device
@@ -29,6 +30,7 @@
 #include "ui/dbg/dbg.h"
 
 struct trace;
+struct dbg_user_cmd;
 
 /* ---- breakpoints, watchpoints, catchpoints (dbg_break.c) ------------- */
 
@@ -240,6 +242,12 @@ struct dbg {
 	uint32_t list_next;            /* next line to list                    */
 	char last[256];                /* the last command line, for repeats   */
 	bool last_repeats;
+
+	/* user commands (dbg_script.c) */
+	struct dbg_user_cmd *ucmds;
+	size_t nucmds;
+	int defining;                  /* index being defined, or -1          */
+	int depth;                     /* source/user commands running         */
 };
 
 /* ---- dbg.c: output and small parsers ---------------------------------- */
@@ -316,21 +324,29 @@ int dbgc_disable(struct dbg *d, const char *args, const char *fmt);
 int dbgc_condition(struct dbg *d, const char *args, const char *fmt);
 int dbgc_ignore(struct dbg *d, const char *args, const char *fmt);
 int dbgi_break(struct dbg *d, const char *args);
+int dbg_bp_save(struct dbg *d, const char *path);
 
 /* ---- dbg_expr.c -------------------------------------------------------- */
-enum lval_kind { LV_NONE, LV_REG, LV_PC, LV_PSW, LV_CR, LV_VMEM, LV_PMEM, LV_READONLY };
+/* LV_LABEL: a code label, which stands for its address (as a function
+ * does in gdb): &label works, assigning to it does not. */
+enum lval_kind { LV_NONE, LV_REG, LV_PC, LV_PSW, LV_CR, LV_VMEM, LV_PMEM, LV_READONLY, LV_LABEL };
 struct dbg_lval {
 	enum lval_kind kind;
 	unsigned n;          /* register or control-register number   */
 	uint32_t addr;       /* memory: address                        */
 	unsigned size;       /* memory: 1, 2, 4                        */
 };
-enum { EXPR_ASSIGN = 1 }; /* flags: assignment allowed */
+/* Flags.  EXPR_ASSIGN: assignment allowed.  EXPR_ADDR: where an address
+ * is expected (x, disassemble, locations, info symbol, page): a data
+ * label is its address there; elsewhere, as a variable in gdb, it is the
+ * word stored at it (&label is its address). */
+enum { EXPR_ASSIGN = 1, EXPR_ADDR = 2 };
 bool dbg_expr(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
 	      char *err, size_t errlen);
-/* The longest expression at the start of text; *end is where it stopped. */
-bool dbg_expr_prefix(struct dbg *d, const char *text, uint32_t *value, const char **end,
-		     char *err, size_t errlen);
+/* The longest expression at the start of text (*end is where it stopped),
+ * with what it designates if it is an lvalue (watch *ADDR). */
+bool dbg_expr_lval(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
+		   struct dbg_lval *lv, const char **end, char *err, size_t errlen);
 /* Virtual address -> physical, as the debugger sees memory (present pages,
  * any ring); false with why ("page not present (PTE)"). */
 bool dbg_translate(struct dbg *d, uint32_t va, uint32_t *pa, char *why, size_t whylen);
@@ -361,6 +377,20 @@ int dbgc_list(struct dbg *d, const char *args, const char *fmt);
 int dbgc_display(struct dbg *d, const char *args, const char *fmt);
 int dbgc_undisplay(struct dbg *d, const char *args, const char *fmt);
 int dbgc_trace(struct dbg *d, const char *args, const char *fmt);
+
+/* ---- dbg_script.c ------------------------------------------------------- */
+/* While a define is open, take the line (true; *r the result). */
+bool dbg_script_line(struct dbg *d, const char *line, enum dbg_result *r);
+const struct dbg_user_cmd *dbg_user_find(const struct dbg *d, const char *name);
+int dbg_user_run(struct dbg *d, const struct dbg_user_cmd *u, const char *args);
+void dbg_user_help(struct dbg *d, const struct dbg_user_cmd *u);
+void dbg_user_list(struct dbg *d);
+void dbg_script_free(struct dbg *d);
+/* Is name a built-in command or alias (dbg_cmd.c)? */
+bool dbg_is_command(const char *name);
+int dbgc_source(struct dbg *d, const char *args, const char *fmt);
+int dbgc_define(struct dbg *d, const char *args, const char *fmt);
+int dbgc_shell(struct dbg *d, const char *args, const char *fmt);
 
 /* ---- dbg_rev.c ----------------------------------------------------------- */
 bool dbg_history_init(struct dbg *d, uint64_t interval, size_t budget);

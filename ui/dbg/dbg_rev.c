@@ -308,6 +308,8 @@ int dbgc_save(struct dbg *d, const char *args, const char *fmt)
 	struct machine_state *st;
 	const char *path = dbg_skip_ws(args);
 
+	if (!strncmp(path, "breakpoints", 11) && (path[11] == ' ' || path[11] == '\t' || !path[11]))
+		return dbg_bp_save(d, dbg_skip_ws(path + 11));
 	if (!*path)
 		return dbg_error(d, "save needs a file name (save FILE)");
 	st = machine_state_save(d->m, err, sizeof err);

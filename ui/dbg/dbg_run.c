@@ -473,6 +473,10 @@ int dbgc_run(struct dbg *d, const char *args, const char *fmt)
 
 	if (!dbg_is_blank(args))
 		return dbg_error(d, "run takes no arguments (the program and its input are given to vmlab debug)");
+	if (!d->fresh && d->confirm && d->ask &&
+	    !d->ask(d->ask_ctx, "The program being debugged has been started already.\n"
+				"Start it from the beginning? "))
+		return DBG_OK;
 	if (!machine_state_restore(d->m, d->reset, err, sizeof err))
 		return dbg_error(d, "cannot restart: %s", err);
 	dbg_history_restart(d);

@@ -355,7 +355,7 @@ static int dbgi_symbol(struct dbg *d, const char *args)
 	uint32_t v;
 	const struct image_symbol *s;
 
-	if (!dbg_expr(d, args, 0, &v, err, sizeof err))
+	if (!dbg_expr(d, args, EXPR_ADDR, &v, err, sizeof err))
 		return dbg_error(d, "%s", err);
 	s = image_symbol_near(d->img, v);
 	if (!s) {
@@ -590,7 +590,7 @@ static int examine_cmd(struct dbg *d, const char *args, const char *fmt, bool ph
 		if (!used)
 			return dbg_error(d, "Argument required (starting display address).");
 		addr = d->xnext;
-	} else if (!dbg_expr(d, args, 0, &addr, err, sizeof err)) {
+	} else if (!dbg_expr(d, args, EXPR_ADDR, &addr, err, sizeof err)) {
 		return dbg_error(d, "%s", err);
 	}
 	d->xfmt = x;
@@ -665,7 +665,7 @@ int dbgc_page(struct dbg *d, const char *args, const char *fmt)
 
 	if (dbg_is_blank(args))
 		return dbg_error(d, "page needs a virtual address (page VA)");
-	if (!dbg_expr(d, args, 0, &va, err, sizeof err))
+	if (!dbg_expr(d, args, EXPR_ADDR, &va, err, sizeof err))
 		return dbg_error(d, "%s", err);
 	machine_walk(d->m, va, ACC_READ, 0, &w);
 	if (!w.paging) {
@@ -783,7 +783,7 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 		comma = strchr(args, ',');
 		if (comma)
 			a[comma - args] = '\0';
-		bool ok = dbg_expr(d, a, 0, &start, err, sizeof err);
+		bool ok = dbg_expr(d, a, EXPR_ADDR, &start, err, sizeof err);
 		free(a);
 		if (!ok)
 			return dbg_error(d, "%s", err);
@@ -791,7 +791,7 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 		if (comma) {
 			const char *e = dbg_skip_ws(comma + 1);
 			bool plus = *e == '+';
-			if (!dbg_expr(d, e + plus, 0, &end, err, sizeof err))
+			if (!dbg_expr(d, e + plus, EXPR_ADDR, &end, err, sizeof err))
 				return dbg_error(d, "%s", err);
 			if (plus)
 				end += start;
@@ -867,7 +867,7 @@ static void show_display(struct dbg *d, const struct dbg_display *ds)
 	char err[256], text[128];
 	uint32_t v, next;
 
-	if (!dbg_expr(d, ds->expr, 0, &v, err, sizeof err)) {
+	if (!dbg_expr(d, ds->expr, examine_fmt(ds->fmt) ? EXPR_ADDR : 0, &v, err, sizeof err)) {
 		dbg_printf(d, "%d: %s = <%s>\n", ds->num, ds->expr, err);
 		return;
 	}
@@ -908,7 +908,7 @@ int dbgc_display(struct dbg *d, const char *args, const char *fmt)
 	if (fmt && (examine_fmt(fmt) ? !parse_xfmt(d, fmt, &x)
 				     : (strlen(fmt) != 1 || !strchr("xduotca", fmt[0]))))
 		return fmt && !examine_fmt(fmt) ? dbg_error(d, "Unknown display format /%s", fmt) : DBG_ERROR;
-	if (!dbg_expr(d, args, 0, &v, err, sizeof err))
+	if (!dbg_expr(d, args, fmt && examine_fmt(fmt) ? EXPR_ADDR : 0, &v, err, sizeof err))
 		return dbg_error(d, "%s", err);
 	nd = realloc(d->disp, (d->ndisp + 1) * sizeof *nd);
 	if (!nd)
