@@ -1,5 +1,7 @@
 # gdb's meanings: a data label is a word variable, &label its address, a
 # code label its address; set and set var store; watch takes an lvalue.
+# args: --keep-going
+# status: 1
 break square
 run
 p counter
