@@ -344,7 +344,7 @@ void dbg_listen_sync(struct dbg *d)
 	need[EV_INSN] = d->insn_mode != INSN_NONE || wants(d, BP_CATCH, CATCH_RING);
 	if (d->replaying && !d->scanning) { /* replaying the past: nobody listens */
 		memset(need, 0, sizeof need);
-		need[EV_INSN] = d->insn_mode == INSN_SETTLE;
+		need[EV_INSN] = d->insn_mode == INSN_SETTLE || d->rec; /* or recording it */
 	}
 	for (int e = 0; e < EV_COUNT; e++) {
 		if (!fns[e])

@@ -126,6 +126,15 @@ static const struct dbg_command commands[] = {
 	  "run backward to the last breakpoint, watchpoint or catchpoint",
 	  "Stops where a forward run would have stopped most recently, or at the\n"
 	  "oldest point kept if nothing would have.  Ignore counts are not used.\n" },
+	{ "reverse-finish", dbgc_reverse_finish, R_NO, C_NONE, "reverse-finish",
+	  "run backward to the call of the current function (or the trap)",
+	  "Stops at the call instruction (jal, jalr) that entered the function, or\n"
+	  "at the instruction that trapped into the current handler.\n" },
+	{ "reverse-next", dbgc_reverse_next, R_SAME, C_NONE, "reverse-next",
+	  "run backward to the start of the previous source line, over calls", NULL },
+	{ "reverse-step", dbgc_reverse_step, R_SAME, C_NONE, "reverse-step",
+	  "run backward to the start of the previous source line, into calls",
+	  "Backing over a call, stops at the start of the last line run in it.\n" },
 	{ "reverse-stepi", dbgc_reverse_stepi, R_SAME, C_NONE, "reverse-stepi [N]",
 	  "go back N steps (default 1), exactly",
 	  "Replays from the nearest snapshot: afterwards `stepi N` reaches the\n"
@@ -192,7 +201,8 @@ static const struct { const char *alias, *name; } aliases[] = {
 	{ "d", "delete" }, { "disas", "disassemble" }, { "fin", "finish" }, { "h", "help" },
 	{ "i", "info" }, { "l", "list" }, { "n", "next" }, { "ni", "nexti" }, { "p", "print" },
 	{ "q", "quit" }, { "r", "run" }, { "rc", "reverse-continue" },
-	{ "rsi", "reverse-stepi" }, { "s", "step" }, { "si", "stepi" }, { "u", "until" },
+	{ "rsi", "reverse-stepi" }, { "rs", "reverse-step" }, { "rn", "reverse-next" },
+	{ "s", "step" }, { "si", "stepi" }, { "u", "until" },
 	{ "exit", "quit" }, { "inspect", "print" },
 };
 #define NALIASES (sizeof aliases / sizeof aliases[0])
@@ -325,10 +335,10 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 static void help_all(struct dbg *d)
 {
 	dbg_printf(d, "Commands (a unique prefix will do; gdb's abbreviations b c s n si ni p x i\n"
-		      "d r q u l fin disas rsi rc work too):\n");
+		      "d r q u l fin disas rs rn rsi rc bt work too):\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		dbg_printf(d, "  %-17s %s\n", commands[i].name, commands[i].summary);
-	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-stepi,\n"
+	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-step(i),\n"
 		      "or goes on with x, xp and list.  `help COMMAND` says more.\n");
 	dbg_user_list(d);
 }

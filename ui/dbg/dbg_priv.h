@@ -165,6 +165,13 @@ enum insn_mode {
 	INSN_PRED,   /* ask d->pred before every instruction                */
 };
 
+/* One step of a recorded stretch of the past (reverse-step & co.): the
+ * settled state before that step's instruction. */
+struct dbg_rec {
+	uint32_t pc, sp, word;
+	uint8_t ring;               /* 0xff: no instruction recorded here */
+};
+
 /* A stepping predicate: true to stop before the instruction ev->pc. */
 typedef bool (*dbg_pred_fn)(struct dbg *d, const struct machine_event_info *ev);
 
@@ -208,6 +215,8 @@ struct dbg {
 	int nnotes_more;               /* notes that did not fit              */
 	bool replaying;                /* re-running the past: no listeners fire, output muted */
 	bool scanning;                 /* reverse-continue looking for hits   */
+	struct dbg_rec *rec;           /* recording the past: step rec_lo + i */
+	uint64_t rec_lo, rec_n;        /*   is rec[i]; NULL when not recording */
 	bool fresh;                    /* at reset, not run yet               */
 	bool console_midline;          /* the guest's output ended mid-line   */
 	volatile sig_atomic_t interrupted;
@@ -277,6 +286,11 @@ bool dbg_settle(struct dbg *d);
 void dbg_report_stop(struct dbg *d);
 bool dbg_machine_alive(struct dbg *d, bool complain);
 bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_info *ev);
+/* Instruction kinds the stepping and frame logic share. */
+bool dbg_word_is_call(uint32_t word);   /* jal, jalr to ra          */
+bool dbg_word_is_ret(uint32_t word);    /* jalr r0, 0(ra)           */
+/* Is pc the first address of a source line? (has_line: any line at all) */
+bool dbg_at_line_start(struct dbg *d, uint32_t pc, bool *has_line);
 int dbgc_run(struct dbg *d, const char *args, const char *fmt);
 int dbgc_continue(struct dbg *d, const char *args, const char *fmt);
 int dbgc_stepi(struct dbg *d, const char *args, const char *fmt);
@@ -404,6 +418,9 @@ void dbg_history_tick(struct dbg *d);
 uint64_t dbg_history_next(const struct dbg *d);
 int dbgc_reverse_stepi(struct dbg *d, const char *args, const char *fmt);
 int dbgc_reverse_continue(struct dbg *d, const char *args, const char *fmt);
+int dbgc_reverse_step(struct dbg *d, const char *args, const char *fmt);
+int dbgc_reverse_next(struct dbg *d, const char *args, const char *fmt);
+int dbgc_reverse_finish(struct dbg *d, const char *args, const char *fmt);
 int dbgc_save(struct dbg *d, const char *args, const char *fmt);
 int dbgc_load(struct dbg *d, const char *args, const char *fmt);
 int dbgi_checkpoints(struct dbg *d, const char *args);

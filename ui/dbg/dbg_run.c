@@ -78,6 +78,13 @@ bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_inf
 
 	if (d->insn_mode == INSN_SETTLE)
 		return true;
+	if (d->rec) { /* recording the past for reverse-step: note, never stop */
+		uint64_t i = dbg_steps_of(m) - d->rec_lo;
+		if (i < d->rec_n)
+			d->rec[i] = (struct dbg_rec){ ev->pc, machine_reg(m, ISA_REG_SP), ev->word,
+						      (uint8_t)(machine_psw(m) & PSW_RING_MASK) };
+		return false;
+	}
 	if (d->replaying && !d->scanning)
 		return false;
 	if (dbg_ring_check(d))
@@ -319,6 +326,22 @@ static bool is_ret(const struct isa_insn *in)
 	return in->op == OP_jalr && in->rd == 0 && in->rs1 == ISA_REG_RA && in->imm == 0;
 }
 
+bool dbg_word_is_call(uint32_t word)
+{
+	struct isa_insn in;
+
+	isa_decode(word, &in);
+	return is_call(&in);
+}
+
+bool dbg_word_is_ret(uint32_t word)
+{
+	struct isa_insn in;
+
+	isa_decode(word, &in);
+	return is_ret(&in) || in.op == OP_rfe;
+}
+
 /* One step, or over a call: run to the instruction after it in this frame. */
 static enum stop_kind step_once(struct dbg *d, bool over)
 {
@@ -349,8 +372,7 @@ static int stepping(struct dbg *d, uint64_t n, bool over)
 	return DBG_OK;
 }
 
-/* Is pc the first address of a source line? (has_line: pc has one at all) */
-static bool at_line_start(struct dbg *d, uint32_t pc, bool *has_line)
+bool dbg_at_line_start(struct dbg *d, uint32_t pc, bool *has_line)
 {
 	const char *file;
 	uint32_t line;
@@ -381,7 +403,7 @@ static int line_step(struct dbg *d, uint64_t n, bool over, bool until_mode)
 				break;
 			}
 			uint32_t pc = machine_pc(d->m);
-			bool start_of_line = at_line_start(d, pc, &has_line);
+			bool start_of_line = dbg_at_line_start(d, pc, &has_line);
 			if (!has_line || (until_mode && ret))
 				break;
 			if (start_of_line && (!until_mode || pc > start))
