@@ -16,6 +16,9 @@
 #     # stdin: yes            feed the commands on standard input, not -x
 #     # setup: COMMAND        shell command run first in the scratch dir
 #
+# The scratch directory also holds toyos.elf (from the directory of the
+# vmlab binary, when it is there: `# prog: toyos.elf`) and a link `labs` to
+# the repository's labs/, so toyos's sources list as labs/os/FILE.s.
 # VMLAB names the binary (default build/vmlab); UPDATE=1 rewrites the .out
 # files from what the debugger prints now (review the diff!).  The last
 # line is "N passed, M failed"; the exit status is 1 if anything failed.
@@ -44,6 +47,8 @@ for cmd in "$here"/*.cmd; do
 	dir="$scratch/$name"
 	mkdir -p "$dir"
 	cp "$here"/*.s "$dir"/
+	[ -f "$(dirname "$VMLAB")/toyos.elf" ] && cp "$(dirname "$VMLAB")/toyos.elf" "$dir"/
+	ln -s "$here/../../labs" "$dir/labs"
 	prog=$(header "$cmd" prog)
 	args=$(header "$cmd" args)
 	want_status=$(header "$cmd" status)

@@ -120,6 +120,7 @@ void dbg_free(struct dbg *d)
 	dbg_displays_free(d);
 	dbg_sources_free(d);
 	dbg_script_free(d);
+	dbg_frames_forget(d);
 	free(d);
 }
 

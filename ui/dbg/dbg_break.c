@@ -215,6 +215,10 @@ static bool on_trap(void *opaque, struct machine *m, const struct machine_event_
 {
 	struct dbg *d = opaque;
 
+	if (d->uw) {
+		dbg_unwind_trap(d, ev);
+		return false;
+	}
 	if (d->replaying && !d->scanning)
 		return false;
 	if (d->collect_notes && !d->scanning)
@@ -344,7 +348,8 @@ void dbg_listen_sync(struct dbg *d)
 	need[EV_INSN] = d->insn_mode != INSN_NONE || wants(d, BP_CATCH, CATCH_RING);
 	if (d->replaying && !d->scanning) { /* replaying the past: nobody listens */
 		memset(need, 0, sizeof need);
-		need[EV_INSN] = d->insn_mode == INSN_SETTLE || d->rec; /* or recording it */
+		need[EV_INSN] = d->insn_mode == INSN_SETTLE || d->rec || d->uw; /* or recording it */
+		need[EV_TRAP] = d->uw != NULL;
 	}
 	for (int e = 0; e < EV_COUNT; e++) {
 		if (!fns[e])

@@ -46,6 +46,11 @@ static const struct dbg_command commands[] = {
 	{ "awatch", dbgc_awatch, R_NO, C_EXPR, "awatch [-p] ADDR [LEN] [if COND]",
 	  "stop after any read or write of LEN bytes (default 4) at ADDR",
 	  "-p: ADDR is physical.  See `watch`.\n" },
+	{ "backtrace", dbgc_backtrace, R_NO, C_NONE, "backtrace [N]",
+	  "show the call stack: the frames of calls and traps, innermost first",
+	  "Found by replaying the past and watching every call, return, trap and\n"
+	  "rfe (no frame-pointer convention needed); a trap is a frame of its own,\n"
+	  "<trap: CAUSE from ring R, epc ...>, above the interrupted code.\n" },
 	{ "break", dbgc_break, R_NO, C_EXPR, "break [-p] [-asid N] LOCATION [if COND]",
 	  "set a breakpoint",
 	  LOC_HELP
@@ -83,6 +88,8 @@ static const struct dbg_command commands[] = {
 	  "print EXPR after every stop (no EXPR: show the displays now)",
 	  "With an x format (display/i $pc, display/4xw $sp) memory at EXPR is\n"
 	  "examined; otherwise the value is printed.\n" },
+	{ "down", dbgc_down, R_NO, C_NONE, "down [N]",
+	  "select the frame N (default 1) levels in (called by this one)", NULL },
 	{ "echo", dbgc_echo, R_NO, C_NONE, "echo TEXT",
 	  "print TEXT (\\n is a newline, as in gdb)", NULL },
 	{ "enable", dbgc_enable, R_NO, C_NONE, "enable [N...]",
@@ -93,6 +100,8 @@ static const struct dbg_command commands[] = {
 	  "from a trap handler) in the current ring, one instruction at a time,\n"
 	  "and stops after the return that leaves this function; a0 is shown as\n"
 	  "the value returned.\n" },
+	{ "frame", dbgc_frame, R_NO, C_NONE, "frame [N]",
+	  "select frame N of the backtrace, or show the selected one", NULL },
 	{ "help", dbgc_help, R_NO, C_COMMAND, "help [COMMAND]",
 	  "list the commands, or describe one", NULL },
 	{ "ignore", dbgc_ignore, R_NO, C_NONE, "ignore N COUNT",
@@ -100,7 +109,7 @@ static const struct dbg_command commands[] = {
 	{ "info", dbgc_info, R_NO, C_INFO, "info WHAT",
 	  "show machine state",
 	  "WHAT: registers (regs), cr, tlb, devices, stats, breakpoints (break),\n"
-	  "display, checkpoints, symbol ADDR, line [LOCATION].\n" },
+	  "display, checkpoints, symbol ADDR, line [LOCATION], frame.\n" },
 	{ "list", dbgc_list, R_CONT, C_EXPR, "list [LOCATION]",
 	  "show source lines around LOCATION (or go on listing)", LOC_HELP },
 	{ "load", dbgc_load, R_NO, C_NONE, "load FILE",
@@ -176,6 +185,8 @@ static const struct dbg_command commands[] = {
 	  "insn,trap.  Tracing runs the machine one instruction at a time.\n" },
 	{ "undisplay", dbgc_undisplay, R_NO, C_NONE, "undisplay [N...]",
 	  "delete displays (all of them without N)", NULL },
+	{ "up", dbgc_up, R_NO, C_NONE, "up [N]",
+	  "select the frame N (default 1) levels out (the caller)", NULL },
 	{ "until", dbgc_until, R_SAME, C_EXPR, "until [LOCATION]",
 	  "without LOCATION: next, but do not stop in a backward jump",
 	  "With LOCATION: like advance.\n" },
@@ -203,7 +214,7 @@ static const struct { const char *alias, *name; } aliases[] = {
 	{ "q", "quit" }, { "r", "run" }, { "rc", "reverse-continue" },
 	{ "rsi", "reverse-stepi" }, { "rs", "reverse-step" }, { "rn", "reverse-next" },
 	{ "s", "step" }, { "si", "stepi" }, { "u", "until" },
-	{ "exit", "quit" }, { "inspect", "print" },
+	{ "exit", "quit" }, { "bt", "backtrace" }, { "where", "backtrace" }, { "f", "frame" }, { "inspect", "print" },
 };
 #define NALIASES (sizeof aliases / sizeof aliases[0])
 
@@ -403,7 +414,7 @@ void dbg_complete(struct dbg *d, const char *line, size_t start, const char *wor
 {
 	static const char *const info_words[] = {
 		"registers", "regs", "cr", "tlb", "devices", "stats", "breakpoints",
-		"break", "display", "checkpoints", "symbol", "line",
+		"break", "display", "checkpoints", "symbol", "line", "frame",
 	};
 	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev", "all" };
 	char name[64], fmt[32];

@@ -15,6 +15,7 @@
  *                lines, display, trace
  *   dbg_rev.c    the snapshot history, reverse execution, save/load
  *   dbg_script.c source, define (user commands), shell
+ *   dbg_frame.c  the call stack by replay: backtrace, frame, up, down
  *
  * Invariant between commands: the machine is "settled" (dbg_settle): it
  * stands before the dispatch of its next instruction with every device
@@ -31,6 +32,8 @@
 
 struct trace;
 struct dbg_user_cmd;
+struct dbg_unwind;
+struct dbg_frame_rec;
 
 /* ---- breakpoints, watchpoints, catchpoints (dbg_break.c) ------------- */
 
@@ -257,6 +260,15 @@ struct dbg {
 	size_t nucmds;
 	int defining;                  /* index being defined, or -1          */
 	int depth;                     /* source/user commands running         */
+
+	/* the call stack (dbg_frame.c) */
+	struct dbg_unwind *uw;         /* replaying to find frames, or NULL   */
+	struct dbg_frame_rec *frames;  /* the shadow stack at frames_at       */
+	size_t nframes;
+	uint64_t frames_at, frames_from;
+	unsigned frames_gen, history_gen; /* history restarts invalidate it  */
+	bool frames_valid, frames_lost;
+	int frame_sel;                 /* the selected frame (up, down)       */
 };
 
 /* ---- dbg.c: output and small parsers ---------------------------------- */
@@ -382,6 +394,8 @@ void dbg_displays_free(struct dbg *d);
 /* "file.s:12" of an address, or false. */
 bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line);
 void dbg_trace_apply(struct dbg *d);
+/* "FILE:LINE:<tab>text" of the line addr is in (it has one). */
+void dbg_show_source_line(struct dbg *d, uint32_t addr);
 int dbgc_info(struct dbg *d, const char *args, const char *fmt);
 int dbgc_x(struct dbg *d, const char *args, const char *fmt);
 int dbgc_xp(struct dbg *d, const char *args, const char *fmt);
@@ -405,6 +419,16 @@ bool dbg_is_command(const char *name);
 int dbgc_source(struct dbg *d, const char *args, const char *fmt);
 int dbgc_define(struct dbg *d, const char *args, const char *fmt);
 int dbgc_shell(struct dbg *d, const char *args, const char *fmt);
+
+/* ---- dbg_frame.c -------------------------------------------------------- */
+void dbg_unwind_insn(struct dbg *d, const struct machine_event_info *ev);
+void dbg_unwind_trap(struct dbg *d, const struct machine_event_info *ev);
+void dbg_frames_forget(struct dbg *d);
+int dbgc_backtrace(struct dbg *d, const char *args, const char *fmt);
+int dbgc_frame(struct dbg *d, const char *args, const char *fmt);
+int dbgc_up(struct dbg *d, const char *args, const char *fmt);
+int dbgc_down(struct dbg *d, const char *args, const char *fmt);
+int dbgi_frame(struct dbg *d, const char *args);
 
 /* ---- dbg_rev.c ----------------------------------------------------------- */
 bool dbg_history_init(struct dbg *d, uint64_t interval, size_t budget);

@@ -119,6 +119,7 @@ void dbg_history_free(struct dbg *d)
 
 void dbg_history_restart(struct dbg *d)
 {
+	d->history_gen++; /* the frames found in the old history are void */
 	ck_free_all(d);
 	ck_take(d); /* if this fails there is no history: reverse commands say so */
 }

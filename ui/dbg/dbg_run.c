@@ -78,6 +78,10 @@ bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_inf
 
 	if (d->insn_mode == INSN_SETTLE)
 		return true;
+	if (d->uw) { /* replaying to find the frames */
+		dbg_unwind_insn(d, ev);
+		return false;
+	}
 	if (d->rec) { /* recording the past for reverse-step: note, never stop */
 		uint64_t i = dbg_steps_of(m) - d->rec_lo;
 		if (i < d->rec_n)

@@ -164,19 +164,24 @@ static void show_insn_line(struct dbg *d, uint32_t pc, bool marker)
 void dbg_show_location(struct dbg *d)
 {
 	uint32_t pc = machine_pc(d->m), line;
-	const char *file, *text;
+	const char *file;
 
 	if (machine_dead(d->m))
 		return;
 	dbg_printf(d, "[ring %u] ", machine_psw(d->m) & PSW_RING_MASK);
 	show_insn_line(d, pc, true);
-	if (dbg_line_of(d, pc, &file, &line)) {
-		const struct image_line *l = image_line_at(d->img, pc);
-		text = source_line(d, l->file, line);
-		dbg_printf(d, "%s:%u:\t%s\n", file, line, text ? text : "");
-		d->list_file = (int)l->file;
-		d->list_next = line > 5 ? line - 5 : 1;
-	}
+	if (dbg_line_of(d, pc, &file, &line))
+		dbg_show_source_line(d, pc);
+}
+
+void dbg_show_source_line(struct dbg *d, uint32_t addr)
+{
+	const struct image_line *l = image_line_at(d->img, addr);
+	const char *file = d->img->files[l->file], *text = source_line(d, l->file, l->line);
+
+	dbg_printf(d, "%s:%u:\t%s\n", file, l->line, text ? text : "");
+	d->list_file = (int)l->file;
+	d->list_next = l->line > 5 ? l->line - 5 : 1;
 }
 
 /* ---- info registers, cr, tlb, devices, stats ---------------------------------- */
@@ -406,6 +411,7 @@ static const struct {
 	{ "breakpoints", dbgi_break }, { "break", dbgi_break }, { "b", dbgi_break },
 	{ "watchpoints", dbgi_break }, { "display", dbgi_display },
 	{ "checkpoints", dbgi_checkpoints }, { "symbol", dbgi_symbol }, { "line", dbgi_line },
+	{ "frame", dbgi_frame },
 };
 #define NINFOS (sizeof infos / sizeof infos[0])
 
