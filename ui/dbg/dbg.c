@@ -74,6 +74,7 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->next_num = 1;
 	d->next_disp = 1;
 	d->defining = -1;
+	d->loc_asid = -1;
 	d->list_file = -1;
 	d->xfmt = (struct dbg_xfmt){ 0, 'x', 4 }; /* count 0: x not used yet */
 	for (int i = 0; i < EV_COUNT; i++)
@@ -121,6 +122,7 @@ void dbg_free(struct dbg *d)
 	dbg_sources_free(d);
 	dbg_script_free(d);
 	dbg_frames_forget(d);
+	dbg_symfiles_free(d);
 	free(d);
 }
 

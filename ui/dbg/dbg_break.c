@@ -625,9 +625,9 @@ static bool file_matches(const char *have, const char *want)
 }
 
 /* The first address of `line` in a file, or of the next line that has code. */
-static bool line_addr(struct dbg *d, const char *file, int fileno, uint32_t line, uint32_t *addr)
+static bool line_addr(const struct image *img, const char *file, int fileno, uint32_t line,
+		      uint32_t *addr)
 {
-	const struct image *img = d->img;
 	uint32_t best = UINT32_MAX;
 
 	for (size_t i = 0; img && i < img->nlines; i++) {
@@ -677,15 +677,18 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		char file[256];
 		snprintf(file, sizeof file, "%.*s", (int)(colon - t), t);
 		*va = 0;
-		if (line_addr(d, file, -1, (uint32_t)line, va))
+		if (line_addr(d->img, file, -1, (uint32_t)line, va))
 			return true;
+		for (size_t i = dbg_symfile_count(d); i-- > 0;) /* add-symbol-file's */
+			if (line_addr(dbg_symfile_image(d, i), file, -1, (uint32_t)line, va))
+				return true;
 		dbg_error(d, "No line %llu in file \"%s\".", (unsigned long long)line, file);
 		return false;
 	}
 	if (isdigit((unsigned char)*t) && t[0] != '0' && dbg_parse_count(t, &line)) {
 		int f = current_file(d);
 		*va = 0;
-		if (f >= 0 && line_addr(d, NULL, f, (uint32_t)line, va))
+		if (f >= 0 && line_addr(d->img, NULL, f, (uint32_t)line, va))
 			return true;
 		if (f < 0)
 			dbg_error(d, "No line table in the program: use *ADDRESS.");
@@ -700,7 +703,7 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		dbg_error(d, "%s", err);
 		return false;
 	}
-	sym = image_symbol_find(d->img, t);
+	sym = dbg_symbol_find(d, t, &d->loc_asid);
 	if (sym) {
 		*va = sym->value;
 		return true;
@@ -748,6 +751,7 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 
 	if (!break_options(d, &p, &phys, &asid))
 		return DBG_ERROR;
+	d->loc_asid = -1;
 	if (dbg_is_blank(p)) {
 		if (!dbg_machine_alive(d, true))
 			return DBG_ERROR;
@@ -758,6 +762,8 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 		return dbg_error(d, "out of memory");
 	if (!dbg_parse_location(d, loc, &va))
 		goto fail;
+	if (asid < 0 && !phys)
+		asid = d->loc_asid; /* a name from an add-symbol-file -asid N table */
 	if (va & 3) {
 		dbg_error(d, "Address 0x%08x is not 4-byte aligned: no instruction starts there.", va);
 		goto fail;
@@ -773,7 +779,7 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 	struct dbg_bp *b = dbg_bp_add(d, &proto);
 	if (!b)
 		return DBG_ERROR;
-	disasm_symbolize(d->img, va, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, va), va, sym, sizeof sym);
 	dbg_printf(d, "%s %d at %s0x%08x%s%s", temporary ? "Temporary breakpoint" : "Breakpoint", b->num,
 		   phys ? "physical " : "", va, sym[0] ? " " : "", sym);
 	const char *file;
@@ -1125,7 +1131,7 @@ int dbgi_break(struct dbg *d, const char *args)
 		if (b->kind == BP_BREAK) {
 			const char *file;
 			uint32_t line;
-			disasm_symbolize(d->img, b->addr, sym, sizeof sym);
+			disasm_symbolize(dbg_image_at(d, b->addr), b->addr, sym, sizeof sym);
 			dbg_printf(d, "0x%08x  %s", b->addr, sym[0] ? sym : b->what);
 			if (!b->phys && dbg_line_of(d, b->addr, &file, &line))
 				dbg_printf(d, " at %s:%u", file, line);
@@ -1176,7 +1182,7 @@ void dbg_report_bp(struct dbg *d, const struct dbg_stop *s)
 
 	switch (s->kind) {
 	case SK_BREAK:
-		disasm_symbolize(d->img, s->pc, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, s->pc), s->pc, sym, sizeof sym);
 		dbg_printf(d, "%s %d, 0x%08x%s%s\n", s->temporary ? "Temporary breakpoint" : "Breakpoint",
 			   s->num, s->pc, sym[0] ? " " : "", sym);
 		break;

@@ -41,13 +41,20 @@ static int dbgc_echo(struct dbg *d, const char *args, const char *fmt);
 	"address (0x1000), FILE:LINE (prog.s:12) or LINE in the current file.\n"
 
 static const struct dbg_command commands[] = {
+	{ "add-symbol-file", dbgc_add_symbol_file, R_NO, C_NONE,
+	  "add-symbol-file FILE [ADDR] [-asid N]",
+	  "read another program's symbols and lines (a user program)",
+	  "FILE is an ELF image (or a .s file, assembled now).  With ADDR its\n"
+	  "code is taken to start at ADDR (everything it names moves with it);\n"
+	  "with -asid N it names addresses only in address space N (paging on),\n"
+	  "and breakpoints on its names stop only there.\n" },
 	{ "advance", dbgc_advance, R_NO, C_EXPR, "advance LOCATION",
 	  "run until LOCATION is reached (or something else stops the machine)", LOC_HELP },
 	{ "awatch", dbgc_awatch, R_NO, C_EXPR, "awatch [-p] ADDR [LEN] [if COND]",
 	  "stop after any read or write of LEN bytes (default 4) at ADDR",
 	  "-p: ADDR is physical.  See `watch`.\n" },
 	{ "backtrace", dbgc_backtrace, R_NO, C_NONE, "backtrace [N]",
-	  "show the call stack: the frames of calls and traps, innermost first",
+	  "show the call stack (calls and traps), innermost first",
 	  "Found by replaying the past and watching every call, return, trap and\n"
 	  "rfe (no frame-pointer convention needed); a trap is a frame of its own,\n"
 	  "<trap: CAUSE from ring R, epc ...>, above the interrupted code.\n" },
@@ -89,7 +96,7 @@ static const struct dbg_command commands[] = {
 	  "With an x format (display/i $pc, display/4xw $sp) memory at EXPR is\n"
 	  "examined; otherwise the value is printed.\n" },
 	{ "down", dbgc_down, R_NO, C_NONE, "down [N]",
-	  "select the frame N (default 1) levels in (called by this one)", NULL },
+	  "select the frame N (default 1) levels in (the callee)", NULL },
 	{ "echo", dbgc_echo, R_NO, C_NONE, "echo TEXT",
 	  "print TEXT (\\n is a newline, as in gdb)", NULL },
 	{ "enable", dbgc_enable, R_NO, C_NONE, "enable [N...]",
@@ -136,13 +143,13 @@ static const struct dbg_command commands[] = {
 	  "Stops where a forward run would have stopped most recently, or at the\n"
 	  "oldest point kept if nothing would have.  Ignore counts are not used.\n" },
 	{ "reverse-finish", dbgc_reverse_finish, R_NO, C_NONE, "reverse-finish",
-	  "run backward to the call of the current function (or the trap)",
+	  "back to the call of this function, or to the trap",
 	  "Stops at the call instruction (jal, jalr) that entered the function, or\n"
 	  "at the instruction that trapped into the current handler.\n" },
 	{ "reverse-next", dbgc_reverse_next, R_SAME, C_NONE, "reverse-next",
-	  "run backward to the start of the previous source line, over calls", NULL },
+	  "back to the previous source line, over calls", NULL },
 	{ "reverse-step", dbgc_reverse_step, R_SAME, C_NONE, "reverse-step",
-	  "run backward to the start of the previous source line, into calls",
+	  "back to the previous source line, into calls",
 	  "Backing over a call, stops at the start of the last line run in it.\n" },
 	{ "reverse-stepi", dbgc_reverse_stepi, R_SAME, C_NONE, "reverse-stepi [N]",
 	  "go back N steps (default 1), exactly",

@@ -375,7 +375,7 @@ static bool primary(struct ep *e, struct val *out)
 				    "cycles, instret, control registers by name)", name);
 		return true;
 	}
-	const struct image_symbol *sym = image_symbol_find(e->d->img, name);
+	const struct image_symbol *sym = dbg_symbol_find(e->d, name, NULL);
 	if (sym) {
 		out->v = sym->value;
 		if (sym->kind == SYM_ABS)
@@ -662,7 +662,7 @@ int dbgc_print(struct dbg *d, const char *args, const char *fmt)
 	d->vals[d->nvals++] = v;
 	if (fmt && fmt[0] == 'a') {
 		char sym[96];
-		disasm_symbolize(d->img, v, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, v), v, sym, sizeof sym);
 		snprintf(text, sizeof text, "0x%08x%s%s", v, sym[0] ? " " : "", sym);
 	} else {
 		dbg_format_value(v, fmt ? fmt[0] : 0, text, sizeof text);

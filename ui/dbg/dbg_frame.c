@@ -308,7 +308,7 @@ static void print_uframe(struct dbg *d, size_t k, const struct uframe *f)
 			   r->to_ring, r->pc);
 		return;
 	}
-	disasm_symbolize(d->img, f->pc, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, f->pc), f->pc, sym, sizeof sym);
 	dbg_printf(d, "#%-2zu 0x%08x%s%s", k, f->pc, sym[0] ? " " : "", sym);
 	if (dbg_line_of(d, line_pc(f), &file, &line))
 		dbg_printf(d, " at %s:%u", file, line);
@@ -401,7 +401,7 @@ int dbgi_frame(struct dbg *d, const char *args)
 	struct uframe f = uframe_get(d, k);
 	if (f.trap) {
 		const struct dbg_frame_rec *r = f.rec;
-		disasm_symbolize(d->img, r->pc, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, r->pc), r->pc, sym, sizeof sym);
 		dbg_printf(d, "Trap frame at level %zu:\n", k);
 		dbg_printf(d, " cause 0x%08x: %s\n", r->cause, dbg_cause_text(r->cause, cause, sizeof cause));
 		dbg_printf(d, " epc 0x%08x%s%s, badva 0x%08x\n", r->pc, sym[0] ? " " : "", sym, r->badva);
@@ -409,7 +409,7 @@ int dbgi_frame(struct dbg *d, const char *args)
 			   r->to_ring);
 		return DBG_OK;
 	}
-	disasm_symbolize(d->img, f.pc, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, f.pc), f.pc, sym, sizeof sym);
 	dbg_printf(d, "Stack level %zu, frame at sp 0x%08x, ring %u:\n", k, f.sp, f.ring);
 	dbg_printf(d, " pc = 0x%08x%s%s", f.pc, sym[0] ? " " : "", sym);
 	if (f.after_call)
@@ -420,7 +420,7 @@ int dbgi_frame(struct dbg *d, const char *args)
 		if (up.trap) {
 			dbg_printf(d, " entered by a trap (frame %zu)\n", k + 1);
 		} else {
-			disasm_symbolize(d->img, up.pc - 4, sym, sizeof sym);
+			disasm_symbolize(dbg_image_at(d, up.pc - 4), up.pc - 4, sym, sizeof sym);
 			dbg_printf(d, " called by frame %zu at 0x%08x%s%s\n", k + 1, up.pc - 4,
 				   sym[0] ? " " : "", sym);
 		}

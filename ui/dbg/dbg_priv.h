@@ -34,6 +34,8 @@ struct trace;
 struct dbg_user_cmd;
 struct dbg_unwind;
 struct dbg_frame_rec;
+struct dbg_symfile;
+struct image_symbol;
 
 /* ---- breakpoints, watchpoints, catchpoints (dbg_break.c) ------------- */
 
@@ -269,6 +271,12 @@ struct dbg {
 	unsigned frames_gen, history_gen; /* history restarts invalidate it  */
 	bool frames_valid, frames_lost;
 	int frame_sel;                 /* the selected frame (up, down)       */
+
+	/* add-symbol-file (dbg_symfile.c) */
+	struct dbg_symfile *symfiles;
+	size_t nsymfiles;
+	int loc_asid;                  /* the table the last location named: -asid */
+	const struct image *list_img;  /* the image list_file is a file of    */
 };
 
 /* ---- dbg.c: output and small parsers ---------------------------------- */
@@ -419,6 +427,16 @@ bool dbg_is_command(const char *name);
 int dbgc_source(struct dbg *d, const char *args, const char *fmt);
 int dbgc_define(struct dbg *d, const char *args, const char *fmt);
 int dbgc_shell(struct dbg *d, const char *args, const char *fmt);
+
+/* ---- dbg_symfile.c ------------------------------------------------------ */
+/* The symbol table that names addr in the current address space. */
+const struct image *dbg_image_at(struct dbg *d, uint32_t addr);
+/* A symbol by name in every table; *asid: the table's -asid or -1. */
+const struct image_symbol *dbg_symbol_find(struct dbg *d, const char *name, int *asid);
+size_t dbg_symfile_count(const struct dbg *d);
+const struct image *dbg_symfile_image(const struct dbg *d, size_t i);
+void dbg_symfiles_free(struct dbg *d);
+int dbgc_add_symbol_file(struct dbg *d, const char *args, const char *fmt);
 
 /* ---- dbg_frame.c -------------------------------------------------------- */
 void dbg_unwind_insn(struct dbg *d, const struct machine_event_info *ev);

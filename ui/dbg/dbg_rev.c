@@ -400,7 +400,7 @@ static int reverse_by(struct dbg *d, const char *args, enum rev_goal goal, const
 	base = d->ck[0].steps;
 	if (goal == REV_FINISH) {
 		uint32_t pc = machine_pc(d->m);
-		disasm_symbolize(d->img, pc, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, pc), pc, sym, sizeof sym);
 		dbg_printf(d, "Run back to call of 0x%08x%s%s\n", pc, sym[0] ? " " : "", sym);
 	}
 	memset(&d->stop, 0, sizeof d->stop);

@@ -383,7 +383,7 @@ bool dbg_at_line_start(struct dbg *d, uint32_t pc, bool *has_line)
 	const struct image_line *l;
 
 	*has_line = dbg_line_of(d, pc, &file, &line);
-	l = *has_line ? image_line_at(d->img, pc) : NULL;
+	l = *has_line ? image_line_at(dbg_image_at(d, pc), pc) : NULL;
 	return l && l->addr == pc;
 }
 
@@ -547,7 +547,7 @@ int dbgc_finish(struct dbg *d, const char *args, const char *fmt)
 		return dbg_error(d, "finish takes no arguments");
 	if (!dbg_machine_alive(d, true))
 		return DBG_ERROR;
-	disasm_symbolize(d->img, pc, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, pc), pc, sym, sizeof sym);
 	dbg_printf(d, "Run till exit from 0x%08x %s\n", pc, sym);
 	d->pred_depth = 0;
 	d->pred_ring = machine_psw(d->m) & PSW_RING_MASK;

@@ -21,7 +21,7 @@
 
 bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line)
 {
-	const struct image *img = d->img;
+	const struct image *img = dbg_image_at(d, addr);
 	const struct image_line *l = image_line_at(img, addr);
 	bool in_code = false;
 
@@ -66,22 +66,25 @@ static char *read_text(const char *path)
 	return buf;
 }
 
-static struct dbg_source *source(struct dbg *d, uint32_t file)
+/* A source file of img, read once (by name: several images may share it). */
+static struct dbg_source *source(struct dbg *d, const struct image *img, uint32_t file)
 {
-	struct dbg_source *s;
+	struct dbg_source *s, *ns;
 
-	if (!d->img || file >= d->img->nfiles)
+	if (!img || file >= img->nfiles)
 		return NULL;
-	if (!d->src) {
-		d->src = calloc(d->img->nfiles, sizeof *d->src);
-		if (!d->src)
-			return NULL;
-		d->nsrc = d->img->nfiles;
-	}
-	s = &d->src[file];
+	for (size_t i = 0; i < d->nsrc; i++)
+		if (!strcmp(d->src[i].name, img->files[file]))
+			return d->src[i].text ? &d->src[i] : NULL;
+	ns = realloc(d->src, (d->nsrc + 1) * sizeof *ns);
+	if (!ns)
+		return NULL;
+	d->src = ns;
+	s = &d->src[d->nsrc];
+	memset(s, 0, sizeof *s);
+	s->name = dbg_strdup(img->files[file]);
 	if (s->name)
-		return s->text ? s : NULL;
-	s->name = dbg_strdup(d->img->files[file]);
+		d->nsrc++;
 	if (!s->name)
 		return NULL;
 	s->text = read_text(s->name);
@@ -122,9 +125,9 @@ static struct dbg_source *source(struct dbg *d, uint32_t file)
 }
 
 /* The text of a source line, or NULL. */
-static const char *source_line(struct dbg *d, uint32_t file, uint32_t line)
+static const char *source_line(struct dbg *d, const struct image *img, uint32_t file, uint32_t line)
 {
-	struct dbg_source *s = source(d, file);
+	struct dbg_source *s = source(d, img, file);
 
 	if (!s || line == 0 || line > s->nlines)
 		return NULL;
@@ -150,14 +153,14 @@ static void show_insn_line(struct dbg *d, uint32_t pc, bool marker)
 	char sym[96], text[128], err[200];
 	uint32_t word;
 
-	disasm_symbolize(d->img, pc, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, pc), pc, sym, sizeof sym);
 	dbg_printf(d, "%s0x%08x%s%s:", marker ? "=> " : "   ", pc, sym[0] ? " " : "", sym);
 	if (!dbg_read_mem(d, pc, false, &word, 4, err, sizeof err)) {
 		const char *why = strstr(err, ": ");
 		dbg_printf(d, "\t<cannot fetch%s%s>\n", why ? ": " : "", why ? why + 2 : "");
 		return;
 	}
-	disasm_insn(pc, word, d->img, text, sizeof text);
+	disasm_insn(pc, word, dbg_image_at(d, pc), text, sizeof text);
 	dbg_printf(d, "\t%08x\t%s\n", word, text);
 }
 
@@ -176,10 +179,12 @@ void dbg_show_location(struct dbg *d)
 
 void dbg_show_source_line(struct dbg *d, uint32_t addr)
 {
-	const struct image_line *l = image_line_at(d->img, addr);
-	const char *file = d->img->files[l->file], *text = source_line(d, l->file, l->line);
+	const struct image *img = dbg_image_at(d, addr);
+	const struct image_line *l = image_line_at(img, addr);
+	const char *file = img->files[l->file], *text = source_line(d, img, l->file, l->line);
 
 	dbg_printf(d, "%s:%u:\t%s\n", file, l->line, text ? text : "");
+	d->list_img = img;
 	d->list_file = (int)l->file;
 	d->list_next = l->line > 5 ? l->line - 5 : 1;
 }
@@ -214,7 +219,7 @@ static int dbgi_regs(struct dbg *d, const char *args)
 	for (unsigned i = 0; i < ISA_NREGS; i++)
 		dbg_printf(d, "r%-2u %-4s 0x%08x%s", i, isa_reg_abi_name(i), machine_reg(d->m, i),
 			   i % 4 == 3 ? "\n" : "   ");
-	disasm_symbolize(d->img, machine_pc(d->m), text, sizeof text);
+	disasm_symbolize(dbg_image_at(d, machine_pc(d->m)), machine_pc(d->m), text, sizeof text);
 	dbg_printf(d, "pc       0x%08x %s\n", machine_pc(d->m), text);
 	psw_text(machine_psw(d->m), text, sizeof text);
 	dbg_printf(d, "psw      0x%08x %s\n", machine_psw(d->m), text);
@@ -243,7 +248,7 @@ static int dbgi_cr(struct dbg *d, const char *args)
 			snprintf(text + strlen(text), sizeof text - strlen(text), ", ring %u", CAUSE_RING(v));
 			break;
 		case CR_TVEC:
-			disasm_symbolize(d->img, v & ~3u, text, sizeof text);
+			disasm_symbolize(dbg_image_at(d, v & ~3u), v & ~3u, text, sizeof text);
 			break;
 		default:
 			break;
@@ -362,13 +367,14 @@ static int dbgi_symbol(struct dbg *d, const char *args)
 
 	if (!dbg_expr(d, args, EXPR_ADDR, &v, err, sizeof err))
 		return dbg_error(d, "%s", err);
-	s = image_symbol_near(d->img, v);
+	const struct image *img = dbg_image_at(d, v);
+	s = image_symbol_near(img, v);
 	if (!s) {
 		dbg_printf(d, "No symbol matches 0x%08x.\n", v);
 		return DBG_OK;
 	}
-	for (size_t i = 0; d->img && i < d->img->nsegs; i++) {
-		const struct image_segment *seg = &d->img->segs[i];
+	for (size_t i = 0; img && i < img->nsegs; i++) {
+		const struct image_segment *seg = &img->segs[i];
 		if (v - image_seg_vaddr(seg) < seg->memsz) {
 			if (v == s->value)
 				dbg_printf(d, "%s in section %s\n", s->name, seg->name);
@@ -389,12 +395,12 @@ static int dbgi_line(struct dbg *d, const char *args)
 
 	if (!dbg_is_blank(args) && !dbg_parse_location(d, args, &addr))
 		return DBG_ERROR;
-	disasm_symbolize(d->img, addr, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, addr), addr, sym, sizeof sym);
 	if (!dbg_line_of(d, addr, &file, &line))
 		dbg_printf(d, "No line number information for address 0x%08x%s%s\n", addr, sym[0] ? " " : "", sym);
 	else
 		dbg_printf(d, "Line %u of \"%s\" starts at address 0x%08x%s%s.\n", line, file,
-			   image_line_at(d->img, addr)->addr, sym[0] ? " " : "", sym);
+			   image_line_at(dbg_image_at(d, addr), addr)->addr, sym[0] ? " " : "", sym);
 	return DBG_OK;
 }
 
@@ -492,7 +498,7 @@ static void unit_text(struct dbg *d, uint32_t v, unsigned size, char fmt, char *
 		snprintf(buf, len, "%d", size == 1 ? (int8_t)v : size == 2 ? (int16_t)v : (int32_t)v);
 		break;
 	case 'a':
-		disasm_symbolize(d->img, v, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, v), v, sym, sizeof sym);
 		snprintf(buf, len, "0x%08x%s%s", v, sym[0] ? " " : "", sym);
 		break;
 	default:
@@ -506,7 +512,7 @@ static void line_label(struct dbg *d, uint32_t addr, bool phys)
 	char sym[96] = "";
 
 	if (!phys)
-		disasm_symbolize(d->img, addr, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, addr), addr, sym, sizeof sym);
 	dbg_printf(d, "0x%08x%s%s:", addr, sym[0] ? " " : "", sym);
 }
 
@@ -524,8 +530,8 @@ static bool examine(struct dbg *d, uint32_t addr, bool phys, const struct dbg_xf
 				goto bad;
 			char sym[96] = "";
 			if (!phys)
-				disasm_symbolize(d->img, addr, sym, sizeof sym);
-			disasm_insn(addr, word, d->img, text, sizeof text);
+				disasm_symbolize(dbg_image_at(d, addr), addr, sym, sizeof sym);
+			disasm_insn(addr, word, dbg_image_at(d, addr), text, sizeof text);
 			dbg_printf(d, "%s0x%08x%s%s:\t%08x\t%s\n", !phys && addr == machine_pc(d->m) ? "=> " : "   ",
 				   addr, sym[0] ? " " : "", sym, word, text);
 			addr += 4;
@@ -767,15 +773,16 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 	const char *comma;
 
 	if (dbg_is_blank(args)) {
-		const struct image_symbol *s = image_symbol_near(d->img, pc);
+		const struct image *img = dbg_image_at(d, pc);
+		const struct image_symbol *s = image_symbol_near(img, pc);
 		start = s && pc - s->value < 64 * 4 ? s->value : pc;
-		end = next_label(d->img, start);
+		end = next_label(img, start);
 		if (!end || end <= pc || end - start > 64 * 4)
 			end = (pc > start + 32 * 4 ? pc : start) + 32 * 4;
 		if (end - start > 64 * 4)
 			end = start + 64 * 4;
-		for (size_t i = 0; d->img && i < d->img->nsegs; i++) { /* not past the code */
-			const struct image_segment *seg = &d->img->segs[i];
+		for (size_t i = 0; img && i < img->nsegs; i++) { /* not past the code */
+			const struct image_segment *seg = &img->segs[i];
 			uint32_t va = image_seg_vaddr(seg);
 			if (start - va < seg->memsz && end - va > seg->memsz)
 				end = va + seg->memsz;
@@ -818,8 +825,8 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 			dbg_printf(d, "End of assembler dump.\n");
 			return dbg_error(d, "%s", err);
 		}
-		disasm_symbolize(d->img, a, sym, sizeof sym);
-		disasm_insn(a, word, d->img, text, sizeof text);
+		disasm_symbolize(dbg_image_at(d, a), a, sym, sizeof sym);
+		disasm_insn(a, word, dbg_image_at(d, a), text, sizeof text);
 		dbg_printf(d, "%s0x%08x%s%s:\t%08x\t%s\n", a == pc ? "=> " : "   ", a, sym[0] ? " " : "", sym,
 			   word, text);
 	}
@@ -840,17 +847,19 @@ int dbgc_list(struct dbg *d, const char *args, const char *fmt)
 			return DBG_ERROR;
 		if (!dbg_line_of(d, addr, &file, &line))
 			return dbg_error(d, "No line number information for address 0x%08x.", addr);
-		d->list_file = (int)image_line_at(d->img, addr)->file;
+		d->list_img = dbg_image_at(d, addr);
+		d->list_file = (int)image_line_at(d->list_img, addr)->file;
 		d->list_next = line > 5 ? line - 5 : 1;
 	} else if (d->list_file < 0) {
 		if (!dbg_line_of(d, machine_pc(d->m), &file, &line))
 			return dbg_error(d, "No source here (pc 0x%08x has no line information).", machine_pc(d->m));
-		d->list_file = (int)image_line_at(d->img, machine_pc(d->m))->file;
+		d->list_img = dbg_image_at(d, machine_pc(d->m));
+		d->list_file = (int)image_line_at(d->list_img, machine_pc(d->m))->file;
 		d->list_next = line > 5 ? line - 5 : 1;
 	}
-	s = source(d, (uint32_t)d->list_file);
+	s = source(d, d->list_img, (uint32_t)d->list_file);
 	if (!s)
-		return dbg_error(d, "Cannot read the source file \"%s\".", d->img->files[d->list_file]);
+		return dbg_error(d, "Cannot read the source file \"%s\".", d->list_img->files[d->list_file]);
 	if (d->list_next > s->nlines)
 		return dbg_error(d, "Line number %u out of range; \"%s\" has %zu lines.", d->list_next,
 				 s->name, s->nlines);
