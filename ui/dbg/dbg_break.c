@@ -789,7 +789,7 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 	if (asid >= 0)
 		dbg_printf(d, " (asid %d only)", asid);
 	if (!phys && b->npas == 0)
-		dbg_printf(d, " (not mapped now; set when it is)");
+		dbg_printf(d, " (not mapped yet)");
 	dbg_printf(d, ".\n");
 	return DBG_OK;
 fail:
