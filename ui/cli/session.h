@@ -1,9 +1,9 @@
 /*
  * session.h -- one machine with one program loaded, built from the options
- * that `run`, `bench` and (later) `debug` share:
+ * that `run` and `debug` share (one table, SESSION_OPT_SPECS):
  *
  *   --machine classic|strict  --mem SIZE  --tlb N  --seed N
- *   --console-in FILE|-  --disk FILE  --trace CATS  -I DIR
+ *   --console-in FILE|-  --disk FILE  --trace CATS  -I DIR  --max-insns N
  *
  * It owns the machine, the image and the tracer, and routes the machine's
  * console and debug output to the terminal.
