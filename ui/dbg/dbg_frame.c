@@ -24,9 +24,10 @@
  * (or a new, empty one: a process starting).  So the backtrace of any
  * process, kernel frames, trap frame and user frames, is what really
  * happened -- no convention needed, leaf functions and macros included.
- * Cost: one replay at about 15 million steps a second, from the start of
+ * Cost: one replay at about 10 million steps a second, from the start of
  * the history or at most MAX_REPLAY steps back (older frames are then
- * unknown, and said so); the result is kept until the machine moves.
+ * unknown, and said so); Ctrl-C stops it; the result is kept until the
+ * machine moves.
  */
 #include "ui/dbg/dbg_priv.h"
 
@@ -36,7 +37,8 @@
 #include "sim/asm/disasm.h"
 #include "sim/image.h"
 
-#define MAX_REPLAY (1ull << 26)   /* steps replayed to find frames        */
+#define MAX_REPLAY (1ull << 25)   /* steps replayed to find frames (~3 s)  */
+#define CHUNK (1ull << 22)        /* steps between looks at Ctrl-C         */
 #define MAX_STACKS 64             /* stacks put aside (processes)          */
 #define MAX_DEPTH 1024            /* frames in one stack                   */
 
@@ -215,8 +217,8 @@ static bool frames_compute(struct dbg *d)
 	d->uw = u;
 	d->insn_mode = INSN_PRED;
 	dbg_listen_sync(d);
-	while (ok && (s = dbg_steps(d)) < now) {
-		enum machine_stop why = machine_run(d->m, now - s);
+	while (ok && (s = dbg_steps(d)) < now && !d->interrupted) {
+		enum machine_stop why = machine_run(d->m, now - s < CHUNK ? now - s : CHUNK);
 		if (why == STOP_POWER_OFF || why == STOP_FATAL)
 			break;
 	}
@@ -225,6 +227,13 @@ static bool frames_compute(struct dbg *d)
 	dbg_settle(d);
 	dbg_mute(d, false);
 	dbg_bp_refresh(d);
+	if (ok && d->interrupted) { /* Ctrl-C: back to where we were */
+		unwind_free(u);
+		d->interrupted = 0;
+		if (dbg_steps(d) != now && !dbg_goto_step(d, now))
+			return false;
+		return dbg_error(d, "Interrupted: the frames were not found.") == DBG_OK;
+	}
 	if (!ok || dbg_steps(d) != now) {
 		unwind_free(u);
 		return dbg_error(d, "Finding the frames failed: %s (vmlab bug: please report it).",

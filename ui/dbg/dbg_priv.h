@@ -454,6 +454,9 @@ void dbg_history_free(struct dbg *d);
 /* The machine was changed by hand (set, load): the past cannot be
  * replayed any more, so history restarts here. */
 void dbg_history_restart(struct dbg *d);
+/* Rebuild the machine exactly as it was at step target (replay from the
+ * nearest snapshot); false after a message. */
+bool dbg_goto_step(struct dbg *d, uint64_t target);
 /* Take a periodic snapshot if one is due at the current step. */
 void dbg_history_tick(struct dbg *d);
 /* The next step at which a periodic snapshot is due. */

@@ -160,6 +160,13 @@ void dbg_history_tick(struct dbg *d)
 }
 
 /* Rebuild the machine as it was at step target (>= the first snapshot). */
+static bool goto_step(struct dbg *d, uint64_t target);
+
+bool dbg_goto_step(struct dbg *d, uint64_t target)
+{
+	return goto_step(d, target);
+}
+
 static bool goto_step(struct dbg *d, uint64_t target)
 {
 	char err[256];
