@@ -159,7 +159,7 @@ static char *substitute(const char *line, char *const *argv, int argc)
 
 	for (const char *p = line; out && *p;) {
 		const char *rep = NULL;
-		char num[8];
+		char num[16];
 		size_t skip = 1;
 		if (!strncmp(p, "$argc", 5)) {
 			snprintf(num, sizeof num, "%d", argc);
