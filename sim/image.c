@@ -40,6 +40,10 @@
  *            | { addr, file, line } x nlines|  12 bytes each, by addr;
  *            +------------------------------+  file indexes the names
  *
+ * A PT_LOAD's p_paddr is where its bytes are loaded and p_vaddr where
+ * they run (and what its labels say): equal, except for a block the
+ * assembler's .phase moved (docs/asm.md), which is its own segment.
+ *
  * The reader trusts nothing: every count, offset and size is checked
  * against the file (in 64-bit arithmetic, so nothing wraps) before use.
  */
@@ -260,11 +264,14 @@ static uint32_t strtab_add(struct out *t, const char *s)
  * SHN_ABS.  A label just past a segment's end belongs to it. */
 static uint16_t section_of(const struct image *img, uint32_t addr)
 {
+	/* labels carry run addresses (p_vaddr) */
 	for (size_t i = 0; i < img->nsegs; i++)
-		if (addr - img->segs[i].addr < img->segs[i].memsz)
+		if (addr - (img->segs[i].addr + img->segs[i].run_offset) < img->segs[i].memsz)
 			return (uint16_t)(i + 1);
 	for (size_t i = 0; i < img->nsegs; i++)
-		if ((uint64_t)img->segs[i].addr + img->segs[i].memsz == addr)
+		if ((uint64_t)(uint32_t)(img->segs[i].addr + img->segs[i].run_offset) +
+			    img->segs[i].memsz == addr ||
+		    (uint64_t)img->segs[i].addr + img->segs[i].memsz == addr) /* after a .phase */
 			return (uint16_t)(i + 1);
 	return SHN_ABS;
 }
@@ -350,7 +357,8 @@ static bool build_file(const struct image *img, struct out *f)
 	strtab_add(&shstr, "");
 	for (size_t i = 0; i < img->nsegs; i++) {
 		const struct image_segment *g = &img->segs[i];
-		Elf32_Phdr ph = { PT_LOAD, 0, g->addr, g->addr, g->filesz, g->memsz, g->flags & 7, 4 };
+		Elf32_Phdr ph = { PT_LOAD, 0, g->addr + g->run_offset, g->addr, g->filesz, g->memsz,
+				  g->flags & 7, 4 };
 		pad(f, 4, g->addr);
 		ph.p_offset = (uint32_t)emit(f, g->data, g->filesz);
 		if (!f->nomem)
@@ -361,7 +369,7 @@ static bool build_file(const struct image *img, struct out *f)
 		s->sh_type = g->filesz ? SHT_PROGBITS : SHT_NOBITS;
 		s->sh_flags = SHF_ALLOC | (g->flags & SEG_W ? SHF_WRITE : 0) |
 			      (g->flags & SEG_X ? SHF_EXECINSTR : 0);
-		s->sh_addr = g->addr;
+		s->sh_addr = g->addr + g->run_offset;
 		s->sh_offset = ph.p_offset;
 		s->sh_size = g->filesz ? g->filesz : g->memsz;
 		s->sh_addralign = g->addr % 4 ? 1 : 4;
@@ -571,12 +579,14 @@ static bool read_segments(struct in *f, const Elf32_Ehdr *eh, const Elf32_Shdr *
 				    ph.p_filesz, ph.p_memsz);
 		if (!in_file(f, ph.p_offset, ph.p_filesz))
 			return fail(f, "segment %u: contents lie outside the file", i);
-		if ((uint64_t)ph.p_vaddr + ph.p_memsz > (uint64_t)UINT32_MAX + 1)
+		if ((uint64_t)ph.p_vaddr + ph.p_memsz > (uint64_t)UINT32_MAX + 1 ||
+		    (uint64_t)ph.p_paddr + ph.p_memsz > (uint64_t)UINT32_MAX + 1)
 			return fail(f, "segment %u: runs past the end of the address space", i);
+		/* loaded at p_paddr; p_vaddr differs for a .phase block */
 		for (size_t k = 0; k < img->nsegs; k++) {
 			const struct image_segment *o = &img->segs[k];
-			if (ph.p_vaddr < (uint64_t)o->addr + o->memsz &&
-			    o->addr < (uint64_t)ph.p_vaddr + ph.p_memsz)
+			if (ph.p_paddr < (uint64_t)o->addr + o->memsz &&
+			    o->addr < (uint64_t)ph.p_paddr + ph.p_memsz)
 				return fail(f, "segment %u overlaps an earlier segment at 0x%x", i, o->addr);
 		}
 		struct image_segment *g = &img->segs[img->nsegs++];
@@ -591,7 +601,8 @@ static bool read_segments(struct in *f, const Elf32_Ehdr *eh, const Elf32_Shdr *
 			name = fallback;
 		}
 		g->name = dup_str(name, strlen(name));
-		g->addr = ph.p_vaddr;
+		g->addr = ph.p_paddr;
+		g->run_offset = ph.p_vaddr - ph.p_paddr;
 		g->memsz = ph.p_memsz;
 		g->filesz = ph.p_filesz;
 		g->flags = ph.p_flags & (SEG_R | SEG_W | SEG_X);

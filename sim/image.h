@@ -22,7 +22,16 @@ struct image_segment {
 	uint32_t filesz;  /* bytes of data (rest is zero-filled)         */
 	uint8_t *data;    /* filesz bytes                               */
 	unsigned flags;   /* SEG_R | SEG_W | SEG_X                      */
+	uint32_t run_offset; /* it runs at addr + run_offset (a .phase
+			      * block: ELF p_vaddr; addr is p_paddr); 0 for
+			      * code that runs where it is loaded          */
 };
+
+/* Where a segment's bytes run (and what its labels say). */
+static inline uint32_t image_seg_vaddr(const struct image_segment *g)
+{
+	return g->addr + g->run_offset;
+}
 
 enum image_sym_kind { SYM_NOTYPE, SYM_FUNC, SYM_OBJECT, SYM_ABS };
 

@@ -7,7 +7,7 @@
 # ---- hello --------------------------------------------------------------------
         .align 4
 prog_hello:
-        ULA   a0, hello_text
+        la    a0, hello_text
         call  u_puts
         li    a0, 0
         call  u_exit
@@ -25,32 +25,32 @@ prog_echo:
 # ---- ps: the process table, one line per process ------------------------------
         .align 4
 prog_ps:
-        ULA   a0, ps_head
+        la    a0, ps_head
         call  u_puts
         li    s0, 0                     # s0 = slot
 1:      mv    a1, s0
-        ULA   a2, ps_rec
+        la    a2, ps_rec
         SYS   SYS_PROCINFO
         beqz  a0, 2f                    # a free slot
-        ULA   s1, ps_rec
+        la    s1, ps_rec
         lw    a0, PI_PID(s1)
         li    a1, 5
         call  u_putdecw
         lw    a0, PI_PPID(s1)
         li    a1, 6
         call  u_putdecw
-        ULA   a0, ps_gap
+        la    a0, ps_gap
         call  u_puts
         lw    a0, PI_STATE(s1)          # state names are padded to 9
         slli  a0, a0, 2
-        ULA   t0, ps_states
+        la    t0, ps_states
         add   a0, a0, t0
         lw    a0, 0(a0)
         call  u_puts
         lw    a0, PI_PAGES(s1)
         li    a1, 5
         call  u_putdecw
-        ULA   a0, ps_gap
+        la    a0, ps_gap
         call  u_puts
         addi  a0, s1, PI_NAME
         call  u_puts
@@ -70,8 +70,8 @@ ps_s3:      .asciz "runnable "
 ps_s4:      .asciz "running  "
 ps_s5:      .asciz "zombie   "
         .align 4
-ps_states:  .word ps_s0 + UOFF, ps_s1 + UOFF, ps_s2 + UOFF, ps_s3 + UOFF
-            .word ps_s4 + UOFF, ps_s5 + UOFF
+ps_states:  .word ps_s0, ps_s1, ps_s2, ps_s3
+            .word ps_s4, ps_s5
 ps_rec:     .space PI_SIZE
 
 # ---- compute N: count the primes below N, by trial division ----------------
@@ -93,11 +93,11 @@ prog_compute:
 3:      addi  s2, s2, 1
 4:      addi  s1, s1, 1
         j     1b
-5:      ULA   a0, compute_1
+5:      la    a0, compute_1
         call  u_puts
         mv    a0, s2
         call  u_putdec
-        ULA   a0, compute_2
+        la    a0, compute_2
         call  u_puts
         mv    a0, s0
         call  u_putdec
@@ -124,13 +124,13 @@ prog_syscalls:
         addi  s2, s2, 1
 3:      addi  s3, s3, -1
         j     1b
-2:      ULA   a0, syscalls_1
+2:      la    a0, syscalls_1
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, syscalls_2
+        la    a0, syscalls_2
         bnez  s2, 4f
-        ULA   a0, syscalls_3
+        la    a0, syscalls_3
 4:      call  u_puts
         mv    a0, s2
         call  u_exit
@@ -152,9 +152,9 @@ prog_forkwait:
         mv    s3, a0                    # s3 = free pages before
 1:      bge   s1, s0, 6f
         li    t0, 0                     # fw_live = children of this batch
-        ULA   t1, fw_live
+        la    t1, fw_live
         sw    t0, 0(t1)
-2:      ULA   t1, fw_live               # fork up to four
+2:      la    t1, fw_live               # fork up to four
         lw    t0, 0(t1)
         li    t2, 4
         beq   t0, t2, 4f
@@ -163,45 +163,45 @@ prog_forkwait:
         beqz  a0, fw_child
         addi  s1, s1, 1
         blt   a0, zero, 3f
-        ULA   t1, fw_live
+        la    t1, fw_live
         lw    t0, 0(t1)
         addi  t0, t0, 1
         sw    t0, 0(t1)
         j     2b
 3:      addi  s2, s2, 1                 # fork failed
         j     2b
-4:      ULA   t1, fw_live               # reap them
+4:      la    t1, fw_live               # reap them
         lw    t0, 0(t1)
         beqz  t0, 1b
         addi  t0, t0, -1
         sw    t0, 0(t1)
-        ULA   a1, fw_status
+        la    a1, fw_status
         SYS   SYS_WAIT
         blt   a0, zero, 5f
         li    t0, 7
         mul   t0, a0, t0
         andi  t0, t0, 255
-        ULA   t1, fw_status
+        la    t1, fw_status
         lw    t1, 0(t1)
         beq   t0, t1, 4b
 5:      addi  s2, s2, 1                 # wrong status, or wait failed
         j     4b
-6:      ULA   a0, fw_1
+6:      la    a0, fw_1
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, fw_ok
+        la    a0, fw_ok
         beqz  s2, 7f
-        ULA   a0, fw_bad
+        la    a0, fw_bad
 7:      call  u_puts
         SYS   SYS_FREEPAGES
         beq   a0, s3, 8f
         mv    s0, a0
-        ULA   a0, fw_pages_bad
+        la    a0, fw_pages_bad
         call  u_puts
         mv    a0, s3
         call  u_putdec
-        ULA   a0, fw_pages_after
+        la    a0, fw_pages_after
         call  u_puts
         mv    a0, s0
         call  u_putdec
@@ -209,7 +209,7 @@ prog_forkwait:
         call  u_putc
         addi  s2, s2, 1
         j     9f
-8:      ULA   a0, fw_pages_ok
+8:      la    a0, fw_pages_ok
         call  u_puts
 9:      sltu  a0, zero, s2
         call  u_exit
@@ -238,14 +238,14 @@ prog_pagetouch:
         call  u_arg
         mv    s0, a0                    # s0 = N
         SYS   SYS_FREEPAGES
-        ULA   t0, pt_free
+        la    t0, pt_free
         sw    a0, 0(t0)                 # pt_free[0]: before sbrk
         slli  a1, s0, PAGE_SHIFT
         SYS   SYS_SBRK
         blt   a0, zero, pt_fail
         mv    s1, a0                    # s1 = the new pages
         SYS   SYS_FREEPAGES
-        ULA   t0, pt_free
+        la    t0, pt_free
         sw    a0, 4(t0)                 # pt_free[1]: after sbrk
         li    s2, 0                     # s2 = errors
         li    s3, 0                     # first touch: check zero, write i
@@ -262,7 +262,7 @@ prog_pagetouch:
         addi  s3, s3, 1
         j     1b
 3:      SYS   SYS_FREEPAGES
-        ULA   t0, pt_free
+        la    t0, pt_free
         sw    a0, 8(t0)                 # pt_free[2]: after the first touch
         li    s3, 0                     # second touch: read back
 4:      beq   s3, s0, 6f
@@ -277,41 +277,41 @@ prog_pagetouch:
         j     4b
 6:      SYS   SYS_FREEPAGES
         mv    s3, a0                    # s3 = after the second touch
-        ULA   a0, pt_1
+        la    a0, pt_1
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, pt_2
+        la    a0, pt_2
         call  u_puts
-        ULA   t0, pt_free
+        la    t0, pt_free
         lw    a0, 0(t0)
         lw    t1, 4(t0)
         sub   a0, a0, t1
         call  u_putdec
-        ULA   a0, pt_3
+        la    a0, pt_3
         call  u_puts
-        ULA   t0, pt_free
+        la    t0, pt_free
         lw    a0, 4(t0)
         lw    t1, 8(t0)
         sub   a0, a0, t1
         call  u_putdec
-        ULA   a0, pt_4
+        la    a0, pt_4
         call  u_puts
-        ULA   t0, pt_free
+        la    t0, pt_free
         lw    a0, 8(t0)
         sub   a0, a0, s3
         call  u_putdec
-        ULA   a0, pt_5
+        la    a0, pt_5
         call  u_puts
-        ULA   a0, pt_ok
+        la    a0, pt_ok
         beqz  s2, 8f
-        ULA   a0, pt_bad
+        la    a0, pt_bad
 8:      call  u_puts
         sltu  a0, zero, s2
         call  u_exit
 pt_fail:
         mv    s0, a0
-        ULA   a0, pt_sbrk
+        la    a0, pt_sbrk
         call  u_puts
         mv    a0, s0
         call  u_strerror
@@ -354,16 +354,16 @@ prog_pingpong:
         beqz  s1, 3f                    # the child is done
         li    a1, 0
         SYS   SYS_WAIT
-        ULA   a0, pp_done
+        la    a0, pp_done
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, pp_rounds
+        la    a0, pp_rounds
         call  u_puts
         li    a0, 0
 3:      call  u_exit
 pp_fail:
-        ULA   a0, pp_nofork
+        la    a0, pp_nofork
         call  u_puts
         li    a0, 1
         call  u_exit
@@ -379,7 +379,7 @@ prog_disk:
         mv    s0, a0                    # s0 = N
         li    s1, 0                     # s1 = block
 1:      beq   s1, s0, 3f
-        ULA   t0, dk_buf                # word j of block b = (b << 16) | j
+        la    t0, dk_buf                # word j of block b = (b << 16) | j
         li    t1, 0
 2:      slli  t2, s1, 16
         or    t2, t2, t1
@@ -390,7 +390,7 @@ prog_disk:
         li    t2, BLOCK_SIZE / 4
         bne   t1, t2, 2b
         mv    a1, s1
-        ULA   a2, dk_buf
+        la    a2, dk_buf
         SYS   SYS_DISKWRITE
         bnez  a0, dk_fail
         addi  s1, s1, 1
@@ -398,7 +398,7 @@ prog_disk:
 3:      li    s1, 0
         li    s2, 0                     # s2 = words that came back wrong
 4:      beq   s1, s0, 7f
-        ULA   a0, dk_buf                # clear the buffer first
+        la    a0, dk_buf                # clear the buffer first
         li    t0, 0
 5:      slli  t1, t0, 2
         add   t1, a0, t1
@@ -407,10 +407,10 @@ prog_disk:
         li    t2, BLOCK_SIZE / 4
         bne   t0, t2, 5b
         mv    a1, s1
-        ULA   a2, dk_buf
+        la    a2, dk_buf
         SYS   SYS_DISKREAD
         bnez  a0, dk_fail
-        ULA   t0, dk_buf
+        la    t0, dk_buf
         li    t1, 0
 6:      slli  t2, s1, 16
         or    t2, t2, t1
@@ -424,23 +424,23 @@ prog_disk:
         bne   t1, t2, 6b
         addi  s1, s1, 1
         j     4b
-7:      ULA   a0, dk_1
+7:      la    a0, dk_1
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, dk_ok
+        la    a0, dk_ok
         beqz  s2, 9f
-        ULA   a0, dk_bad
+        la    a0, dk_bad
 9:      call  u_puts
         sltu  a0, zero, s2
         call  u_exit
 dk_fail:                                # "disk: block B: I/O error"
         mv    s2, a0
-        ULA   a0, dk_2
+        la    a0, dk_2
         call  u_puts
         mv    a0, s1
         call  u_putdec
-        ULA   a0, dk_3
+        la    a0, dk_3
         call  u_puts
         mv    a0, s2
         call  u_strerror
@@ -469,13 +469,13 @@ prog_sleep:
         SYS   SYS_SLEEP
         SYS   SYS_UPTIME
         sub   s1, a0, s1                # s1 = ticks that passed
-        ULA   a0, sl_1
+        la    a0, sl_1
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, sl_ok
+        la    a0, sl_ok
         bgeu  s1, s0, 1f
-        ULA   a0, sl_bad
+        la    a0, sl_bad
 1:      call  u_puts
         sltu  a0, s1, s0
         call  u_exit
@@ -495,18 +495,18 @@ prog_crash:
         beq   s0, t0, 3f
         call  u_fork
         beqz  a0, 2f
-        ULA   a1, cr_status
+        la    a1, cr_status
         SYS   SYS_WAIT
-        ULA   a0, cr_1                  # "crash: <what>: status N"
+        la    a0, cr_1                  # "crash: <what>: status N"
         call  u_puts
         slli  t0, s0, 3
-        ULA   t1, cr_table
+        la    t1, cr_table
         add   t0, t0, t1
         lw    a0, 0(t0)
         call  u_puts
-        ULA   a0, cr_2
+        la    a0, cr_2
         call  u_puts
-        ULA   t0, cr_status
+        la    t0, cr_status
         lw    a0, 0(t0)
         call  u_putdec
         li    a0, '\n'
@@ -514,25 +514,25 @@ prog_crash:
         addi  s0, s0, 1
         j     1b
 2:      slli  t0, s0, 3                 # the child: jump to its crash
-        ULA   t1, cr_table
+        la    t1, cr_table
         add   t0, t0, t1
         lw    t0, 4(t0)
         jr    t0
-3:      ULA   a0, cr_3
+3:      la    a0, cr_3
         call  u_puts
         SYS   SYS_FREEPAGES
         mv    s0, a0                    # s0 = free pages after
-        ULA   a0, cr_same
+        la    a0, cr_same
         beq   s0, s3, 4f
-        ULA   a0, cr_diff               # "; ERROR: free pages before B, after A"
+        la    a0, cr_diff               # "; ERROR: free pages before B, after A"
         call  u_puts
         mv    a0, s3
         call  u_putdec
-        ULA   a0, cr_after
+        la    a0, cr_after
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, cr_nl
+        la    a0, cr_nl
 4:      call  u_puts
         sub   a0, s0, s3                # exit 0 if nothing leaked
         sltu  a0, zero, a0
@@ -575,16 +575,16 @@ cr_nl:  .asciz "\n"
         .align 4
         .equ CRASH_TESTS, 10
 cr_table:                               # (description, code) pairs
-        .word cr_d0 + UOFF, cr_null + UOFF
-        .word cr_d1 + UOFF, cr_kwrite + UOFF
-        .word cr_d2 + UOFF, cr_device + UOFF
-        .word cr_d3 + UOFF, cr_priv + UOFF
-        .word cr_d4 + UOFF, cr_illegal + UOFF
-        .word cr_d5 + UOFF, cr_div + UOFF
-        .word cr_d6 + UOFF, cr_align + UOFF
-        .word cr_d7 + UOFF, cr_jump + UOFF
-        .word cr_d8 + UOFF, cr_break + UOFF
-        .word cr_d9 + UOFF, cr_stack + UOFF
+        .word cr_d0, cr_null
+        .word cr_d1, cr_kwrite
+        .word cr_d2, cr_device
+        .word cr_d3, cr_priv
+        .word cr_d4, cr_illegal
+        .word cr_d5, cr_div
+        .word cr_d6, cr_align
+        .word cr_d7, cr_jump
+        .word cr_d8, cr_break
+        .word cr_d9, cr_stack
 cr_status:  .word 0
 
 # ---- selftest: the kernel's checks, then the system-call checks --------------
@@ -595,7 +595,7 @@ cr_status:  .word 0
 prog_selftest:
         SYS   SYS_SELFTEST
         mv    s0, a0                    # s0 = failures
-        ULA   s1, st_cases              # s1 = the case: number, a1, a2, expected, text
+        la    s1, st_cases              # s1 = the case: number, a1, a2, expected, text
 1:      lw    t0, 16(s1)
         beqz  t0, 3f                    # no description: the end
         lw    a0, 0(s1)
@@ -605,16 +605,16 @@ prog_selftest:
         syscall
         lw    t0, 12(s1)
         mv    s2, a0                    # s2 = what came back
-        ULA   a0, st_u_pass
+        la    a0, st_u_pass
         beq   s2, t0, 2f
         addi  s0, s0, 1
-        ULA   a0, st_u_fail
+        la    a0, st_u_fail
 2:      call  u_puts
         lw    a0, 16(s1)
         call  u_puts
         lw    t0, 12(s1)
         beq   s2, t0, 4f
-        ULA   a0, st_u_got
+        la    a0, st_u_got
         call  u_puts
         mv    a0, s2
         call  u_putdec
@@ -622,11 +622,11 @@ prog_selftest:
         call  u_putc
         addi  s1, s1, 20
         j     1b
-3:      ULA   a0, st_u_sum
+3:      la    a0, st_u_sum
         call  u_puts
         mv    a0, s0
         call  u_putdec
-        ULA   a0, st_u_sum2
+        la    a0, st_u_sum2
         call  u_puts
         sltu  a0, zero, s0
         call  u_exit
@@ -657,22 +657,22 @@ st_t17:     .asciz "syscall: procinfo into a misaligned buffer returns E_FAULT"
 st_nosuch:  .asciz "nosuchprogram"
         .align 4
 st_cases:   # call, a1, a2, the result it must give, description
-        .word 999, 0, 0, E_NOSYS, st_t0 + UOFF
-        .word 0, 0, 0, E_NOSYS, st_t1 + UOFF
-        .word SYS_WRITE, 0x1000, 4, E_FAULT, st_t2 + UOFF
-        .word SYS_WRITE, 0x30000000, 4, E_FAULT, st_t3 + UOFF
-        .word SYS_WRITE, USER_TOP - 2, 8, E_FAULT, st_t4 + UOFF
-        .word SYS_WRITE, st_t5 + UOFF, -1, E_INVAL, st_t5 + UOFF
-        .word SYS_WRITE, st_t6 + UOFF, IO_MAX + 1, E_INVAL, st_t6 + UOFF
-        .word SYS_READ, UART, 8, E_FAULT, st_t7 + UOFF
-        .word SYS_WAIT, 0x1000, 0, E_FAULT, st_t8 + UOFF
-        .word SYS_WAIT, 0, 0, E_CHILD, st_t9 + UOFF
-        .word SYS_SBRK, -4096, 0, E_INVAL, st_t10 + UOFF
-        .word SYS_SBRK, 0x7ffff000, 0, E_NOMEM, st_t11 + UOFF
-        .word SYS_SPAWN, st_nosuch + UOFF, 0, E_NOENT, st_t12 + UOFF
-        .word SYS_SPAWN, 0x1000, 0, E_FAULT, st_t13 + UOFF
-        .word SYS_DISKREAD, 0, 0x1000, E_FAULT, st_t14 + UOFF
-        .word SYS_SLEEP, -1, 0, E_INVAL, st_t15 + UOFF
-        .word SYS_PROCINFO, NPROC, ps_rec + UOFF, E_INVAL, st_t16 + UOFF
-        .word SYS_PROCINFO, 0, ps_rec + 1 + UOFF, E_FAULT, st_t17 + UOFF
+        .word 999, 0, 0, E_NOSYS, st_t0
+        .word 0, 0, 0, E_NOSYS, st_t1
+        .word SYS_WRITE, 0x1000, 4, E_FAULT, st_t2
+        .word SYS_WRITE, 0x30000000, 4, E_FAULT, st_t3
+        .word SYS_WRITE, USER_TOP - 2, 8, E_FAULT, st_t4
+        .word SYS_WRITE, st_t5, -1, E_INVAL, st_t5
+        .word SYS_WRITE, st_t6, IO_MAX + 1, E_INVAL, st_t6
+        .word SYS_READ, UART, 8, E_FAULT, st_t7
+        .word SYS_WAIT, 0x1000, 0, E_FAULT, st_t8
+        .word SYS_WAIT, 0, 0, E_CHILD, st_t9
+        .word SYS_SBRK, -4096, 0, E_INVAL, st_t10
+        .word SYS_SBRK, 0x7ffff000, 0, E_NOMEM, st_t11
+        .word SYS_SPAWN, st_nosuch, 0, E_NOENT, st_t12
+        .word SYS_SPAWN, 0x1000, 0, E_FAULT, st_t13
+        .word SYS_DISKREAD, 0, 0x1000, E_FAULT, st_t14
+        .word SYS_SLEEP, -1, 0, E_INVAL, st_t15
+        .word SYS_PROCINFO, NPROC, ps_rec, E_INVAL, st_t16
+        .word SYS_PROCINFO, 0, ps_rec + 1, E_FAULT, st_t17
         .word 0, 0, 0, 0, 0

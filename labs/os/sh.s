@@ -18,21 +18,21 @@
 prog_sh:
         # s1 = the command word, s2 = its arguments, s3 = background? / pid
 sh_loop:
-        ULA   a0, sh_prompt
+        la    a0, sh_prompt
         call  u_puts
         call  u_flush
-        ULA   a1, sh_line
+        la    a1, sh_line
         li    a2, LINE_MAX - 1
         SYS   SYS_READ
         ble   a0, zero, sh_eof
-        ULA   t0, sh_line               # NUL-terminate the line, drop its LF
+        la    t0, sh_line               # NUL-terminate the line, drop its LF
         add   t0, t0, a0
         sb    zero, 0(t0)
         lbu   t1, -1(t0)
         li    t2, '\n'
         bne   t1, t2, 2f
         sb    zero, -1(t0)
-2:      ULA   a0, sh_line
+2:      la    a0, sh_line
         call  u_skipsp
         mv    s1, a0
         lbu   t0, 0(s1)
@@ -69,19 +69,19 @@ sh_loop:
         j     6b
 
 8:      mv    a0, s1                    # the shell's own commands
-        ULA   a1, sh_cmd_exit
+        la    a1, sh_cmd_exit
         call  u_streq
         bnez  a0, sh_exit
         mv    a0, s1
-        ULA   a1, sh_cmd_poweroff
+        la    a1, sh_cmd_poweroff
         call  u_streq
         bnez  a0, sh_exit
         mv    a0, s1
-        ULA   a1, sh_cmd_help
+        la    a1, sh_cmd_help
         call  u_streq
         bnez  a0, sh_help
         mv    a0, s1
-        ULA   a1, sh_cmd_wait
+        la    a1, sh_cmd_wait
         call  u_streq
         bnez  a0, sh_wait
 
@@ -91,13 +91,13 @@ sh_loop:
         blt   a0, zero, sh_spawn_failed
         bnez  s3, sh_background
         mv    s3, a0                    # s3 = the pid to wait for
-9:      ULA   a1, sh_status
+9:      la    a1, sh_status
         SYS   SYS_WAIT
         blt   a0, zero, sh_loop
         beq   a0, s3, 10f
         call  sh_report                 # a background program ended first
         j     9b
-10:     ULA   t0, sh_status
+10:     la    t0, sh_status
         lw    t0, 0(t0)
         beqz  t0, sh_loop
         mv    a0, s1                    # "sh: NAME exited with status N"
@@ -111,17 +111,17 @@ sh_background:                          # "[pid]"
         call  u_putc
         mv    a0, s3
         call  u_putdec
-        ULA   a0, sh_bracket_nl
+        la    a0, sh_bracket_nl
         call  u_puts
         j     sh_loop
 
 sh_spawn_failed:                        # "sh: NAME: no such program"
         mv    s3, a0
-        ULA   a0, sh_name
+        la    a0, sh_name
         call  u_puts
         mv    a0, s1
         call  u_puts
-        ULA   a0, sh_colon
+        la    a0, sh_colon
         call  u_puts
         mv    a0, s3
         call  u_strerror
@@ -131,7 +131,7 @@ sh_spawn_failed:                        # "sh: NAME: no such program"
         j     sh_loop
 
 sh_help:
-        ULA   a0, sh_help_text
+        la    a0, sh_help_text
         call  u_puts
         j     sh_loop
 
@@ -155,7 +155,7 @@ sh_eof:
 # sh_wait_all(): reap every child, reporting each.
 sh_wait_all:
         push  ra
-1:      ULA   a1, sh_status
+1:      la    a1, sh_status
         SYS   SYS_WAIT
         blt   a0, zero, 2f
         call  sh_report
@@ -172,9 +172,9 @@ sh_report:
         call  u_putc
         mv    a0, s0
         call  u_putdec
-        ULA   a0, sh_done
+        la    a0, sh_done
         call  u_puts
-        ULA   t0, sh_status
+        la    t0, sh_status
         lw    a0, 0(t0)
         call  u_putdec
         li    a0, '\n'
@@ -190,11 +190,11 @@ sh_say_status:
         push  s1
         mv    s0, a0
         mv    s1, a1
-        ULA   a0, sh_name
+        la    a0, sh_name
         call  u_puts
         mv    a0, s0
         call  u_puts
-        ULA   a0, sh_exited
+        la    a0, sh_exited
         call  u_puts
         mv    a0, s1
         call  u_putdec

@@ -3,8 +3,7 @@
 # through `syscall`.
 #
 # Part of the user image (see user.s): it is assembled inside the kernel
-# image but runs at USER_BASE + (its offset in the image), so every
-# address of user code or data is taken with ULA, never with la.
+# image, `.phase USER_BASE`, so its labels are the addresses it runs at.
 #
 #   u_putc(a0 = byte)          buffered output; a line goes out at its '\n'
 #   u_puts(a0 = string)
@@ -31,9 +30,9 @@
 
 # ---- output ---------------------------------------------------------------------
 u_putc:
-        ULA   t0, u_ocount
+        la    t0, u_ocount
         lw    t1, 0(t0)
-        ULA   t2, u_obuf
+        la    t2, u_obuf
         add   t2, t2, t1
         sb    a0, 0(t2)
         addi  t1, t1, 1
@@ -45,11 +44,11 @@ u_putc:
         ret
 
 u_flush:
-        ULA   t0, u_ocount
+        la    t0, u_ocount
         lw    a2, 0(t0)
         beqz  a2, 1f
         sw    zero, 0(t0)
-        ULA   a1, u_obuf
+        la    a1, u_obuf
         SYS   SYS_WRITE
 1:      ret
 
@@ -206,7 +205,7 @@ u_strerror:
         bnez  t0, 1f
         li    a0, 8                     # anything else
 1:      slli  a0, a0, 2
-        ULA   t0, u_errors
+        la    t0, u_errors
         add   a0, a0, t0
         lw    a0, 0(a0)
         ret
@@ -222,8 +221,8 @@ u_e8:   .asciz "I/O error"
 u_e9:   .asciz "unknown error"
         .align 4
 u_errors:
-        .word u_e1 + UOFF, u_e2 + UOFF, u_e3 + UOFF, u_e4 + UOFF
-        .word u_e5 + UOFF, u_e6 + UOFF, u_e7 + UOFF, u_e8 + UOFF, u_e9 + UOFF
+        .word u_e1, u_e2, u_e3, u_e4
+        .word u_e5, u_e6, u_e7, u_e8, u_e9
 
 u_ocount: .word 0                       # bytes waiting in u_obuf
 u_obuf:   .space OBUF_SIZE

@@ -5,20 +5,18 @@
 # assembled inside the kernel image (in .text, after the kernel).  spawn
 # copies all of it into a fresh address space at USER_BASE and starts the
 # process at its program's entry point.  (Like busybox: one binary, many
-# programs.)  Code that runs there must not use the addresses the
-# assembler gives its labels, which are kernel addresses: branches, j and
-# call are pc-relative and work anywhere, but an address taken with la or
-# .word must be moved by UOFF = USER_BASE - ubin_start.  ULA does that:
-#
-#         ULA   a0, hello_text          # la a0, hello_text + UOFF
+# programs.)  The block is assembled `.phase USER_BASE`: its bytes lie in
+# the kernel image, but its labels carry the addresses it runs at, so user
+# code takes addresses with la and .word as anywhere, and the debugger
+# knows the user programs by name (the ELF file has the block as its own
+# segment, p_vaddr USER_BASE, p_paddr where the kernel holds it; see
+# docs/asm.md and docs/debugger.md).  The kernel, which handles the block
+# where it lies, uses ubin_start and ubin_end (outside the phase) and
+# subtracts UOFF = USER_BASE - ubin_start from a user label.
 #
 # To add a program: write it in progs.s (entry label prog_NAME, ends with
 # u_exit), add a line to prog_table below, and a name string.  See
 # docs/toyos.md.
-
-        .macro ULA rd, sym
-        la    \rd, \sym + UOFF
-        .endm
 
         .macro SYS num                  # system call num; arguments in a1..a3
         li    a0, \num
@@ -27,34 +25,36 @@
 
         .text
         .align 16
-ubin_start:
+ubin_start:                             # where the block lies in the kernel
         .equ UOFF, USER_BASE - ubin_start
+        .phase USER_BASE                # ... and where it runs
 
         .include "ulib.s"
         .include "sh.s"
         .include "progs.s"
 
         .align 16
+        .dephase
 ubin_end:
 
-# The built-in programs: name, entry point (kernel addresses; spawn
-# translates the entry point).
+# The built-in programs: name, entry point (where it lies in the kernel
+# image; spawn translates the entry point).
         .data
         .align 4
 prog_table:
-        .word pn_sh, prog_sh
-        .word pn_hello, prog_hello
-        .word pn_echo, prog_echo
-        .word pn_ps, prog_ps
-        .word pn_compute, prog_compute
-        .word pn_syscalls, prog_syscalls
-        .word pn_forkwait, prog_forkwait
-        .word pn_pagetouch, prog_pagetouch
-        .word pn_pingpong, prog_pingpong
-        .word pn_disk, prog_disk
-        .word pn_sleep, prog_sleep
-        .word pn_crash, prog_crash
-        .word pn_selftest, prog_selftest
+        .word pn_sh, prog_sh - UOFF
+        .word pn_hello, prog_hello - UOFF
+        .word pn_echo, prog_echo - UOFF
+        .word pn_ps, prog_ps - UOFF
+        .word pn_compute, prog_compute - UOFF
+        .word pn_syscalls, prog_syscalls - UOFF
+        .word pn_forkwait, prog_forkwait - UOFF
+        .word pn_pagetouch, prog_pagetouch - UOFF
+        .word pn_pingpong, prog_pingpong - UOFF
+        .word pn_disk, prog_disk - UOFF
+        .word pn_sleep, prog_sleep - UOFF
+        .word pn_crash, prog_crash - UOFF
+        .word pn_selftest, prog_selftest - UOFF
         .word 0, 0
 pn_sh:        .asciz "sh"
 pn_hello:     .asciz "hello"

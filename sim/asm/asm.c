@@ -49,6 +49,7 @@ void asm_free(struct assembler *as)
 	as_map_free(&as->symtab);
 	free(as->syms);
 	free(as->stmts);
+	free(as->phases);
 	free(as->files);
 	free(as->incdirs);
 	free(as->tokv);
@@ -78,6 +79,27 @@ int as_cur_sec(const struct assembler *as)
 uint64_t as_cur_off(const struct assembler *as)
 {
 	return as->sec[as->cur].size;
+}
+
+void as_here(const struct assembler *as, int *sec, int64_t *off)
+{
+	const struct as_phase *p = as->nphases ? &as->phases[as->nphases - 1] : NULL;
+
+	*sec = as->cur;
+	*off = (int64_t)as_cur_off(as);
+	if (as->phase_open && p->sec == as->cur) {
+		*sec = SEC_ABS;
+		*off = (int64_t)p->run + (*off - (int64_t)p->start);
+	}
+}
+
+uint32_t as_stmt_addr(const struct assembler *as, const struct stmt *s)
+{
+	if (s->phase) {
+		const struct as_phase *p = &as->phases[s->phase - 1];
+		return (uint32_t)(p->run + (s->off - p->start));
+	}
+	return as->sec[s->sec].base + s->off;
 }
 
 bool as_sec_addr(struct assembler *as, struct val *v, const struct as_line *ln, uint32_t col,
@@ -110,6 +132,8 @@ struct stmt *as_add_stmt(struct assembler *as, enum stmt_kind kind, const struct
 	s->col = col;
 	s->sec = as->cur;
 	s->off = (uint32_t)sec->size;
+	if (as->phase_open && as->phases[as->nphases - 1].sec == as->cur)
+		s->phase = (uint32_t)as->nphases;
 	if (sec->size + size > AS_MAX_SECTION) {
 		if (!sec->too_big)
 			as_error(as, ln, col, 1, "section %s grows beyond %u MiB", sec->name,
@@ -236,10 +260,10 @@ static void pass2(struct assembler *as)
 		case ST_INSN:
 			if (!dst)
 				break;
-			check_insn_alignment(as, s, sec->base + s->off, misaligned);
+			check_insn_alignment(as, s, as_stmt_addr(as, s), misaligned);
 			/* a misaligned one is still encoded, for its other errors,
 			 * as if on the word below: its target is not blamed for it */
-			as_encode_insn(as, s, (sec->base + s->off) & ~3u, dst);
+			as_encode_insn(as, s, as_stmt_addr(as, s) & ~3u, dst);
 			break;
 		case ST_DATA:
 			if (dst)
@@ -281,6 +305,17 @@ static int cmp_line(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* The section of the .phase block a run address is in (or just after). */
+static int phase_sec(const struct assembler *as, int64_t addr)
+{
+	for (size_t i = 0; i < as->nphases; i++) {
+		const struct as_phase *p = &as->phases[i];
+		if (addr >= p->run && addr <= (int64_t)p->run + (int64_t)(p->end - p->start))
+			return p->sec;
+	}
+	return SEC_TEXT;
+}
+
 static void build_symbols(struct assembler *as, struct image *img)
 {
 	img->syms = as_xrealloc(NULL, (as->nsyms ? as->nsyms : 1) * sizeof *img->syms);
@@ -294,8 +329,9 @@ static void build_symbols(struct assembler *as, struct image *img)
 		o->name = xstrdup(s->name);
 		o->global = s->global;
 		if (s->state == SYM_LABEL) {
-			o->value = (uint32_t)(as->sec[s->sec].base + s->value);
-			o->kind = s->sec == SEC_TEXT ? (s->global ? SYM_FUNC : SYM_NOTYPE) : SYM_OBJECT;
+			int sec = s->sec == SEC_ABS ? phase_sec(as, s->value) : s->sec;
+			o->value = (uint32_t)(s->sec == SEC_ABS ? s->value : as->sec[s->sec].base + s->value);
+			o->kind = sec == SEC_TEXT ? (s->global ? SYM_FUNC : SYM_NOTYPE) : SYM_OBJECT;
 		} else {
 			o->value = (uint32_t)s->value;
 			o->kind = SYM_ABS;
@@ -322,7 +358,7 @@ static void build_lines(struct assembler *as, struct image *img)
 		if (!s->size || s->no_line)
 			continue;
 		const struct as_line *root = as_line_root(s->line);
-		uint64_t addr = as->sec[s->sec].base + (uint64_t)s->off;
+		uint64_t addr = as_stmt_addr(as, s);
 		if (prev && prev->file == root->file && prev->line == root->line && prev_end == addr) {
 			prev_end += s->size;
 			continue;
@@ -339,7 +375,8 @@ static uint32_t entry_point(struct assembler *as)
 {
 	const struct symbol *start = as_sym_find(as, "_start");
 	if (start && start->state == SYM_LABEL)
-		return (uint32_t)(as->sec[start->sec].base + start->value);
+		return (uint32_t)(start->sec == SEC_ABS ? start->value
+							: as->sec[start->sec].base + start->value);
 	if (start && start->state == SYM_VALUE)
 		return (uint32_t)start->value;
 	uint32_t entry = as->sec[SEC_TEXT].base;
@@ -357,22 +394,42 @@ static uint32_t entry_point(struct assembler *as)
 	return entry;
 }
 
+/* Bytes [from, to) of section sec as a segment (run elsewhere if p). */
+static void add_segment(struct assembler *as, struct image *img, int sec, uint64_t from,
+			uint64_t to, const struct as_phase *p)
+{
+	const struct as_section *s = &as->sec[sec];
+	struct image_segment *g = &img->segs[img->nsegs++];
+
+	g->name = xstrdup(p ? as_printf(as, "%s.phase", s->name) : s->name);
+	g->addr = (uint32_t)(s->base + from);
+	g->run_offset = p ? p->run - g->addr : 0;
+	g->memsz = (uint32_t)(to - from);
+	g->filesz = s->bytes ? g->memsz : 0;
+	g->data = s->bytes ? memcpy(as_xrealloc(NULL, g->memsz), s->bytes + from, g->memsz) : NULL;
+	g->flags = s->flags;
+}
+
 static void build_image(struct assembler *as)
 {
 	struct image *img = as_xrealloc(NULL, sizeof *img);
 	memset(img, 0, sizeof *img);
-	img->segs = as_xrealloc(NULL, SEC_COUNT * sizeof *img->segs);
+	/* a section is one segment, cut where .phase blocks begin and end */
+	img->segs = as_xrealloc(NULL, (SEC_COUNT + 2 * as->nphases) * sizeof *img->segs);
 	for (int i = 0; i < SEC_COUNT; i++) {
-		const struct as_section *s = &as->sec[i];
-		if (!s->size)
-			continue;
-		struct image_segment *g = &img->segs[img->nsegs++];
-		g->name = xstrdup(s->name);
-		g->addr = s->base;
-		g->memsz = (uint32_t)s->size;
-		g->filesz = s->bytes ? (uint32_t)s->size : 0;
-		g->data = s->bytes ? memcpy(as_xrealloc(NULL, s->size), s->bytes, s->size) : NULL;
-		g->flags = s->flags;
+		uint64_t at = 0;
+		for (size_t k = 0; k <= as->nphases; k++) {
+			const struct as_phase *p = k < as->nphases ? &as->phases[k] : NULL;
+			if (p && (p->sec != i || p->end == p->start))
+				continue;
+			uint64_t stop = p ? p->start : as->sec[i].size;
+			if (stop > at)
+				add_segment(as, img, i, at, stop, NULL);
+			if (p) {
+				add_segment(as, img, i, p->start, p->end, p);
+				at = p->end;
+			}
+		}
 	}
 	build_symbols(as, img);
 	build_lines(as, img);
@@ -389,7 +446,7 @@ static void build_listing(struct assembler *as)
 		if (!s->size)
 			continue;
 		as->listing[as->nlisting++] = (struct asm_listing){
-			.addr = sec->base + s->off,
+			.addr = as_stmt_addr(as, s),
 			.size = s->size,
 			.bytes = sec->bytes ? sec->bytes + s->off : NULL,
 			.code = s->kind == ST_INSN,
@@ -408,6 +465,7 @@ static bool run(struct assembler *as)
 			continue;
 		as_statement(as, ln);
 	}
+	as_phase_finish(as);
 	if (!as->too_many) {
 		place_sections(as);
 		as_resolve_pending(as);

@@ -103,6 +103,10 @@ static void d_org(struct dir_ctx *d)
 	struct val v;
 	struct expr *e;
 
+	if (as->phase_open && as->phases[as->nphases - 1].sec == as->cur) {
+		as_at_tok(as, d->ln, d->dir, ".org inside a .phase block");
+		return;
+	}
 	/* an address in the current section stays an offset: `.org . + 16` */
 	if (!operands(d, 1, 1) || !(e = operand_expr(d, 0, "an address")) ||
 	    !as_eval_now(as, e, d->ln, "the .org address", &v))
@@ -149,6 +153,64 @@ static void d_org(struct dir_ctx *d)
 	pad_to(as, d->ln, d->dir->col, to);
 }
 
+/* .phase ADDR ... .dephase: what is assembled in between runs at ADDR
+ * (labels and `.` say so; branches are encoded for it), though its bytes
+ * go where they are in the section, to be copied there by the program
+ * (toyos's user image: labs/os/user.s). */
+static void d_phase(struct dir_ctx *d)
+{
+	struct assembler *as = d->as;
+	struct expr *e;
+	int64_t run;
+
+	if (!operands(d, 1, 1) || !(e = operand_expr(d, 0, "a run address")) ||
+	    !as_eval_now_abs(as, e, d->ln, "the .phase address", &run))
+		return;
+	if (as->phase_open) {
+		as_at_tok(as, d->ln, d->dir, ".phase inside a .phase block (end it with .dephase first)");
+		return;
+	}
+	if (run < 0 || run > (int64_t)UINT32_MAX) {
+		as_error(as, d->ln, e->scol, e->slen, ".phase address %lld is outside the 32-bit "
+			 "address space", (long long)run);
+		return;
+	}
+	AS_GROW(as->phases, as->nphases, as->capphases);
+	as->phases[as->nphases++] = (struct as_phase){ as->cur, as_cur_off(as), as_cur_off(as),
+						       (uint32_t)run, d->ln, d->dir->col, d->dir->len };
+	as->phase_open = true;
+}
+
+static void d_dephase(struct dir_ctx *d)
+{
+	struct assembler *as = d->as;
+	struct as_phase *p = as->nphases ? &as->phases[as->nphases - 1] : NULL;
+
+	if (!operands(d, 0, 0))
+		return;
+	if (!as->phase_open) {
+		as_at_tok(as, d->ln, d->dir, ".dephase without .phase");
+		return;
+	}
+	if (as->cur != p->sec) {
+		as_at_tok(as, d->ln, d->dir, ".dephase in %s ends a .phase block of %s",
+			  as->sec[as->cur].name, as->sec[p->sec].name);
+		return;
+	}
+	p->end = as_cur_off(as);
+	as->phase_open = false;
+}
+
+void as_phase_finish(struct assembler *as)
+{
+	if (as->phase_open) {
+		struct as_phase *p = &as->phases[as->nphases - 1];
+		as_error(as, p->line, p->col, p->len, ".phase without .dephase");
+		p->end = as->sec[p->sec].size;
+		as->phase_open = false;
+	}
+}
+
 static void d_align(struct dir_ctx *d)
 {
 	struct assembler *as = d->as;
@@ -175,7 +237,12 @@ static void d_align(struct dir_ctx *d)
 	 * unplaced section will be placed at a multiple of it */
 	uint32_t base = s->base_known ? s->base : 0;
 	uint64_t here = as_cur_off(as);
-	pad_to(as, d->ln, d->dir->col, here + ((uint64_t)(-(int64_t)(base + here)) & (uint64_t)(n - 1)));
+	int hsec;
+	int64_t addr;
+	as_here(as, &hsec, &addr); /* in a .phase block: align the run address */
+	if (hsec != SEC_ABS)
+		addr = (int64_t)(base + here);
+	pad_to(as, d->ln, d->dir->col, here + ((uint64_t)(-addr) & (uint64_t)(n - 1)));
 }
 
 static void d_space(struct dir_ctx *d)
@@ -392,7 +459,8 @@ static const struct directive {
 } directives[] = {
 	{ ".text", d_section, SEC_TEXT }, { ".data", d_section, SEC_DATA },
 	{ ".bss", d_section, SEC_BSS }, { ".section", d_section_named, 0 },
-	{ ".org", d_org, 0 }, { ".align", d_align, 0 }, { ".balign", d_align, 0 },
+	{ ".org", d_org, 0 }, { ".phase", d_phase, 0 }, { ".dephase", d_dephase, 0 },
+	{ ".align", d_align, 0 }, { ".balign", d_align, 0 },
 	{ ".word", d_data, 4 }, { ".long", d_data, 4 }, { ".half", d_data, 2 },
 	{ ".short", d_data, 2 }, { ".byte", d_data, 1 },
 	{ ".ascii", d_ascii, 0 }, { ".asciz", d_ascii, 1 }, { ".string", d_ascii, 1 },

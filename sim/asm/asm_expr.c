@@ -104,8 +104,8 @@ static struct expr *parse_primary(struct parser *p)
 		return parse_local(p, t);
 	case TOK_DOT: {
 		struct expr *e = node(as, EX_DOT, t);
-		e->sec = as_cur_sec(as);
-		e->num = (int64_t)(as_cur_off(as) + as->dot_bias);
+		as_here(as, &e->sec, &e->num);
+		e->num += as->dot_bias;
 		c->t++;
 		return e;
 	}

@@ -154,6 +154,26 @@ struct as_section {
 	uint8_t *bytes;     /* pass 2: the contents (size bytes)              */
 };
 
+/* A .phase block: the bytes at offsets [start, end) of section sec run
+ * at address run, so labels and `.` inside it take run addresses while
+ * the bytes stay where they are assembled (docs/asm.md). */
+struct as_phase {
+	int sec;
+	uint64_t start, end;
+	uint32_t run;
+	const struct as_line *line; /* the .phase, for "no .dephase" */
+	uint32_t col, len;
+};
+
+/* The current location as a label or `.` sees it: (section, offset), or
+ * (SEC_ABS, run address) inside a .phase block of the current section. */
+void as_here(const struct assembler *as, int *sec, int64_t *off);
+struct stmt;
+/* The address a statement's bytes have when they run. */
+uint32_t as_stmt_addr(const struct assembler *as, const struct stmt *s);
+/* End of the source: report a .phase never ended. */
+void as_phase_finish(struct assembler *as);
+
 /* ---- values, expressions, symbols --------------------------------------- */
 
 /* A value: absolute (sec == SEC_ABS) or an offset in a section whose
@@ -295,6 +315,7 @@ struct stmt {
 	enum stmt_kind kind;
 	bool bad;              /* pass 1 reported an error: pass 2 skips it   */
 	bool no_line;          /* padding: not a line-table entry              */
+	uint32_t phase;        /* 1 + index of its .phase block, or 0          */
 	const struct as_line *line;
 	uint32_t col, len;     /* the mnemonic (len set for instructions only)  */
 	int sec;
@@ -475,6 +496,9 @@ struct assembler {
 	struct as_section sec[SEC_COUNT];
 	int cur;                     /* current section                          */
 	uint32_t dot_bias;           /* `.` in item i of .word: offset of item i */
+	struct as_phase *phases;     /* .phase blocks, in order                  */
+	size_t nphases, capphases;
+	bool phase_open;             /* the last one has no .dephase yet         */
 	struct stmt *stmts;
 	size_t nstmts, capstmts;
 

@@ -80,8 +80,7 @@ void as_define_label(struct assembler *as, const struct as_line *ln, const struc
 		return;
 	}
 	s->state = SYM_LABEL;
-	s->sec = as_cur_sec(as);
-	s->value = (int64_t)as_cur_off(as);
+	as_here(as, &s->sec, &s->value);
 	set_def(s, ln, t);
 }
 
@@ -215,8 +214,7 @@ void as_define_local(struct assembler *as, uint32_t num)
 	AS_GROW(l->sec, l->n, l->cap);
 	if (cap != l->cap)
 		l->off = as_xrealloc(l->off, l->cap * sizeof *l->off);
-	l->sec[l->n] = as_cur_sec(as);
-	l->off[l->n] = (int64_t)as_cur_off(as);
+	as_here(as, &l->sec[l->n], &l->off[l->n]);
 	l->n++;
 }
 

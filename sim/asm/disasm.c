@@ -96,7 +96,7 @@ static void add(struct text *t, const char *fmt, ...)
 static bool in_image(const struct image *img, uint32_t addr)
 {
 	for (size_t i = 0; i < img->nsegs; i++)
-		if (addr - img->segs[i].addr <= img->segs[i].memsz)
+		if (addr - image_seg_vaddr(&img->segs[i]) <= img->segs[i].memsz)
 			return true;
 	return false;
 }

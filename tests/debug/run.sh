@@ -16,6 +16,9 @@
 #     # stdin: yes            feed the commands on standard input, not -x
 #     # setup: COMMAND        shell command run first in the scratch dir
 #
+# The scratch directory also holds toyos.elf (from the directory of the
+# vmlab binary, when it is there: `# prog: toyos.elf`) and a link `labs` to
+# the repository's labs/, so toyos's sources list as labs/os/FILE.s.
 # VMLAB names the binary (default build/vmlab); UPDATE=1 rewrites the .out
 # files from what the debugger prints now (review the diff!).  The last
 # line is "N passed, M failed"; the exit status is 1 if anything failed.
@@ -44,6 +47,8 @@ for cmd in "$here"/*.cmd; do
 	dir="$scratch/$name"
 	mkdir -p "$dir"
 	cp "$here"/*.s "$dir"/
+	[ -f "$(dirname "$VMLAB")/toyos.elf" ] && cp "$(dirname "$VMLAB")/toyos.elf" "$dir"/
+	ln -s "$here/../../labs" "$dir/labs"
 	prog=$(header "$cmd" prog)
 	args=$(header "$cmd" args)
 	want_status=$(header "$cmd" status)
@@ -74,5 +79,31 @@ for cmd in "$here"/*.cmd; do
 		passed=$((passed + 1))
 	fi
 done
+# SIGTERM ends a batch session at once, everything printed so far flushed,
+# with exit status 128 + 15, even while the guest runs (loop.s never ends).
+dir="$scratch/sigterm"
+mkdir -p "$dir"
+cp "$here/loop.s" "$dir"/
+printf 'info line spin\ncontinue\nstepi\n' >"$dir/cmds.txt"
+(cd "$dir" && exec "$VMLAB" debug loop.s <cmds.txt >out.txt 2>&1) &
+pid=$!
+for _ in $(seq 50); do # until the guest runs (or 5 s)
+	grep -q '^(vmlab) continue' "$dir/out.txt" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 0.2
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+status=$?
+if [ "$status" = 143 ] && grep -q '^Interrupted\.$' "$dir/out.txt" &&
+	grep -q '^Line 6 of "loop.s"' "$dir/out.txt" && ! grep -q 'stepi' "$dir/out.txt"; then
+	echo "ok   sigterm"
+	passed=$((passed + 1))
+else
+	echo "FAIL sigterm: exit status $status, expected 143; output:"
+	cat "$dir/out.txt"
+	failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -137,6 +137,48 @@ static size_t errors_in(const char *src)
 
 /* ---- instructions ---- */
 
+/* .phase: labels and branches inside take the run address, the bytes stay
+ * where they are assembled, and the block is its own segment. */
+START_TEST(test_phase)
+{
+	struct assembler *as = as_ok("start:  nop\n"
+				     "blk:\n"
+				     "        .phase 0x40000000\n"
+				     "ustart: la   a0, udata\n"
+				     "        j    ustart\n"
+				     "        .align 16\n"
+				     "udata:  .word udata, .\n"
+				     "        .dephase\n"
+				     "after:  nop\n");
+	const struct image *img = asm_image(as);
+	ck_assert_uint_eq(sym(as, "blk"), 0x1004);
+	ck_assert_uint_eq(sym(as, "ustart"), 0x40000000);
+	ck_assert_uint_eq(sym(as, "udata"), 0x40000010);
+	ck_assert_uint_eq(sym(as, "after"), 0x1004 + 0x18);
+	/* la is lui+ori of the run address; j is relative to the run pc */
+	ck_assert_uint_eq(word_at(as, 0x1004), E(OP_lui, 1, 0, 0, 0x4000));
+	ck_assert_uint_eq(word_at(as, 0x100c), E(OP_j, 0, 0, 0, -2));
+	ck_assert_uint_eq(word_at(as, 0x1014), 0x40000010);
+	ck_assert_uint_eq(word_at(as, 0x1018), 0x40000014);
+	ck_assert_uint_eq(img->nsegs, 3);
+	ck_assert_str_eq(img->segs[1].name, ".text.phase");
+	ck_assert_uint_eq(img->segs[1].addr, 0x1004);
+	ck_assert_uint_eq(img->segs[1].run_offset, 0x40000000 - 0x1004);
+	ck_assert_uint_eq(img->segs[1].memsz, 0x18);
+	ck_assert_uint_eq(img->segs[2].addr, 0x101c);
+	ck_assert_uint_eq(img->segs[2].run_offset, 0);
+	const struct image_line *l = image_line_at(img, 0x40000008);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(l->line, 5);
+	asm_free(as);
+	fails_with("        .phase 0x100\n        nop\n", "1:9: error: .phase without .dephase");
+	fails_with("        .dephase\n", "1:9: error: .dephase without .phase");
+	fails_with(" .phase 0x100\n .phase 0x200\n .dephase\n",
+		   "2:2: error: .phase inside a .phase block (end it with .dephase first)");
+	fails_with(" .phase 0x100\n .org 0x200\n .dephase\n", "2:2: error: .org inside a .phase block");
+}
+END_TEST
+
 START_TEST(test_every_format)
 {
 	struct assembler *as = as_ok(
@@ -1047,6 +1089,7 @@ static Suite *asm_suite(void)
 	Suite *s = suite_create("asm");
 	TCase *tc = tcase_create("instructions");
 	tcase_add_test(tc, test_every_format);
+	tcase_add_test(tc, test_phase);
 	tcase_add_test(tc, test_names_and_case);
 	tcase_add_test(tc, test_pseudo_instructions);
 	tcase_add_test(tc, test_li_sizes);

@@ -48,10 +48,10 @@ static struct image *sample(void)
 	img->segs = calloc(3, sizeof *img->segs);
 	static const uint8_t text[12] = { 0x05, 0x00, 0x10, 0x20, 0, 0, 0, 0x20, 0, 0, 0x06, 0x38 };
 	img->segs[0] = (struct image_segment){ sdup(".text"), 0x1000, 12, 12,
-					       memcpy(malloc(12), text, 12), SEG_R | SEG_X };
+					       memcpy(malloc(12), text, 12), SEG_R | SEG_X, 0 };
 	img->segs[1] = (struct image_segment){ sdup(".data"), 0x2000, 5, 5,
-					       memcpy(malloc(5), "hello", 5), SEG_R | SEG_W };
-	img->segs[2] = (struct image_segment){ sdup(".bss"), 0x2010, 64, 0, NULL, SEG_R | SEG_W };
+					       memcpy(malloc(5), "hello", 5), SEG_R | SEG_W, 0 };
+	img->segs[2] = (struct image_segment){ sdup(".bss"), 0x2010, 64, 0, NULL, SEG_R | SEG_W, 0 };
 	img->nsyms = 5;
 	img->syms = calloc(5, sizeof *img->syms);
 	img->syms[0] = (struct image_symbol){ sdup("loop"), 0x1000, 0, SYM_NOTYPE, false };
@@ -139,6 +139,7 @@ START_TEST(test_round_trip)
 		ck_assert_uint_eq(b->segs[i].memsz, a->segs[i].memsz);
 		ck_assert_uint_eq(b->segs[i].filesz, a->segs[i].filesz);
 		ck_assert_uint_eq(b->segs[i].flags, a->segs[i].flags);
+		ck_assert_uint_eq(b->segs[i].run_offset, a->segs[i].run_offset);
 		ck_assert(!a->segs[i].filesz || !memcmp(b->segs[i].data, a->segs[i].data, a->segs[i].filesz));
 	}
 	/* symbols come back sorted by value, then name */
@@ -199,7 +200,7 @@ START_TEST(test_empty_tables)
 	char err[256];
 	struct image img = { 0 };
 	struct image_segment seg = { (char *)".text", 0x1000, 4, 4, (uint8_t *)"\0\0\0\x60",
-				     SEG_R | SEG_X };
+				     SEG_R | SEG_X, 0 };
 	img.segs = &seg;
 	img.nsegs = 1;
 	img.entry = 0x1000;
@@ -337,7 +338,7 @@ START_TEST(test_damaged_headers)
 			"segment 0: file size 0x100 exceeds memory size 0xc");
 	refused_patched(f, n, ph + 8, 4, 0xfffffffc, /* p_vaddr + p_memsz wraps */
 			"segment 0: runs past the end of the address space");
-	refused_patched(f, n, ph + 32 + 8, 4, 0x1008, /* .data onto .text */
+	refused_patched(f, n, ph + 32 + 12, 4, 0x1008, /* .data loaded (p_paddr) onto .text */
 			"segment 1 overlaps an earlier segment at 0x1000");
 	refused_patched(f, n, shdr_off(f, 1) + 16, 4, 0x7ffffff0, /* a section's offset */
 			"section 1 lies outside the file");

@@ -176,13 +176,17 @@ static void dump_segment(const struct image *img, const struct image_segment *g,
 			 FILE *f)
 {
 	char fl[4], text[256];
+	uint32_t base = image_seg_vaddr(g); /* a .phase block: where it runs */
 	flags_text(g->flags, fl);
-	fprintf(f, "\nsegment %s  0x%08x-0x%08x  %s\n", g->name, g->addr,
-		(uint32_t)(g->addr + g->memsz - 1), fl);
+	fprintf(f, "\nsegment %s  0x%08x-0x%08x  %s", g->name, base, (uint32_t)(base + g->memsz - 1),
+		fl);
+	if (g->run_offset)
+		fprintf(f, "  (loaded at 0x%08x)", g->addr);
+	fputc('\n', f);
 	uint32_t off = 0;
 	size_t next = 0;
 	while (off < g->filesz) {
-		uint32_t addr = g->addr + off;
+		uint32_t addr = base + off;
 		labels_at(img, addr, &next, f);
 		if (g->filesz - off < 4) {
 			fprintf(f, "  %08x:  %-8s  .byte", addr, "");
@@ -203,8 +207,8 @@ static void dump_segment(const struct image *img, const struct image_segment *g,
 		off += 4;
 	}
 	if (g->memsz > g->filesz) {
-		labels_at(img, g->addr + g->filesz, &next, f);
-		fprintf(f, "  %08x:  %-8s  .space %u\n", g->addr + g->filesz, "", g->memsz - g->filesz);
+		labels_at(img, base + g->filesz, &next, f);
+		fprintf(f, "  %08x:  %-8s  .space %u\n", base + g->filesz, "", g->memsz - g->filesz);
 	}
 }
 

@@ -11,6 +11,12 @@
  *                 its results; the first failing command ends the run with
  *                 exit status 1 (--keep-going: run them all, status 1 at
  *                 the end if any failed)
+ *
+ * Both: --max-insns N is the session's budget of forward steps (a batch
+ * run that uses it up exits 124); Ctrl-C (SIGINT) stops the guest and
+ * the next command is read; SIGTERM and SIGHUP end the session as soon as
+ * the machine has stopped (within milliseconds), with everything printed
+ * so far flushed, exit status 128 + the signal.
  */
 #include "ui/cli/commands.h"
 
@@ -32,13 +38,14 @@
 #define PROMPT "(vmlab) "
 #define HISTORY_LINES 1000
 
-enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING };
+enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING, OPT_BATCH_SAFE };
 
 static const struct opt_spec debug_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
 	{ "x", 'x', true, OPT_SCRIPT },
 	{ "batch", 0, false, OPT_BATCH },
 	{ "keep-going", 0, false, OPT_KEEP_GOING },
+	{ "batch-safe", 0, false, OPT_BATCH_SAFE },
 	SESSION_OPT_SPECS,
 	VM_FRONT_OPT_SPECS,
 	{ NULL, 0, false, 0 },
@@ -58,6 +65,7 @@ static void debug_usage(FILE *out)
 		"  -x FILE           run the commands in FILE, then exit (batch mode)\n"
 		"  --batch           read commands from standard input even on a terminal\n"
 		"  --keep-going      in batch mode, go on after a failing command\n"
+		"  --batch-safe      refuse `shell` (for graded command files)\n"
 		"  -h, --help        this text\n\n"
 		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
 		VM_FRONT_OPT_HELP "\n"
@@ -65,7 +73,55 @@ static void debug_usage(FILE *out)
 		"are read from it one per line.  History is kept in ~/.vmlab_history (or\n"
 		"the file named by VMLAB_HISTORY).\n\n"
 		"exit status: 0; 1 a batch command failed (or assembly errors); 2 bad\n"
-		"option, image or disk.\n");
+		"option, image or disk; 124 the --max-insns budget ran out in batch\n"
+		"mode; 128+N ended by signal N (SIGTERM, SIGHUP).\n");
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+/* The signal handlers are called without any context of ours: this is the
+ * one debugger of the session. */
+static struct dbg *session_dbg;
+static volatile sig_atomic_t end_signal;  /* SIGTERM or SIGHUP arrived   */
+static volatile sig_atomic_t at_prompt;   /* readline is waiting (idle)  */
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (session_dbg)
+		dbg_interrupt(session_dbg);
+}
+
+static void on_end_signal(int sig)
+{
+	end_signal = sig;
+	if (at_prompt) /* nothing unprinted: readline restored the terminal */
+		_exit(128 + sig);
+	if (session_dbg)
+		dbg_interrupt(session_dbg);
+}
+
+static void catch_signals(struct dbg *d, struct sigaction old[3])
+{
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	session_dbg = d;
+	for (int i = 0; i < 3; i++) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = i ? on_end_signal : on_sigint;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = i ? 0 : SA_RESTART; /* TERM/HUP: interrupt a blocked read */
+		sigaction(sigs[i], &sa, &old[i]);
+	}
+}
+
+static void restore_signals(const struct sigaction old[3])
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+	sigaction(SIGHUP, &old[2], NULL);
+	session_dbg = NULL;
 }
 
 /* ---- batch ------------------------------------------------------------ */
@@ -80,11 +136,15 @@ static int run_batch(struct dbg *d, FILE *in, bool keep_going)
 	while ((n = getline(&line, &cap, in)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		printf("%s%s\n", PROMPT, line);
+		printf("%s%s\n", dbg_defining(d) ? ">" : PROMPT, line);
 		enum dbg_result r = dbg_exec(d, line);
 		fflush(stdout);
-		if (r == DBG_QUIT)
+		if (r == DBG_QUIT || end_signal)
 			break;
+		if (dbg_budget_exhausted(d)) {
+			status = 124;
+			break;
+		}
 		if (r == DBG_ERROR) {
 			status = 1;
 			if (!keep_going)
@@ -97,15 +157,29 @@ static int run_batch(struct dbg *d, FILE *in, bool keep_going)
 
 /* ---- interactive ------------------------------------------------------- */
 
-/* readline's completion and our SIGINT handler are called without any
- * context of ours: this is the one debugger of the interactive session. */
-static struct dbg *interactive_dbg;
+/* readline's completion is called without any context of ours. */
+#define interactive_dbg session_dbg
 
-static void on_sigint(int sig)
+/* The debugger's yes/no questions (delete, run), answered on the terminal. */
+static bool ask_yes_no(void *ctx, const char *question)
 {
-	(void)sig;
-	if (interactive_dbg)
-		dbg_interrupt(interactive_dbg);
+	char prompt[160], *answer;
+	bool yes;
+
+	(void)ctx;
+	snprintf(prompt, sizeof prompt, "%s(y or n) ", question);
+	for (;;) {
+		answer = readline(prompt);
+		if (!answer)
+			return false;
+		yes = answer[0] == 'y' || answer[0] == 'Y';
+		if (yes || answer[0] == 'n' || answer[0] == 'N') {
+			free(answer);
+			return yes;
+		}
+		free(answer);
+		printf("Please answer y or n.\n");
+	}
 }
 
 struct cands {
@@ -188,10 +262,8 @@ static void prep_terminal(int meta)
 
 static int run_interactive(struct dbg *d, const char *image)
 {
-	struct sigaction sa, old;
 	char *hist = history_path(), *line;
 
-	interactive_dbg = d;
 	rl_readline_name = "vmlab";
 	rl_prep_term_function = prep_terminal;
 	rl_attempted_completion_function = complete;
@@ -200,17 +272,17 @@ static int run_interactive(struct dbg *d, const char *image)
 	stifle_history(HISTORY_LINES);
 	if (hist)
 		read_history(hist);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, &old);
-
 	/* two lines, so that a long path still fits 80 columns */
 	printf("vmlab debugger: %s loaded; the machine is at reset.\n"
 	       "Type help for the commands.\n", image);
 	dbg_show_location(d);
-	while ((line = readline(PROMPT))) {
+	for (;;) {
+		fflush(stdout);
+		at_prompt = 1;
+		line = readline(dbg_defining(d) ? ">" : PROMPT);
+		at_prompt = 0;
+		if (!line)
+			break;
 		const char *p = line + strspn(line, " \t");
 		if (*p) {
 			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
@@ -219,7 +291,7 @@ static int run_interactive(struct dbg *d, const char *image)
 		}
 		enum dbg_result r = dbg_exec(d, line);
 		free(line);
-		if (r == DBG_QUIT)
+		if (r == DBG_QUIT || end_signal)
 			break;
 	}
 	if (!line)
@@ -227,8 +299,6 @@ static int run_interactive(struct dbg *d, const char *image)
 	if (hist && write_history(hist) != 0)
 		fprintf(stderr, "vmlab debug: cannot write the history file %s\n", hist);
 	free(hist);
-	sigaction(SIGINT, &old, NULL);
-	interactive_dbg = NULL;
 	return 0;
 }
 
@@ -239,7 +309,8 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	struct session s;
 	struct opt_parser p;
 	const char *arg, *script = NULL;
-	bool batch = false, keep_going = false;
+	bool batch = false, keep_going = false, batch_safe = false;
+	struct sigaction old_sigs[3];
 	int id, status, r;
 	struct dbg *d;
 	FILE *in = stdin;
@@ -266,6 +337,9 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 			break;
 		case OPT_KEEP_GOING:
 			keep_going = true;
+			break;
+		case OPT_BATCH_SAFE:
+			batch_safe = true;
 			break;
 		default:
 			r = vm_front_option(front, "debug", id, arg, &s);
@@ -320,21 +394,27 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 		m = s.m;
 		img = s.img;
 	}
+	bool interactive = !script && !batch && isatty(STDIN_FILENO);
 	d = dbg_new(&(struct dbg_config){ .m = m, .img = img, .image_path = s.image_path,
 					  .out = stdout, .err = stderr, .trace_cats = cats,
 					  .vmm = run ? vm_run_vmm(run) : NULL,
 					  .run_hook = run ? NULL : console_hook,
-					  .run_hook_opaque = &s.con });
+					  .run_hook_opaque = &s.con,
+					  .max_steps = s.max_insns == UINT64_MAX ? 0 : s.max_insns,
+					  .batch_safe = batch_safe, .confirm = interactive,
+					  .ask = ask_yes_no });
 	if (!d) {
 		status = 2;
-	} else if (!script && !batch && isatty(STDIN_FILENO)) {
-		status = run_interactive(d, s.image_path);
 	} else {
-		status = run_batch(d, in, keep_going);
+		catch_signals(d, old_sigs);
+		status = interactive ? run_interactive(d, s.image_path) : run_batch(d, in, keep_going);
+		restore_signals(old_sigs);
 	}
 	dbg_free(d);
 	if (run)
 		vm_front_flush(run);
+	if (end_signal)
+		status = 128 + end_signal;
 	fflush(stdout);
 	vm_front_free(run);
 	session_end(&s);

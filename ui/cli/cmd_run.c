@@ -14,11 +14,10 @@
 #include "ui/cli/vm_front.h"
 #include "ui/dbg/trace.h"
 
-enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON };
+enum { OPT_HELP = 1, OPT_STATS, OPT_STATS_JSON };
 
 static const struct opt_spec run_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
-	{ "max-insns", 0, true, OPT_MAX_INSNS },
 	{ "stats", 0, false, OPT_STATS },
 	{ "stats-json", 0, true, OPT_STATS_JSON },
 	VM_FRONT_OPT_SPECS,
@@ -38,7 +37,6 @@ static void run_usage(FILE *out)
 		"value becomes vmlab's exit status.\n\n"
 		"options:\n"
 		SESSION_OPT_HELP
-		"  --max-insns N     stop after N instructions (exit status 124)\n"
 		"  --stats           print statistics on stderr at the end\n"
 		"  --stats-json F    write statistics as JSON to F\n"
 		"  -h, --help        this text\n\n"
@@ -57,7 +55,6 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	struct session s;
 	struct opt_parser p;
 	const char *arg, *stats_json = NULL;
-	uint64_t max_insns = UINT64_MAX;
 	bool stats = false;
 	int id, status, r;
 	session_init(&s, "run");
@@ -70,10 +67,6 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		case OPT_HELP:
 			run_usage(stdout);
 			return 0;
-		case OPT_MAX_INSNS:
-			if (!opt_u64("run", "--max-insns", arg, &max_insns))
-				return 2;
-			break;
 		case OPT_STATS:
 			stats = true;
 			break;
@@ -97,7 +90,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	if (front->vmm) {
 		front->stats = stats;
 		front->stats_json = stats_json;
-		front->max_insns = max_insns;
+		front->max_insns = s.max_insns;
 		return vm_front_run(front, &s);
 	}
 	if (!s.image_path) {
@@ -113,7 +106,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		return status;
 	}
 
-	uint64_t left = max_insns;
+	uint64_t max_insns = s.max_insns, left = max_insns;
 	enum machine_stop why;
 	for (;;) {
 		why = console_run(&s.con, left);

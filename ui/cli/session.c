@@ -43,6 +43,7 @@ void session_init(struct session *s, const char *cmd)
 	memset(s, 0, sizeof *s);
 	s->cmd = cmd;
 	s->console = stdout;
+	s->max_insns = UINT64_MAX;
 	machine_config_defaults(&s->cfg);
 }
 
@@ -95,6 +96,8 @@ int session_option(struct session *s, int id, const char *arg)
 			return -1;
 		}
 		return 1;
+	case SOPT_MAX_INSNS:
+		return opt_u64(s->cmd, "--max-insns", arg, &s->max_insns) ? 1 : -1;
 	case SOPT_INCLUDE:
 		if (s->nincludes == SESSION_MAX_INCLUDES) {
 			fprintf(stderr, "vmlab %s: more than %d -I directories\n", s->cmd, SESSION_MAX_INCLUDES);

@@ -1,10 +1,10 @@
 /*
  * session.h -- one machine with one program loaded, built from the options
- * that `run`, `bench` and (later) `debug` share:
+ * that `run` and `debug` share (one table, SESSION_OPT_SPECS):
  *
  *   --machine classic|strict  --mem SIZE  --tlb N  --seed N
  *   --console-in FILE|-  --record FILE  --replay FILE  --disk FILE
- *   --trace CATS  -I DIR
+ *   --trace CATS  -I DIR  --max-insns N
  *
  * It owns the machine, the image and the tracer, and routes the machine's
  * console and debug output to the terminal; console input comes through
@@ -25,14 +25,15 @@ struct trace;
 
 enum {
 	SOPT_MACHINE = 1000, SOPT_MEM, SOPT_TLB, SOPT_SEED, SOPT_CONSOLE_IN,
-	SOPT_DISK, SOPT_TRACE, SOPT_INCLUDE, SOPT_RECORD, SOPT_REPLAY,
+	SOPT_DISK, SOPT_TRACE, SOPT_INCLUDE, SOPT_RECORD, SOPT_REPLAY, SOPT_MAX_INSNS,
 };
 #define SESSION_OPT_SPECS \
 	{ "machine", 0, true, SOPT_MACHINE }, { "mem", 0, true, SOPT_MEM }, \
 	{ "tlb", 0, true, SOPT_TLB }, { "seed", 0, true, SOPT_SEED }, \
 	{ "console-in", 0, true, SOPT_CONSOLE_IN }, { "disk", 0, true, SOPT_DISK }, \
 	{ "trace", 0, true, SOPT_TRACE }, { "include", 'I', true, SOPT_INCLUDE }, \
-	{ "record", 0, true, SOPT_RECORD }, { "replay", 0, true, SOPT_REPLAY }
+	{ "record", 0, true, SOPT_RECORD }, { "replay", 0, true, SOPT_REPLAY }, \
+	{ "max-insns", 0, true, SOPT_MAX_INSNS }
 #define SESSION_OPT_HELP \
 	"  --machine classic|strict  machine variant (default classic: x86-like holes)\n" \
 	"  --mem SIZE        RAM size, e.g. 16M (default), 64K, 1G\n" \
@@ -45,7 +46,8 @@ enum {
 	"  --replay F        console input from a --record file, cycle for cycle\n" \
 	"  --disk FILE       back the block disk with FILE (size a multiple of 512)\n" \
 	"  --trace CATS      trace to stderr: insn,trap,mmu,irq,dev,exit or all\n" \
-	"  -I DIR            include directory when assembling a .s file\n"
+	"  -I DIR            include directory when assembling a .s file\n" \
+	"  --max-insns N     stop after N instructions (exit status 124)\n"
 
 #define SESSION_MAX_INCLUDES 16
 
@@ -60,6 +62,7 @@ struct session {
 	const char *includes[SESSION_MAX_INCLUDES + 1];
 	int nincludes;
 	unsigned trace_cats;             /* TRACE_* bits                   */
+	uint64_t max_insns;              /* budget; UINT64_MAX: none        */
 	FILE *console;                   /* guest console output           */
 	struct machine *m;
 	struct image *img;

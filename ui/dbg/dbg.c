@@ -68,8 +68,15 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->exact_interval = cfg->exact_interval;
 	d->run_hook = cfg->run_hook;
 	d->run_hook_opaque = cfg->run_hook_opaque;
+	d->max_steps = cfg->max_steps;
+	d->batch_safe = cfg->batch_safe;
+	d->confirm = cfg->confirm;
+	d->ask = cfg->ask;
+	d->ask_ctx = cfg->ask_ctx;
 	d->next_num = 1;
 	d->next_disp = 1;
+	d->defining = -1;
+	d->loc_asid = -1;
 	d->list_file = -1;
 	d->xfmt = (struct dbg_xfmt){ 0, 'x', 4 }; /* count 0: x not used yet */
 	for (int i = 0; i < EV_COUNT; i++)
@@ -123,6 +130,9 @@ void dbg_free(struct dbg *d)
 	dbg_vals_free(d);
 	dbg_displays_free(d);
 	dbg_sources_free(d);
+	dbg_script_free(d);
+	dbg_frames_forget(d);
+	dbg_symfiles_free(d);
 	free(d);
 }
 

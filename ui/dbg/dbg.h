@@ -57,6 +57,13 @@ struct dbg_config {
 	void *run_hook_opaque;
 	struct vmm *vmm;          /* the machine runs this monitor's guests,
 				     started (vmm_start); NULL: bare */
+	uint64_t max_steps;       /* steps the session may run forward; 0: no
+				   * limit (vmlab debug --max-insns)          */
+	bool batch_safe;          /* refuse `shell` (graded batch runs)        */
+	bool confirm;             /* ask before delete-all and restarting run   */
+	/* Ask the user a yes/no question (confirm only); NULL: always yes. */
+	bool (*ask)(void *ctx, const char *question);
+	void *ask_ctx;
 };
 
 /* NULL if out of memory (message on cfg->err).  The debugger takes over
@@ -74,6 +81,10 @@ enum dbg_result {
 /* Run one command line.  An empty line repeats the last step, next or x
  * (as gdb does); a line starting with '#' is a comment. */
 enum dbg_result dbg_exec(struct dbg *d, const char *line);
+
+/* A `define` is open: the next lines are its body, up to `end` (a front
+ * end shows gdb's ">" prompt for them). */
+bool dbg_defining(const struct dbg *d);
 
 /* Ask a running command to stop at the next chance (a few milliseconds):
  * safe to call from a signal handler. */
@@ -98,5 +109,8 @@ uint64_t dbg_steps(const struct dbg *d);
 /* Steps of any machine as machine_run counts them: instructions retired
  * plus instructions that trapped (the Lua run loop counts the same way). */
 uint64_t dbg_steps_of(struct machine *m);
+
+/* The session ran its max_steps: a batch front end exits non-zero. */
+bool dbg_budget_exhausted(const struct dbg *d);
 
 #endif

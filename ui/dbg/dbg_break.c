@@ -219,6 +219,10 @@ static bool on_trap(void *opaque, struct machine *m, const struct machine_event_
 {
 	struct dbg *d = opaque;
 
+	if (d->uw) {
+		dbg_unwind_trap(d, ev);
+		return false;
+	}
 	if (d->replaying && !d->scanning)
 		return false;
 	if (d->collect_notes && !d->scanning)
@@ -348,7 +352,8 @@ void dbg_listen_sync(struct dbg *d)
 	need[EV_INSN] = d->insn_mode != INSN_NONE || wants(d, BP_CATCH, CATCH_RING);
 	if (d->replaying && !d->scanning) { /* replaying the past: nobody listens */
 		memset(need, 0, sizeof need);
-		need[EV_INSN] = d->insn_mode == INSN_SETTLE;
+		need[EV_INSN] = d->insn_mode == INSN_SETTLE || d->rec || d->uw; /* or recording it */
+		need[EV_TRAP] = d->uw != NULL;
 	}
 	for (int e = 0; e < EV_COUNT; e++) {
 		if (!fns[e])
@@ -626,9 +631,9 @@ static bool file_matches(const char *have, const char *want)
 }
 
 /* The first address of `line` in a file, or of the next line that has code. */
-static bool line_addr(struct dbg *d, const char *file, int fileno, uint32_t line, uint32_t *addr)
+static bool line_addr(const struct image *img, const char *file, int fileno, uint32_t line,
+		      uint32_t *addr)
 {
-	const struct image *img = d->img;
 	uint32_t best = UINT32_MAX;
 
 	for (size_t i = 0; img && i < img->nlines; i++) {
@@ -669,7 +674,7 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		return false;
 	}
 	if (*t == '*') {
-		if (dbg_expr(d, t + 1, 0, va, err, sizeof err))
+		if (dbg_expr(d, t + 1, EXPR_ADDR, va, err, sizeof err))
 			return true;
 		dbg_error(d, "%s", err);
 		return false;
@@ -678,15 +683,18 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		char file[256];
 		snprintf(file, sizeof file, "%.*s", (int)(colon - t), t);
 		*va = 0;
-		if (line_addr(d, file, -1, (uint32_t)line, va))
+		if (line_addr(d->img, file, -1, (uint32_t)line, va))
 			return true;
+		for (size_t i = dbg_symfile_count(d); i-- > 0;) /* add-symbol-file's */
+			if (line_addr(dbg_symfile_image(d, i), file, -1, (uint32_t)line, va))
+				return true;
 		dbg_error(d, "No line %llu in file \"%s\".", (unsigned long long)line, file);
 		return false;
 	}
 	if (isdigit((unsigned char)*t) && t[0] != '0' && dbg_parse_count(t, &line)) {
 		int f = current_file(d);
 		*va = 0;
-		if (f >= 0 && line_addr(d, NULL, f, (uint32_t)line, va))
+		if (f >= 0 && line_addr(d->img, NULL, f, (uint32_t)line, va))
 			return true;
 		if (f < 0)
 			dbg_error(d, "No line table in the program: use *ADDRESS.");
@@ -696,12 +704,12 @@ bool dbg_parse_location(struct dbg *d, const char *text, uint32_t *va)
 		return false;
 	}
 	if (isdigit((unsigned char)*t)) {
-		if (dbg_expr(d, t, 0, va, err, sizeof err))
+		if (dbg_expr(d, t, EXPR_ADDR, va, err, sizeof err))
 			return true;
 		dbg_error(d, "%s", err);
 		return false;
 	}
-	sym = image_symbol_find(d->img, t);
+	sym = dbg_symbol_find(d, t, &d->loc_asid);
 	if (sym) {
 		*va = sym->value;
 		return true;
@@ -749,6 +757,7 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 
 	if (!break_options(d, &p, &phys, &asid))
 		return DBG_ERROR;
+	d->loc_asid = -1;
 	if (dbg_is_blank(p)) {
 		if (!dbg_machine_alive(d, true))
 			return DBG_ERROR;
@@ -759,6 +768,8 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 		return dbg_error(d, "out of memory");
 	if (!dbg_parse_location(d, loc, &va))
 		goto fail;
+	if (asid < 0 && !phys)
+		asid = d->loc_asid; /* a name from an add-symbol-file -asid N table */
 	if (va & 3) {
 		dbg_error(d, "Address 0x%08x is not 4-byte aligned: no instruction starts there.", va);
 		goto fail;
@@ -774,7 +785,7 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 	struct dbg_bp *b = dbg_bp_add(d, &proto);
 	if (!b)
 		return DBG_ERROR;
-	disasm_symbolize(d->img, va, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, va), va, sym, sizeof sym);
 	dbg_printf(d, "%s %d at %s0x%08x%s%s", temporary ? "Temporary breakpoint" : "Breakpoint", b->num,
 		   phys ? "physical " : "", va, sym[0] ? " " : "", sym);
 	const char *file;
@@ -786,7 +797,7 @@ static int set_break(struct dbg *d, const char *args, bool temporary)
 	if (b->vm >= 0)
 		dbg_printf(d, " (vm%d only)", b->vm);
 	if (!phys && b->npas == 0)
-		dbg_printf(d, " (not mapped now; set when it is)");
+		dbg_printf(d, " (not mapped yet)");
 	dbg_printf(d, ".\n");
 	return DBG_OK;
 fail:
@@ -825,12 +836,26 @@ static int set_watch(struct dbg *d, const char *args, enum watch_kind kind)
 	spec = split_if(p, &cond);
 	if (!spec)
 		return dbg_error(d, "out of memory");
-	if (!dbg_expr_prefix(d, spec, &addr, &end, err, sizeof err) ||
+	/* as in gdb, what is watched is an lvalue: `watch *0x2000`, `watch
+	 * counter`, `watch {b}ADDR`; a plain number is an address, as before */
+	struct dbg_lval lv;
+	if (!dbg_expr_lval(d, spec, EXPR_ADDR, &addr, &lv, &end, err, sizeof err) ||
 	    (!dbg_is_blank(end) && !dbg_expr(d, end, 0, &len, err, sizeof err))) {
 		free(spec);
 		return dbg_error(d, "%s", err);
 	}
+	bool len_given = !dbg_is_blank(end);
 	free(spec);
+	if (lv.kind == LV_VMEM || lv.kind == LV_PMEM) {
+		addr = lv.addr;
+		phys |= lv.kind == LV_PMEM;
+		if (!len_given)
+			len = lv.size;
+	} else if (lv.kind == LV_LABEL) {
+		addr = lv.addr;
+	} else if (lv.kind != LV_NONE) {
+		return dbg_error(d, "Cannot watch a register: watch memory (catch ring, display $REG).");
+	}
 	if (len == 0 || len > WATCH_MAX_LEN)
 		return dbg_error(d, "A watchpoint covers 1 to %u bytes, not %u.", WATCH_MAX_LEN, len);
 	if ((addr & PAGE_MASK) + len > PAGE_SIZE)
@@ -960,6 +985,8 @@ int dbgc_catch(struct dbg *d, const char *args, const char *fmt)
 
 /* ---- delete, enable, disable, condition, ignore ---------------------------------------- */
 
+static void do_delete(struct dbg *d, struct dbg_bp *b);
+
 /* Apply fn to each breakpoint listed ("1 3 5-7"), or to all of them. */
 static int for_each_listed(struct dbg *d, const char *args, void (*fn)(struct dbg *, struct dbg_bp *))
 {
@@ -967,6 +994,9 @@ static int for_each_listed(struct dbg *d, const char *args, void (*fn)(struct db
 	const char *p = args;
 
 	if (dbg_is_blank(args)) {
+		if (fn == do_delete && d->confirm && d->ask && d->nbps &&
+		    !d->ask(d->ask_ctx, "Delete all breakpoints? "))
+			return DBG_OK;
 		for (size_t i = d->nbps; i-- > 0;)
 			fn(d, d->bps[i]);
 		dbg_bp_refresh(d);
@@ -976,6 +1006,8 @@ static int for_each_listed(struct dbg *d, const char *args, void (*fn)(struct db
 		char first[32], *dash;
 		uint64_t lo, hi;
 		snprintf(first, sizeof first, "%s", word);
+		if (!strcmp(first, "$bpnum")) /* the last one set (save breakpoints) */
+			snprintf(first, sizeof first, "%d", d->next_num - 1);
 		dash = strchr(first, '-');
 		if (dash)
 			*dash = '\0';
@@ -1033,6 +1065,8 @@ static struct dbg_bp *bp_arg(struct dbg *d, const char **p)
 		dbg_error(d, "Argument required (breakpoint number).");
 		return NULL;
 	}
+	if (!strcmp(word, "$bpnum"))
+		snprintf(word, sizeof word, "%d", d->next_num - 1);
 	if (!dbg_parse_count(word, &n)) {
 		dbg_error(d, "Bad breakpoint number \"%s\"", word);
 		return NULL;
@@ -1104,7 +1138,7 @@ int dbgi_break(struct dbg *d, const char *args)
 		if (b->kind == BP_BREAK) {
 			const char *file;
 			uint32_t line;
-			disasm_symbolize(d->img, b->addr, sym, sizeof sym);
+			disasm_symbolize(dbg_image_at(d, b->addr), b->addr, sym, sizeof sym);
 			dbg_printf(d, "0x%08x  %s", b->addr, sym[0] ? sym : b->what);
 			if (!b->phys && dbg_line_of(d, b->addr, &file, &line))
 				dbg_printf(d, " at %s:%u", file, line);
@@ -1157,7 +1191,7 @@ void dbg_report_bp(struct dbg *d, const struct dbg_stop *s)
 
 	switch (s->kind) {
 	case SK_BREAK:
-		disasm_symbolize(d->img, s->pc, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, s->pc), s->pc, sym, sizeof sym);
 		dbg_printf(d, "%s %d, 0x%08x%s%s\n", s->temporary ? "Temporary breakpoint" : "Breakpoint",
 			   s->num, s->pc, sym[0] ? " " : "", sym);
 		break;
@@ -1199,4 +1233,45 @@ void dbg_report_bp(struct dbg *d, const struct dbg_stop *s)
 	}
 	if (s->temporary)
 		dbg_bp_delete(d, s->num);
+}
+
+/* ---- save breakpoints ---------------------------------------------------------------------- */
+
+/* Commands that set every breakpoint, watchpoint and catchpoint again,
+ * with its condition, ignore count and enabled state; $bpnum is the one
+ * just set.  Read back with `source FILE`. */
+int dbg_bp_save(struct dbg *d, const char *path)
+{
+	static const char *const wnames[] = { "watch", "rwatch", "awatch" };
+	FILE *f;
+
+	if (!*path)
+		return dbg_error(d, "save breakpoints needs a file name (save breakpoints FILE)");
+	f = fopen(path, "w");
+	if (!f)
+		return dbg_error(d, "%s: cannot write the file", path);
+	fprintf(f, "# breakpoints saved by vmlab debug; read them with: source %s\n", path);
+	for (size_t i = 0; i < d->nbps; i++) {
+		const struct dbg_bp *b = d->bps[i];
+		if (b->kind == BP_BREAK)
+			fprintf(f, "%s%s", b->temporary ? "tbreak" : "break", b->phys ? " -p" : "");
+		if (b->kind == BP_BREAK && b->asid >= 0)
+			fprintf(f, " -asid %d", b->asid);
+		if (b->kind == BP_BREAK)
+			fprintf(f, " %s", b->what);
+		else if (b->kind == BP_WATCH)
+			fprintf(f, "%s%s 0x%08x %u", wnames[b->wkind], b->wphys ? " -p" : "",
+				b->wphys ? b->wpa : b->wva, b->len);
+		else
+			fprintf(f, "catch %s", b->what);
+		fprintf(f, "%s%s\n", b->cond ? " if " : "", b->cond ? b->cond : "");
+		if (b->ignore)
+			fprintf(f, "ignore $bpnum %u\n", b->ignore);
+		if (!b->enabled)
+			fprintf(f, "disable $bpnum\n");
+	}
+	if (fclose(f) != 0)
+		return dbg_error(d, "%s: cannot write the file", path);
+	dbg_printf(d, "Saved to file '%s'.\n", path);
+	return DBG_OK;
 }

@@ -42,11 +42,23 @@ static int dbgc_echo(struct dbg *d, const char *args, const char *fmt);
 	"address (0x1000), FILE:LINE (prog.s:12) or LINE in the current file.\n"
 
 static const struct dbg_command commands[] = {
+	{ "add-symbol-file", dbgc_add_symbol_file, R_NO, C_NONE,
+	  "add-symbol-file FILE [ADDR] [-asid N]",
+	  "read another program's symbols and lines (a user program)",
+	  "FILE is an ELF image (or a .s file, assembled now).  With ADDR its\n"
+	  "code is taken to start at ADDR (everything it names moves with it);\n"
+	  "with -asid N it names addresses only in address space N (paging on),\n"
+	  "and breakpoints on its names stop only there.\n" },
 	{ "advance", dbgc_advance, R_NO, C_EXPR, "advance LOCATION",
 	  "run until LOCATION is reached (or something else stops the machine)", LOC_HELP },
 	{ "awatch", dbgc_awatch, R_NO, C_EXPR, "awatch [-p] ADDR [LEN] [if COND]",
 	  "stop after any read or write of LEN bytes (default 4) at ADDR",
 	  "-p: ADDR is physical.  See `watch`.\n" },
+	{ "backtrace", dbgc_backtrace, R_NO, C_NONE, "backtrace [N]",
+	  "show the call stack (calls and traps), innermost first",
+	  "Found by replaying the past and watching every call, return, trap and\n"
+	  "rfe (no frame-pointer convention needed); a trap is a frame of its own,\n"
+	  "<trap: CAUSE from ring R, epc ...>, above the interrupted code.\n" },
 	{ "break", dbgc_break, R_NO, C_EXPR, "break [-p] [-asid N] LOCATION [if COND]",
 	  "set a breakpoint",
 	  LOC_HELP
@@ -67,8 +79,14 @@ static const struct dbg_command commands[] = {
 	{ "continue", dbgc_continue, R_NO, C_NONE, "continue [N]",
 	  "run until a breakpoint, watchpoint, catchpoint or the end",
 	  "N: ignore the breakpoint the machine stopped at N-1 more times.\n" },
+	{ "define", dbgc_define, R_NO, C_NONE, "define NAME",
+	  "define a command: the lines that follow, up to a line `end`",
+	  "In the lines, $arg0..$arg9 are the arguments NAME is called with and\n"
+	  "$argc their number.  A user command cannot take a debugger command's\n"
+	  "name; `help NAME` shows its lines.\n" },
 	{ "delete", dbgc_delete, R_NO, C_NONE, "delete [N...]",
-	  "delete breakpoints (all of them without N)", NULL },
+	  "delete breakpoints (all of them without N)",
+	  "On a terminal, delete without N asks first.\n" },
 	{ "disable", dbgc_disable, R_NO, C_NONE, "disable [N...]",
 	  "disable breakpoints (all of them without N)", NULL },
 	{ "disassemble", dbgc_disas, R_NO, C_EXPR, "disassemble [ADDR [,END | ,+LEN]]",
@@ -79,6 +97,8 @@ static const struct dbg_command commands[] = {
 	  "print EXPR after every stop (no EXPR: show the displays now)",
 	  "With an x format (display/i $pc, display/4xw $sp) memory at EXPR is\n"
 	  "examined; otherwise the value is printed.\n" },
+	{ "down", dbgc_down, R_NO, C_NONE, "down [N]",
+	  "select the frame N (default 1) levels in (the callee)", NULL },
 	{ "echo", dbgc_echo, R_NO, C_NONE, "echo TEXT",
 	  "print TEXT (\\n is a newline, as in gdb)", NULL },
 	{ "enable", dbgc_enable, R_NO, C_NONE, "enable [N...]",
@@ -89,6 +109,8 @@ static const struct dbg_command commands[] = {
 	  "from a trap handler) in the current ring, one instruction at a time,\n"
 	  "and stops after the return that leaves this function; a0 is shown as\n"
 	  "the value returned.\n" },
+	{ "frame", dbgc_frame, R_NO, C_NONE, "frame [N]",
+	  "select frame N of the backtrace, or show the selected one", NULL },
 	{ "help", dbgc_help, R_NO, C_COMMAND, "help [COMMAND]",
 	  "list the commands, or describe one", NULL },
 	{ "ignore", dbgc_ignore, R_NO, C_NONE, "ignore N COUNT",
@@ -96,8 +118,9 @@ static const struct dbg_command commands[] = {
 	{ "info", dbgc_info, R_NO, C_INFO, "info WHAT",
 	  "show machine state",
 	  "WHAT: registers (regs), cr, tlb, devices, stats, breakpoints (break),\n"
-	  "display, checkpoints, symbol ADDR, line [LOCATION]; under the monitor\n"
-	  "also vms, vcpu, shadow VA (guest walk beside shadow walk), exits [N].\n" },
+	  "display, checkpoints, symbol ADDR, line [LOCATION], frame; under the\n"
+	  "monitor also vms, vcpu, shadow VA (guest walk beside shadow walk),\n"
+	  "exits [N].\n" },
 	{ "list", dbgc_list, R_CONT, C_EXPR, "list [LOCATION]",
 	  "show source lines around LOCATION (or go on listing)", LOC_HELP },
 	{ "load", dbgc_load, R_NO, C_NONE, "load FILE",
@@ -123,24 +146,42 @@ static const struct dbg_command commands[] = {
 	  "run backward to the last breakpoint, watchpoint or catchpoint",
 	  "Stops where a forward run would have stopped most recently, or at the\n"
 	  "oldest point kept if nothing would have.  Ignore counts are not used.\n" },
+	{ "reverse-finish", dbgc_reverse_finish, R_NO, C_NONE, "reverse-finish",
+	  "back to the call of this function, or to the trap",
+	  "Stops at the call instruction (jal, jalr) that entered the function, or\n"
+	  "at the instruction that trapped into the current handler.\n" },
+	{ "reverse-next", dbgc_reverse_next, R_SAME, C_NONE, "reverse-next",
+	  "back to the previous source line, over calls", NULL },
+	{ "reverse-step", dbgc_reverse_step, R_SAME, C_NONE, "reverse-step",
+	  "back to the previous source line, into calls",
+	  "Backing over a call, stops at the start of the last line run in it.\n" },
 	{ "reverse-stepi", dbgc_reverse_stepi, R_SAME, C_NONE, "reverse-stepi [N]",
 	  "go back N steps (default 1), exactly",
 	  "Replays from the nearest snapshot: afterwards `stepi N` reaches the\n"
 	  "very same machine state again, registers, memory, devices and cycles.\n" },
 	{ "run", dbgc_run, R_NO, C_NONE, "run",
-	  "restart the program from reset and run it", NULL },
+	  "restart the program from reset and run it",
+	  "On a terminal, asks first if the program has run already.\n" },
 	{ "run-until", dbgc_run_until, R_NO, C_CATCH, "run-until EVENT",
 	  "run until an event: trap, syscall, interrupt, ring, pagefault, device, vmexit",
 	  "The same events as `catch`, once.\n" },
 	{ "rwatch", dbgc_rwatch, R_NO, C_EXPR, "rwatch [-p] ADDR [LEN] [if COND]",
 	  "stop after a read of LEN bytes (default 4) at ADDR", "-p: ADDR is physical.  See `watch`.\n" },
-	{ "save", dbgc_save, R_NO, C_NONE, "save FILE",
-	  "write the whole machine state to a checkpoint file", NULL },
+	{ "save", dbgc_save, R_NO, C_NONE, "save FILE | save breakpoints FILE",
+	  "write the whole machine state to a checkpoint file",
+	  "save breakpoints FILE writes commands that set the breakpoints,\n"
+	  "watchpoints and catchpoints again (read it back with source FILE).\n" },
 	{ "set", dbgc_set, R_NO, C_EXPR, "set LVALUE = EXPR",
 	  "change a register, control register or memory",
 	  "LVALUE: $reg (r3, $a0, $sp, $pc, $psw, $ptbr...), *ADDR (a word),\n"
 	  "{b}ADDR {h}ADDR {w}ADDR (byte, half, word), {pb}/{ph}/{pw}ADDR physical.\n"
 	  "Changing the machine restarts reverse-execution history here.\n" },
+	{ "shell", dbgc_shell, R_NO, C_NONE, "shell CMD",
+	  "run a host shell command, its output here",
+	  "Refused when vmlab debug runs with --batch-safe.\n" },
+	{ "source", dbgc_source, R_NO, C_NONE, "source FILE",
+	  "run the debugger commands in FILE",
+	  "Stops at the first command that fails.  FILE may define commands.\n" },
 	{ "step", dbgc_step, R_SAME, C_NONE, "step [N]",
 	  "step to the next source line, into calls and traps", NULL },
 	{ "stepi", dbgc_stepi, R_SAME, C_NONE, "stepi [N]",
@@ -156,6 +197,8 @@ static const struct dbg_command commands[] = {
 	  "instruction at a time.\n" },
 	{ "undisplay", dbgc_undisplay, R_NO, C_NONE, "undisplay [N...]",
 	  "delete displays (all of them without N)", NULL },
+	{ "up", dbgc_up, R_NO, C_NONE, "up [N]",
+	  "select the frame N (default 1) levels out (the caller)", NULL },
 	{ "until", dbgc_until, R_SAME, C_EXPR, "until [LOCATION]",
 	  "without LOCATION: next, but do not stop in a backward jump",
 	  "With LOCATION: like advance.\n" },
@@ -186,10 +229,18 @@ static const struct { const char *alias, *name; } aliases[] = {
 	{ "d", "delete" }, { "disas", "disassemble" }, { "fin", "finish" }, { "h", "help" },
 	{ "i", "info" }, { "l", "list" }, { "n", "next" }, { "ni", "nexti" }, { "p", "print" },
 	{ "q", "quit" }, { "r", "run" }, { "rc", "reverse-continue" },
-	{ "rsi", "reverse-stepi" }, { "s", "step" }, { "si", "stepi" }, { "u", "until" },
-	{ "exit", "quit" }, { "inspect", "print" },
+	{ "rsi", "reverse-stepi" }, { "rs", "reverse-step" }, { "rn", "reverse-next" },
+	{ "s", "step" }, { "si", "stepi" }, { "u", "until" },
+	{ "exit", "quit" }, { "bt", "backtrace" }, { "where", "backtrace" }, { "f", "frame" }, { "inspect", "print" },
 };
 #define NALIASES (sizeof aliases / sizeof aliases[0])
+
+static const struct dbg_command *find_exact(const char *name);
+
+bool dbg_is_command(const char *name)
+{
+	return find_exact(name) != NULL;
+}
 
 static const struct dbg_command *find_exact(const char *name)
 {
@@ -259,27 +310,39 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 	char name[64], fmt[32], buf[sizeof d->last];
 	const char *args, *p = dbg_skip_ws(line);
 	const struct dbg_command *c;
-	bool repeat = false;
+	bool repeat = false, nested = d->depth > 0;
+	const struct dbg_user_cmd *u;
+	enum dbg_result sr;
 	int r;
 
+	if (dbg_script_line(d, line, &sr))
+		return sr;
 	if (*p == '#')
 		return DBG_OK;
 	if (!*p) {
-		if (!d->last_repeats)
+		if (!d->last_repeats || nested) /* in a file, an empty line is nothing */
 			return DBG_OK;
 		repeat = true;
 		snprintf(buf, sizeof buf, "%s", d->last);
 		p = buf;
 	}
-	d->interrupted = 0;
+	if (!nested)
+		d->interrupted = 0;
 	if (!split_line(p, name, sizeof name, fmt, sizeof fmt, &args)) {
-		d->last_repeats = false;
+		d->last_repeats = nested && d->last_repeats;
 		return dbg_error(d, "Undefined command: \"%.*s\".  Try \"help\".",
 				 (int)strcspn(p, " \t"), p);
 	}
+	if (!find_exact(name) && (u = dbg_user_find(d, name))) {
+		if (!nested)
+			d->last_repeats = false;
+		r = dbg_user_run(d, u, args);
+		fflush(d->out);
+		return (enum dbg_result)r;
+	}
 	c = find_command(d, name);
 	if (!c) {
-		d->last_repeats = false;
+		d->last_repeats = nested && d->last_repeats;
 		return DBG_ERROR;
 	}
 	if (dbg_vm_refuse(d, c->name)) { /* needs snapshots of the monitor */
@@ -290,7 +353,7 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 		args = "";
 		fmt[0] = '\0';
 	}
-	if (!repeat) {
+	if (!repeat && !nested) {
 		d->last_repeats = c->repeat != R_NO;
 		snprintf(d->last, sizeof d->last, "%s", p);
 	}
@@ -304,13 +367,14 @@ enum dbg_result dbg_exec(struct dbg *d, const char *line)
 static void help_all(struct dbg *d)
 {
 	dbg_printf(d, "Commands (a unique prefix will do; gdb's abbreviations b c s n si ni p x i\n"
-		      "d r q u l fin disas rsi rc work too):\n");
+		      "d r q u l fin disas rs rn rsi rc bt work too):\n");
 	for (size_t i = 0; i < NCOMMANDS; i++) { /* summaries wrap at 80 columns */
 		fprintf(d->out, "  %-17s ", commands[i].name);
 		report_wrap(d->out, 20, 20, commands[i].summary);
 	}
-	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-stepi,\n"
+	dbg_printf(d, "An empty line repeats step, stepi, next, nexti, until, reverse-step(i),\n"
 		      "or goes on with x, xp and list.  `help COMMAND` says more.\n");
+	dbg_user_list(d);
 }
 
 static int dbgc_help(struct dbg *d, const char *args, const char *fmt)
@@ -320,6 +384,10 @@ static int dbgc_help(struct dbg *d, const char *args, const char *fmt)
 
 	if (!dbg_next_word(&args, name, sizeof name)) {
 		help_all(d);
+		return DBG_OK;
+	}
+	if (!find_exact(name) && dbg_user_find(d, name)) {
+		dbg_user_help(d, dbg_user_find(d, name));
 		return DBG_OK;
 	}
 	c = find_command(d, name);
@@ -369,7 +437,8 @@ void dbg_complete(struct dbg *d, const char *line, size_t start, const char *wor
 {
 	static const char *const info_words[] = {
 		"registers", "regs", "cr", "tlb", "devices", "stats", "breakpoints",
-		"break", "display", "checkpoints", "symbol", "line", "vms", "vcpu", "shadow", "exits",
+		"break", "display", "checkpoints", "symbol", "line", "frame", "vms", "vcpu", "shadow",
+		"exits",
 	};
 	static const char *const trace_words[] = { "on", "off", "insn", "trap", "mmu", "irq", "dev",
 						    "exit", "all" };

@@ -26,6 +26,12 @@
  * t0..t4 s0..s3 sp ra, pc, psw, every control register by name (ptbr,
  * cause, ...), and the read-only cycles and instret (low 32 bits).  $N is
  * the Nth value print produced, $ the last.
+ *
+ * Labels, as gdb treats symbols without debug information: a data label
+ * (.data, .bss) is a word variable -- its value is the word stored there,
+ * and it can be assigned -- except where an address is expected
+ * (EXPR_ADDR); a code label stands for its address, like a function.
+ * &label is the address of either; an .equ constant is its value.
  */
 #include "ui/dbg/dbg_priv.h"
 
@@ -381,10 +387,17 @@ static bool primary(struct ep *e, struct val *out)
 				    "cycles, instret, control registers by name)", name);
 		return true;
 	}
-	const struct image_symbol *sym = image_symbol_find(e->d->img, name);
+	const struct image_symbol *sym = dbg_symbol_find(e->d, name, NULL);
 	if (sym) {
 		out->v = sym->value;
-		return true;
+		if (sym->kind == SYM_ABS)
+			return true;
+		if (sym->kind != SYM_OBJECT || (e->flags & EXPR_ADDR)) {
+			out->lv = (struct dbg_lval){ .kind = LV_LABEL, .addr = sym->value };
+			return true;
+		}
+		out->lv = (struct dbg_lval){ .kind = LV_VMEM, .addr = sym->value, .size = 4 };
+		return load(e, sym->value, 4, false, &out->v);
 	}
 	if (reg_lookup(e->d, name, out))
 		return true;
@@ -404,6 +417,16 @@ static bool unary(struct ep *e, struct val *out)
 		out->lv.kind = LV_NONE;
 		return true;
 	}
+	if (*e->p == '&' && e->p[1] != '&') {
+		e->p++;
+		if (!unary(e, out))
+			return false;
+		if (out->lv.kind != LV_VMEM && out->lv.kind != LV_PMEM && out->lv.kind != LV_LABEL)
+			return fail(e, "Attempt to take address of value not located in memory.");
+		out->v = out->lv.addr;
+		out->lv.kind = LV_NONE;
+		return true;
+	}
 	if (*e->p == '*' || *e->p == '{') {
 		unsigned size = 4;
 		bool phys = false;
@@ -419,7 +442,12 @@ static bool unary(struct ep *e, struct val *out)
 		} else {
 			e->p++;
 		}
-		if (!unary(e, out))
+		/* the operand is an address: *counter and {b}msg read at the label */
+		unsigned flags = e->flags;
+		e->flags |= EXPR_ADDR;
+		bool ok = unary(e, out);
+		e->flags = flags;
+		if (!ok)
 			return false;
 		out->lv = (struct dbg_lval){ .kind = phys ? LV_PMEM : LV_VMEM, .addr = out->v, .size = size };
 		return load(e, out->lv.addr, size, phys, &out->v);
@@ -533,7 +561,7 @@ static bool assign(struct ep *e, struct val *out)
 /* Evaluate text; with a non-NULL end, stop at the first thing that cannot
  * continue the expression and report where. */
 static bool eval(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
-		 const char **end, char *err, size_t errlen)
+		 struct dbg_lval *lv, const char **end, char *err, size_t errlen)
 {
 	struct ep e = { .d = d, .p = text, .flags = flags, .err = err, .errlen = errlen };
 	struct val v;
@@ -557,19 +585,21 @@ static bool eval(struct dbg *d, const char *text, unsigned flags, uint32_t *valu
 		dbg_bp_refresh(d);
 	}
 	*value = v.v;
+	if (lv)
+		*lv = v.lv;
 	return ok;
 }
 
 bool dbg_expr(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
 	      char *err, size_t errlen)
 {
-	return eval(d, text, flags, value, NULL, err, errlen);
+	return eval(d, text, flags, value, NULL, NULL, err, errlen);
 }
 
-bool dbg_expr_prefix(struct dbg *d, const char *text, uint32_t *value, const char **end,
-		     char *err, size_t errlen)
+bool dbg_expr_lval(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
+		   struct dbg_lval *lv, const char **end, char *err, size_t errlen)
 {
-	return eval(d, text, 0, value, end, err, errlen);
+	return eval(d, text, flags, value, lv, end, err, errlen);
 }
 
 bool dbg_eval(struct dbg *d, const char *expr, uint32_t *value, char *err, size_t errlen)
@@ -644,7 +674,7 @@ int dbgc_print(struct dbg *d, const char *args, const char *fmt)
 	d->vals[d->nvals++] = v;
 	if (fmt && fmt[0] == 'a') {
 		char sym[96];
-		disasm_symbolize(d->img, v, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, v), v, sym, sizeof sym);
 		snprintf(text, sizeof text, "0x%08x%s%s", v, sym[0] ? " " : "", sym);
 	} else {
 		dbg_format_value(v, fmt ? fmt[0] : 0, text, sizeof text);

@@ -14,6 +14,8 @@
  *   dbg_show.c   inspection: info ..., x/xp, page, disas, list, source
  *                lines, display, trace
  *   dbg_rev.c    the snapshot history, reverse execution, save/load
+ *   dbg_script.c source, define (user commands), shell
+ *   dbg_frame.c  the call stack by replay: backtrace, frame, up, down
  *
  * Invariant between commands: the machine is "settled" (dbg_settle): it
  * stands before the dispatch of its next instruction with every device
@@ -30,6 +32,11 @@
 
 struct trace;
 struct dbg_vm;
+struct dbg_user_cmd;
+struct dbg_unwind;
+struct dbg_frame_rec;
+struct dbg_symfile;
+struct image_symbol;
 
 /* ---- breakpoints, watchpoints, catchpoints (dbg_break.c) ------------- */
 
@@ -104,6 +111,7 @@ enum stop_kind {
 	SK_INTERRUPTED,  /* the user pressed Ctrl-C                        */
 	SK_COND_ERROR,   /* a breakpoint condition could not be evaluated  */
 	SK_HISTORY_END,  /* reverse execution reached the oldest snapshot  */
+	SK_BUDGET,       /* the session's instruction budget is used up    */
 };
 
 struct dbg_stop {
@@ -164,6 +172,13 @@ enum insn_mode {
 	INSN_PRED,   /* ask d->pred before every instruction                */
 };
 
+/* One step of a recorded stretch of the past (reverse-step & co.): the
+ * settled state before that step's instruction. */
+struct dbg_rec {
+	uint32_t pc, sp, word;
+	uint8_t ring;               /* 0xff: no instruction recorded here */
+};
+
 /* A stepping predicate: true to stop before the instruction ev->pc. */
 typedef bool (*dbg_pred_fn)(struct dbg *d, const struct machine_event_info *ev);
 
@@ -210,9 +225,18 @@ struct dbg {
 	int nnotes_more;               /* notes that did not fit              */
 	bool replaying;                /* re-running the past: no listeners fire, output muted */
 	bool scanning;                 /* reverse-continue looking for hits   */
+	struct dbg_rec *rec;           /* recording the past: step rec_lo + i */
+	uint64_t rec_lo, rec_n;        /*   is rec[i]; NULL when not recording */
 	bool fresh;                    /* at reset, not run yet               */
 	bool console_midline;          /* the guest's output ended mid-line   */
 	volatile sig_atomic_t interrupted;
+	uint64_t max_steps;            /* forward steps allowed; 0: no limit  */
+	uint64_t steps_run;            /* forward steps run so far            */
+	bool budget_hit;
+	bool batch_safe;               /* no `shell`                           */
+	bool confirm;                  /* ask before destroying things         */
+	bool (*ask)(void *ctx, const char *question);
+	void *ask_ctx;
 
 	/* reverse execution */
 	struct dbg_ckpt *ck;           /* snapshots, increasing steps; ck[0] is the oldest */
@@ -237,6 +261,27 @@ struct dbg {
 	uint32_t list_next;            /* next line to list                    */
 	char last[256];                /* the last command line, for repeats   */
 	bool last_repeats;
+
+	/* user commands (dbg_script.c) */
+	struct dbg_user_cmd *ucmds;
+	size_t nucmds;
+	int defining;                  /* index being defined, or -1          */
+	int depth;                     /* source/user commands running         */
+
+	/* the call stack (dbg_frame.c) */
+	struct dbg_unwind *uw;         /* replaying to find frames, or NULL   */
+	struct dbg_frame_rec *frames;  /* the shadow stack at frames_at       */
+	size_t nframes;
+	uint64_t frames_at, frames_from;
+	unsigned frames_gen, history_gen; /* history restarts invalidate it  */
+	bool frames_valid, frames_lost;
+	int frame_sel;                 /* the selected frame (up, down)       */
+
+	/* add-symbol-file (dbg_symfile.c) */
+	struct dbg_symfile *symfiles;
+	size_t nsymfiles;
+	int loc_asid;                  /* the table the last location named: -asid */
+	const struct image *list_img;  /* the image list_file is a file of    */
 };
 
 /* ---- dbg.c: output and small parsers ---------------------------------- */
@@ -265,6 +310,11 @@ bool dbg_settle(struct dbg *d);
 void dbg_report_stop(struct dbg *d);
 bool dbg_machine_alive(struct dbg *d, bool complain);
 bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_info *ev);
+/* Instruction kinds the stepping and frame logic share. */
+bool dbg_word_is_call(uint32_t word);   /* jal, jalr to ra          */
+bool dbg_word_is_ret(uint32_t word);    /* jalr r0, 0(ra)           */
+/* Is pc the first address of a source line? (has_line: any line at all) */
+bool dbg_at_line_start(struct dbg *d, uint32_t pc, bool *has_line);
 int dbgc_run(struct dbg *d, const char *args, const char *fmt);
 int dbgc_continue(struct dbg *d, const char *args, const char *fmt);
 int dbgc_stepi(struct dbg *d, const char *args, const char *fmt);
@@ -312,21 +362,29 @@ int dbgc_disable(struct dbg *d, const char *args, const char *fmt);
 int dbgc_condition(struct dbg *d, const char *args, const char *fmt);
 int dbgc_ignore(struct dbg *d, const char *args, const char *fmt);
 int dbgi_break(struct dbg *d, const char *args);
+int dbg_bp_save(struct dbg *d, const char *path);
 
 /* ---- dbg_expr.c -------------------------------------------------------- */
-enum lval_kind { LV_NONE, LV_REG, LV_PC, LV_PSW, LV_CR, LV_VMEM, LV_PMEM, LV_READONLY };
+/* LV_LABEL: a code label, which stands for its address (as a function
+ * does in gdb): &label works, assigning to it does not. */
+enum lval_kind { LV_NONE, LV_REG, LV_PC, LV_PSW, LV_CR, LV_VMEM, LV_PMEM, LV_READONLY, LV_LABEL };
 struct dbg_lval {
 	enum lval_kind kind;
 	unsigned n;          /* register or control-register number   */
 	uint32_t addr;       /* memory: address                        */
 	unsigned size;       /* memory: 1, 2, 4                        */
 };
-enum { EXPR_ASSIGN = 1 }; /* flags: assignment allowed */
+/* Flags.  EXPR_ASSIGN: assignment allowed.  EXPR_ADDR: where an address
+ * is expected (x, disassemble, locations, info symbol, page): a data
+ * label is its address there; elsewhere, as a variable in gdb, it is the
+ * word stored at it (&label is its address). */
+enum { EXPR_ASSIGN = 1, EXPR_ADDR = 2 };
 bool dbg_expr(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
 	      char *err, size_t errlen);
-/* The longest expression at the start of text; *end is where it stopped. */
-bool dbg_expr_prefix(struct dbg *d, const char *text, uint32_t *value, const char **end,
-		     char *err, size_t errlen);
+/* The longest expression at the start of text (*end is where it stopped),
+ * with what it designates if it is an lvalue (watch *ADDR). */
+bool dbg_expr_lval(struct dbg *d, const char *text, unsigned flags, uint32_t *value,
+		   struct dbg_lval *lv, const char **end, char *err, size_t errlen);
 /* Virtual address -> physical, as the debugger sees memory (present pages,
  * any ring); false with why ("page not present (PTE)"). */
 bool dbg_translate(struct dbg *d, uint32_t va, uint32_t *pa, char *why, size_t whylen);
@@ -348,6 +406,8 @@ void dbg_displays_free(struct dbg *d);
 /* "file.s:12" of an address, or false. */
 bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line);
 void dbg_trace_apply(struct dbg *d);
+/* "FILE:LINE:<tab>text" of the line addr is in (it has one). */
+void dbg_show_source_line(struct dbg *d, uint32_t addr);
 int dbgc_info(struct dbg *d, const char *args, const char *fmt);
 int dbgc_x(struct dbg *d, const char *args, const char *fmt);
 int dbgc_xp(struct dbg *d, const char *args, const char *fmt);
@@ -390,6 +450,39 @@ int dbg_vm_catch_parse(struct dbg *d, const char *cause, struct dbg_bp *bp, char
 void dbg_vm_report_catch(struct dbg *d, const struct dbg_stop *s);
 bool dbg_bp_hit(struct dbg *d, struct dbg_bp *bp, enum stop_kind kind);
 int dbgc_vm(struct dbg *d, const char *args, const char *fmt);
+/* ---- dbg_script.c ------------------------------------------------------- */
+/* While a define is open, take the line (true; *r the result). */
+bool dbg_script_line(struct dbg *d, const char *line, enum dbg_result *r);
+const struct dbg_user_cmd *dbg_user_find(const struct dbg *d, const char *name);
+int dbg_user_run(struct dbg *d, const struct dbg_user_cmd *u, const char *args);
+void dbg_user_help(struct dbg *d, const struct dbg_user_cmd *u);
+void dbg_user_list(struct dbg *d);
+void dbg_script_free(struct dbg *d);
+/* Is name a built-in command or alias (dbg_cmd.c)? */
+bool dbg_is_command(const char *name);
+int dbgc_source(struct dbg *d, const char *args, const char *fmt);
+int dbgc_define(struct dbg *d, const char *args, const char *fmt);
+int dbgc_shell(struct dbg *d, const char *args, const char *fmt);
+
+/* ---- dbg_symfile.c ------------------------------------------------------ */
+/* The symbol table that names addr in the current address space. */
+const struct image *dbg_image_at(struct dbg *d, uint32_t addr);
+/* A symbol by name in every table; *asid: the table's -asid or -1. */
+const struct image_symbol *dbg_symbol_find(struct dbg *d, const char *name, int *asid);
+size_t dbg_symfile_count(const struct dbg *d);
+const struct image *dbg_symfile_image(const struct dbg *d, size_t i);
+void dbg_symfiles_free(struct dbg *d);
+int dbgc_add_symbol_file(struct dbg *d, const char *args, const char *fmt);
+
+/* ---- dbg_frame.c -------------------------------------------------------- */
+void dbg_unwind_insn(struct dbg *d, const struct machine_event_info *ev);
+void dbg_unwind_trap(struct dbg *d, const struct machine_event_info *ev);
+void dbg_frames_forget(struct dbg *d);
+int dbgc_backtrace(struct dbg *d, const char *args, const char *fmt);
+int dbgc_frame(struct dbg *d, const char *args, const char *fmt);
+int dbgc_up(struct dbg *d, const char *args, const char *fmt);
+int dbgc_down(struct dbg *d, const char *args, const char *fmt);
+int dbgi_frame(struct dbg *d, const char *args);
 
 /* ---- dbg_rev.c ----------------------------------------------------------- */
 bool dbg_history_init(struct dbg *d, uint64_t interval, size_t budget);
@@ -397,12 +490,18 @@ void dbg_history_free(struct dbg *d);
 /* The machine was changed by hand (set, load): the past cannot be
  * replayed any more, so history restarts here. */
 void dbg_history_restart(struct dbg *d);
+/* Rebuild the machine exactly as it was at step target (replay from the
+ * nearest snapshot); false after a message. */
+bool dbg_goto_step(struct dbg *d, uint64_t target);
 /* Take a periodic snapshot if one is due at the current step. */
 void dbg_history_tick(struct dbg *d);
 /* The next step at which a periodic snapshot is due. */
 uint64_t dbg_history_next(const struct dbg *d);
 int dbgc_reverse_stepi(struct dbg *d, const char *args, const char *fmt);
 int dbgc_reverse_continue(struct dbg *d, const char *args, const char *fmt);
+int dbgc_reverse_step(struct dbg *d, const char *args, const char *fmt);
+int dbgc_reverse_next(struct dbg *d, const char *args, const char *fmt);
+int dbgc_reverse_finish(struct dbg *d, const char *args, const char *fmt);
 int dbgc_save(struct dbg *d, const char *args, const char *fmt);
 int dbgc_load(struct dbg *d, const char *args, const char *fmt);
 int dbgi_checkpoints(struct dbg *d, const char *args);

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/asm/disasm.h"
+
 static void ck_free_all(struct dbg *d)
 {
 	for (size_t i = 0; i < d->nck; i++)
@@ -117,6 +119,7 @@ void dbg_history_free(struct dbg *d)
 
 void dbg_history_restart(struct dbg *d)
 {
+	d->history_gen++; /* the frames found in the old history are void */
 	ck_free_all(d);
 	ck_take(d); /* if this fails there is no history: reverse commands say so */
 }
@@ -157,6 +160,13 @@ void dbg_history_tick(struct dbg *d)
 }
 
 /* Rebuild the machine as it was at step target (>= the first snapshot). */
+static bool goto_step(struct dbg *d, uint64_t target);
+
+bool dbg_goto_step(struct dbg *d, uint64_t target)
+{
+	return goto_step(d, target);
+}
+
 static bool goto_step(struct dbg *d, uint64_t target)
 {
 	char err[256];
@@ -300,6 +310,146 @@ int dbgc_reverse_continue(struct dbg *d, const char *args, const char *fmt)
 	return DBG_OK;
 }
 
+/* ---- reverse-step, reverse-next, reverse-finish ------------------------------------ */
+
+/* These go back by source lines and frames, which only the instructions
+ * of the past can tell: replay a stretch of it (muted) and record every
+ * step's pc, sp, instruction and ring (dbg_on_insn fills d->rec), then
+ * look for the step to return to, and go there exactly (goto_step).  The
+ * stretch starts WINDOW steps back and grows sixteenfold until the step
+ * is found or history begins.
+ *
+ * Frames: a call (jal, jalr to ra) that retires in the same ring enters
+ * one, a return (ret, rfe) leaves one, and a trap or interrupt -- the
+ * ring drops to a more privileged one -- enters one: depth[i] counts them
+ * from the start of the stretch. */
+#define WINDOW (1ull << 16)
+#define MAX_RECORD (1ull << 22)       /* 64 MiB of records at most */
+
+enum rev_goal { REV_STEP, REV_NEXT, REV_FINISH };
+
+/* Record steps [lo, hi); false (after a message) on failure. */
+static bool record(struct dbg *d, uint64_t lo, uint64_t hi, struct dbg_rec *rec)
+{
+	uint64_t s;
+
+	memset(rec, 0xff, (hi - lo) * sizeof *rec);
+	if (!goto_step(d, lo))
+		return false;
+	dbg_mute(d, true);
+	d->rec = rec;
+	d->rec_lo = lo;
+	d->rec_n = hi - lo;
+	d->insn_mode = INSN_PRED; /* the listener that records */
+	dbg_listen_sync(d);
+	while ((s = dbg_steps(d)) < hi) {
+		enum machine_stop why = machine_run(d->m, hi - s);
+		if (why == STOP_POWER_OFF || why == STOP_FATAL)
+			break;
+	}
+	d->rec = NULL;
+	d->insn_mode = INSN_NONE;
+	dbg_mute(d, false);
+	return true;
+}
+
+/* The step to go back to in rec[0..n) (n: now), or -1 if the stretch
+ * does not reach it. */
+static long rev_target(struct dbg *d, const struct dbg_rec *rec, long n, enum rev_goal goal)
+{
+	long *depth = malloc(((size_t)n + 1) * sizeof *depth);
+	long found = -1, want;
+	bool has_line;
+
+	if (!depth)
+		return -1;
+	depth[0] = 0;
+	for (long i = 0; i < n; i++) {
+		const struct dbg_rec *a = &rec[i], *b = &rec[i + 1];
+		unsigned ring_next = i + 1 < n ? b->ring : machine_psw(d->m) & PSW_RING_MASK;
+		depth[i + 1] = depth[i];
+		if (a->ring == 0xff || ring_next == 0xff)
+			continue;
+		if (ring_next < a->ring)
+			depth[i + 1]++;                 /* a trap or interrupt */
+		else if (dbg_word_is_call(a->word) && ring_next == a->ring)
+			depth[i + 1]++;
+		else if (dbg_word_is_ret(a->word))
+			depth[i + 1]--;
+	}
+	want = depth[n];
+	for (long i = n - 1; i >= 0 && found < 0; i--) {
+		if (rec[i].ring == 0xff)
+			continue;
+		if (goal == REV_FINISH) {
+			if (depth[i] < want)
+				found = i;              /* the call (or trap) that entered */
+			continue;
+		}
+		if (depth[i] < want)
+			want = depth[i];                /* back out into the caller */
+		if ((goal == REV_STEP || depth[i] == want) && dbg_at_line_start(d, rec[i].pc, &has_line))
+			found = i;
+	}
+	free(depth);
+	return found;
+}
+
+static int reverse_by(struct dbg *d, const char *args, enum rev_goal goal, const char *name)
+{
+	uint64_t now = dbg_steps(d), base, back = WINDOW;
+	char sym[96];
+
+	if (!dbg_is_blank(args))
+		return dbg_error(d, "%s takes no arguments", name);
+	if (!have_history(d))
+		return DBG_ERROR;
+	base = d->ck[0].steps;
+	if (goal == REV_FINISH) {
+		uint32_t pc = machine_pc(d->m);
+		disasm_symbolize(dbg_image_at(d, pc), pc, sym, sizeof sym);
+		dbg_printf(d, "Run back to call of 0x%08x%s%s\n", pc, sym[0] ? " " : "", sym);
+	}
+	memset(&d->stop, 0, sizeof d->stop);
+	for (;;) {
+		uint64_t lo = now - base < back ? base : now - back;
+		struct dbg_rec *rec = malloc((size_t)(now - lo + 1) * sizeof *rec);
+		long at;
+		if (!rec)
+			return dbg_error(d, "out of memory");
+		if (!record(d, lo, now, rec)) {
+			free(rec);
+			return DBG_ERROR;
+		}
+		at = rev_target(d, rec, (long)(now - lo), goal);
+		free(rec);
+		if (at >= 0 || lo == base || back >= MAX_RECORD) {
+			d->stop.kind = at >= 0 ? SK_STEPPED : SK_HISTORY_END;
+			if (!goto_step(d, at >= 0 ? lo + (uint64_t)at : lo))
+				return DBG_ERROR;
+			break;
+		}
+		back *= 16;
+	}
+	dbg_report_stop(d);
+	return DBG_OK;
+}
+
+int dbgc_reverse_step(struct dbg *d, const char *args, const char *fmt)
+{
+	return reverse_by(d, args, REV_STEP, "reverse-step");
+}
+
+int dbgc_reverse_next(struct dbg *d, const char *args, const char *fmt)
+{
+	return reverse_by(d, args, REV_NEXT, "reverse-next");
+}
+
+int dbgc_reverse_finish(struct dbg *d, const char *args, const char *fmt)
+{
+	return reverse_by(d, args, REV_FINISH, "reverse-finish");
+}
+
 /* ---- checkpoint files ---------------------------------------------------------- */
 
 int dbgc_save(struct dbg *d, const char *args, const char *fmt)
@@ -308,6 +458,8 @@ int dbgc_save(struct dbg *d, const char *args, const char *fmt)
 	struct machine_state *st;
 	const char *path = dbg_skip_ws(args);
 
+	if (!strncmp(path, "breakpoints", 11) && (path[11] == ' ' || path[11] == '\t' || !path[11]))
+		return dbg_bp_save(d, dbg_skip_ws(path + 11));
 	if (!*path)
 		return dbg_error(d, "save needs a file name (save FILE)");
 	st = machine_state_save(d->m, err, sizeof err);

@@ -59,12 +59,36 @@ uint64_t dbg_steps(const struct dbg *d)
 	return dbg_steps_of(d->m);
 }
 
+bool dbg_budget_exhausted(const struct dbg *d)
+{
+	return d->budget_hit;
+}
+
+/* Forward steps the budget still allows (UINT64_MAX: no budget). */
+static uint64_t budget_left(const struct dbg *d, uint64_t done)
+{
+	if (!d->max_steps || d->replaying)
+		return UINT64_MAX;
+	return d->steps_run + done >= d->max_steps ? 0 : d->max_steps - d->steps_run - done;
+}
+
 bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_info *ev)
 {
 	struct dbg *d = opaque;
 
 	if (d->insn_mode == INSN_SETTLE)
 		return true;
+	if (d->uw) { /* replaying to find the frames */
+		dbg_unwind_insn(d, ev);
+		return false;
+	}
+	if (d->rec) { /* recording the past for reverse-step: note, never stop */
+		uint64_t i = dbg_steps_of(m) - d->rec_lo;
+		if (i < d->rec_n)
+			d->rec[i] = (struct dbg_rec){ ev->pc, machine_reg(m, ISA_REG_SP), ev->word,
+						      (uint8_t)(machine_psw(m) & PSW_RING_MASK) };
+		return false;
+	}
 	if (d->replaying && !d->scanning)
 		return false;
 	if (dbg_ring_check(d))
@@ -148,7 +172,14 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 			d->stop.kind = SK_STEPPED;
 			break;
 		}
-		uint64_t budget = max_steps - done_steps;
+		uint64_t budget = max_steps - done_steps, left = budget_left(d, done_steps);
+		if (left == 0) {
+			d->stop.kind = SK_BUDGET;
+			d->budget_hit = true;
+			break;
+		}
+		if (left < budget)
+			budget = left;
 		if (!d->replaying) {
 			uint64_t next = dbg_history_next(d);
 			if (next > now && next - now < budget)
@@ -188,8 +219,10 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	d->pred = NULL;
 	dbg_listen_sync(d);
 	dbg_vm_run(d, false);
-	if (!d->replaying)
+	if (!d->replaying) {
+		d->steps_run += dbg_steps(d) - start;
 		dbg_bp_refresh(d);
+	}
 	return d->stop.kind;
 }
 
@@ -257,6 +290,10 @@ void dbg_report_stop(struct dbg *d)
 	case SK_HISTORY_END:
 		dbg_printf(d, "No more reverse-execution history.\n");
 		break;
+	case SK_BUDGET:
+		dbg_printf(d, "Instruction budget of %llu exhausted (--max-insns).\n",
+			   (unsigned long long)d->max_steps);
+		break;
 	default:
 		break;
 	}
@@ -306,6 +343,22 @@ static bool is_ret(const struct isa_insn *in)
 	return in->op == OP_jalr && in->rd == 0 && in->rs1 == ISA_REG_RA && in->imm == 0;
 }
 
+bool dbg_word_is_call(uint32_t word)
+{
+	struct isa_insn in;
+
+	isa_decode(word, &in);
+	return is_call(&in);
+}
+
+bool dbg_word_is_ret(uint32_t word)
+{
+	struct isa_insn in;
+
+	isa_decode(word, &in);
+	return is_ret(&in) || in.op == OP_rfe;
+}
+
 /* One step, or over a call: run to the instruction after it in this frame. */
 static enum stop_kind step_once(struct dbg *d, bool over)
 {
@@ -336,15 +389,14 @@ static int stepping(struct dbg *d, uint64_t n, bool over)
 	return DBG_OK;
 }
 
-/* Is pc the first address of a source line? (has_line: pc has one at all) */
-static bool at_line_start(struct dbg *d, uint32_t pc, bool *has_line)
+bool dbg_at_line_start(struct dbg *d, uint32_t pc, bool *has_line)
 {
 	const char *file;
 	uint32_t line;
 	const struct image_line *l;
 
 	*has_line = dbg_line_of(d, pc, &file, &line);
-	l = *has_line ? image_line_at(d->img, pc) : NULL;
+	l = *has_line ? image_line_at(dbg_image_at(d, pc), pc) : NULL;
 	return l && l->addr == pc;
 }
 
@@ -368,7 +420,7 @@ static int line_step(struct dbg *d, uint64_t n, bool over, bool until_mode)
 				break;
 			}
 			uint32_t pc = machine_pc(d->m);
-			bool start_of_line = at_line_start(d, pc, &has_line);
+			bool start_of_line = dbg_at_line_start(d, pc, &has_line);
 			if (!has_line || (until_mode && ret))
 				break;
 			if (start_of_line && (!until_mode || pc > start))
@@ -460,6 +512,10 @@ int dbgc_run(struct dbg *d, const char *args, const char *fmt)
 
 	if (!dbg_is_blank(args))
 		return dbg_error(d, "run takes no arguments (the program and its input are given to vmlab debug)");
+	if (!d->fresh && d->confirm && d->ask &&
+	    !d->ask(d->ask_ctx, "The program being debugged has been started already.\n"
+				"Start it from the beginning? "))
+		return DBG_OK;
 	if (!machine_state_restore(d->m, d->reset, err, sizeof err))
 		return dbg_error(d, "cannot restart: %s", err);
 	dbg_history_restart(d);
@@ -504,7 +560,7 @@ int dbgc_finish(struct dbg *d, const char *args, const char *fmt)
 		return dbg_error(d, "finish takes no arguments");
 	if (!dbg_machine_alive(d, true))
 		return DBG_ERROR;
-	disasm_symbolize(d->img, pc, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, pc), pc, sym, sizeof sym);
 	dbg_printf(d, "Run till exit from 0x%08x %s\n", pc, sym);
 	d->pred_depth = 0;
 	d->pred_ring = machine_psw(d->m) & PSW_RING_MASK;

@@ -22,15 +22,16 @@
 
 bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line)
 {
-	const struct image *img = d->img;
+	const struct image *img = dbg_image_at(d, addr);
 	const struct image_line *l = image_line_at(img, addr);
 	bool in_code = false;
 
 	if (!l || l->file >= img->nfiles)
 		return false;
 	for (size_t i = 0; i < img->nsegs; i++)
-		if ((img->segs[i].flags & SEG_X) && addr - img->segs[i].addr < img->segs[i].memsz &&
-		    l->addr - img->segs[i].addr < img->segs[i].memsz)
+		if ((img->segs[i].flags & SEG_X) &&
+		    addr - image_seg_vaddr(&img->segs[i]) < img->segs[i].memsz &&
+		    l->addr - image_seg_vaddr(&img->segs[i]) < img->segs[i].memsz)
 			in_code = true;
 	if (!in_code)
 		return false;
@@ -66,22 +67,25 @@ static char *read_text(const char *path)
 	return buf;
 }
 
-static struct dbg_source *source(struct dbg *d, uint32_t file)
+/* A source file of img, read once (by name: several images may share it). */
+static struct dbg_source *source(struct dbg *d, const struct image *img, uint32_t file)
 {
-	struct dbg_source *s;
+	struct dbg_source *s, *ns;
 
-	if (!d->img || file >= d->img->nfiles)
+	if (!img || file >= img->nfiles)
 		return NULL;
-	if (!d->src) {
-		d->src = calloc(d->img->nfiles, sizeof *d->src);
-		if (!d->src)
-			return NULL;
-		d->nsrc = d->img->nfiles;
-	}
-	s = &d->src[file];
+	for (size_t i = 0; i < d->nsrc; i++)
+		if (!strcmp(d->src[i].name, img->files[file]))
+			return d->src[i].text ? &d->src[i] : NULL;
+	ns = realloc(d->src, (d->nsrc + 1) * sizeof *ns);
+	if (!ns)
+		return NULL;
+	d->src = ns;
+	s = &d->src[d->nsrc];
+	memset(s, 0, sizeof *s);
+	s->name = dbg_strdup(img->files[file]);
 	if (s->name)
-		return s->text ? s : NULL;
-	s->name = dbg_strdup(d->img->files[file]);
+		d->nsrc++;
 	if (!s->name)
 		return NULL;
 	s->text = read_text(s->name);
@@ -122,9 +126,9 @@ static struct dbg_source *source(struct dbg *d, uint32_t file)
 }
 
 /* The text of a source line, or NULL. */
-static const char *source_line(struct dbg *d, uint32_t file, uint32_t line)
+static const char *source_line(struct dbg *d, const struct image *img, uint32_t file, uint32_t line)
 {
-	struct dbg_source *s = source(d, file);
+	struct dbg_source *s = source(d, img, file);
 
 	if (!s || line == 0 || line > s->nlines)
 		return NULL;
@@ -181,14 +185,14 @@ static void show_insn_line(struct dbg *d, uint32_t pc, const char *lead)
 	uint32_t word;
 	int n;
 
-	disasm_symbolize(d->img, pc, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, pc), pc, sym, sizeof sym);
 	n = snprintf(line, sizeof line, "%s=> 0x%08x%s%s:", lead, pc, sym[0] ? " " : "", sym);
 	if (!dbg_read_mem(d, pc, false, &word, 4, err, sizeof err)) {
 		const char *why = strstr(err, ": ");
 		dbg_printf(d, "%s\t<cannot fetch%s%s>\n", line, why ? ": " : "", why ? why + 2 : "");
 		return;
 	}
-	disasm_insn(pc, word, d->img, text, sizeof text);
+	disasm_insn(pc, word, dbg_image_at(d, pc), text, sizeof text);
 	snprintf(line + n, sizeof line - (size_t)n, "\t%08x\t%s", word, text);
 	if (columns(line) > 80)
 		snprintf(line + n, sizeof line - (size_t)n, "\t%s", text);
@@ -201,7 +205,7 @@ static void show_insn_line(struct dbg *d, uint32_t pc, const char *lead)
 void dbg_show_location(struct dbg *d)
 {
 	uint32_t pc = dbg_pc(d), line;
-	const char *file, *text;
+	const char *file;
 	char lead[32];
 
 	if (machine_dead(d->m) || dbg_vm_ended(d))
@@ -211,16 +215,24 @@ void dbg_show_location(struct dbg *d)
 	else
 		snprintf(lead, sizeof lead, "[ring %u] ", dbg_psw(d) & PSW_RING_MASK);
 	show_insn_line(d, pc, lead);
-	if (dbg_line_of(d, pc, &file, &line)) {
-		const struct image_line *l = image_line_at(d->img, pc);
-		char buf[400];
-		text = source_line(d, l->file, line);
-		snprintf(buf, sizeof buf, "%s:%u:\t%s", file, line, text ? text : "");
-		fit80(buf);
-		dbg_printf(d, "%s\n", buf);
-		d->list_file = (int)l->file;
-		d->list_next = line > 5 ? line - 5 : 1;
-	}
+	if (dbg_line_of(d, pc, &file, &line))
+		dbg_show_source_line(d, pc);
+}
+
+/* "FILE:LINE:<TAB>source", cut to 80 columns; list goes on from there. */
+void dbg_show_source_line(struct dbg *d, uint32_t addr)
+{
+	const struct image *img = dbg_image_at(d, addr);
+	const struct image_line *l = image_line_at(img, addr);
+	const char *file = img->files[l->file], *text = source_line(d, img, l->file, l->line);
+	char buf[400];
+
+	snprintf(buf, sizeof buf, "%s:%u:\t%s", file, l->line, text ? text : "");
+	fit80(buf);
+	dbg_printf(d, "%s\n", buf);
+	d->list_img = img;
+	d->list_file = (int)l->file;
+	d->list_next = l->line > 5 ? l->line - 5 : 1;
 }
 
 /* ---- info registers, cr, tlb, devices, stats ---------------------------------- */
@@ -254,7 +266,7 @@ static int dbgi_regs(struct dbg *d, const char *args)
 	for (unsigned i = 0; i < ISA_NREGS; i++)
 		dbg_printf(d, "r%-2u %-4s 0x%08x%s", i, isa_reg_abi_name(i), dbg_reg(d, i),
 			   i % 4 == 3 ? "\n" : " ");
-	disasm_symbolize(d->img, dbg_pc(d), text, sizeof text);
+	disasm_symbolize(dbg_image_at(d, dbg_pc(d)), dbg_pc(d), text, sizeof text);
 	dbg_printf(d, "pc       0x%08x %s\n", dbg_pc(d), text);
 	psw_text(dbg_psw(d), text, sizeof text);
 	dbg_printf(d, "psw      0x%08x %s\n", dbg_psw(d), text);
@@ -283,7 +295,7 @@ static int dbgi_cr(struct dbg *d, const char *args)
 			snprintf(text + strlen(text), sizeof text - strlen(text), ", ring %u", CAUSE_RING(v));
 			break;
 		case CR_TVEC:
-			disasm_symbolize(d->img, v & ~3u, text, sizeof text);
+			disasm_symbolize(dbg_image_at(d, v & ~3u), v & ~3u, text, sizeof text);
 			break;
 		default:
 			break;
@@ -400,16 +412,17 @@ static int dbgi_symbol(struct dbg *d, const char *args)
 	uint32_t v;
 	const struct image_symbol *s;
 
-	if (!dbg_expr(d, args, 0, &v, err, sizeof err))
+	if (!dbg_expr(d, args, EXPR_ADDR, &v, err, sizeof err))
 		return dbg_error(d, "%s", err);
-	s = image_symbol_near(d->img, v);
+	const struct image *img = dbg_image_at(d, v);
+	s = image_symbol_near(img, v);
 	if (!s) {
 		dbg_printf(d, "No symbol matches 0x%08x.\n", v);
 		return DBG_OK;
 	}
-	for (size_t i = 0; d->img && i < d->img->nsegs; i++) {
-		const struct image_segment *seg = &d->img->segs[i];
-		if (v - seg->addr < seg->memsz) {
+	for (size_t i = 0; img && i < img->nsegs; i++) {
+		const struct image_segment *seg = &img->segs[i];
+		if (v - image_seg_vaddr(seg) < seg->memsz) {
 			if (v == s->value)
 				dbg_printf(d, "%s in section %s\n", s->name, seg->name);
 			else
@@ -429,12 +442,12 @@ static int dbgi_line(struct dbg *d, const char *args)
 
 	if (!dbg_is_blank(args) && !dbg_parse_location(d, args, &addr))
 		return DBG_ERROR;
-	disasm_symbolize(d->img, addr, sym, sizeof sym);
+	disasm_symbolize(dbg_image_at(d, addr), addr, sym, sizeof sym);
 	if (!dbg_line_of(d, addr, &file, &line))
 		dbg_printf(d, "No line number information for address 0x%08x%s%s\n", addr, sym[0] ? " " : "", sym);
 	else
 		dbg_printf(d, "Line %u of \"%s\" starts at address 0x%08x%s%s.\n", line, file,
-			   image_line_at(d->img, addr)->addr, sym[0] ? " " : "", sym);
+			   image_line_at(dbg_image_at(d, addr), addr)->addr, sym[0] ? " " : "", sym);
 	return DBG_OK;
 }
 
@@ -451,6 +464,7 @@ static const struct {
 	{ "breakpoints", dbgi_break }, { "break", dbgi_break }, { "b", dbgi_break },
 	{ "watchpoints", dbgi_break }, { "display", dbgi_display },
 	{ "checkpoints", dbgi_checkpoints }, { "symbol", dbgi_symbol }, { "line", dbgi_line },
+	{ "frame", dbgi_frame },
 };
 #define NINFOS (sizeof infos / sizeof infos[0])
 
@@ -533,7 +547,7 @@ static void unit_text(struct dbg *d, uint32_t v, unsigned size, char fmt, char *
 		snprintf(buf, len, "%d", size == 1 ? (int8_t)v : size == 2 ? (int16_t)v : (int32_t)v);
 		break;
 	case 'a':
-		disasm_symbolize(d->img, v, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, v), v, sym, sizeof sym);
 		snprintf(buf, len, "0x%08x%s%s", v, sym[0] ? " " : "", sym);
 		break;
 	default:
@@ -547,7 +561,7 @@ static void line_label(struct dbg *d, uint32_t addr, bool phys)
 	char sym[96] = "";
 
 	if (!phys)
-		disasm_symbolize(d->img, addr, sym, sizeof sym);
+		disasm_symbolize(dbg_image_at(d, addr), addr, sym, sizeof sym);
 	dbg_printf(d, "0x%08x%s%s:", addr, sym[0] ? " " : "", sym);
 }
 
@@ -565,8 +579,8 @@ static bool examine(struct dbg *d, uint32_t addr, bool phys, const struct dbg_xf
 				goto bad;
 			char sym[96] = "";
 			if (!phys)
-				disasm_symbolize(d->img, addr, sym, sizeof sym);
-			disasm_insn(addr, word, d->img, text, sizeof text);
+				disasm_symbolize(dbg_image_at(d, addr), addr, sym, sizeof sym);
+			disasm_insn(addr, word, dbg_image_at(d, addr), text, sizeof text);
 			dbg_printf(d, "%s0x%08x%s%s:\t%08x\t%s\n", !phys && addr == machine_pc(d->m) ? "=> " : "   ",
 				   addr, sym[0] ? " " : "", sym, word, text);
 			addr += 4;
@@ -637,7 +651,7 @@ static int examine_cmd(struct dbg *d, const char *args, const char *fmt, bool ph
 		if (!used)
 			return dbg_error(d, "Argument required (starting display address).");
 		addr = d->xnext;
-	} else if (!dbg_expr(d, args, 0, &addr, err, sizeof err)) {
+	} else if (!dbg_expr(d, args, EXPR_ADDR, &addr, err, sizeof err)) {
 		return dbg_error(d, "%s", err);
 	}
 	d->xfmt = x;
@@ -688,7 +702,7 @@ int dbgc_page(struct dbg *d, const char *args, const char *fmt)
 
 	if (dbg_is_blank(args))
 		return dbg_error(d, "page needs a virtual address (page VA)");
-	if (!dbg_expr(d, args, 0, &va, err, sizeof err))
+	if (!dbg_expr(d, args, EXPR_ADDR, &va, err, sizeof err))
 		return dbg_error(d, "%s", err);
 	machine_walk(d->m, va, ACC_READ, 0, &w);
 	if (!w.paging) {
@@ -777,17 +791,19 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 	const char *comma;
 
 	if (dbg_is_blank(args)) {
-		const struct image_symbol *s = image_symbol_near(d->img, pc);
+		const struct image *img = dbg_image_at(d, pc);
+		const struct image_symbol *s = image_symbol_near(img, pc);
 		start = s && pc - s->value < 64 * 4 ? s->value : pc;
-		end = next_label(d->img, start);
+		end = next_label(img, start);
 		if (!end || end <= pc || end - start > 64 * 4)
 			end = (pc > start + 32 * 4 ? pc : start) + 32 * 4;
 		if (end - start > 64 * 4)
 			end = start + 64 * 4;
-		for (size_t i = 0; d->img && i < d->img->nsegs; i++) { /* not past the code */
-			const struct image_segment *seg = &d->img->segs[i];
-			if (start - seg->addr < seg->memsz && end - seg->addr > seg->memsz)
-				end = seg->addr + seg->memsz;
+		for (size_t i = 0; img && i < img->nsegs; i++) { /* not past the code */
+			const struct image_segment *seg = &img->segs[i];
+			uint32_t va = image_seg_vaddr(seg);
+			if (start - va < seg->memsz && end - va > seg->memsz)
+				end = va + seg->memsz;
 		}
 		if (s && start == s->value)
 			snprintf(title, sizeof title, "for %s", s->name);
@@ -798,7 +814,7 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 		comma = strchr(args, ',');
 		if (comma)
 			a[comma - args] = '\0';
-		bool ok = dbg_expr(d, a, 0, &start, err, sizeof err);
+		bool ok = dbg_expr(d, a, EXPR_ADDR, &start, err, sizeof err);
 		free(a);
 		if (!ok)
 			return dbg_error(d, "%s", err);
@@ -806,7 +822,7 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 		if (comma) {
 			const char *e = dbg_skip_ws(comma + 1);
 			bool plus = *e == '+';
-			if (!dbg_expr(d, e + plus, 0, &end, err, sizeof err))
+			if (!dbg_expr(d, e + plus, EXPR_ADDR, &end, err, sizeof err))
 				return dbg_error(d, "%s", err);
 			if (plus)
 				end += start;
@@ -827,8 +843,8 @@ int dbgc_disas(struct dbg *d, const char *args, const char *fmt)
 			dbg_printf(d, "End of assembler dump.\n");
 			return dbg_error(d, "%s", err);
 		}
-		disasm_symbolize(d->img, a, sym, sizeof sym);
-		disasm_insn(a, word, d->img, text, sizeof text);
+		disasm_symbolize(dbg_image_at(d, a), a, sym, sizeof sym);
+		disasm_insn(a, word, dbg_image_at(d, a), text, sizeof text);
 		dbg_printf(d, "%s0x%08x%s%s:\t%08x\t%s\n", a == pc ? "=> " : "   ", a, sym[0] ? " " : "", sym,
 			   word, text);
 	}
@@ -849,17 +865,19 @@ int dbgc_list(struct dbg *d, const char *args, const char *fmt)
 			return DBG_ERROR;
 		if (!dbg_line_of(d, addr, &file, &line))
 			return dbg_error(d, "No line number information for address 0x%08x.", addr);
-		d->list_file = (int)image_line_at(d->img, addr)->file;
+		d->list_img = dbg_image_at(d, addr);
+		d->list_file = (int)image_line_at(d->list_img, addr)->file;
 		d->list_next = line > 5 ? line - 5 : 1;
 	} else if (d->list_file < 0) {
 		if (!dbg_line_of(d, machine_pc(d->m), &file, &line))
 			return dbg_error(d, "No source here (pc 0x%08x has no line information).", machine_pc(d->m));
-		d->list_file = (int)image_line_at(d->img, machine_pc(d->m))->file;
+		d->list_img = dbg_image_at(d, machine_pc(d->m));
+		d->list_file = (int)image_line_at(d->list_img, machine_pc(d->m))->file;
 		d->list_next = line > 5 ? line - 5 : 1;
 	}
-	s = source(d, (uint32_t)d->list_file);
+	s = source(d, d->list_img, (uint32_t)d->list_file);
 	if (!s)
-		return dbg_error(d, "Cannot read the source file \"%s\".", d->img->files[d->list_file]);
+		return dbg_error(d, "Cannot read the source file \"%s\".", d->list_img->files[d->list_file]);
 	if (d->list_next > s->nlines)
 		return dbg_error(d, "Line number %u out of range; \"%s\" has %zu lines.", d->list_next,
 				 s->name, s->nlines);
@@ -882,7 +900,7 @@ static void show_display(struct dbg *d, const struct dbg_display *ds)
 	char err[256], text[128];
 	uint32_t v, next;
 
-	if (!dbg_expr(d, ds->expr, 0, &v, err, sizeof err)) {
+	if (!dbg_expr(d, ds->expr, examine_fmt(ds->fmt) ? EXPR_ADDR : 0, &v, err, sizeof err)) {
 		dbg_printf(d, "%d: %s = <%s>\n", ds->num, ds->expr, err);
 		return;
 	}
@@ -923,7 +941,7 @@ int dbgc_display(struct dbg *d, const char *args, const char *fmt)
 	if (fmt && (examine_fmt(fmt) ? !parse_xfmt(d, fmt, &x)
 				     : (strlen(fmt) != 1 || !strchr("xduotca", fmt[0]))))
 		return fmt && !examine_fmt(fmt) ? dbg_error(d, "Unknown display format /%s", fmt) : DBG_ERROR;
-	if (!dbg_expr(d, args, 0, &v, err, sizeof err))
+	if (!dbg_expr(d, args, fmt && examine_fmt(fmt) ? EXPR_ADDR : 0, &v, err, sizeof err))
 		return dbg_error(d, "%s", err);
 	nd = realloc(d->disp, (d->ndisp + 1) * sizeof *nd);
 	if (!nd)
