@@ -170,7 +170,7 @@ run "$T/runaway" -- "$VMLAB" run --vmm trap --max-insns 100000 "$D/runaway.s"
 check "runaway: status 124" [ "$(rc "$T/runaway")" = 124 ]
 check "runaway: the budget is reported" \
 	grep -q "instruction budget of 100000 exhausted" "$T/runaway.err"
-run "$T/runaway2" -- "$VMLAB" run --max-insns 3000000 --vm "$D/runaway.s" --vm "$G,mem=1M"
+run "$T/runaway2" -- "$VMLAB" run --max-insns 4000000 --vm "$D/runaway.s" --vm "$G,mem=1M"
 check "runaway beside good: status 124" [ "$(rc "$T/runaway2")" = 124 ]
 check "runaway beside good: good finished" \
 	bash -c "sed -n 's/^\[vm1\] //p' '$T/runaway2' | cmp -s - '$D/good.out'"

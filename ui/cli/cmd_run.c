@@ -13,7 +13,7 @@
 #include "ui/cli/vm_front.h"
 
 enum { OPT_HELP = 1, OPT_MAX_INSNS, OPT_STATS, OPT_STATS_JSON, OPT_VMM, OPT_VM, OPT_SLICE,
-       OPT_VMM_COST };
+       OPT_VMM_COST, OPT_VMM_TIMER };
 
 static const struct opt_spec run_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -24,6 +24,7 @@ static const struct opt_spec run_opts[] = {
 	{ "vm", 0, true, OPT_VM },
 	{ "slice", 0, true, OPT_SLICE },
 	{ "vmm-cost", 0, true, OPT_VMM_COST },
+	{ "vmm-timer", 0, true, OPT_VMM_TIMER },
 	SESSION_OPT_SPECS,
 	{ NULL, 0, false, 0 },
 };
@@ -50,7 +51,9 @@ static void run_usage(FILE *out)
 		"                    [,console-out=FILE][,disk=FILE][,seed=N]; repeatable\n"
 		"  --slice N         cycles each guest runs before the next (default 200000)\n"
 		"  --vmm-cost SPEC   cost model, e.g. exit=1200,entry=900 (keys: exit, entry,\n"
-		"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n\n"
+		"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n"
+		"  --vmm-timer P     late ticks and the guests' clocks: guest (default: the\n"
+		"                    clock leaves out the monitor's work), merge, late, drop\n\n"
 		"exit status: the guest's power-device value; 1 assembly errors;\n"
 		"2 bad option, image or disk; 124 budget exhausted; 125 the machine\n"
 		"stopped on a trap it could not handle (report on stderr).\n");
@@ -102,6 +105,13 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 				return 2;
 			if (front->cfg.slice == 0) {
 				fprintf(stderr, "vmlab run: --slice: must be at least 1 cycle\n");
+				return 2;
+			}
+			break;
+		case OPT_VMM_TIMER:
+			if (!vmm_timer_policy_parse(arg, &front->cfg.timer)) {
+				fprintf(stderr, "vmlab run: --vmm-timer: '%s' is not guest, merge, "
+						"late or drop\n", arg);
 				return 2;
 			}
 			break;
