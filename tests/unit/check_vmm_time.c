@@ -24,6 +24,7 @@
 #include "monitor/vmm_priv.h"
 #include "sim/asm/asm.h"
 #include "sim/image.h"
+#include "tests/unit/helpers/guest.h"
 
 #define MEM    (4u << 20)
 #define CONMAX 4096
@@ -381,31 +382,39 @@ END_TEST
 
 /* ---- resource control ---------------------------------------------------- */
 
-/* Write protection looks at the shadow entries filled for the frame, not
- * at every shadow table: its work is bounded by the fills. */
-START_TEST(test_rmap_proportional)
+/* path, bare and as the only guest (default policy): both print `expect`
+ * and exit 0; the monitor's statistics for it. */
+static void equal_run(const char *path, const char *expect, struct vmm_stats *st)
 {
-	struct image *img = load("tests/vmm/manyas.s");
+	struct image *img = load(path);
 	const struct image *imgs[1] = { img };
-	struct vmm_stats st;
 	struct con bare;
 	struct mon x;
 
 	ck_assert_int_eq(run_bare(img, &bare, NULL), 0);
+	ck_assert_str_eq(bare.text, expect);
 	mon_new(&x, imgs, 1, VMM_TIMER_GUEST);
 	ck_assert_int_eq(vmm_run(x.v, 50000000), VMM_ALL_DONE);
 	ck_assert_int_eq(mon_status(&x, 0), 0);
-	ck_assert_str_eq(x.con[0].text, bare.text);
-	ck_assert_str_eq(bare.text, "manyas: 5600 loads\n");
-	vmm_get_stats(x.v, 0, &st);
+	ck_assert_str_eq(x.con[0].text, expect);
+	vmm_get_stats(x.v, 0, st);
+	mon_free(&x);
+	image_free(img);
+}
+
+/* Write protection looks at the shadow entries filled for the frame, not
+ * at every shadow table: its work is bounded by the fills. */
+START_TEST(test_rmap_proportional)
+{
+	struct vmm_stats st;
+
+	equal_run("tests/vmm/manyas.s", "manyas: 5600 loads\n", &st);
 	ck_assert(st.shadow_tables > 5000);      /* it did build many tables */
 	ck_assert(st.protect_visits > 0);
 	ck_assert_msg(st.protect_visits <= st.shadow_fills,
 		      "%llu entries examined for %llu fills",
 		      (unsigned long long)st.protect_visits, (unsigned long long)st.shadow_fills);
 	ck_assert_uint_eq(st.shadow_flushes, 0);
-	mon_free(&x);
-	image_free(img);
 }
 END_TEST
 
@@ -413,22 +422,10 @@ END_TEST
 
 START_TEST(test_higher_half)
 {
-	struct image *img = load("tests/vmm/equiv/higher.s");
-	const struct image *imgs[1] = { img };
 	struct vmm_stats st;
-	struct con bare;
-	struct mon x;
 
-	ck_assert_int_eq(run_bare(img, &bare, NULL), 0);
-	ck_assert_str_eq(bare.text, "higher: aaaa0001 bbbb0002 12345678\n");
-	mon_new(&x, imgs, 1, VMM_TIMER_GUEST);
-	ck_assert_int_eq(vmm_run(x.v, 20000000), VMM_ALL_DONE);
-	ck_assert_int_eq(mon_status(&x, 0), 0);
-	ck_assert_str_eq(x.con[0].text, bare.text);
-	vmm_get_stats(x.v, 0, &st);
+	equal_run("tests/vmm/equiv/higher.s", "higher: aaaa0001 bbbb0002 12345678\n", &st);
 	ck_assert(st.exits[EXIT_PT_WRITE] >= 2); /* stores into the table of slot 513 */
-	mon_free(&x);
-	image_free(img);
 }
 END_TEST
 
@@ -461,11 +458,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return g_main(suite());
 }

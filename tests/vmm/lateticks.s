@@ -54,18 +54,7 @@ trap:   mfcr  t0, cause             # only the system call comes here
         bltu  t3, t2, 1b
         rfe                         # epc is the next instruction
 
-tick:   push  t0
-        push  t1
-        li    t0, TIMER
-        li    t1, 1
-        sw    t1, 8(t0)             # clear EXPIRED
-        la    t0, ticks
-        lw    t1, 0(t0)
-        addi  t1, t1, 1
-        sw    t1, 0(t0)
-        pop   t1
-        pop   t0
-        rfe
+        TICK_HANDLER tick, ticks
 
         .include "klib.inc"
         VECTORS tick, trap

@@ -23,21 +23,8 @@
 _start: la    t0, vectors
         mtcr  tvec, t0
         li    sp, 0x9000
-        li    t0, PT_ID              # identity map, kernel only, writable
-        li    t1, P | W
-        li    t2, 0x400000 | P | W
-        li    t3, 0x1000
-1:      sw    t1, 0(t0)
-        addi  t0, t0, 4
-        add   t1, t1, t3
-        bne   t1, t2, 1b
-        li    t0, PT_DEV
-        li    t1, INTC | P | W
-        li    t2, RNG + 0x1000 | P | W
-2:      sw    t1, 0(t0)
-        addi  t0, t0, 4
-        add   t1, t1, t3
-        bne   t1, t2, 2b
+        MAP_RANGE PT_ID, P | W, 0x400000 | P | W   # identity map, kernel only
+        MAP_RANGE PT_DEV, INTC | P | W, RNG + 0x1000 | P | W
         li    a0, KPD
         call  kernel_pdes
         li    s0, 0                  # a: address space

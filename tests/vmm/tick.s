@@ -1,6 +1,6 @@
 # tick.s -- an ordinary kernel with a short periodic tick (every 5000
 # cycles).  Its timer handler costs five exits under the monitor (mtcr,
-# mfcr, the acknowledging store, mfcr, rfe): more than the period, in the
+# mfcr, mfcr, the acknowledging store, rfe): more than the period, in the
 # monitor's cycles.  It counts to LOOPS (the count in `count`), stops the
 # timer and prints how many ticks it took and what its clock read:
 #
@@ -53,19 +53,10 @@ main:   la    s0, count
         li    t0, POWER
         sw    zero, 0(t0)
 
-tick:   mtcr  scratch, t0           # an ordinary handler: save, look, ack
+tick:   mtcr  scratch, t0           # an ordinary handler: save, look,
         mfcr  t0, cause
-        push  t1
-        li    t0, TIMER
-        li    t1, 1
-        sw    t1, 8(t0)             # clear EXPIRED
-        la    t0, ticks
-        lw    t1, 0(t0)
-        addi  t1, t1, 1
-        sw    t1, 0(t0)
-        pop   t1
         mfcr  t0, scratch
-        rfe
+        TICK_HANDLER count_tick, ticks  # acknowledge, count, return
 
         .include "klib.inc"
         VECTORS tick, unexpected

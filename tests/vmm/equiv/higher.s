@@ -26,24 +26,9 @@
 
 _start: LAH   t0, vectors
         mtcr  tvec, t0
-        li    t0, PT_LO
-        li    a0, PT_HI
-        li    t1, P | W
-        li    t2, 0x400000 | P | W
-        li    t3, 0x1000
-1:      sw    t1, 0(t0)
-        sw    t1, 0(a0)
-        addi  t0, t0, 4
-        addi  a0, a0, 4
-        add   t1, t1, t3
-        bne   t1, t2, 1b
-        li    t0, PT_DEV
-        li    t1, INTC | P | W
-        li    t2, RNG + 0x1000 | P | W
-2:      sw    t1, 0(t0)
-        addi  t0, t0, 4
-        add   t1, t1, t3
-        bne   t1, t2, 2b
+        MAP_RANGE PT_LO, P | W, 0x400000 | P | W
+        MAP_RANGE PT_HI, P | W, 0x400000 | P | W
+        MAP_RANGE PT_DEV, INTC | P | W, RNG + 0x1000 | P | W
         li    t0, PD
         li    t1, PT_LO | P | W
         sw    t1, 0(t0)
