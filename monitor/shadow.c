@@ -153,7 +153,8 @@ static void rmap_add(struct vmm *v, struct vm *vm, uint32_t gpa, const struct sh
 		uint32_t keep = 0;
 		/* sweep the stale entries and the repeats (a slot filled,
 		 * dropped and filled again is listed twice) */
-		qsort(r->ent, r->n, sizeof *r->ent, cmp_u32);
+		if (r->n > 1)
+			qsort(r->ent, r->n, sizeof *r->ent, cmp_u32);
 		for (uint32_t i = 0; i < r->n; i++)
 			if ((i == 0 || r->ent[i] != r->ent[i - 1]) &&
 			    rmap_live(v, vm, r->ent[i], host_frame, &spte_pa))
