@@ -95,12 +95,99 @@ static void real_tlbinv(struct vmm *v, const struct shadow_as *as, uint32_t va)
 		machine_set_cr(v->m, CR_ASID, old);
 }
 
-/* A guest frame just became a page-table page: no shadow may still map it
- * writable (say, through the guest kernel's own mapping of all memory), or
- * the guest's writes to it would bypass the monitor. */
-static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
+/* ---- the reverse map: where a guest frame is mapped writable ----
+ *
+ * When a guest frame becomes a page table, every writable shadow entry
+ * that maps it must lose W.  Scanning every shadow table for them costs
+ * 1024 entries per table, for every new page table: a guest with many
+ * address spaces would make the monitor's cost grow with the product of
+ * the two.  So each guest frame keeps a list of the shadow entries that
+ * were filled writable for it:
+ *
+ *   vm->rmap[gpa >> 12]: n entries  RMAP_ENTRY(as, va) = as << 20 | va >> 12
+ *                                   (shadow vm->as[as] maps va's page)
+ *
+ * An entry is added when shadow_map fills a writable entry, and is not
+ * removed when the entry is dropped or its table freed: the list is a
+ * superset, and each entry is checked against the shadow before it is
+ * used (rmap_live).  Stale entries are swept when the list fills up, and
+ * the whole list is emptied when its frame is write-protected (a traced
+ * frame is never filled writable).  So the work is proportional to the
+ * fills the guest caused, not to the size of its shadows.
+ */
+
+/* Does shadow entry e map host_frame writable now? */
+static bool rmap_live(struct vmm *v, const struct vm *vm, uint32_t e, uint32_t host_frame,
+		      uint32_t *spte_pa)
 {
-	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK);
+	const struct shadow_as *as = &vm->as[RMAP_AS(e) % SHADOW_AS_PER_VM];
+	uint32_t va = RMAP_VA(e), pte = 0;
+
+	if (!as->used || !as->spt[VA_DIR(va)])
+		return false;
+	*spte_pa = as->spt[VA_DIR(va)] + 4 * VA_TABLE(va);
+	machine_phys_read(v->m, *spte_pa, &pte, 4);
+	return (pte & (PTE_P | PTE_W)) == (PTE_P | PTE_W) && PTE_FRAME(pte) == host_frame;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void rmap_add(struct vmm *v, struct vm *vm, uint32_t gpa, const struct shadow_as *as,
+		     uint32_t va)
+{
+	struct rmap *r;
+	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK), spte_pa;
+
+	if (vm->rmap_lost)
+		return;
+	if (!vm->rmap && !(vm->rmap = calloc(vm->mem >> PAGE_SHIFT, sizeof *vm->rmap))) {
+		vm->rmap_lost = true;
+		return;
+	}
+	r = &vm->rmap[gpa >> PAGE_SHIFT];
+	if (r->n == r->cap) {
+		uint32_t keep = 0;
+		/* sweep the stale entries and the repeats (a slot filled,
+		 * dropped and filled again is listed twice) */
+		if (r->n > 1)
+			qsort(r->ent, r->n, sizeof *r->ent, cmp_u32);
+		for (uint32_t i = 0; i < r->n; i++)
+			if ((i == 0 || r->ent[i] != r->ent[i - 1]) &&
+			    rmap_live(v, vm, r->ent[i], host_frame, &spte_pa))
+				r->ent[keep++] = r->ent[i];
+		vm->stats.protect_visits += r->n;
+		r->n = keep;
+		if (r->n * 2 >= r->cap) {
+			uint32_t cap = r->cap ? 2 * r->cap : 4;
+			uint32_t *ent = realloc(r->ent, cap * sizeof *ent);
+			if (!ent) {
+				vm->rmap_lost = true;
+				return;
+			}
+			r->ent = ent;
+			r->cap = cap;
+		}
+	}
+	r->ent[r->n++] = RMAP_ENTRY(as - vm->as, va);
+}
+
+void shadow_free_rmap(struct vm *vm)
+{
+	if (!vm->rmap)
+		return;
+	for (uint32_t i = 0; i < vm->mem >> PAGE_SHIFT; i++)
+		free(vm->rmap[i].ent);
+	free(vm->rmap);
+	vm->rmap = NULL;
+}
+
+/* Without a reverse map (host memory ran out): look at every entry. */
+static void write_protect_scan(struct vmm *v, struct vm *vm, uint32_t host_frame)
+{
 	uint32_t table[1024];
 
 	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
@@ -110,6 +197,7 @@ static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
 		for (uint16_t k = 0; k < as->nactive; k++) {
 			uint32_t dir = as->active[k];
 			machine_phys_read(v->m, as->spt[dir], table, sizeof table);
+			vm->stats.protect_visits += 1024;
 			for (uint32_t e = 0; e < 1024; e++) {
 				if ((table[e] & (PTE_P | PTE_W)) == (PTE_P | PTE_W) &&
 				    PTE_FRAME(table[e]) == host_frame) {
@@ -120,6 +208,33 @@ static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
 			}
 		}
 	}
+}
+
+/* A guest frame just became a page-table page: no shadow may still map it
+ * writable (say, through the guest kernel's own mapping of all memory), or
+ * the guest's writes to it would bypass the monitor. */
+static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
+{
+	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK), spte_pa, pte;
+	struct rmap *r;
+
+	if (vm->rmap_lost) {
+		write_protect_scan(v, vm, host_frame);
+		return;
+	}
+	if (!vm->rmap)
+		return; /* nothing was ever filled writable */
+	r = &vm->rmap[gpa >> PAGE_SHIFT];
+	for (uint32_t i = 0; i < r->n; i++) {
+		vm->stats.protect_visits++;
+		if (!rmap_live(v, vm, r->ent[i], host_frame, &spte_pa))
+			continue;
+		machine_phys_read(v->m, spte_pa, &pte, 4);
+		pte &= ~PTE_W;
+		machine_phys_write(v->m, spte_pa, &pte, 4);
+		real_tlbinv(v, &vm->as[RMAP_AS(r->ent[i])], RMAP_VA(r->ent[i]));
+	}
+	r->n = 0; /* traced now: no writable entry for it until it is not */
 }
 
 static void trace(struct vmm *v, struct vm *vm, uint32_t gpa, int delta)
@@ -332,6 +447,8 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 		flags &= ~PTE_W;
 	spte = ((vm->base + gpa) & ~PAGE_MASK) | PTE_P | PTE_A | flags | ((flags & PTE_W) ? PTE_D : 0);
 	machine_phys_write(v->m, as->spt[dir] + 4 * VA_TABLE(va), &spte, 4);
+	if (flags & PTE_W)
+		rmap_add(v, vm, gpa, as, va);
 	vm->stats.shadow_fills++;
 	return true;
 }
@@ -456,7 +573,8 @@ void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len
 				uint32_t zero = 0;
 				for (uint32_t e = first; e <= last; e++) {
 					machine_phys_write(v->m, as->spt[dir] + 4 * e, &zero, 4);
-					real_tlbinv(v, as, dir << 22 | e << 12);
+					/* dir is a uint16_t: widen it before the shift */
+					real_tlbinv(v, as, (uint32_t)dir << 22 | e << 12);
 					vm->stats.shadow_drops++;
 				}
 			}

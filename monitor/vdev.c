@@ -18,7 +18,7 @@
 static uint64_t vh_now(void *h)
 {
 	struct vm *vm = h;
-	return machine_cycles(vm->vmm->m);
+	return vmm_vm_now(vm->vmm, vm); /* the VM's clock, per the timer policy */
 }
 
 static int vh_timer_new(void *h, dev_timer_fn fn, void *opaque)
@@ -131,10 +131,22 @@ static const struct dev_host_ops vm_host_ops = {
 
 bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err, size_t errlen)
 {
-	(void)v;
+	int first_event;
+
 	vm->host = (struct dev_host){ .ops = &vm_host_ops, .h = vm, .seed = vc->seed };
-	if (!dev_intc_attach(&vm->host, err, errlen) || !dev_timer_attach(&vm->host, err, errlen) ||
-	    !(vm->uart = dev_uart_attach(&vm->host, err, errlen)) ||
+	if (!dev_intc_attach(&vm->host, err, errlen))
+		return false;
+	/* the timer's event is the one its attach creates: the timer policy
+	 * treats its ticks apart (vmm.c) */
+	first_event = v->nevents;
+	if (!dev_timer_attach(&vm->host, err, errlen))
+		return false;
+	if (v->nevents == first_event + 1)
+		vm->timer_event = first_event;
+	for (int i = 0; i < vm->ndevs; i++)
+		if (vm->devs[i].base == MMIO_TIMER)
+			vm->timer = &vm->devs[i];
+	if (!(vm->uart = dev_uart_attach(&vm->host, err, errlen)) ||
 	    !dev_disk_attach(&vm->host, vc->disk_path, err, errlen) ||
 	    !dev_power_attach(&vm->host, err, errlen) || !dev_debug_attach(&vm->host, err, errlen) ||
 	    !dev_rng_attach(&vm->host, err, errlen))

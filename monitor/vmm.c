@@ -17,6 +17,13 @@
  * earliest of: the end of the running VM's slice, and the next event of
  * any VM's virtual devices.  When every VM is halted, the monitor lets
  * virtual time pass to the next event itself.
+ *
+ * Each VM's devices count in the VM's own clock (vmm_vm_now), and their
+ * events are kept in it.  Under the default timer policy that clock is the
+ * machine's minus the monitor's work for the VM, so a guest sees between
+ * two ticks the time it would see on bare metal; the other policies keep
+ * real time and differ in what becomes of a tick the guest cannot take
+ * (docs/monitor.md, "Time").
  */
 #include "monitor/vmm_priv.h"
 
@@ -84,6 +91,27 @@ void vmm_config_defaults(struct vmm_config *cfg)
 	vmm_costs_defaults(&cfg->costs);
 	cfg->slice = 200000;
 	cfg->nvms = 1;
+	cfg->timer = VMM_TIMER_GUEST;
+}
+
+static const char *const policy_names[] = {
+	[VMM_TIMER_GUEST] = "guest", [VMM_TIMER_MERGE] = "merge",
+	[VMM_TIMER_LATE] = "late", [VMM_TIMER_DROP] = "drop",
+};
+
+bool vmm_timer_policy_parse(const char *name, enum vmm_timer_policy *p)
+{
+	for (size_t i = 0; i < sizeof policy_names / sizeof policy_names[0]; i++)
+		if (!strcmp(name, policy_names[i])) {
+			*p = (enum vmm_timer_policy)i;
+			return true;
+		}
+	return false;
+}
+
+const char *vmm_timer_policy_name(enum vmm_timer_policy p)
+{
+	return (unsigned)p < sizeof policy_names / sizeof policy_names[0] ? policy_names[p] : "?";
 }
 
 static const char *const exit_names[EXIT_COUNT] = {
@@ -124,8 +152,11 @@ uint32_t vmm_ram_needed(const struct vm_config *vms, int nvms)
 void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles)
 {
 	machine_charge(v->m, cycles);
-	if (vm)
-		vm->stats.monitor_cycles += cycles;
+	if (!vm)
+		return;
+	vm->stats.monitor_cycles += cycles;
+	if (v->cfg.timer == VMM_TIMER_GUEST)
+		vm->hidden += cycles; /* off the VM's clock */
 }
 
 /* Close the running VM's stretch on the CPU. */
@@ -141,7 +172,12 @@ static void account(struct vmm *v)
 	vm->entered_cycles = machine_cycles(v->m);
 }
 
-/* ---- events of the virtual devices (the monitor's own queue) ---- */
+/* ---- time: each VM's clock and its devices' events ---- */
+
+uint64_t vmm_vm_now(const struct vmm *v, const struct vm *vm)
+{
+	return vm->now_overridden ? vm->now_override : machine_cycles(v->m) - vm->hidden;
+}
 
 int vmm_event_new(struct vmm *v, struct vm *vm, dev_timer_fn fn, void *opaque)
 {
@@ -165,17 +201,40 @@ void vmm_event_disarm(struct vmm *v, int e)
 		v->events[e].armed = false;
 }
 
-/* The earliest armed event of a live VM: of `only` if given, else of
- * every VM except `except`. */
+static bool line_up(const struct vm *vm, unsigned line)
+{
+	return (vm->vlines >> line) & 1;
+}
+
+/* The machine cycle at which event i falls due, or UINT64_MAX if it is
+ * not armed, its VM is gone, or the policy holds it back: under `late`, a
+ * tick waits until the guest has taken the one before. */
+static uint64_t event_due(const struct vmm *v, int i)
+{
+	const struct vevent *e = &v->events[i];
+	const struct vm *vm = e->vm;
+
+	if (!e->armed || vm->state == VM_POWERED_OFF || vm->state == VM_CRASHED)
+		return UINT64_MAX;
+	if (v->cfg.timer == VMM_TIMER_LATE && i == vm->timer_event && line_up(vm, IRQ_TIMER))
+		return UINT64_MAX;
+	/* the VM's clock runs with the machine's from now on */
+	return e->when > UINT64_MAX - vm->hidden ? UINT64_MAX : e->when + vm->hidden;
+}
+
+/* The earliest event: of `only` if given, else of every VM but `except`. */
 static uint64_t earliest_event(const struct vmm *v, const struct vm *only, const struct vm *except)
 {
 	uint64_t when = UINT64_MAX;
 
 	for (int i = 0; i < v->nevents; i++) {
 		const struct vevent *e = &v->events[i];
-		if (e->armed && e->vm->state != VM_POWERED_OFF && e->vm->state != VM_CRASHED &&
-		    (!only || e->vm == only) && e->vm != except && e->when < when)
-			when = e->when;
+		uint64_t due;
+		if ((only && e->vm != only) || e->vm == except)
+			continue;
+		due = event_due(v, i);
+		if (due < when)
+			when = due;
 	}
 	return when;
 }
@@ -185,23 +244,59 @@ static uint64_t next_event(const struct vmm *v)
 	return earliest_event(v, NULL, NULL);
 }
 
+/* A tick of vm's timer falls due now, `late` cycles after its time. */
+static void fire_tick(struct vmm *v, struct vm *vm, struct vevent *e, uint64_t late)
+{
+	bool was_up = line_up(vm, IRQ_TIMER);
+
+	if (late)
+		vm->stats.ticks_late++;
+	switch (v->cfg.timer) {
+	case VMM_TIMER_LATE:
+		/* the device sees the tick on time: it merges nothing, and the
+		 * next one is due a period after this one's time */
+		vm->now_override = e->when;
+		vm->now_overridden = true;
+		e->fn(e->opaque);
+		vm->now_overridden = false;
+		break;
+	case VMM_TIMER_DROP:
+		e->fn(e->opaque);
+		/* the guest cannot take it (interrupts off, not waiting in halt):
+		 * the monitor acknowledges it in the guest's stead */
+		if (!was_up && line_up(vm, IRQ_TIMER) && !vm->cpu.vie && !vm->cpu.halted &&
+		    vm->timer && vm->timer->ops->write(vm->timer->dev, 0x08, 1))
+			vm->stats.ticks_dropped++;
+		break;
+	default:
+		e->fn(e->opaque);
+		break;
+	}
+}
+
 void vmm_fire_events(struct vmm *v)
 {
 	uint64_t now = machine_cycles(v->m);
 
+	v->events_fired = now;
 	for (;;) {
 		int first = -1;
+		uint64_t first_due = UINT64_MAX;
 		for (int i = 0; i < v->nevents; i++) {
-			struct vevent *e = &v->events[i];
-			if (e->armed && e->when <= now && e->vm->state != VM_POWERED_OFF &&
-			    e->vm->state != VM_CRASHED &&
-			    (first < 0 || e->when < v->events[first].when))
+			uint64_t due = event_due(v, i);
+			if (due <= now && due < first_due) {
 				first = i;
+				first_due = due;
+			}
 		}
 		if (first < 0)
 			return;
-		v->events[first].armed = false;
-		v->events[first].fn(v->events[first].opaque);
+		struct vevent *e = &v->events[first];
+		e->armed = false;
+		if (first == e->vm->timer_event)
+			fire_tick(v, e->vm, e, now - first_due);
+		else
+			e->fn(e->opaque);
 	}
 }
 
@@ -225,11 +320,13 @@ void vmm_program_timer(struct vmm *v)
 		/* Resource control: another VM's devices may not set the running
 		 * VM's exit rate (a guest whose timer fires every cycle would
 		 * otherwise make every instruction of every guest an exit).  Their
-		 * events wait for the monitor at most slice/8 cycles at a time. */
+		 * events wait for the monitor at most slice/8 cycles at a time,
+		 * counted from the last time it fired events (not from now: a
+		 * guest that exits all the time would put them off forever). */
 		uint64_t others = earliest_event(v, NULL, v->cur), gap = v->cfg.slice / 8;
 		want = earliest_event(v, v->cur, NULL);
-		if (others != UINT64_MAX && others < now + gap)
-			others = now + gap;
+		if (others != UINT64_MAX && others < v->events_fired + gap)
+			others = v->events_fired + gap;
 		if (others < want)
 			want = others;
 	} else {
@@ -445,6 +542,7 @@ void vmm_free(struct vmm *v)
 	machine_set_trap_hook(v->m, NULL, NULL);
 	for (int i = 0; i < v->nvms; i++) {
 		vdev_free(v->vms[i]);
+		shadow_free_rmap(v->vms[i]);
 		free(v->vms[i]->traced);
 		free(v->vms[i]->flood);
 		free(v->vms[i]);
@@ -481,6 +579,7 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 	vm->vmm = v;
 	vm->base = v->next_base;
 	vm->mem = mem;
+	vm->timer_event = -1;
 	for (size_t i = 0; i < vc->image->nsegs; i++) {
 		const struct image_segment *s = &vc->image->segs[i];
 		if (!gpa_is_ram(vm, s->addr, s->memsz) || s->filesz > s->memsz) {
@@ -579,6 +678,10 @@ void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
 		s->idle_cycles += x->idle_cycles;
 		s->guest_insns += x->guest_insns;
 		s->guest_cycles += x->guest_cycles;
+		s->ticks_late += x->ticks_late;
+		s->ticks_dropped += x->ticks_dropped;
+		s->clock_behind += v->vms[k]->hidden;
+		s->protect_visits += x->protect_visits;
 	}
 	/* the cycles a VM held the CPU include the monitor's work for it */
 	s->guest_cycles = s->guest_cycles > s->monitor_cycles ? s->guest_cycles - s->monitor_cycles : 0;

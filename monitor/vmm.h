@@ -49,9 +49,31 @@ struct vmm_io {
 	void (*debug_print)(void *opaque, int vm, uint32_t value, bool hex);
 };
 
+/*
+ * Time under the monitor (docs/monitor.md, "Time").  Each VM's devices
+ * count in the VM's own clock; the policy says what that clock is and what
+ * becomes of a periodic tick that falls due while the guest cannot take it
+ * (its previous tick unacknowledged, or its interrupts off):
+ *
+ *   policy    the VM's clock                 a late tick
+ *   guest     real time minus the monitor's  none is late on the monitor's
+ *             work for the VM (the default)  account: the clock stops for it
+ *   merge     real time                      merged into one (the device's
+ *                                            own rule, as on bare metal)
+ *   late      real time                      every one delivered, late: the
+ *                                            next once the last is taken
+ *   drop      real time                      dropped if due while the
+ *                                            guest's interrupts are off
+ */
+enum vmm_timer_policy { VMM_TIMER_GUEST, VMM_TIMER_MERGE, VMM_TIMER_LATE, VMM_TIMER_DROP };
+/* "guest", "merge", ... -> policy; false for an unknown name. */
+bool vmm_timer_policy_parse(const char *name, enum vmm_timer_policy *p);
+const char *vmm_timer_policy_name(enum vmm_timer_policy p);
+
 struct vmm_config {
 	struct vmm_costs costs;
 	uint64_t slice;          /* cycles a VM runs before the next one  */
+	enum vmm_timer_policy timer; /* late ticks and the VMs' clocks    */
 	int nvms;                /* how many VMs will be added            */
 	struct vmm_io io;
 };
@@ -127,6 +149,14 @@ struct vmm_stats {
 	uint64_t idle_cycles;       /* every guest halted                  */
 	uint64_t guest_cycles;      /* the rest                            */
 	uint64_t guest_insns;       /* instructions the guests retired     */
+	/* time (docs/monitor.md, "Time") */
+	uint64_t ticks_late;        /* timer expiries delivered late       */
+	uint64_t ticks_dropped;     /* timer expiries the monitor dropped  */
+	uint64_t clock_behind;      /* cycles the VM's clock is behind the
+				       machine's (policy guest)            */
+	/* resource control: shadow entries the monitor examined to write-
+	 * protect frames that became page tables (reverse map) */
+	uint64_t protect_visits;
 };
 /* vm < 0: totals over every VM. */
 void vmm_get_stats(const struct vmm *v, int vm, struct vmm_stats *s);

@@ -83,6 +83,9 @@ struct vm {
 	struct shadow_as as[SHADOW_AS_PER_VM];
 	struct shadow_as *cur;    /* shadow in use                         */
 	uint16_t *traced;         /* per guest frame: shadows built from it */
+	struct rmap *rmap;        /* per guest frame: where it may be mapped
+				     writable (shadow.c, "reverse map")    */
+	bool rmap_lost;           /* host memory ran out for it: scan      */
 	uint8_t *flood;           /* per guest frame: traced writes since its
 				     shadow was last used (unshadow when high) */
 	/* virtual devices: the same code as the bare machine's */
@@ -95,6 +98,23 @@ struct vm {
 	struct vmm_stats stats;
 	uint64_t entered_cycles;  /* machine cycles when it last got the CPU */
 	uint64_t entered_instret;
+	/* its clock (vmm.c, "time"): machine cycles minus `hidden`, the
+	 * monitor's work for it that the timer policy keeps off its clock;
+	 * while a late tick is delivered, the tick's own due time instead */
+	uint64_t hidden;
+	uint64_t now_override;
+	bool now_overridden;
+	int timer_event;          /* its timer device's event, or -1       */
+	const struct mdev *timer; /* its timer device                      */
+};
+
+/* Reverse map entry: shadow `as` (index in vm->as) maps va's page. */
+#define RMAP_ENTRY(as, va) ((uint32_t)(as) << 20 | (va) >> PAGE_SHIFT)
+#define RMAP_AS(e)        ((e) >> 20)
+#define RMAP_VA(e)        (((e) & 0xfffffu) << PAGE_SHIFT)
+struct rmap {
+	uint32_t n, cap;
+	uint32_t *ent;
 };
 
 struct vevent {
@@ -126,6 +146,7 @@ struct vmm {
 	bool stopping;            /* every VM is done                       */
 	struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* exit listeners        */
 	int nobs;                 /* attached (0: nothing done per exit)    */
+	uint64_t events_fired;    /* machine cycle the events were last fired */
 };
 
 /* ---- vmm.c ---- */
@@ -140,6 +161,8 @@ void vmm_fire_events(struct vmm *v);
 int vmm_event_new(struct vmm *v, struct vm *vm, dev_timer_fn fn, void *opaque);
 void vmm_event_arm(struct vmm *v, int e, uint64_t when);
 void vmm_event_disarm(struct vmm *v, int e);
+/* The VM's clock, which its devices count in. */
+uint64_t vmm_vm_now(const struct vmm *v, const struct vm *vm);
 
 /* ---- vcpu.c ---- */
 /* Real ring the guest's virtual ring runs in (ring compression): never
@@ -167,6 +190,7 @@ uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr); /* as t
 /* ---- shadow.c ---- */
 bool shadow_init(struct vmm *v, uint32_t pool_frames, char *err, size_t errlen);
 void shadow_free_vm(struct vmm *v, struct vm *vm);
+void shadow_free_rmap(struct vm *vm);
 /* Make the shadow of the guest's current address space the real one. */
 void shadow_activate(struct vmm *v, struct vm *vm);
 /* A real page fault while the guest ran: fill, emulate, or inject. */

@@ -1,4 +1,5 @@
-# timer.s -- the clock: a periodic timer interrupt every TICK_CYCLES cycles.
+# timer.s -- the clock: a periodic timer interrupt every TICK_CYCLES cycles
+# (250 Hz at the nominal 1 GHz; why that rate: docs/monitor.md, "Time").
 #
 # Each tick counts in `ticks` (what uptime and sleep use), wakes the
 # processes sleeping on it, and charges the running process one tick of

@@ -142,7 +142,7 @@ golden preempt 0
 has preempt '^\[[0-9]+\]$' "a program started with & runs in the background"
 before preempt '^pingpong:' '^compute:' "a long compute does not starve pingpong (preemption)"
 before preempt '^hello, world$' '^compute:' "nor the shell and hello"
-has preempt '^compute: 3245 primes below 30000$' "the background compute finishes"
+has preempt '^compute: 41538 primes below 500000$' "the background compute finishes"
 
 # ---- the disk ------------------------------------------------------------------------
 new_disk "$tmp/disk.img"

@@ -14,6 +14,7 @@
 #                a runaway guest (124); a crashing guest beside others (125)
 #   several VMs  16 guests; whole labelled lines; console-out=FILE; seeds
 #   cost model   --vmm-cost and --stats-json monitor_cycles, exactly
+#   time         tick.s: a short tick, bare and under --vmm-timer policies
 #   bad input    one clear line and status 2
 set -u
 VMLAB=${VMLAB:-build/vmlab}
@@ -175,7 +176,7 @@ run "$T/runaway" -- "$VMLAB" run --vmm trap --max-insns 100000 "$D/runaway.s"
 check "runaway: status 124" [ "$(rc "$T/runaway")" = 124 ]
 check "runaway: the budget is reported" \
 	grep -q "instruction budget of 100000 exhausted" "$T/runaway.err"
-run "$T/runaway2" -- "$VMLAB" run --max-insns 3000000 --vm "$D/runaway.s" --vm "$G,mem=1M"
+run "$T/runaway2" -- "$VMLAB" run --max-insns 4000000 --vm "$D/runaway.s" --vm "$G,mem=1M"
 check "runaway beside good: status 124" [ "$(rc "$T/runaway2")" = 124 ]
 check "runaway beside good: good finished" \
 	bash -c "sed -n 's/^\[vm1\] //p' '$T/runaway2' | cmp -s - '$D/good.out'"
@@ -332,6 +333,18 @@ bad "--vmm-cost: 'emulate=100000001': not a number of cycles" --vmm trap --vmm-c
 bad "--vmm-cost: '' is not NAME=CYCLES" --vmm trap --vmm-cost exit=1,,entry=2 "$C"
 bad "--vmm-cost: unknown cost 'warp' (exit, entry, emulate, shadow_fill, pt_write, mmio, inject, switch_vm)" \
 	--vmm trap --vmm-cost warp=3 "$C"
+bad "--vmm-timer: 'slow' is not guest, merge, late or drop" --vmm trap --vmm-timer slow "$C"
+
+# ---- time: a 5000-cycle tick (docs/monitor.md, section 9) ------------------
+run "$T/tick-bare" -- "$VMLAB" run --machine strict "$D/tick.s"
+run "$T/tick-guest" -- "$VMLAB" run --machine strict --vmm trap "$D/tick.s"
+run "$T/tick-merge" -- "$VMLAB" run --machine strict --vmm trap --vmm-timer merge \
+	--max-insns 1000000 "$D/tick.s"
+check "tick: bare finishes" [ "$(rc "$T/tick-bare")" = 0 ]
+check "tick: finishes under the monitor (default policy)" [ "$(rc "$T/tick-guest")" = 0 ]
+check "tick: the same ticks bare and under the monitor" \
+	[ "$(head -1 "$T/tick-bare")" = "$(head -1 "$T/tick-guest")" ]
+check "tick: --vmm-timer merge livelocks (124)" [ "$(rc "$T/tick-merge")" = 124 ]
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,7 +29,7 @@ struct vmm_workload {
 };
 
 static const struct vmm_workload workloads[] = {
-	{ "compute", "compute 400000\n", "primes by trial division: user mode, almost no kernel work", false },
+	{ "compute", "compute 1000000\n", "primes by trial division: user mode, almost no kernel work", false },
 	{ "syscalls", "syscalls 150000\n", "getpid system calls", false },
 	{ "forkwait", "forkwait 300\n", "fork a child (address-space copy), wait for it", false },
 	{ "pagetouch", "pagetouch 2000\n", "demand-zero page faults", false },

@@ -187,6 +187,14 @@ int vm_front_option(struct vm_front *f, const char *cmd, int id, const char *arg
 			return -1;
 		}
 		return 1;
+	case VOPT_VMM_TIMER:
+		f->vmm_only = "--vmm-timer";
+		if (!vmm_timer_policy_parse(arg, &f->cfg.timer)) {
+			fprintf(stderr, "vmlab %s: --vmm-timer: '%s' is not guest, merge, late or drop\n",
+				cmd, arg);
+			return -1;
+		}
+		return 1;
 	case VOPT_VMM_COST:
 		f->vmm_only = "--vmm-cost";
 		if (!vmm_costs_parse(&f->cfg.costs, arg, err, sizeof err)) {
@@ -296,6 +304,9 @@ static void stats_block(const struct vmm_stats *s, FILE *out)
 		(unsigned long long)s->guest_insns);
 	fprintf(out, "monitor cycles %llu\n", (unsigned long long)s->monitor_cycles);
 	fprintf(out, "idle cycles    %llu\n", (unsigned long long)s->idle_cycles);
+	fprintf(out, "guest clocks   %llu cycles behind, ticks %llu late, %llu dropped\n",
+		(unsigned long long)s->clock_behind, (unsigned long long)s->ticks_late,
+		(unsigned long long)s->ticks_dropped);
 }
 
 /* One block per VM, naming its image, then (with several) the totals. */
@@ -327,12 +338,15 @@ static void json_vmm_stats(FILE *out, const struct vmm_stats *s)
 	fprintf(out, "},\"injected_irqs\":%llu,\"shadow_tables\":%llu,\"shadow_fills\":%llu,"
 		     "\"shadow_drops\":%llu,\"shadow_flushes\":%llu,\"vm_switches\":%llu,"
 		     "\"guest_cycles\":%llu,\"guest_insns\":%llu,\"monitor_cycles\":%llu,"
-		     "\"idle_cycles\":%llu}",
+		     "\"idle_cycles\":%llu,\"clock_behind\":%llu,\"ticks_late\":%llu,"
+		     "\"ticks_dropped\":%llu,\"protect_visits\":%llu}",
 		(unsigned long long)s->injected_irqs, (unsigned long long)s->shadow_tables,
 		(unsigned long long)s->shadow_fills, (unsigned long long)s->shadow_drops,
 		(unsigned long long)s->shadow_flushes, (unsigned long long)s->vm_switches,
 		(unsigned long long)s->guest_cycles, (unsigned long long)s->guest_insns,
-		(unsigned long long)s->monitor_cycles, (unsigned long long)s->idle_cycles);
+		(unsigned long long)s->monitor_cycles, (unsigned long long)s->idle_cycles,
+		(unsigned long long)s->clock_behind, (unsigned long long)s->ticks_late,
+		(unsigned long long)s->ticks_dropped, (unsigned long long)s->protect_visits);
 }
 
 /* {"cycles":..,"instructions":..,"vms":[{...},...],"total":{...}} */

@@ -28,11 +28,12 @@ struct vm_spec {
 };
 
 /* The monitor's options, shared by run and debug. */
-enum { VOPT_VMM = 2000, VOPT_VM, VOPT_SLICE, VOPT_VMM_COST, VOPT_CONSOLE_VM };
+enum { VOPT_VMM = 2000, VOPT_VM, VOPT_SLICE, VOPT_VMM_COST, VOPT_CONSOLE_VM,
+       VOPT_VMM_TIMER };
 #define VM_FRONT_OPT_SPECS \
 	{ "vmm", 0, true, VOPT_VMM }, { "vm", 0, true, VOPT_VM }, \
 	{ "slice", 0, true, VOPT_SLICE }, { "vmm-cost", 0, true, VOPT_VMM_COST }, \
-	{ "console-vm", 0, true, VOPT_CONSOLE_VM }
+	{ "console-vm", 0, true, VOPT_CONSOLE_VM }, { "vmm-timer", 0, true, VOPT_VMM_TIMER }
 #define VM_FRONT_OPT_HELP \
 	"  --vmm none|trap   run IMAGE bare (default) or as a guest of the monitor\n" \
 	"  --vm SPEC         add a guest: IMAGE[,mem=SIZE][,console-in=FILE]\n" \
@@ -40,6 +41,8 @@ enum { VOPT_VMM = 2000, VOPT_VM, VOPT_SLICE, VOPT_VMM_COST, VOPT_CONSOLE_VM };
 	"  --slice N         cycles each guest runs before the next (default 200000)\n" \
 	"  --vmm-cost SPEC   cost model, e.g. exit=1200,entry=900 (keys: exit, entry,\n" \
 	"                    emulate, shadow_fill, pt_write, mmio, inject, switch_vm)\n" \
+	"  --vmm-timer P     late ticks and the guests' clocks: guest (default: the\n" \
+	"                    clock leaves out the monitor's work), merge, late, drop\n" \
 	"  --console-vm N    on a terminal, VM N has the keyboard first (default 0;\n" \
 	"                    Ctrl-A then a digit gives it to another)\n"
 
