@@ -5,6 +5,10 @@
 #   make demo       install missing packages, build, run the demo guest
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 ...   AddressSanitizer + UBSan build in build-san/
+#   make CC=clang SANITIZE=1 check   the same with clang (build-san-clang/):
+#                   clang's UBSan finds what gcc's does not
+#   make fuzz       libFuzzer targets (clang) in build-fuzz/; make fuzz-smoke
+#                   replays tests/fuzz/corpus/ under the sanitizer build
 #
 # Sources: sim/ (the machine), sim/asm/ (assembler, disassembler), monitor/
 # (the VMM), ui/dbg/ (debugger core), ui/cli/ (the vmlab command).
@@ -16,12 +20,21 @@ CC      ?= cc
 PKG     ?= pkg-config
 SANITIZE ?= 0
 
-ifeq ($(SANITIZE),1)
-BUILD   := build-san
+# The compiler's name picks the build directory, so gcc and clang builds
+# live side by side (build/, build-san/, build-clang/, build-san-clang/).
+CLANG   := $(if $(findstring clang,$(notdir $(CC))),-clang)
+ifeq ($(FUZZ),1)
+# libFuzzer targets (make fuzz): clang, the library built for coverage
+BUILD   := build-fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+OPT     := -O1 -g
+else ifeq ($(SANITIZE),1)
+BUILD   := build-san$(CLANG)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     := -O1 -g
 else
-BUILD   := build
+BUILD   := build$(CLANG)
 SANFLAGS :=
 OPT     := -O2 -g
 endif
@@ -64,7 +77,7 @@ GUEST_IMAGES :=
 -include $(wildcard labs/*/*.mk)
 
 .SECONDARY:
-.PHONY: all check unit-tests guest-tests demo install clean deps
+.PHONY: all check check-run unit-tests guest-tests demo install clean deps
 all: $(VMLAB) $(GUEST_IMAGES)
 
 $(BUILD)/obj/%.o: %.c
@@ -88,8 +101,55 @@ $(BUILD)/tests/check_%: $(BUILD)/obj/tests/unit/check_%.o $(UNIT_HOBJ) $(LIB)
 
 # Every test: Check suites, guest programs with golden output, assembler
 # diagnostics, docs in sync.  tests/run-all prints one summary line last.
-check: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)
+# On a fresh machine the Check library (or readline) may be missing: then
+# scripts/install-deps.sh installs what is missing (root or sudo), or says
+# the one command that does, before anything is compiled.
+check:
+	@$(PKG) --exists check readline 2>/dev/null || bash scripts/install-deps.sh
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)
 	@BUILD=$(BUILD) bash tests/run-all
+
+# ---- fuzzing (tests/fuzz/README.md) ------------------------------------
+# make fuzz        libFuzzer targets in build-fuzz/fuzz/ (needs clang), or,
+#                  without clang, the replay drivers in build-san/fuzz/
+# make fuzz-smoke  replay every corpus under the sanitizer build (CI)
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_COMMON := $(BUILD)/obj/tests/fuzz/common.o
+FUZZ_BIN    := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+HAVE_CLANG  := $(shell command -v clang >/dev/null 2>&1 && echo yes)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o \
+		$(FUZZ_COMMON) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+.PHONY: fuzz fuzz-targets fuzz-replay fuzz-smoke
+fuzz:
+ifeq ($(HAVE_CLANG),yes)
+	@$(MAKE) --no-print-directory FUZZ=1 CC=clang fuzz-targets
+else
+	@echo "fuzz: no clang here: building the replay drivers (make fuzz-smoke runs them)"
+	@$(MAKE) --no-print-directory SANITIZE=1 $(FUZZ_NAMES:%=build-san/fuzz/replay_%)
+endif
+
+fuzz-targets: $(FUZZ_BIN)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@for n in $(FUZZ_NAMES); do \
+		$(BUILD)/fuzz/replay_$$n tests/fuzz/corpus/$$n 2>$(BUILD)/fuzz/$$n.log || \
+			{ tail -30 $(BUILD)/fuzz/$$n.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
+		echo "fuzz-smoke: $$n: $$(tail -1 $(BUILD)/fuzz/$$n.log)"; \
+	done
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory SANITIZE=1 fuzz-replay
 
 demo:
 	@bash scripts/install-deps.sh
@@ -106,6 +166,6 @@ install: $(VMLAB) $(GUEST_IMAGES)
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/vmlab/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-san-clang build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

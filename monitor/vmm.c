@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "sim/image.h"
+#include "sim/number.h"
 
 void vmm_costs_defaults(struct vmm_costs *c)
 {
@@ -58,7 +59,6 @@ bool vmm_costs_parse(struct vmm_costs *c, const char *spec, char *err, size_t er
 	};
 	while (*spec) {
 		size_t n = strcspn(spec, ","), k = strcspn(spec, "=");
-		char *end;
 		bool found = false;
 		if (k >= n) {
 			snprintf(err, errlen, "'%.*s' is not NAME=CYCLES", (int)n, spec);
@@ -67,8 +67,8 @@ bool vmm_costs_parse(struct vmm_costs *c, const char *spec, char *err, size_t er
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 			if (strlen(fields[i].name) != k || strncmp(spec, fields[i].name, k))
 				continue;
-			unsigned long x = strtoul(spec + k + 1, &end, 0);
-			if (end != spec + n || spec[k + 1] == '-' || x > 100000000ul) {
+			uint64_t x;
+			if (num_parse_u64(spec + k + 1, n - k - 1, 100000000u, &x) != NUM_OK) {
 				snprintf(err, errlen, "'%.*s': not a number of cycles", (int)n, spec);
 				return false;
 			}
@@ -143,7 +143,7 @@ uint32_t vmm_ram_needed(const struct vm_config *vms, int nvms)
 	uint64_t total = POOL_BASE + (uint64_t)pool_frames_for(nvms) * PAGE_SIZE;
 
 	for (int i = 0; i < nvms; i++)
-		total += round_page(vms[i].mem_bytes);
+		total += ((uint64_t)vms[i].mem_bytes + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
 	return total > RAM_MAX ? 0 : (uint32_t)total;
 }
 
@@ -431,8 +431,12 @@ void vmm_schedule(struct vmm *v)
 			continue;
 		}
 		account(v);
+		if (machine_budget_spent(v->m)) { /* every VM halted: the run's budget ends it */
+			machine_stop_budget(v->m);
+			return;
+		}
 		if (when > now) {
-			machine_charge(v->m, when - now); /* idle: let time pass */
+			machine_charge_idle(v->m, when - now); /* idle: let time pass */
 			if (v->cur)
 				v->cur->stats.idle_cycles += when - now;
 			if (v->cur)
@@ -556,13 +560,16 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 	uint32_t mem = round_page(vc->mem_bytes);
 	struct vm *vm;
 
+	if (vc->mem_bytes > 0xffffffffu - (PAGE_SIZE - 1)) /* would round to 0 */
+		mem = 0xffffffffu;
 	if (v->nvms == VMM_MAX_VMS || v->nvms >= v->cfg.nvms) {
 		snprintf(err, errlen, "too many VMs (the monitor was set up for %d)", v->cfg.nvms);
 		return -1;
 	}
 	if (mem < PAGE_SIZE || mem > machine_mem_bytes(v->m) - v->next_base ||
 	    v->next_base > machine_mem_bytes(v->m)) {
-		snprintf(err, errlen, "%u bytes of guest RAM do not fit in the machine", mem);
+		snprintf(err, errlen, "%u bytes of guest RAM do not fit in the machine",
+			 vc->mem_bytes);
 		return -1;
 	}
 	vm = calloc(1, sizeof *vm);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages vmlab needs, only those that are missing.
 # Needs root or sudo when something is missing; does nothing otherwise.
+# `make check` and `make demo` run it first; without root or sudo it
+# prints the one apt-get command that installs what is missing.
 set -euo pipefail
 
 # package          why
@@ -28,7 +30,8 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null; then
 	sudo=(sudo)
 else
-	echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+	echo "install-deps: missing ${missing[*]}; as root, run:" >&2
+	echo "  apt-get install -y ${missing[*]}" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -346,8 +346,28 @@ static bool dev_disk_load(void *dev, struct snap_reader *r)
 	return true;
 }
 
+static const char *dev_disk_check(void *dev, bool armed, uint64_t when)
+{
+	const struct dev_disk *d = dev;
+	bool line = (dev_irq_lines(&d->host) >> IRQ_DISK) & 1;
+
+	if (d->status & ~(DISK_STATUS_BUSY | DISK_STATUS_DONE | DISK_STATUS_ERROR))
+		return "disk STATUS has bits that read 0";
+	if (d->ctrl & ~DISK_CTRL_IRQ)
+		return "disk CTRL has bits that read 0";
+	if (armed != !!(d->status & DISK_STATUS_BUSY))
+		return "disk BUSY and its completion timer disagree";
+	if ((d->status & DISK_STATUS_BUSY) && d->cmd != DISK_CMD_READ && d->cmd != DISK_CMD_WRITE)
+		return "disk BUSY with no command latched";
+	if (line != ((d->status & (DISK_STATUS_DONE | DISK_STATUS_ERROR)) &&
+		     (d->ctrl & DISK_CTRL_IRQ)))
+		return "irq line 2 and the disk's STATUS, CTRL disagree";
+	return NULL;
+}
+
 static const struct dev_ops dev_disk_ops = {
 	.name = "disk",
+	.check = dev_disk_check,
 	.read = dev_disk_read,
 	.write = dev_disk_write,
 	.free = dev_disk_free,

@@ -171,8 +171,27 @@ static bool dev_timer_load(void *dev, struct snap_reader *r)
 	       snap_get_u64(r, &t->deadline);
 }
 
+static const char *dev_timer_check(void *dev, bool armed, uint64_t when)
+{
+	const struct dev_timer *t = dev;
+	bool line = (dev_irq_lines(&t->host) >> IRQ_TIMER) & 1;
+
+	if (t->ctrl & ~TIMER_CTRL_MASK)
+		return "timer CTRL has bits that read 0";
+	if (t->status & ~TIMER_STATUS_EXPIRED)
+		return "timer STATUS has bits that read 0";
+	if (armed != !!(t->ctrl & TIMER_CTRL_ENABLE))
+		return "timer ENABLE and its event timer disagree";
+	if (armed && when != t->deadline)
+		return "timer deadline and its event timer disagree";
+	if (line != ((t->status & TIMER_STATUS_EXPIRED) && (t->ctrl & TIMER_CTRL_IRQ_ENABLE)))
+		return "irq line 0 and the timer's STATUS, CTRL disagree";
+	return NULL;
+}
+
 static const struct dev_ops dev_timer_ops = {
 	.name = "timer",
+	.check = dev_timer_check,
 	.read = dev_timer_read,
 	.write = dev_timer_write,
 	.free = free,

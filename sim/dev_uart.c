@@ -288,7 +288,9 @@ static void dev_uart_save(void *dev, struct snap_writer *w)
 	snap_put_u8(w, (uint8_t)(u->eof | u->eof_told << 1));
 	snap_put_u64(w, u->rx_ready_at);
 	snap_put_u64(w, u->rx_len);
-	snap_put(w, u->rx + u->rx_head, u->rx_len);
+	/* no input ever queued: rx is NULL, and NULL + 0 is undefined in C */
+	if (u->rx_len)
+		snap_put(w, u->rx + u->rx_head, u->rx_len);
 	snap_put_u64(w, u->pos);
 }
 
@@ -315,8 +317,27 @@ static bool dev_uart_load(void *dev, struct snap_reader *r)
 	return true;
 }
 
+static const char *dev_uart_check(void *dev, bool armed, uint64_t when)
+{
+	const struct dev_uart *u = dev;
+	bool line = (dev_irq_lines(&u->host) >> IRQ_UART) & 1;
+
+	if (u->ctrl & ~UART_CTRL_RX_IRQ)
+		return "uart CTRL has bits that read 0";
+	/* the timer waits for the head byte to get ready or for the next
+	 * arrival on the tape (dev_uart_rearm) */
+	if (armed && !(u->rx_len && when == u->rx_ready_at) &&
+	    !(u->pos < u->ntape && when == u->tape[u->pos].at))
+		return "uart timer armed with no byte to get ready and no arrival due";
+	if (line && !((u->rx_len || (dev_uart_rx_eof(u) && !u->eof_told)) &&
+		      (u->ctrl & UART_CTRL_RX_IRQ)))
+		return "irq line 1 up with no byte, no new end of input, or RX_IRQ off";
+	return NULL;
+}
+
 static const struct dev_ops dev_uart_ops = {
 	.name = "uart",
+	.check = dev_uart_check,
 	.read = dev_uart_read,
 	.write = dev_uart_write,
 	.free = dev_uart_free,

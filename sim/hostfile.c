@@ -14,6 +14,16 @@
 uint8_t *hostfile_read(const char *path, uint64_t max, const char *what, size_t *len,
 		       char *err, size_t errlen)
 {
+	struct hostfile_opts o = { .max = max, .what = what };
+
+	return hostfile_read_opts(path, &o, len, NULL, err, errlen);
+}
+
+uint8_t *hostfile_read_opts(const char *path, const struct hostfile_opts *o, size_t *len,
+			    struct stat *st_out, char *err, size_t errlen)
+{
+	uint64_t max = o->max;
+	const char *what = o->what;
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -29,6 +39,8 @@ uint8_t *hostfile_read(const char *path, uint64_t max, const char *what, size_t 
 		why = strerror(errno);
 	} else if (S_ISDIR(st.st_mode)) {
 		why = strerror(EISDIR);
+	} else if (o->regular_only && !S_ISREG(st.st_mode)) {
+		why = "not a regular file";
 	} else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
 		snprintf(err, errlen, "%s: file too large for %s (%llu bytes)", path, what,
 			 (unsigned long long)st.st_size);
@@ -64,6 +76,8 @@ uint8_t *hostfile_read(const char *path, uint64_t max, const char *what, size_t 
 	if (!why) {
 		if (!is_stdin)
 			close(fd);
+		if (st_out)
+			*st_out = st;
 		*len = n;
 		return buf;
 	}

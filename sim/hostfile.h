@@ -17,6 +17,27 @@
 uint8_t *hostfile_read(const char *path, uint64_t max, const char *what, size_t *len,
 		       char *err, size_t errlen);
 
+/* The same with choices: regular_only refuses anything but a regular file
+ * ("PATH: not a regular file"; a device such as /dev/zero has no end, and
+ * a FIFO can block forever); st, if not NULL, gets the file's stat (for
+ * include-cycle checks by device and inode). */
+struct hostfile_opts {
+	uint64_t max;        /* bytes; more is "file too large for WHAT"  */
+	const char *what;    /* "an image", "a checkpoint", ...           */
+	bool regular_only;
+};
+struct stat;
+uint8_t *hostfile_read_opts(const char *path, const struct hostfile_opts *o, size_t *len,
+			    struct stat *st, char *err, size_t errlen);
+
+/* The documented limits, one place (README "Limits" lists them). */
+#define HOSTFILE_MAX_IMAGE       (256u << 20) /* an ELF image                  */
+#define HOSTFILE_MAX_CHECKPOINT  (256u << 20) /* a checkpoint (4 GiB RAM would
+						 not fit, but 256 MiB of changed
+						 pages does)                     */
+#define HOSTFILE_MAX_CONSOLE_IN  (64u << 20)  /* --console-in FILE             */
+#define HOSTFILE_MAX_SOURCE      (16u << 20)  /* a source file the debugger lists */
+
 /* Replace path by the concatenation of the parts: written to a temporary
  * file in the same directory, then renamed over path.  false with
  * "PATH: reason" in err (and nothing left behind). */

@@ -57,7 +57,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_IMAGE_FILE (256u << 20) /* refuse to read larger files */
 #define LINES_SECTION ".vmlab.lines"
 #define LINES_MAGIC "VLN1"
 
@@ -726,14 +725,21 @@ static bool read_lines(struct in *f, const Elf32_Ehdr *eh, const Elf32_Shdr *sh,
 
 struct image *image_read_elf(const char *path, char *err, size_t errlen)
 {
-	struct in f = { NULL, 0, path, err, errlen };
 	size_t n = 0;
-	uint8_t *buf = hostfile_read(path, MAX_IMAGE_FILE, "an image", &n, err, errlen);
-	f.n = n;
+	uint8_t *buf = hostfile_read(path, HOSTFILE_MAX_IMAGE, "an image", &n, err, errlen);
+	struct image *img;
+
 	if (!buf)
 		return NULL;
-	f.p = buf;
+	img = image_parse_elf(buf, n, path, err, errlen);
+	free(buf);
+	return img;
+}
 
+struct image *image_parse_elf(const uint8_t *buf, size_t n, const char *name, char *err,
+			      size_t errlen)
+{
+	struct in f = { buf, n, name, err, errlen };
 	struct image *img = calloc(1, sizeof *img);
 	Elf32_Ehdr eh;
 	Elf32_Shdr *sh = NULL;
@@ -746,11 +752,10 @@ struct image *image_read_elf(const char *path, char *err, size_t errlen)
 		  read_symbols(&f, &eh, sh, img) &&
 		  read_lines(&f, &eh, sh, names, namesize, img);
 	if (!img)
-		errorf(err, errlen, path, "out of memory");
+		errorf(err, errlen, name, "out of memory");
 	else
 		img->entry = eh.e_entry;
 	free(sh);
-	free(buf);
 	if (!ok) {
 		image_free(img);
 		return NULL;

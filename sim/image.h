@@ -65,6 +65,9 @@ struct image {
  * file") in err on any problem.  Never trusts the file: every offset and
  * size is checked. */
 struct image *image_read_elf(const char *path, char *err, size_t errlen);
+/* The same from bytes in memory (name is for messages): the fuzz target. */
+struct image *image_parse_elf(const uint8_t *buf, size_t n, const char *name, char *err,
+			      size_t errlen);
 /* Write atomically (temporary file then rename): false with a reason. */
 bool image_write_elf(const struct image *img, const char *path, char *err, size_t errlen);
 void image_free(struct image *img);

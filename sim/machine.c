@@ -109,6 +109,7 @@ struct machine *machine_new(const struct machine_config *cfg, char *err, size_t 
 	m->variant = cfg->variant;
 	m->mem_bytes = cfg->mem_bytes;
 	m->seed = cfg->seed;
+	m->cycle_end = UINT64_MAX;
 	m->io = cfg->io;
 	m->next_deadline = UINT64_MAX;
 	m->sleep_limit = UINT64_MAX;
@@ -245,6 +246,12 @@ void machine_update_limit(struct machine *m)
 		if (until < lim - c->instret)
 			lim = c->instret + until;
 	}
+	if (m->cycle_end != UINT64_MAX && lim > c->instret) {
+		/* every instruction takes a cycle at least: stop at or before */
+		uint64_t now = cpu_cycles(m), room = now >= m->cycle_end ? 0 : m->cycle_end - now;
+		if (room < lim - c->instret)
+			lim = c->instret + room;
+	}
 	c->limit = lim;
 }
 
@@ -304,6 +311,56 @@ void machine_charge(struct machine *m, uint64_t cycles)
 	m->cpu.penalty += cycles;
 }
 
+void machine_set_budget(struct machine *m, uint64_t cycle_end, bool idle_counts)
+{
+	m->cycle_end = cycle_end;
+	m->idle_counts = idle_counts;
+	machine_update_limit(m);
+}
+
+void machine_charge_idle(struct machine *m, uint64_t cycles)
+{
+	m->cpu.penalty += cycles;
+	m->budget_idle += cycles;
+}
+
+/* Instructions the run may still retire, halted cycles counted if asked. */
+static uint64_t insns_left(const struct machine *m)
+{
+	const struct cpu *c = &m->cpu;
+	uint64_t used = m->idle_counts ? m->budget_idle - m->budget_idle_start : 0;
+
+	if (c->instret >= c->run_end || used >= c->run_end - c->instret)
+		return 0;
+	return c->run_end - c->instret - used;
+}
+
+static uint64_t cycles_left(const struct machine *m)
+{
+	uint64_t now = cpu_cycles(m);
+	return now >= m->cycle_end ? 0 : m->cycle_end - now;
+}
+
+uint64_t machine_idle_counted(const struct machine *m)
+{
+	return m->idle_counts ? m->budget_idle : 0;
+}
+
+bool machine_cycles_spent(const struct machine *m)
+{
+	return cycles_left(m) == 0;
+}
+
+bool machine_budget_spent(const struct machine *m)
+{
+	return cycles_left(m) == 0 || (m->idle_counts && insns_left(m) == 0);
+}
+
+void machine_stop_budget(struct machine *m)
+{
+	stop_with(m, STOP_LIMIT);
+}
+
 /* ---- interrupts ------------------------------------------------------ */
 
 void machine_set_irq(struct machine *m, unsigned line, bool level)
@@ -333,6 +390,24 @@ void machine_set_irq_enabled(struct machine *m, uint32_t mask)
 
 /* ---- the run loop ---------------------------------------------------- */
 
+/* Let idle cycles pass, up to a budget's end and not past it; false if
+ * the budget ended the sleep first (the run loop then stops there). */
+static bool sleep_within_budget(struct machine *m, uint64_t idle)
+{
+	uint64_t room = cycles_left(m);
+	bool whole;
+
+	if (m->idle_counts && insns_left(m) < room)
+		room = insns_left(m);
+	whole = idle <= room;
+	if (!whole)
+		idle = room;
+	m->cpu.penalty += idle;
+	m->idle_cycles += idle;
+	m->budget_idle += idle;
+	return whole;
+}
+
 /* Halted: sleep in virtual time until an enabled line is high. */
 static void wait_for_interrupt(struct machine *m)
 {
@@ -346,8 +421,9 @@ static void wait_for_interrupt(struct machine *m)
 	    (m->next_deadline == UINT64_MAX || m->next_deadline > m->sleep_limit)) {
 		if (m->sleep_limit > cpu_cycles(m)) { /* the host lets this much pass */
 			uint64_t idle = m->sleep_limit - cpu_cycles(m);
-			c->penalty += idle;
-			m->idle_cycles += idle;
+			if (sleep_within_budget(m, idle))
+				stop_with(m, STOP_IDLE);
+			return;
 		}
 		stop_with(m, STOP_IDLE);
 		return;
@@ -360,11 +436,9 @@ static void wait_for_interrupt(struct machine *m)
 				      : "halt that would sleep for more than 2^40 cycles", false, &t);
 		return;
 	}
-	if (m->next_deadline > cpu_cycles(m)) {
-		uint64_t idle = m->next_deadline - cpu_cycles(m);
-		c->penalty += idle;
-		m->idle_cycles += idle;
-	}
+	if (m->next_deadline > cpu_cycles(m) &&
+	    !sleep_within_budget(m, m->next_deadline - cpu_cycles(m)))
+		return;
 	machine_fire_timers(m);
 }
 
@@ -392,6 +466,7 @@ enum machine_stop machine_run(struct machine *m, uint64_t max_insns)
 		machine_walk(m, c->pc, ACC_FETCH, cpu_ring(m), &w);
 		c->bkpt_pass_valid = !w.fault && mem_is_ram(m, w.pa, 4) && mem_is_break(m, w.pa);
 	}
+	m->budget_idle_start = m->budget_idle;
 	for (;;) {
 		if (m->stopping)
 			break;
@@ -399,11 +474,11 @@ enum machine_stop machine_run(struct machine *m, uint64_t max_insns)
 			machine_fire_timers(m);
 			continue;
 		}
-		if (c->halted) {
+		if (c->halted && !machine_budget_spent(m)) {
 			wait_for_interrupt(m);
 			continue;
 		}
-		if (c->instret >= c->run_end) {
+		if (c->instret >= c->run_end || machine_budget_spent(m)) {
 			m->stop = STOP_LIMIT;
 			break;
 		}

@@ -123,6 +123,29 @@ uint64_t machine_instret(const struct machine *m);
 /* Charge extra cycles (used by ring-0 software such as the monitor). */
 void machine_charge(struct machine *m, uint64_t cycles);
 
+/* Budgets of a whole run (`vmlab run`), so that every run ends, halted or
+ * not.  machine_run also stops with STOP_LIMIT once the cycle counter
+ * reaches cycle_end (UINT64_MAX: none; a halted CPU sleeps up to it, not
+ * past it); and, with idle_counts, once instructions retired plus cycles
+ * spent halted since machine_run began reach its max_insns: a kernel that
+ * halts with a periodic timer running uses its budget up as one that spins
+ * in an idle loop would.  Off by default: the debugger's steps count
+ * instructions only. */
+void machine_set_budget(struct machine *m, uint64_t cycle_end, bool idle_counts);
+/* A host that idles on a guest's behalf (the monitor, every VM halted):
+ * let cycles pass as halted time (counted for idle_counts), and ask
+ * whether a budget is spent; machine_stop_budget then ends the run with
+ * STOP_LIMIT. */
+void machine_charge_idle(struct machine *m, uint64_t cycles);
+bool machine_budget_spent(const struct machine *m);
+/* Halted cycles that count as instructions (idle_counts), since the
+ * machine was made: a front end that runs one budget as several
+ * machine_run calls adds them up itself. 0 without idle_counts. */
+uint64_t machine_idle_counted(const struct machine *m);
+/* The cycle counter has reached cycle_end. */
+bool machine_cycles_spent(const struct machine *m);
+void machine_stop_budget(struct machine *m);
+
 /* ---- memory -------------------------------------------------------- */
 
 /* Physical RAM access from the host side (loader, debugger, DMA, monitor).
@@ -185,6 +208,14 @@ struct dev_ops {
 	 * malformed).  NULL for a device with no state of its own. */
 	void (*save)(void *dev, struct snap_writer *w);
 	bool (*load)(void *dev, struct snap_reader *r);
+	/* After a restore (the machine's own state and every device loaded):
+	 * NULL if this state is one the device can reach, given whether its
+	 * event timer is armed (and when), and the interrupt lines; else the
+	 * field that is not ("STATUS.BUSY without a command timer").  A
+	 * checkpoint file is untrusted: what an assertion guards (a timer that
+	 * fires with the device idle, say) must be refused here.  NULL
+	 * hook: any state load accepted is reachable. */
+	const char *(*check)(void *dev, bool timer_armed, uint64_t timer_when);
 };
 bool machine_map_device(struct machine *m, uint32_t base, uint32_t size,
 			const struct dev_ops *ops, void *dev);
@@ -308,22 +339,40 @@ void machine_get_stats(const struct machine *m, struct machine_stats *s);
  * A snapshot restores only into a machine of the same configuration:
  * variant, RAM size, TLB size and the same devices.
  *
- * On disk (machine_state_write_file), little-endian:
+ * On disk (machine_state_write_file): a header, the image the state
+ * belongs to, and the payload with its pages coded (docs/debugger.md §8
+ * has the whole diagram):
  *
  *   0            8          12         20             28
  *  +------------+----------+----------+--------------+----------------+
- *  | "VMLABCKP" | version  | length   | FNV-1a 64 of | payload        |
- *  |  (magic)   |  (u32)   |  (u64)   | payload (u64)| (length bytes) |
+ *  | "VMLABCKP" | version  | length   | FNV-1a 64 of | body           |
+ *  |  (magic)   |  (u32)   |  (u64)   | body (u64)   | (length bytes) |
  *  +------------+----------+----------+--------------+----------------+
+ *  body: image hash (u64) | image path (u32 n, n bytes) | payload, each
+ *  ram page as { frame u32, kind u8: 0 raw 4096 bytes | 1 RLE u16 n, n
+ *  bytes | 2 as the image loads it }
  */
-#define MACHINE_STATE_VERSION 1
+#define MACHINE_STATE_VERSION 2
+struct image;
+/* The image a checkpoint belongs to: its path (recorded, for messages)
+ * and its contents (hashed; and a page equal to the image's is stored as
+ * a reference, not as bytes). */
+struct machine_image_id {
+	const char *path;
+	const struct image *img;
+};
+/* FNV-1a 64 of what the image loads (entry, segments); 0 for NULL. */
+uint64_t machine_image_hash(const struct image *img);
 struct machine_state;
 
 /* NULL only if the host is out of memory (err says so). */
 struct machine_state *machine_state_save(struct machine *m, char *err, size_t errlen);
 /* false, with a one-line reason and the machine unchanged, if the snapshot
- * is of another configuration; false after a partial restore only if a
- * device rejects its own state (a damaged foreign file). */
+ * is of another configuration or a field holds a value no run reaches
+ * ("unreachable state: cpu psw 0x80000000 has bits no psw holds"); false
+ * after a partial restore only if a device rejects its own state or its
+ * state does not agree with its timer and interrupt line (dev_ops.check):
+ * restore a snapshot taken before to undo it. */
 bool machine_state_restore(struct machine *m, const struct machine_state *s,
 			   char *err, size_t errlen);
 void machine_state_free(struct machine_state *s);
@@ -331,12 +380,26 @@ size_t machine_state_bytes(const struct machine_state *s);   /* payload size */
 /* Same state?  If not, why names the first part that differs. */
 bool machine_state_equal(const struct machine_state *a, const struct machine_state *b,
 			 char *why, size_t whylen);
-/* Files: written atomically; a read refuses anything but an intact file of
- * this version ("FILE: not a vmlab checkpoint", "FILE: version 7, expected
- * 1", "FILE: checksum mismatch (damaged)"). */
+/* Files: written atomically, with id (NULL: no image).  A read refuses
+ * anything but an intact file of this version ("FILE: not a vmlab
+ * checkpoint", "FILE: format version 1, this vmlab reads 2 (written by an
+ * older vmlab)", "FILE: checksum mismatch (damaged)"), and a file made
+ * with an image whose contents differ from id's ("FILE: made with another
+ * image (PATH)...", *other_image set) unless force; with force, pages
+ * stored as "as the image loads it" come from id's image.  m, if not
+ * NULL, is the machine it is for: a file of another RAM size is refused
+ * before its pages are decoded.  Whatever the file says, the result is
+ * checked again, field by field, by machine_state_restore. */
 bool machine_state_write_file(const struct machine_state *s, const char *path,
-			      char *err, size_t errlen);
-struct machine_state *machine_state_read_file(const char *path, char *err, size_t errlen);
+			      const struct machine_image_id *id, char *err, size_t errlen);
+struct machine_state *machine_state_read_file(const char *path, const struct machine *m,
+					      const struct machine_image_id *id, bool force,
+					      bool *other_image, char *err, size_t errlen);
+/* The same from the file's bytes in memory (path is for messages). */
+struct machine_state *machine_state_from_bytes(const uint8_t *buf, size_t n, const char *path,
+					       const struct machine *m,
+					       const struct machine_image_id *id, bool force,
+					       bool *other_image, char *err, size_t errlen);
 
 /* For the devices' save/load: a growing buffer and a bounded reader. */
 void snap_put(struct snap_writer *w, const void *bytes, size_t n);

@@ -175,6 +175,10 @@ struct machine {
 	uint64_t seed;
 	uint64_t idle_cycles;        /* cycles spent halted                */
 	uint64_t sleep_limit;        /* machine_set_sleep_limit; host's    */
+	uint64_t cycle_end;          /* machine_set_budget, or UINT64_MAX  */
+	bool idle_counts;            /* halted cycles count as insns       */
+	uint64_t budget_idle;        /* halted cycles, incl. a host's      */
+	uint64_t budget_idle_start;  /* ... when machine_run began         */
 	struct machine_io io;
 	struct machine_stats stats;  /* counters (instret/cycles filled on read) */
 	uint32_t breaks[MAX_BREAKS]; /* execution breakpoints (physical)   */

@@ -31,8 +31,10 @@
  */
 #include "machine_priv.h"
 #include "hostfile.h"
+#include "image.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +211,23 @@ struct snap_view {
 };
 #define TLB_RECORD 11u
 #define PAGE_RECORD (4u + PAGE_SIZE)
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void le64(uint8_t *p, uint64_t v)
+{
+	le32(p, (uint32_t)v);
+	le32(p + 4, (uint32_t)(v >> 32));
+}
 
 /* ---- saving ------------------------------------------------------------ */
 
@@ -602,10 +621,114 @@ static bool check_config(const struct machine *m, const struct snap_view *v, cha
 	return true;
 }
 
-static uint32_t get32(const uint8_t *p)
+/*
+ * Every field against what the machine can reach.  A checkpoint file is
+ * untrusted input even when its checksum is right: a value no run can
+ * produce must be refused here, with the field's name, never left to trip
+ * an assertion or hang the next run.  COUNTER_MAX keeps instret + penalty
+ * + idle time and every deadline computed from them far from wrapping
+ * (2^62 cycles is 146 years at 1 GHz).
+ */
+#define COUNTER_MAX ((uint64_t)1 << 62)
+#define DEADLINE_AHEAD ((uint64_t)1 << 42) /* a period or a disk command */
+
+static bool bad(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static bool bad(char *err, size_t errlen, const char *fmt, ...)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	va_list ap;
+	int n = snprintf(err, errlen, "unreachable state: ");
+
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return false;
 }
+
+static bool check_cpu(const struct machine *m, const struct snap_view *v, char *err, size_t errlen)
+{
+	if (v->r[0] != 0)
+		return bad(err, errlen, "cpu register r0 is 0x%08x (it always reads 0)", v->r[0]);
+	if (v->psw & ~PSW_WRITABLE)
+		return bad(err, errlen, "cpu psw 0x%08x has bits no psw holds", v->psw);
+	for (unsigned i = 0; i < CR_COUNT; i++) {
+		uint32_t x = v->cr[i];
+		const char *name = isa_cr_name(i);
+		if (!name && x)
+			return bad(err, errlen, "control register %u is 0x%08x (none exists)", i, x);
+		if ((i == CR_CPUID || i == CR_MEMSIZE) && x != m->cpu.cr[i])
+			return bad(err, errlen, "cr %s is 0x%08x, read-only 0x%08x here", name, x,
+				   m->cpu.cr[i]);
+		if ((i == CR_ASID && x > ASID_MASK) || (i == CR_MMU && (x & ~MMU_PG)))
+			return bad(err, errlen, "cr %s is 0x%08x, beyond its bits", name, x);
+	}
+	if (v->instret >= COUNTER_MAX || v->penalty >= COUNTER_MAX)
+		return bad(err, errlen, "cpu counters instret %llu, penalty %llu (at most 2^62)",
+			   (unsigned long long)v->instret, (unsigned long long)v->penalty);
+	if (v->entry_instret > v->instret)
+		return bad(err, errlen, "cpu last trap entry after the current instruction");
+	return true;
+}
+
+static bool check_machine(const struct snap_view *v, char *err, size_t errlen)
+{
+	uint64_t now = v->instret + v->penalty;
+
+	if (v->idle_cycles >= COUNTER_MAX || v->idle_cycles > now)
+		return bad(err, errlen, "idle cycles %llu (more than all %llu cycles)",
+			   (unsigned long long)v->idle_cycles, (unsigned long long)now);
+	for (uint32_t i = 0; i < v->ntimers; i++)
+		if (v->timer_armed[i] && v->timer_when[i] > now + DEADLINE_AHEAD)
+			return bad(err, errlen, "timer %u due at cycle %llu, now is %llu", i,
+				   (unsigned long long)v->timer_when[i], (unsigned long long)now);
+	if (v->fatal_ring > 3)
+		return bad(err, errlen, "fatal report ring %u", v->fatal_ring);
+	if (v->dead && v->stop != STOP_POWER_OFF && v->stop != STOP_FATAL)
+		return bad(err, errlen, "machine stopped for good without a power-off or fatal stop");
+	return true;
+}
+
+static bool check_tlb(const struct snap_view *v, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < v->tlb_entries; i++) {
+		const uint8_t *p = v->tlb + (size_t)i * TLB_RECORD;
+		uint32_t vpn = get32(p), pfn = get32(p + 4);
+		if (vpn >> (32 - PAGE_SHIFT) || pfn >> (32 - PAGE_SHIFT))
+			return bad(err, errlen, "tlb entry %u: page 0x%x or frame 0x%x past 4 GiB",
+				   i, vpn, pfn);
+		if (p[9] & ~(PTE_W | PTE_U | PTE_G | PTE_D))
+			return bad(err, errlen, "tlb entry %u: flags 0x%02x", i, p[9]);
+		if (p[10] > 1)
+			return bad(err, errlen, "tlb entry %u: valid is %u", i, p[10]);
+		if (p[10] && (vpn & (v->tlb_entries - 1)) != i)
+			return bad(err, errlen, "tlb entry %u holds page 0x%x of another slot", i, vpn);
+	}
+	return true;
+}
+
+/* After every device loaded: each one's registers against its event timer
+ * and interrupt line (dev_ops.check). */
+static bool check_devices(const struct machine *m, char *err, size_t errlen)
+{
+	for (int i = 0; i < m->ndevices; i++) {
+		const struct mdevice *d = &m->devices[i];
+		bool armed = false;
+		uint64_t when = 0;
+		const char *why;
+		if (!d->ops->check)
+			continue;
+		for (int t = 0; t < m->ntimers; t++)
+			if (m->timers[t].opaque == d->dev && m->timers[t].armed) {
+				armed = true;
+				when = m->timers[t].when;
+			}
+		if ((why = d->ops->check(d->dev, armed, when)))
+			return bad(err, errlen, "%s", why);
+	}
+	return true;
+}
+
 
 /* The page's bytes changed: its decoded instructions are stale. */
 static void code_reset(struct machine *m, size_t pfn)
@@ -722,7 +845,9 @@ bool machine_state_restore(struct machine *m, const struct machine_state *s, cha
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (!parse(s, v, err, errlen) || !check_config(m, v, err, errlen))
+	if (!parse(s, v, err, errlen) || !check_config(m, v, err, errlen) ||
+	    !check_cpu(m, v, err, errlen) || !check_machine(v, err, errlen) ||
+	    !check_tlb(v, err, errlen))
 		goto out;
 	if (!restore_ram(m, v)) {
 		snprintf(err, errlen, "out of memory");
@@ -740,6 +865,8 @@ bool machine_state_restore(struct machine *m, const struct machine_state *s, cha
 			ok = false;
 		}
 	}
+	if (ok)
+		ok = check_devices(m, err, errlen);
 out:
 	free(v);
 	return ok;
@@ -875,10 +1002,99 @@ out:
 
 /* ---- files -------------------------------------------------------------------- */
 
-static uint64_t fnv1a64(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
+/*
+ * Pages in a file.  In memory a snapshot keeps every non-zero page whole
+ * (restoring must be fast); a file keeps each such page the cheapest of
+ * three ways: as the image loads it (nothing stored), run-length coded,
+ * or raw.  A toyos checkpoint was 16 MB because its kernel touches all of
+ * RAM with a few words per page; see docs/debugger.md §8 for sizes.
+ */
+enum { PAGE_RAW, PAGE_RLE, PAGE_IMAGE };
 
+/* The page as loading img leaves it; false if no segment touches it. */
+static bool image_page(const struct image *img, uint32_t pfn, uint8_t *out)
+{
+	uint64_t lo = (uint64_t)pfn << PAGE_SHIFT, hi = lo + PAGE_SIZE;
+	bool any = false;
+
+	memset(out, 0, PAGE_SIZE);
+	for (size_t i = 0; img && i < img->nsegs; i++) {
+		const struct image_segment *g = &img->segs[i];
+		uint64_t a = g->addr, e = a + g->filesz;
+		if (a + g->memsz <= lo || a >= hi)
+			continue;
+		any = true;
+		for (uint64_t x = a > lo ? a : lo; x < e && x < hi; x++)
+			out[x - lo] = g->data[x - a];
+	}
+	return any;
+}
+
+/* RLE: a byte c < 128 is followed by c + 1 literal bytes; c >= 128 with
+ * the next byte gives n = ((c & 127) << 8 | next) + 1 copies of the byte
+ * after those two.  Runs of 4 or more are worth coding as runs. */
+static size_t rle_encode(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
+{
+	size_t i = 0, o = 0, lit = 0;
+
+	while (i < n) {
+		size_t r = 1;
+		while (i + r < n && p[i + r] == p[i] && r < 32768)
+			r++;
+		if (r >= 4) {
+			if (o + 3 > cap)
+				return SIZE_MAX;
+			out[o++] = (uint8_t)(0x80 | (r - 1) >> 8);
+			out[o++] = (uint8_t)(r - 1);
+			out[o++] = p[i];
+			i += r;
+			continue;
+		}
+		for (lit = 0; i + lit < n && lit < 128; lit++) { /* up to the next run */
+			size_t k = i + lit;
+			if (k + 3 < n && p[k] == p[k + 1] && p[k] == p[k + 2] && p[k] == p[k + 3])
+				break;
+		}
+		if (o + 1 + lit > cap)
+			return SIZE_MAX;
+		out[o++] = (uint8_t)(lit - 1);
+		memcpy(out + o, p + i, lit);
+		o += lit;
+		i += lit;
+	}
+	return o;
+}
+
+/* false unless the code makes exactly n bytes. */
+static bool rle_decode(const uint8_t *in, size_t len, uint8_t *out, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		uint8_t c = in[i++];
+		if (c < 0x80) {
+			size_t k = (size_t)c + 1;
+			if (len - i < k || n - o < k)
+				return false;
+			memcpy(out + o, in + i, k);
+			i += k;
+			o += k;
+		} else {
+			if (len - i < 2)
+				return false;
+			size_t k = ((size_t)(c & 0x7f) << 8 | in[i]) + 1;
+			if (n - o < k)
+				return false;
+			memset(out + o, in[i + 1], k);
+			i += 2;
+			o += k;
+		}
+	}
+	return o == n;
+}
+
+static uint64_t fnv1a64_more(uint64_t h, const uint8_t *p, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3u;
@@ -886,47 +1102,176 @@ static uint64_t fnv1a64(const uint8_t *p, size_t n)
 	return h;
 }
 
-static void le32(uint8_t *p, uint32_t v)
+static uint64_t fnv1a64(const uint8_t *p, size_t n)
 {
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	return fnv1a64_more(0xcbf29ce484222325u, p, n);
 }
 
-static void le64(uint8_t *p, uint64_t v)
+uint64_t machine_image_hash(const struct image *img)
 {
-	le32(p, (uint32_t)v);
-	le32(p + 4, (uint32_t)(v >> 32));
+	uint64_t h = 0xcbf29ce484222325u;
+	uint8_t b[16];
+
+	if (!img)
+		return 0;
+	le32(b, img->entry);
+	h = fnv1a64_more(h, b, 4);
+	for (size_t i = 0; i < img->nsegs; i++) {
+		const struct image_segment *g = &img->segs[i];
+		le32(b, g->addr);
+		le32(b + 4, g->memsz);
+		le32(b + 8, g->filesz);
+		le32(b + 12, g->flags);
+		h = fnv1a64_more(h, b, 16);
+		h = fnv1a64_more(h, g->data, g->filesz);
+	}
+	return h ? h : 1; /* 0 means "no image" in a file */
 }
 
-bool machine_state_write_file(const struct machine_state *s, const char *path, char *err, size_t errlen)
+bool machine_state_write_file(const struct machine_state *s, const char *path,
+			      const struct machine_image_id *id, char *err, size_t errlen)
 {
-	uint8_t hdr[FILE_HEADER_BYTES];
-	struct hostfile_part parts[2] = { { hdr, sizeof hdr }, { s->data, s->len } };
+	struct snap_view *v = malloc(sizeof *v);
+	struct snap_writer w = { 0 };
+	uint8_t hdr[FILE_HEADER_BYTES], base[PAGE_SIZE], code[PAGE_SIZE];
+	const struct image *img = id ? id->img : NULL;
+	bool ok = false;
 
+	if (!v || !parse(s, v, err, errlen)) {
+		if (!v)
+			snprintf(err, errlen, "out of memory");
+		free(v);
+		return false;
+	}
+	snap_put_u64(&w, machine_image_hash(img));
+	put_str(&w, id ? id->path : NULL);
+	snap_put(&w, s->data, v->sec[SEC_RAM]);
+	snap_put_u32(&w, v->npages);
+	for (uint32_t i = 0; i < v->npages; i++) {
+		const uint8_t *rec = v->pages + (size_t)i * PAGE_RECORD, *page = rec + 4;
+		size_t n;
+		snap_put(&w, rec, 4);
+		if (image_page(img, get32(rec), base) && !memcmp(base, page, PAGE_SIZE)) {
+			snap_put_u8(&w, PAGE_IMAGE);
+		} else if ((n = rle_encode(page, PAGE_SIZE, code, sizeof code - 3)) < PAGE_SIZE - 3) {
+			snap_put_u8(&w, PAGE_RLE);
+			snap_put_u8(&w, (uint8_t)n);
+			snap_put_u8(&w, (uint8_t)(n >> 8));
+			snap_put(&w, code, n);
+		} else {
+			snap_put_u8(&w, PAGE_RAW);
+			snap_put(&w, page, PAGE_SIZE);
+		}
+	}
+	snap_put(&w, s->data + v->sec[SEC_DEVICES], s->len - v->sec[SEC_DEVICES]);
+	free(v);
+	if (w.oom) {
+		free(w.buf);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return false;
+	}
 	memcpy(hdr, snap_magic, 8);
 	le32(hdr + 8, MACHINE_STATE_VERSION);
-	le64(hdr + 12, s->len);
-	le64(hdr + 20, fnv1a64(s->data, s->len));
-	return hostfile_replace(path, parts, 2, err, errlen);
+	le64(hdr + 12, w.len);
+	le64(hdr + 20, fnv1a64(w.buf, w.len));
+	struct hostfile_part parts[2] = { { hdr, sizeof hdr }, { w.buf, w.len } };
+	ok = hostfile_replace(path, parts, 2, err, errlen);
+	free(w.buf);
+	return ok;
 }
 
-struct machine_state *machine_state_read_file(const char *path, char *err, size_t errlen)
+/* The body of a file back to a payload: pages decoded.  false with why. */
+static bool decode_body(struct snap_reader *r, const struct image *img, uint32_t mem_bytes,
+			struct snap_writer *w, const char **why)
+{
+	struct snap_view v;
+	struct snap_reader pre = *r;
+	uint8_t page[PAGE_SIZE];
+	uint32_t n, prev = 0;
+
+	memset(&v, 0, sizeof v);
+	*why = "malformed (configuration, cpu or machine section)";
+	if (!parse_config(r, &v) || !parse_cpu(r, &v) || !parse_machine(r, &v) ||
+	    !snap_get(r, NULL, (size_t)v.tlb_entries * TLB_RECORD))
+		return false;
+	if (mem_bytes && v.mem_bytes != mem_bytes) {
+		*why = "made for a machine with another RAM size";
+		return false;
+	}
+	snap_put(w, pre.p, pre.left - r->left);
+	*why = "malformed (ram section)";
+	if (!snap_get_u32(r, &n) || n > v.mem_bytes / PAGE_SIZE)
+		return false;
+	snap_put_u32(w, n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t pfn;
+		uint8_t kind, lo, hi;
+		if (!snap_get_u32(r, &pfn) || pfn >= v.mem_bytes / PAGE_SIZE || (i && pfn <= prev) ||
+		    !snap_get_u8(r, &kind))
+			return false;
+		prev = pfn;
+		if (kind == PAGE_IMAGE) {
+			if (!image_page(img, pfn, page)) {
+				*why = "has pages stored as its image's, which this session's image lacks";
+				return false;
+			}
+		} else if (kind == PAGE_RLE) {
+			if (!snap_get_u8(r, &lo) || !snap_get_u8(r, &hi) ||
+			    (size_t)(lo | hi << 8) > snap_left(r) ||
+			    !rle_decode(r->p, (size_t)(lo | hi << 8), page, PAGE_SIZE))
+				return false;
+			snap_get(r, NULL, (size_t)(lo | hi << 8));
+		} else if (kind != PAGE_RAW || !snap_get(r, page, PAGE_SIZE)) {
+			return false;
+		}
+		snap_put_u32(w, pfn);
+		snap_put(w, page, PAGE_SIZE);
+	}
+	snap_put(w, r->p, r->left); /* devices, checked when restored */
+	return !w->oom || (*why = "out of memory", false);
+}
+
+struct machine_state *machine_state_read_file(const char *path, const struct machine *m,
+					      const struct machine_image_id *id, bool force,
+					      bool *other_image, char *err, size_t errlen)
 {
 	size_t n;
-	uint8_t *buf = hostfile_read(path, SIZE_MAX, "a checkpoint", &n, err, errlen);
-	struct machine_state *s = NULL;
-	uint64_t plen, sum;
-	uint32_t version;
+	uint8_t *buf = hostfile_read(path, HOSTFILE_MAX_CHECKPOINT, "a checkpoint", &n, err,
+				     errlen);
+	struct machine_state *s;
 
+	if (other_image)
+		*other_image = false;
 	if (!buf)
 		return NULL;
+	s = machine_state_from_bytes(buf, n, path, m, id, force, other_image, err, errlen);
+	free(buf);
+	return s;
+}
+
+struct machine_state *machine_state_from_bytes(const uint8_t *buf, size_t n, const char *path,
+					       const struct machine *m,
+					       const struct machine_image_id *id, bool force,
+					       bool *other_image, char *err, size_t errlen)
+{
+	struct machine_state *s = NULL;
+	struct snap_writer w = { 0 };
+	uint64_t plen, sum, hash, want = machine_image_hash(id ? id->img : NULL);
+	uint32_t version, plen32;
+	const char *ipath, *why;
+
+	if (other_image)
+		*other_image = false;
 	if (n < 12 || memcmp(buf, snap_magic, 8)) {
 		snprintf(err, errlen, "%s: not a vmlab checkpoint", path);
 		goto out;
 	}
 	version = get32(buf + 8);
 	if (version != MACHINE_STATE_VERSION) {
-		snprintf(err, errlen, "%s: version %u, expected %u", path, version, MACHINE_STATE_VERSION);
+		snprintf(err, errlen, "%s: format version %u, this vmlab reads %u (%s)", path,
+			 version, MACHINE_STATE_VERSION,
+			 version < MACHINE_STATE_VERSION ? "written by an older vmlab"
+							 : "written by a newer vmlab");
 		goto out;
 	}
 	if (n < FILE_HEADER_BYTES) {
@@ -943,17 +1288,33 @@ struct machine_state *machine_state_read_file(const char *path, char *err, size_
 		snprintf(err, errlen, "%s: checksum mismatch (damaged)", path);
 		goto out;
 	}
+	struct snap_reader r = { buf + FILE_HEADER_BYTES, plen };
+	if (!snap_get_u64(&r, &hash) || !get_str(&r, &ipath, &plen32)) {
+		snprintf(err, errlen, "%s: malformed (image section)", path);
+		goto out;
+	}
+	if (id && hash != want && !force) {
+		snprintf(err, errlen, "%s: made with another image (%.*s%s), not this one's contents",
+			 path, plen32 > 60 ? 60 : (int)plen32, ipath,
+			 plen32 > 60 ? "..." : plen32 ? "" : "none");
+		if (other_image)
+			*other_image = true;
+		goto out;
+	}
+	if (!decode_body(&r, id ? id->img : NULL, m ? m->mem_bytes : 0, &w, &why)) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		goto out;
+	}
 	s = malloc(sizeof *s);
 	if (!s) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	memmove(buf, buf + FILE_HEADER_BYTES, plen);
-	s->data = buf;
-	s->len = plen;
-	buf = NULL;
+	s->data = w.buf;
+	s->len = w.len;
+	w.buf = NULL;
 out:
-	free(buf);
+	free(w.buf);
 	return s;
 }
 

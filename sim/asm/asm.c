@@ -158,6 +158,26 @@ static const char *main_file(const struct assembler *as)
 	return as->nfiles ? as->files[0].name : "?";
 }
 
+/* Section sec runs past the top of the address space: point at the first
+ * statement whose bytes do (addresses would wrap to 0 in the image). */
+static void report_wrap(struct assembler *as, int sec)
+{
+	const struct as_section *s = &as->sec[sec];
+
+	for (size_t i = 0; i < as->nstmts; i++) {
+		const struct stmt *st = &as->stmts[i];
+		uint64_t end = (uint64_t)s->base + st->off + st->size;
+		if (st->sec == sec && st->size && end > (uint64_t)UINT32_MAX + 1) {
+			as_error(as, st->line, st->col, 1,
+				 "section %s runs past 0xffffffff here (%u bytes at 0x%llx)", s->name,
+				 st->size, (unsigned long long)s->base + st->off);
+			return;
+		}
+	}
+	as_file_error(as, main_file(as), "section %s (at 0x%x, %llu bytes) goes beyond 0xffffffff",
+		      s->name, s->base, (unsigned long long)s->size);
+}
+
 static void place_sections(struct assembler *as)
 {
 	struct as_section *t = &as->sec[SEC_TEXT], *d = &as->sec[SEC_DATA], *b = &as->sec[SEC_BSS];
@@ -170,8 +190,7 @@ static void place_sections(struct assembler *as)
 		struct as_section *s = &as->sec[i];
 		s->base_known = true;
 		if (s->size && s->base + s->size - 1 > UINT32_MAX)
-			as_file_error(as, main_file(as), "section %s (at 0x%x, %llu bytes) goes beyond 0xffffffff",
-				      s->name, s->base, (unsigned long long)s->size);
+			report_wrap(as, i);
 	}
 	for (int i = 0; i < SEC_COUNT; i++)
 		for (int j = i + 1; j < SEC_COUNT; j++) {
@@ -433,7 +452,13 @@ static void build_image(struct assembler *as)
 	}
 	build_symbols(as, img);
 	build_lines(as, img);
-	img->entry = entry_point(as);
+	/* The image reader refuses an image with nothing to load; refuse it here
+	 * too, so that `vmlab asm`, `run FILE.s` and `run FILE.elf` agree. */
+	if (!img->nsegs)
+		as_file_error(as, main_file(as), "nothing to load: no section has contents "
+			      "(a program needs one instruction at least)");
+	else
+		img->entry = entry_point(as);
 	as->img = img;
 }
 
@@ -484,8 +509,10 @@ bool asm_assemble_file(struct assembler *as, const char *path)
 	if (as->used)
 		return false;
 	as->used = true;
-	if (!as_push_file(as, path, NULL, 0, 0)) {
-		as_file_error(as, path, "cannot read file: %s", strerror(errno));
+	char why[256];
+	bool missing;
+	if (!as_push_file(as, path, NULL, 0, 0, why, sizeof why, &missing)) {
+		as_file_error(as, path, "cannot read file: %s", why);
 		return false;
 	}
 	return run(as);

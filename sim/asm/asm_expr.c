@@ -23,11 +23,16 @@
 #include <strings.h>
 
 #define MAX_NESTING 200 /* parentheses and unary operators: keeps the C stack small */
+/* Binary operators in one expression.  `1+1+1...` parses in a loop but
+ * builds a tree as deep as it is long, which evaluation walks recursively:
+ * 30 000 of them overflowed the host stack. */
+#define MAX_OPERATORS 1000
 
 struct parser {
 	struct assembler *as;
 	struct pcur *cur;
 	int depth;
+	int operators;
 };
 
 static struct expr *node(struct assembler *as, enum expr_kind kind, const struct tok *t)
@@ -184,6 +189,11 @@ static struct expr *parse_binary(struct parser *p, int minprec)
 		int prec = t < p->cur->end ? precedence(t) : 0;
 		if (prec < minprec || prec == 0)
 			return lhs;
+		if (++p->operators > MAX_OPERATORS) {
+			as_at_tok(p->as, p->cur->ln, t, "expression too long (more than %d operators)",
+				  MAX_OPERATORS);
+			return NULL;
+		}
 		p->cur->t++;
 		struct expr *rhs = parse_binary(p, prec + 1);
 		if (!rhs)
@@ -198,7 +208,7 @@ static struct expr *parse_binary(struct parser *p, int minprec)
 
 struct expr *as_parse_expr(struct assembler *as, struct pcur *cur)
 {
-	struct parser p = { as, cur, 0 };
+	struct parser p = { as, cur, 0, 0 };
 	return parse_binary(&p, 1);
 }
 
@@ -207,7 +217,7 @@ struct expr *as_parse_range(struct assembler *as, const struct as_line *ln, cons
 {
 	struct pcur cur = { ln, a, end };
 	if (a == end) {
-		struct parser p = { as, &cur, 0 };
+		struct parser p = { as, &cur, 0, 0 };
 		return expected(&p, what);
 	}
 	struct expr *e = as_parse_expr(as, &cur);

@@ -260,6 +260,7 @@ bool as_instruction(struct assembler *as, const struct as_line *ln, const struct
 				  want == 1 ? "" : "s", n);
 		ok = false;
 	} else {
+		/* every operand is parsed, so that each wrong one is reported */
 		struct operand o[4];
 		for (size_t i = 0; i < n; i++)
 			o[i] = (struct operand){ starts[i], ends[i] };
@@ -267,11 +268,13 @@ bool as_instruction(struct assembler *as, const struct as_line *ln, const struct
 		case SH_NONE:
 			break;
 		case SH_RRR:
-			ok = parse_reg(as, ln, &o[0], &r[0]) & parse_reg(as, ln, &o[1], &r[1]) &
-			     parse_reg(as, ln, &o[2], &r[2]);
+			ok = parse_reg(as, ln, &o[0], &r[0]);
+			ok &= parse_reg(as, ln, &o[1], &r[1]);
+			ok &= parse_reg(as, ln, &o[2], &r[2]);
 			break;
 		case SH_RRI:
-			ok = parse_reg(as, ln, &o[0], &r[0]) & parse_reg(as, ln, &o[1], &r[1]);
+			ok = parse_reg(as, ln, &o[0], &r[0]);
+			ok &= parse_reg(as, ln, &o[1], &r[1]);
 			ok &= (e = parse_value(as, ln, &o[2], "an immediate value")) != NULL;
 			break;
 		case SH_RI:
@@ -279,10 +282,12 @@ bool as_instruction(struct assembler *as, const struct as_line *ln, const struct
 			ok &= (e = parse_value(as, ln, &o[1], "an immediate value")) != NULL;
 			break;
 		case SH_MEM:
-			ok = parse_reg(as, ln, &o[0], &r[0]) & parse_mem(as, ln, &o[1], &r[1], &e);
+			ok = parse_reg(as, ln, &o[0], &r[0]);
+			ok &= parse_mem(as, ln, &o[1], &r[1], &e);
 			break;
 		case SH_RRT:
-			ok = parse_reg(as, ln, &o[0], &r[0]) & parse_reg(as, ln, &o[1], &r[1]);
+			ok = parse_reg(as, ln, &o[0], &r[0]);
+			ok &= parse_reg(as, ln, &o[1], &r[1]);
 			ok &= (e = parse_value(as, ln, &o[2], "a branch target")) != NULL;
 			break;
 		case SH_T:
@@ -292,17 +297,20 @@ bool as_instruction(struct assembler *as, const struct as_line *ln, const struct
 			ok = parse_reg(as, ln, &o[0], &r[0]);
 			break;
 		case SH_RR:
-			ok = parse_reg(as, ln, &o[0], &r[0]) & parse_reg(as, ln, &o[1], &r[1]);
+			ok = parse_reg(as, ln, &o[0], &r[0]);
+			ok &= parse_reg(as, ln, &o[1], &r[1]);
 			break;
 		case SH_RT:
 			ok = parse_reg(as, ln, &o[0], &r[0]);
 			ok &= (e = parse_value(as, ln, &o[1], "a branch target")) != NULL;
 			break;
 		case SH_RC:
-			ok = parse_reg(as, ln, &o[0], &r[0]) & parse_cr(as, ln, &o[1], &cr);
+			ok = parse_reg(as, ln, &o[0], &r[0]);
+			ok &= parse_cr(as, ln, &o[1], &cr);
 			break;
 		case SH_CR:
-			ok = parse_cr(as, ln, &o[0], &cr) & parse_reg(as, ln, &o[1], &r[0]);
+			ok = parse_cr(as, ln, &o[0], &cr);
+			ok &= parse_reg(as, ln, &o[1], &r[0]);
 			break;
 		}
 	}

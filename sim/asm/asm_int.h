@@ -33,6 +33,9 @@
 #define AS_MAX_LINES        2000000u    /* lines read, macro expansions included */
 #define AS_MAX_INCLUDE      32          /* .include nesting                  */
 #define AS_MAX_MACRO_DEPTH  64          /* macro calls inside macro calls    */
+#define AS_MAX_EXPANSION    (1u << 20)  /* bytes of macro-expanded text, all calls: a
+					   macro doubling its text at each level
+					   stops here, long before the host's memory */
 #define AS_MAX_SECTION      (64u << 20) /* bytes in one section              */
 #define AS_MAX_FILE         (16u << 20) /* bytes in one source file          */
 #define AS_DEFAULT_TEXT     0x1000u     /* .text when no .org places it      */
@@ -401,9 +404,11 @@ bool as_macro_call(struct assembler *as, const struct as_line *ln, const struct 
 void as_macro_finish(struct assembler *as); /* EOF: unterminated .macro */
 void as_macro_free(struct assembler *as);
 
-/* Sources. */
+/* Sources.  as_push_file: false with the reason in why (and *missing if
+ * the file does not exist); an .include (from != NULL) must be a regular
+ * file of at most AS_MAX_FILE bytes. */
 bool as_push_file(struct assembler *as, const char *path, const struct as_line *from,
-		  uint32_t col, uint32_t len);
+		  uint32_t col, uint32_t len, char *why, size_t whylen, bool *missing);
 void as_push_text(struct assembler *as, const char *name, const char *text);
 /* Push a macro expansion: lines (text, file, line) already substituted. */
 struct as_expansion {
@@ -478,6 +483,7 @@ struct assembler {
 	struct as_map macros;        /* name -> struct as_macro_def              */
 	struct as_macro_def *defining; /* between .macro and .endm               */
 	uint32_t expansions;         /* \@ counter                               */
+	uint64_t expanded_bytes;     /* for AS_MAX_EXPANSION                     */
 
 	/* lexing scratch, reused line after line */
 	struct tok *tokv;

@@ -290,6 +290,17 @@ bool as_macro_call(struct assembler *as, const struct as_line *ln, const struct 
 				  m->name, MAX_LINE_BYTES);
 			b.n = 0;
 		}
+		as->expanded_bytes += b.n + 1;
+		if (as->expanded_bytes > AS_MAX_EXPANSION) {
+			as_at_tok(as, ln, t, "macro expansion exceeds %u MiB of text in all "
+				  "(does '%s' expand to ever more?)", AS_MAX_EXPANSION >> 20, m->name);
+			as->stopped = true;
+			free(b.p);
+			free(x.text);
+			free(x.file);
+			free(x.line);
+			return true;
+		}
 		x.text[i] = as_strndup(as, b.p, b.n);
 		x.file[i] = m->bfile[i];
 		x.line[i] = m->bline[i];

@@ -9,12 +9,14 @@
  * an error instead of eating the host.
  */
 #include "sim/asm/asm_int.h"
+#include "sim/hostfile.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct as_src {
 	struct as_src *up;       /* the source that included or called this one */
@@ -35,51 +37,32 @@ struct as_src {
 	const char *macro;
 };
 
-/* Read a whole file; false with errno set. */
-static bool slurp(const char *path, char **buf, size_t *len, struct stat *st)
+/* Read a whole source file through the one host-file reader (bounded by
+ * AS_MAX_FILE).  An .include must name a regular file: a device such as
+ * /dev/zero never ends and a FIFO can block forever; the main file may be
+ * a pipe (`vmlab asm <(generate)`).  false with the reason (without the
+ * path) in why, and *missing if the file does not exist. */
+static bool slurp(const char *path, bool regular_only, char **buf, size_t *len,
+		  struct stat *st, char *why, size_t whylen, bool *missing)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	if (fstat(fileno(f), st) != 0) {
-		int e = errno;
-		fclose(f);
-		errno = e;
-		return false;
-	}
-	if (S_ISDIR(st->st_mode)) {
-		fclose(f);
-		errno = EISDIR;
-		return false;
-	}
-	size_t cap = 4096, n = 0;
-	char *p = as_xrealloc(NULL, cap);
-	for (;;) {
-		if (n == cap) {
-			if (cap >= AS_MAX_FILE) {
-				free(p);
-				fclose(f);
-				errno = EFBIG;
-				return false;
-			}
-			cap *= 2;
-			p = as_xrealloc(p, cap);
-		}
-		size_t got = fread(p + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	int e = errno;
-	fclose(f);
-	if (bad) {
-		free(p);
-		errno = e ? e : EIO;
+	struct hostfile_opts o = { .max = AS_MAX_FILE, .what = "a source file",
+				   .regular_only = regular_only };
+	char err[512];
+	size_t plen = strlen(path);
+	/* "-" is standard input to hostfile_read; a file named "-" here */
+	uint8_t *p = hostfile_read_opts(strcmp(path, "-") ? path : "./-", &o, len, st, err,
+					sizeof err);
+
+	*missing = false;
+	if (!p) {
+		const char *r = err;
+		if (!strncmp(err, path, plen) && err[plen] == ':' && err[plen + 1] == ' ')
+			r += plen + 2;
+		snprintf(why, whylen, "%s", r);
+		*missing = access(path, F_OK) != 0 && errno == ENOENT;
 		return false;
 	}
-	*buf = p;
-	*len = n;
+	*buf = (char *)p;
 	return true;
 }
 
@@ -119,13 +102,13 @@ static struct as_src *new_file_src(struct assembler *as, char *buf, size_t len, 
 }
 
 bool as_push_file(struct assembler *as, const char *path, const struct as_line *from,
-		  uint32_t col, uint32_t len)
+		  uint32_t col, uint32_t len, char *why, size_t whylen, bool *missing)
 {
 	char *buf;
 	size_t n;
 	struct stat st;
 
-	if (!slurp(path, &buf, &n, &st))
+	if (!slurp(path, from != NULL, &buf, &n, &st, why, whylen, missing))
 		return false;
 	for (const struct as_src *s = as->src; s; s = s->up) {
 		const struct as_file *f = &as->files[s->file];
@@ -196,7 +179,8 @@ void as_include(struct assembler *as, const struct as_line *ln, const char *name
 		uint32_t len)
 {
 	const char *from = as->files[ln->file].name;
-	int first_errno = 0;
+	char why[256] = "", first[256] = "";
+	bool missing, first_missing = true;
 
 	for (size_t i = 0; i <= as->nincdirs; i++) {
 		char *path;
@@ -208,14 +192,15 @@ void as_include(struct assembler *as, const struct as_line *ln, const char *name
 			path = as_printf(as, "%.*s%s", (int)dir_len(from), from, name);
 		else
 			path = as_printf(as, "%s/%s", as->incdirs[i - 1], name);
-		if (as_push_file(as, path, ln, col, len))
+		if (as_push_file(as, path, ln, col, len, why, sizeof why, &missing))
 			return;
-		if (!first_errno)
-			first_errno = errno;
-		if (first_errno == ENOENT && errno != ENOENT)
-			first_errno = errno; /* a file that exists but cannot be read says more */
+		/* a file that exists but cannot be read says more than "missing" */
+		if (!first[0] || (first_missing && !missing)) {
+			snprintf(first, sizeof first, "%s", why);
+			first_missing = missing;
+		}
 	}
-	as_error(as, ln, col, len, "cannot open include file '%s': %s", name, strerror(first_errno));
+	as_error(as, ln, col, len, "cannot open include file '%s': %s", name, first);
 }
 
 /* Next line of a file: up to '\n', without '\r'; NULL at the end. */

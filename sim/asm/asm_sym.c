@@ -133,40 +133,105 @@ void as_assign(struct assembler *as, const struct as_line *ln, const struct tok 
 	}
 }
 
-/* Does the pending symbol's definition lead back to target?  Marks
- * visited symbols with `mark` so each is explored once. */
-static bool reaches(const struct expr *e, const struct symbol *target, uint32_t *marks,
-		    uint32_t mark)
+/* A growable stack of pointers (symbols or expressions). */
+struct ptrstack {
+	const void **v;
+	size_t n, cap;
+};
+
+static void ps_push(struct ptrstack *st, const void *p)
 {
-	if (!e)
-		return false;
-	if (e->kind == EX_SYM) {
-		const struct symbol *s = e->sym;
-		if (s == target)
-			return true;
-		if (s->state != SYM_PENDING || marks[s->order] == mark)
-			return false;
-		marks[s->order] = mark;
-		return reaches(s->expr, target, marks, mark);
+	AS_GROW(st->v, st->n, st->cap);
+	st->v[st->n++] = p;
+}
+
+/* Does the pending symbol's definition lead back to target?  Marks
+ * visited symbols with `mark` so each is explored once.  With an explicit
+ * stack: a chain of a hundred thousand .equ must not recurse as deep. */
+static bool reaches(const struct expr *root, const struct symbol *target, uint32_t *marks,
+		    uint32_t mark, struct ptrstack *st, uint64_t *work)
+{
+	st->n = 0;
+	ps_push(st, root);
+	while (st->n) {
+		const struct expr *e = st->v[--st->n];
+		if (!e || !*work)
+			continue;
+		--*work;
+		if (e->kind == EX_SYM) {
+			const struct symbol *s = e->sym;
+			if (s == target)
+				return true;
+			if (s->state != SYM_PENDING || marks[s->order] == mark)
+				continue;
+			marks[s->order] = mark;
+			ps_push(st, s->expr);
+			continue;
+		}
+		ps_push(st, e->a);
+		ps_push(st, e->b);
 	}
-	return reaches(e->a, target, marks, mark) || reaches(e->b, target, marks, mark);
+	return false;
+}
+
+/* The first symbol in e still pending and not yet visited (state[] 0). */
+static struct symbol *next_dep(const struct expr *e, const uint8_t *state)
+{
+	struct symbol *d;
+
+	if (!e)
+		return NULL;
+	if (e->kind == EX_SYM)
+		return e->sym->state == SYM_PENDING && !state[e->sym->order] ? e->sym : NULL;
+	/* trees are at most MAX_OPERATORS + MAX_NESTING deep (asm_expr.c) */
+	return (d = next_dep(e->a, state)) ? d : next_dep(e->b, state);
+}
+
+static void try_value(struct assembler *as, struct symbol *s)
+{
+	struct val v;
+
+	if (s->state == SYM_PENDING &&
+	    as_eval(as, s->expr, s->expr_line, false, &v, NULL) == VAL_OK) {
+		s->state = SYM_VALUE;
+		s->sec = v.sec;
+		s->value = v.v;
+	}
 }
 
 void as_resolve_pending(struct assembler *as)
 {
-	/* forward references resolve in any order: repeat until nothing moves */
-	for (bool progress = true; progress;) {
+	/* Forward references resolve in any order.  Each pending symbol is
+	 * evaluated after those its definition names (depth first, with an
+	 * explicit stack), so one pass does it: repeating passes until nothing
+	 * moved took N passes for a chain written backwards (N^2 in all). */
+	uint8_t *state = as_alloc(as, as->nsyms ? as->nsyms : 1); /* 1 on stack, 2 done */
+	struct ptrstack st = { 0 };
+	for (size_t i = 0; i < as->nsyms; i++) {
+		struct symbol *s = as->syms[i];
+		if (s->state != SYM_PENDING || state[s->order])
+			continue;
+		state[s->order] = 1;
+		ps_push(&st, s);
+		while (st.n) {
+			struct symbol *t = (struct symbol *)st.v[st.n - 1];
+			struct symbol *d = next_dep(t->expr, state);
+			if (d) { /* on the stack already (1): a cycle, reported below */
+				state[d->order] = 1;
+				ps_push(&st, d);
+				continue;
+			}
+			st.n--;
+			state[t->order] = 2;
+			try_value(as, t);
+		}
+	}
+	for (bool progress = true; progress;) { /* anything the order did not settle */
 		progress = false;
 		for (size_t i = 0; i < as->nsyms; i++) {
-			struct symbol *s = as->syms[i];
-			struct val v;
-			if (s->state == SYM_PENDING &&
-			    as_eval(as, s->expr, s->expr_line, false, &v, NULL) == VAL_OK) {
-				s->state = SYM_VALUE;
-				s->sec = v.sec;
-				s->value = v.v;
-				progress = true;
-			}
+			bool was = as->syms[i]->state == SYM_PENDING;
+			try_value(as, as->syms[i]);
+			progress |= was && as->syms[i]->state != SYM_PENDING;
 		}
 	}
 	/* what is still pending depends on itself or on something undefined
@@ -174,18 +239,33 @@ void as_resolve_pending(struct assembler *as)
 	 * order, once */
 	uint32_t *marks = NULL;
 	uint32_t mark = 0;
+	/* Each check walks a chain of definitions: a long chain left pending by
+	 * an undefined symbol at its end would cost N walks of N.  Past this
+	 * much work in all the rest is reported at once, not checked. */
+	uint64_t work = 4000000;
 	for (size_t i = 0; i < as->nstmts; i++) {
 		struct symbol *s = as->stmts[i].kind == ST_SET ? as->stmts[i].u.set.sym : NULL;
 		if (!s || s->state != SYM_PENDING)
 			continue;
 		if (!marks)
 			marks = as_alloc(as, as->nsyms * sizeof *marks);
-		if (reaches(s->expr, s, marks, ++mark)) {
+		bool cycle = reaches(s->expr, s, marks, ++mark, &st, &work);
+		if (!work) {
+			as_error(as, s->def_line, s->def_col, s->def_len,
+				 "the value of '%s' depends on a chain of definitions too long to "
+				 "follow", s->name);
+			for (size_t k = 0; k < as->nsyms; k++)
+				if (as->syms[k]->state == SYM_PENDING)
+					as->syms[k]->state = SYM_BAD;
+			break;
+		}
+		if (cycle) {
 			as_error(as, s->def_line, s->def_col, s->def_len,
 				 "the value of '%s' depends on itself", s->name);
 			s->state = SYM_BAD;
 		}
 	}
+	free(st.v);
 	for (size_t i = 0; i < as->nsyms; i++) {
 		const struct symbol *s = as->syms[i];
 		if (s->global && s->state == SYM_UNDEF)

@@ -815,7 +815,7 @@ START_TEST(test_uart_tape_survives_restore)
 	ck_assert_ptr_nonnull(st);
 	rises_at(e, UART(U_STATUS), U_RX_READY, 400);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'r');
-	ck_assert(machine_state_restore(e->m, st, e->err, sizeof e->err));
+	ck_assert_msg(machine_state_restore(e->m, st, e->err, sizeof e->err), "%s", e->err);
 	ck_assert_uint_eq(machine_cycles(e->m), 200);
 	rises_at(e, UART(U_STATUS), U_RX_READY, 400);
 	ck_assert_uint_eq(rd(e, UART(U_DATA)), 'r');

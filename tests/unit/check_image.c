@@ -16,6 +16,7 @@
 
 #include "sim/image.h"
 #include "sim/isa.h"
+#include "tests/unit/helpers/bytes.h"
 
 static char dir[64];
 static char path[128];
@@ -81,37 +82,16 @@ static void write_sample(void)
 
 static uint8_t *load(size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	*n = (size_t)ftell(f);
-	rewind(f);
-	uint8_t *p = malloc(*n);
-	ck_assert_uint_eq(fread(p, 1, *n, f), *n);
-	fclose(f);
-	return p;
+	return g_file_read(path, n);
 }
 
 static void store(const uint8_t *p, size_t n)
 {
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
-	fclose(f);
+	g_file_write(path, p, n);
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
+#define rd32 g_rd32
+#define wr32 g_wr32
 
 /* The reader refuses the file at `path` with exactly "PATH: reason". */
 static void refused(const char *reason)

@@ -331,7 +331,7 @@ static void patch_file(const char *path, long off, const void *bytes, size_t n)
 static void expect_refused(const char *path, const char *message)
 {
 	char err[512];
-	struct machine_state *s = machine_state_read_file(path, err, sizeof err);
+	struct machine_state *s = machine_state_read_file(path, NULL, NULL, false, NULL, err, sizeof err);
 
 	ck_assert_msg(s == NULL, "%s was accepted", path);
 	ck_assert_msg(strstr(err, path) == err && strstr(err, message), "%s: got \"%s\"", message, err);
@@ -346,26 +346,28 @@ START_TEST(test_file_roundtrip_and_damage)
 	run_steps(m, 2000);
 	s = save(m);
 	snprintf(path, sizeof path, "%s/ck", tmpdir);
-	ck_assert_msg(machine_state_write_file(s, path, err, sizeof err), "%s", err);
-	back = machine_state_read_file(path, err, sizeof err);
+	ck_assert_msg(machine_state_write_file(s, path, NULL, err, sizeof err), "%s", err);
+	back = machine_state_read_file(path, NULL, NULL, false, NULL, err, sizeof err);
 	ck_assert_msg(back != NULL, "%s", err);
 	assert_same(s, back, "file round trip", 11);
 	machine_state_free(back);
 
 	patch_file(path, 200, "\x55", 1); /* a flipped byte in the payload */
 	expect_refused(path, "checksum mismatch (damaged)");
-	ck_assert(machine_state_write_file(s, path, err, sizeof err));
+	ck_assert(machine_state_write_file(s, path, NULL, err, sizeof err));
 	ck_assert_int_eq(truncate(path, 1000), 0);
 	expect_refused(path, "truncated (damaged)");
-	ck_assert(machine_state_write_file(s, path, err, sizeof err));
+	ck_assert(machine_state_write_file(s, path, NULL, err, sizeof err));
 	patch_file(path, 8, "\x07\x00\x00\x00", 4);
-	expect_refused(path, "version 7, expected 1");
+	expect_refused(path, "format version 7, this vmlab reads 2 (written by a newer vmlab)");
+	patch_file(path, 8, "\x01\x00\x00\x00", 4);
+	expect_refused(path, "format version 1, this vmlab reads 2 (written by an older vmlab)");
 	patch_file(path, 0, "\x7f" "ELF", 4);
 	expect_refused(path, "not a vmlab checkpoint");
 	ck_assert_int_eq(truncate(path, 3), 0);
 	expect_refused(path, "not a vmlab checkpoint");
 	snprintf(path, sizeof path, "%s/missing", tmpdir);
-	ck_assert(machine_state_read_file(path, err, sizeof err) == NULL);
+	ck_assert(machine_state_read_file(path, NULL, NULL, false, NULL, err, sizeof err) == NULL);
 	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
 	machine_state_free(s);
 	machine_free(m);

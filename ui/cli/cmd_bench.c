@@ -181,8 +181,8 @@ int cmd_bench(int argc, char **argv)
 		}
 	}
 
-	if (!vmm && os) {
-		fprintf(stderr, "vmlab bench: --os needs --vmm (the bare workloads are built in)\n");
+	if (os && !vmm) { /* the machine's own loops run no OS: --os would do nothing */
+		fprintf(stderr, "vmlab bench: --os needs --vmm (the toyos workloads)\n");
 		return 2;
 	}
 	if (vmm) {

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -38,7 +39,7 @@
 #define PROMPT "(vmlab) "
 #define HISTORY_LINES 1000
 
-enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING, OPT_BATCH_SAFE };
+enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING, OPT_BATCH_SAFE, OPT_SOURCE_ROOT };
 
 static const struct opt_spec debug_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -46,6 +47,7 @@ static const struct opt_spec debug_opts[] = {
 	{ "batch", 0, false, OPT_BATCH },
 	{ "keep-going", 0, false, OPT_KEEP_GOING },
 	{ "batch-safe", 0, false, OPT_BATCH_SAFE },
+	{ "source-root", 0, true, OPT_SOURCE_ROOT },
 	SESSION_OPT_SPECS,
 	VM_FRONT_OPT_SPECS,
 	{ NULL, 0, false, 0 },
@@ -66,6 +68,7 @@ static void debug_usage(FILE *out)
 		"  --batch           read commands from standard input even on a terminal\n"
 		"  --keep-going      in batch mode, go on after a failing command\n"
 		"  --batch-safe      refuse `shell` (for graded command files)\n"
+		"  --source-root DIR `list` reads source files only from under DIR\n"
 		"  -h, --help        this text\n\n"
 		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
 		VM_FRONT_OPT_HELP "\n"
@@ -308,7 +311,7 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 {
 	struct session s;
 	struct opt_parser p;
-	const char *arg, *script = NULL;
+	const char *arg, *script = NULL, *source_root = NULL;
 	bool batch = false, keep_going = false, batch_safe = false;
 	struct sigaction old_sigs[3];
 	int id, status, r;
@@ -341,6 +344,15 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 		case OPT_BATCH_SAFE:
 			batch_safe = true;
 			break;
+		case OPT_SOURCE_ROOT: {
+			struct stat st;
+			if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "vmlab debug: --source-root: %s is not a directory\n", arg);
+				return 2;
+			}
+			source_root = arg;
+			break;
+		}
 		default:
 			r = vm_front_option(front, "debug", id, arg, &s);
 			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
@@ -396,6 +408,7 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	}
 	bool interactive = !script && !batch && isatty(STDIN_FILENO);
 	d = dbg_new(&(struct dbg_config){ .m = m, .img = img, .image_path = s.image_path,
+					  .source_root = source_root,
 					  .out = stdout, .err = stderr, .trace_cats = cats,
 					  .vmm = run ? vm_run_vmm(run) : NULL,
 					  .run_hook = run ? NULL : console_hook,

@@ -14,10 +14,11 @@
 #include "ui/cli/vm_front.h"
 #include "ui/dbg/trace.h"
 
-enum { OPT_HELP = 1, OPT_STATS, OPT_STATS_JSON };
+enum { OPT_HELP = 1, OPT_MAX_CYCLES, OPT_STATS, OPT_STATS_JSON };
 
 static const struct opt_spec run_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
+	{ "max-cycles", 0, true, OPT_MAX_CYCLES },
 	{ "stats", 0, false, OPT_STATS },
 	{ "stats-json", 0, true, OPT_STATS_JSON },
 	VM_FRONT_OPT_SPECS,
@@ -37,6 +38,8 @@ static void run_usage(FILE *out)
 		"value becomes vmlab's exit status.\n\n"
 		"options:\n"
 		SESSION_OPT_HELP
+		"  --max-cycles N    stop once virtual time reaches N cycles (status 124);\n"
+		"                    in a run, cycles spent halted count toward --max-insns\n"
 		"  --stats           print statistics on stderr at the end\n"
 		"  --stats-json F    write statistics as JSON to F\n"
 		"  -h, --help        this text\n\n"
@@ -55,6 +58,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	struct session s;
 	struct opt_parser p;
 	const char *arg, *stats_json = NULL;
+	uint64_t max_cycles = UINT64_MAX;
 	bool stats = false;
 	int id, status, r;
 	session_init(&s, "run");
@@ -67,6 +71,10 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		case OPT_HELP:
 			run_usage(stdout);
 			return 0;
+		case OPT_MAX_CYCLES:
+			if (!opt_u64("run", "--max-cycles", arg, &max_cycles))
+				return 2;
+			break;
 		case OPT_STATS:
 			stats = true;
 			break;
@@ -91,6 +99,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		front->stats = stats;
 		front->stats_json = stats_json;
 		front->max_insns = s.max_insns;
+		front->max_cycles = max_cycles;
 		return vm_front_run(front, &s);
 	}
 	if (!s.image_path) {
@@ -108,6 +117,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 
 	uint64_t max_insns = s.max_insns, left = max_insns;
 	enum machine_stop why;
+	machine_set_budget(s.m, max_cycles, true); /* every run ends, halted or not */
 	for (;;) {
 		why = console_run(&s.con, left);
 		if (why != STOP_DEBUG_BREAK)
@@ -124,8 +134,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		status = machine_exit_code(s.m) & 0xff;
 		break;
 	case STOP_LIMIT:
-		fprintf(stderr, "vmlab run: instruction budget of %llu exhausted at pc 0x%08x\n",
-			(unsigned long long)max_insns, machine_pc(s.m));
+		budget_message(stderr, "run", s.m, true, max_insns, max_cycles);
 		status = 124;
 		break;
 	case STOP_FATAL:
@@ -148,6 +157,8 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		report_stats_text(s.m, stderr);
 	if (stats_json && !report_stats_json(s.m, "run", stats_json))
 		status = 2;
+	if (!console_output_ok(s.console, "run", "console output"))
+		status = 2; /* lost output is an error, never a success */
 	session_end(&s);
 	tty_release_interrupt();
 	return status;

@@ -49,7 +49,7 @@ static int batch_input(struct console *c, const char *path)
 {
 	char err[512];
 	size_t len;
-	uint8_t *in = hostfile_read(path, SIZE_MAX, "console input", &len, err, sizeof err);
+	uint8_t *in = hostfile_read(path, HOSTFILE_MAX_CONSOLE_IN, "console input", &len, err, sizeof err);
 
 	if (!in) {
 		fprintf(stderr, "vmlab %s: --console-in: %s\n", c->cmd, err);
@@ -284,13 +284,18 @@ void console_hook(void *opaque, struct machine *m, bool before, enum machine_sto
 enum machine_stop console_run(struct console *c, uint64_t max_insns)
 {
 	struct machine *m = c->m;
-	uint64_t start = machine_instret(m);
+	/* one budget over many machine_run calls: halted cycles that count
+	 * as instructions (machine_set_budget) are added up here */
+	uint64_t idle0 = machine_idle_counted(m), start = machine_instret(m);
 	uint64_t end = max_insns > UINT64_MAX - start ? UINT64_MAX : start + max_insns;
 	enum machine_stop why;
 
 	c->stopped = false;
 	for (;;) {
-		uint64_t at = machine_instret(m), n = end - at;
+		uint64_t at = machine_instret(m), used = at + (machine_idle_counted(m) - idle0);
+		uint64_t n = used >= end ? 0 : end - used;
+		if (n == 0)
+			return STOP_LIMIT;
 		if (tty_interrupted())
 			return stop_here(c, false);
 		if (c->has_stop && c->stop_insns <= at)
@@ -304,7 +309,8 @@ enum machine_stop console_run(struct console *c, uint64_t max_insns)
 		console_hook(c, m, false, why);
 		if (why == STOP_IDLE && c->has_stop)
 			return replay_stop(c);
-		if (why != STOP_IDLE && (why != STOP_LIMIT || machine_instret(m) >= end))
+		if (why != STOP_IDLE && (why != STOP_LIMIT || machine_cycles_spent(m) ||
+					 machine_instret(m) + (machine_idle_counted(m) - idle0) >= end))
 			return why;
 	}
 }

@@ -3,8 +3,8 @@
  * and where (getopt's are terse and name the wrong program).
  */
 #include "ui/cli/options.h"
+#include "sim/number.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,42 +88,42 @@ int opt_next(struct opt_parser *p, const struct opt_spec *specs, const char **ar
 
 bool opt_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
 {
-	char *end;
-
-	errno = 0;
-	if (!*s || *s == '-' || (*out = strtoull(s, &end, 0), errno) || *end) {
+	switch (num_parse_u64(s, SIZE_MAX, UINT64_MAX, out)) {
+	case NUM_OK:
+		return true;
+	case NUM_RANGE:
+		fprintf(stderr, "vmlab %s: %s: '%s' is too large (at most 2^64 - 1)\n", cmd, opt, s);
+		return false;
+	default:
 		fprintf(stderr, "vmlab %s: %s: '%s' is not a non-negative integer\n", cmd, opt, s);
 		return false;
 	}
-	return true;
 }
 
 bool opt_size(const char *cmd, const char *opt, const char *s, uint32_t *out)
 {
-	char *end;
-	unsigned long long v;
+	size_t n = strlen(s), digits = n;
 	unsigned shift = 0;
+	uint64_t v;
 
-	errno = 0;
-	v = *s && *s != '-' ? strtoull(s, &end, 0) : (end = (char *)s, 0);
-	if (end != s && !errno) {
-		switch (*end) {
-		case 'k': case 'K': shift = 10; end++; break;
-		case 'm': case 'M': shift = 20; end++; break;
-		case 'g': case 'G': shift = 30; end++; break;
-		default: break;
-		}
-		if ((*end == 'i' || *end == 'I') && shift && (end[1] == 'B' || end[1] == 'b'))
-			end += 2; /* KiB, MiB, GiB */
-		if (!*end && v <= (0xffffffffull >> shift)) {
-			*out = (uint32_t)(v << shift);
-			return true;
-		}
-		if (!*end) {
-			fprintf(stderr, "vmlab %s: %s: '%s' is too large (at most 4 GiB - 1)\n", cmd, opt, s);
-			return false;
-		}
+	/* the unit: K, M, G, optionally as KiB, MiB, GiB */
+	if (digits >= 3 && (s[digits - 1] == 'B' || s[digits - 1] == 'b') &&
+	    (s[digits - 2] == 'i' || s[digits - 2] == 'I') && strchr("kKmMgG", s[digits - 3]))
+		digits -= 2;
+	if (digits >= 2 && strchr("kKmMgG", s[digits - 1])) { /* no hex digit is a unit */
+		char u = s[digits - 1];
+		shift = u == 'k' || u == 'K' ? 10 : u == 'm' || u == 'M' ? 20 : 30;
+		digits--;
 	}
-	fprintf(stderr, "vmlab %s: %s: '%s' is not a size (bytes, or with K, M, G)\n", cmd, opt, s);
-	return false;
+	switch (num_parse_u64(s, digits, 0xffffffffull >> shift, &v)) {
+	case NUM_OK:
+		*out = (uint32_t)(v << shift);
+		return true;
+	case NUM_RANGE:
+		fprintf(stderr, "vmlab %s: %s: '%s' is too large (at most 4 GiB - 1)\n", cmd, opt, s);
+		return false;
+	default:
+		fprintf(stderr, "vmlab %s: %s: '%s' is not a size (bytes, or with K, M, G)\n", cmd, opt, s);
+		return false;
+	}
 }

@@ -33,8 +33,9 @@ void opt_init(struct opt_parser *p, const char *cmd, int argc, char **argv);
  * argument in *arg, OPT_END, or OPT_ERROR after printing why. */
 int opt_next(struct opt_parser *p, const struct opt_spec *specs, const char **arg);
 
-/* Numbers: decimal, 0x hex; sizes also take K, M, G suffixes (powers of
- * 1024).  false after printing "vmlab CMD: --opt: ..." */
+/* Numbers: decimal, 0x hex, parsed strictly by sim/number.h (no sign, no
+ * white space: " -1" is an error, not 2^64-1); sizes also take K, M, G
+ * suffixes (powers of 1024).  false after printing "vmlab CMD: --opt: ..." */
 bool opt_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 bool opt_size(const char *cmd, const char *opt, const char *s, uint32_t *out);
 

@@ -138,7 +138,7 @@ struct image *session_load_image(const char *cmd, const char *path,
 /* Read a whole file (or standard input for "-") into memory. */
 uint8_t *session_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-	return hostfile_read(path, SIZE_MAX, "console input", len, err, errlen);
+	return hostfile_read(path, HOSTFILE_MAX_CONSOLE_IN, "console input", len, err, errlen);
 }
 
 int session_start(struct session *s)

@@ -102,6 +102,7 @@ void vm_front_init(struct vm_front *f)
 	memset(f, 0, sizeof *f);
 	vmm_config_defaults(&f->cfg);
 	f->max_insns = UINT64_MAX;
+	f->max_cycles = UINT64_MAX;
 }
 
 bool vm_front_parse(struct vm_front *f, const char *cmd, const char *arg,
@@ -507,8 +508,7 @@ int vm_front_finish(struct vm_front *f, struct vm_run *r, struct session *s, enu
 			status = vs;
 	}
 	if (why == VMM_LIMIT) {
-		fprintf(stderr, "vmlab %s: instruction budget of %llu exhausted\n", s->cmd,
-			(unsigned long long)f->max_insns);
+		budget_message(stderr, s->cmd, r->m, false, f->max_insns, f->max_cycles);
 		status = 124;
 	}
 	if (f->stats) {
@@ -517,6 +517,12 @@ int vm_front_finish(struct vm_front *f, struct vm_run *r, struct session *s, enu
 	}
 	if (f->stats_json && !stats_json(r->v, r->m, f->stats_json))
 		status = 2;
+	for (int i = 0; i < f->nspecs; i++) {
+		char what[64];
+		snprintf(what, sizeof what, "vm%d's console output", i);
+		if (!console_output_ok(r->sinks[i].out, s->cmd, what))
+			status = 2; /* lost output is an error, never a success */
+	}
 	return status;
 }
 
@@ -549,6 +555,7 @@ int vm_front_run(struct vm_front *f, struct session *s)
 	r = vm_front_start(f, s, &status);
 	if (!r)
 		return status;
+	machine_set_budget(r->m, f->max_cycles, true); /* every run ends, halted or not */
 	why = r->live ? vm_console_run(r->v, r->m, f->console_vm, f->max_insns, vm_flush_all, r,
 				       &stopped)
 		      : vmm_run(r->v, f->max_insns);
@@ -562,4 +569,27 @@ int vm_front_run(struct vm_front *f, struct session *s)
 		status = 130;
 	vm_front_free(r);
 	return status;
+}
+
+void budget_message(FILE *out, const char *cmd, const struct machine *m, bool with_pc,
+		    uint64_t max_insns, uint64_t max_cycles)
+{
+	bool cycles = max_cycles != UINT64_MAX && machine_cycles(m) >= max_cycles;
+	char at[32] = "";
+
+	if (with_pc)
+		snprintf(at, sizeof at, " at pc 0x%08x", machine_pc(m));
+	fprintf(out, "vmlab %s: %s budget of %llu exhausted%s\n", cmd,
+		cycles ? "cycle" : "instruction",
+		(unsigned long long)(cycles ? max_cycles : max_insns), at);
+}
+
+bool console_output_ok(FILE *f, const char *cmd, const char *what)
+{
+	if (!f || (fflush(f) == 0 && !ferror(f)))
+		return true;
+	fprintf(stderr, "vmlab %s: %s could not be written: %s\n", cmd, what,
+		errno ? strerror(errno) : "write error");
+	clearerr(f); /* said once */
+	return false;
 }

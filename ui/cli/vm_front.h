@@ -57,6 +57,7 @@ struct vm_front {
 	uint64_t max_insns;
 	int console_vm;           /* the VM that has the keyboard (vm_console.h) */
 	bool interactive;         /* vm_front_run: keys may go to the guests */
+	uint64_t max_cycles;   /* --max-cycles, or UINT64_MAX */
 };
 
 void vm_front_init(struct vm_front *f);
@@ -87,5 +88,13 @@ const struct image *vm_run_image(const struct vm_run *r, int vm);
 void vm_front_flush(struct vm_run *r);
 int vm_front_finish(struct vm_front *f, struct vm_run *r, struct session *s, enum vmm_stop why);
 void vm_front_free(struct vm_run *r);
+/* Flush f; false after "vmlab CMD: WHAT could not be written: REASON" if
+ * that or any earlier write to it failed (a full disk, /dev/full). */
+bool console_output_ok(FILE *f, const char *cmd, const char *what);
+
+/* "vmlab CMD: cycle budget of N exhausted" or "instruction budget ...",
+ * whichever ended the run (at pc, when with_pc). */
+void budget_message(FILE *out, const char *cmd, const struct machine *m, bool with_pc,
+		    uint64_t max_insns, uint64_t max_cycles);
 
 #endif

@@ -12,10 +12,10 @@
 #include "ui/dbg/dbg_priv.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/number.h"
 #include "ui/dbg/trace.h"
 
 #define DEFAULT_INTERVAL (1ull << 20)         /* steps between snapshots */
@@ -63,6 +63,7 @@ struct dbg *dbg_new(const struct dbg_config *cfg)
 	d->m = cfg->m;
 	d->img = cfg->img;
 	d->image_path = cfg->image_path;
+	d->source_root = cfg->source_root;
 	d->out = cfg->out;
 	d->err = cfg->err;
 	d->exact_interval = cfg->exact_interval;
@@ -205,14 +206,11 @@ bool dbg_next_word(const char **p, char *buf, size_t cap)
 
 bool dbg_parse_count(const char *s, uint64_t *v)
 {
-	char *end;
+	size_t n;
 
 	s = dbg_skip_ws(s);
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && dbg_is_blank(end);
+	n = strcspn(s, " \t\r\n");
+	return num_parse_u64(s, n, UINT64_MAX, v) == NUM_OK && dbg_is_blank(s + n);
 }
 
 char *dbg_strdup(const char *s)

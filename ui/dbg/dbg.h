@@ -42,6 +42,7 @@ struct dbg_config {
 	struct machine *m;        /* the machine, program loaded, at reset   */
 	const struct image *img;  /* symbols and line table, or NULL         */
 	const char *image_path;   /* to find source files next to it; NULL ok */
+	const char *source_root;  /* read sources only under it; NULL: anywhere */
 	FILE *out;                /* results                                 */
 	FILE *err;                /* one-line error messages                 */
 	unsigned trace_cats;      /* TRACE_* categories on at start          */

@@ -123,10 +123,12 @@ static const struct dbg_command commands[] = {
 	  "exits [N].\n" },
 	{ "list", dbgc_list, R_CONT, C_EXPR, "list [LOCATION]",
 	  "show source lines around LOCATION (or go on listing)", LOC_HELP },
-	{ "load", dbgc_load, R_NO, C_NONE, "load FILE",
+	{ "load", dbgc_load, R_NO, C_NONE, "load FILE [force]",
 	  "restore the whole machine from a checkpoint file",
 	  "The file must be from `save`, of a machine with the same configuration;\n"
 	  "a damaged or foreign file is refused and the machine left as it was.\n"
+	  "A file saved with another image is refused unless `force` is given\n"
+	  "(its pages saved as the image's then come from this session's image).\n"
 	  "Reverse execution starts again from the loaded state.\n" },
 	{ "next", dbgc_next, R_SAME, C_NONE, "next [N]",
 	  "step to the next source line, over calls", NULL },

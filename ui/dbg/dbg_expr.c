@@ -36,12 +36,12 @@
 #include "ui/dbg/dbg_priv.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/asm/disasm.h"
 #include "sim/image.h"
+#include "sim/number.h"
 
 struct val {
 	uint32_t v;
@@ -57,7 +57,13 @@ struct ep {
 	bool failed;
 	int skip;           /* > 0: operand of a short-circuit not taken */
 	bool wrote;         /* an assignment changed the machine      */
+	int depth;          /* nesting: '(', unary operators, a = b =  */
 };
+
+/* Each nesting costs host stack (a dozen frames for a parenthesis), and a
+ * breakpoint condition or a script line is as untrusted as any input:
+ * past this many levels an expression is refused, not a crash. */
+#define EXPR_MAX_NESTING 100
 
 static bool fail(struct ep *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(struct ep *e, const char *fmt, ...)
@@ -92,6 +98,20 @@ static bool eat(struct ep *e, const char *op, const char *not_followed)
 }
 
 static bool assign(struct ep *e, struct val *out);
+
+/* fn one level deeper, or an error past EXPR_MAX_NESTING. */
+static bool nested(struct ep *e, bool (*fn)(struct ep *, struct val *), struct val *out)
+{
+	bool ok;
+
+	if (e->depth >= EXPR_MAX_NESTING)
+		return fail(e, "Expression nested too deeply (more than %d levels).",
+			    EXPR_MAX_NESTING);
+	e->depth++;
+	ok = fn(e, out);
+	e->depth--;
+	return ok;
+}
 
 /* ---- memory ----------------------------------------------------------- */
 
@@ -275,10 +295,9 @@ static bool ident_char(char c, bool first)
 
 static bool number(struct ep *e, struct val *out)
 {
-	const char *s = e->p;
-	unsigned long long v;
-	char *end;
-	int base = 10;
+	const char *s = e->p, *end;
+	uint64_t v;
+	unsigned base = 10;
 
 	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
 		base = 2;
@@ -289,12 +308,16 @@ static bool number(struct ep *e, struct val *out)
 	}
 	if (!isxdigit((unsigned char)*s))
 		return fail(e, "Invalid number \"%.*s\".", (int)(s - e->p + 1), e->p);
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (ident_char(*end, false))
-		return fail(e, "Invalid number \"%.*s\".", (int)strcspn(e->p, " \t)+-*/"), e->p);
-	if (errno || v > 0xffffffffull)
+	for (end = s; ident_char(*end, false); end++)
+		;
+	switch (num_parse_digits(s, (size_t)(end - s), base, 0xffffffffu, &v)) {
+	case NUM_OK:
+		break;
+	case NUM_RANGE:
 		return fail(e, "Numeric constant too large: %.*s", (int)(end - e->p), e->p);
+	default:
+		return fail(e, "Invalid number \"%.*s\".", (int)strcspn(e->p, " \t)+-*/"), e->p);
+	}
 	out->v = (uint32_t)v;
 	e->p = end;
 	return true;
@@ -356,7 +379,7 @@ static bool primary(struct ep *e, struct val *out)
 	ws(e);
 	if (*e->p == '(') {
 		e->p++;
-		if (!assign(e, out))
+		if (!nested(e, assign, out))
 			return false;
 		if (!eat(e, ")", NULL))
 			return fail(e, "Missing ')' in expression.");
@@ -411,7 +434,7 @@ static bool unary(struct ep *e, struct val *out)
 	ws(e);
 	if (*e->p == '-' || *e->p == '~' || (*e->p == '!' && e->p[1] != '=')) {
 		char op = *e->p++;
-		if (!unary(e, out))
+		if (!nested(e, unary, out))
 			return false;
 		out->v = op == '-' ? (uint32_t)-out->v : op == '~' ? ~out->v : !out->v;
 		out->lv.kind = LV_NONE;
@@ -445,7 +468,7 @@ static bool unary(struct ep *e, struct val *out)
 		/* the operand is an address: *counter and {b}msg read at the label */
 		unsigned flags = e->flags;
 		e->flags |= EXPR_ADDR;
-		bool ok = unary(e, out);
+		bool ok = nested(e, unary, out);
 		e->flags = flags;
 		if (!ok)
 			return false;
@@ -550,7 +573,7 @@ static bool assign(struct ep *e, struct val *out)
 		return fail(e, "An assignment is not allowed here.");
 	if (out->lv.kind == LV_NONE)
 		return fail(e, "Left operand of assignment is not an lvalue.");
-	if (!assign(e, &rhs))
+	if (!nested(e, assign, &rhs))
 		return false;
 	if (!e->skip && !store(e, &out->lv, rhs.v))
 		return false;

@@ -152,8 +152,15 @@ struct dbg_display {
 	bool enabled;
 };
 
+/* dbg_srcfile.c: the text of source file name (from a line table), found
+ * next to the image, then in the current directory; a regular file of at
+ * most HOSTFILE_MAX_SOURCE bytes, under root if not NULL.  NULL with why. */
+char *dbg_source_read(const char *name, const char *image_path, const char *root,
+		      char *why, size_t whylen);
+
 struct dbg_source {
 	char *name;                    /* as in the line table               */
+	char *why;                     /* why text is NULL                   */
 	char *text;                    /* the file, or NULL if unreadable    */
 	char **lines;                  /* lines[i] = line i + 1              */
 	size_t nlines;
@@ -186,6 +193,7 @@ struct dbg {
 	struct machine *m;
 	const struct image *img;
 	const char *image_path;
+	const char *source_root;       /* list only sources under it, or NULL */
 	FILE *out, *err;
 	struct machine_io user_io;     /* the front end's io callbacks        */
 	void (*run_hook)(void *opaque, struct machine *m, bool before, enum machine_stop why);

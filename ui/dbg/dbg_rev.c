@@ -32,6 +32,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/asm/disasm.h"
 
@@ -465,25 +466,43 @@ int dbgc_save(struct dbg *d, const char *args, const char *fmt)
 	st = machine_state_save(d->m, err, sizeof err);
 	if (!st)
 		return dbg_error(d, "%s", err);
-	bool ok = machine_state_write_file(st, path, err, sizeof err);
-	size_t bytes = machine_state_bytes(st);
+	struct machine_image_id id = { d->image_path, d->img };
+	bool ok = machine_state_write_file(st, path, d->img ? &id : NULL, err, sizeof err);
+	struct stat sb;
+	long long bytes = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
 	machine_state_free(st);
 	if (!ok)
 		return dbg_error(d, "%s", err);
-	dbg_printf(d, "Saved the machine to %s (%zu bytes of state; step %llu, cycle %llu).\n", path, bytes,
+	dbg_printf(d, "Saved the machine to %s (%lld bytes; step %llu, cycle %llu).\n", path, bytes,
 		   (unsigned long long)dbg_steps(d), (unsigned long long)machine_cycles(d->m));
 	return DBG_OK;
 }
 
 int dbgc_load(struct dbg *d, const char *args, const char *fmt)
 {
-	char err[512], err2[256];
+	char err[512], err2[256], path[4096];
 	struct machine_state *st, *backup;
-	const char *path = dbg_skip_ws(args);
+	struct machine_image_id id = { d->image_path, d->img };
+	bool force = false, other;
+	size_t n;
 
+	/* load FILE [force]: force loads a checkpoint of another image */
+	snprintf(path, sizeof path, "%s", dbg_skip_ws(args));
+	n = strlen(path);
+	while (n && (path[n - 1] == ' ' || path[n - 1] == '\t'))
+		path[--n] = '\0';
+	if (n > 6 && !strcmp(path + n - 5, "force") && (path[n - 6] == ' ' || path[n - 6] == '\t')) {
+		force = true;
+		path[n -= 6] = '\0';
+		while (n && (path[n - 1] == ' ' || path[n - 1] == '\t'))
+			path[--n] = '\0';
+	}
 	if (!*path)
-		return dbg_error(d, "load needs a file name (load FILE)");
-	st = machine_state_read_file(path, err, sizeof err);
+		return dbg_error(d, "load needs a file name (load FILE [force])");
+	st = machine_state_read_file(path, d->m, d->img ? &id : NULL, force, &other, err,
+				     sizeof err);
+	if (!st && other)
+		return dbg_error(d, "%s\n(load %s force: load it anyway)", err, path);
 	if (!st)
 		return dbg_error(d, "%s", err);
 	backup = machine_state_save(d->m, err, sizeof err);

@@ -40,31 +40,14 @@ bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line
 	return true;
 }
 
-/* Read a file whole; NULL if it cannot be read. */
-static char *read_text(const char *path)
+/* Why a source file of img could not be read ("" if it was, or was never
+ * tried). */
+static const char *source_why(const struct dbg *d, const struct image *img, uint32_t file)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 1 >= cap) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 8192);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	for (size_t i = 0; img && file < img->nfiles && i < d->nsrc; i++)
+		if (!strcmp(d->src[i].name, img->files[file]))
+			return d->src[i].why ? d->src[i].why : "";
+	return "";
 }
 
 /* A source file of img, read once (by name: several images may share it). */
@@ -88,20 +71,10 @@ static struct dbg_source *source(struct dbg *d, const struct image *img, uint32_
 		d->nsrc++;
 	if (!s->name)
 		return NULL;
-	s->text = read_text(s->name);
-	if (!s->text && d->image_path && s->name[0] != '/') { /* next to the image */
-		const char *slash = strrchr(d->image_path, '/');
-		if (slash) {
-			size_t dn = (size_t)(slash - d->image_path) + 1, fn = strlen(s->name);
-			char *path = malloc(dn + fn + 1);
-			if (path) {
-				memcpy(path, d->image_path, dn);
-				memcpy(path + dn, s->name, fn + 1);
-				s->text = read_text(path);
-				free(path);
-			}
-		}
-	}
+	char why[600];
+	s->text = dbg_source_read(s->name, d->image_path, d->source_root, why, sizeof why);
+	if (!s->text)
+		s->why = dbg_strdup(why);
 	if (!s->text)
 		return NULL;
 	for (char *p = s->text; *p; p++)
@@ -140,6 +113,7 @@ void dbg_sources_free(struct dbg *d)
 	for (size_t i = 0; i < d->nsrc; i++) {
 		free(d->src[i].name);
 		free(d->src[i].text);
+		free(d->src[i].why);
 		free(d->src[i].lines);
 	}
 	free(d->src);
@@ -877,7 +851,11 @@ int dbgc_list(struct dbg *d, const char *args, const char *fmt)
 	}
 	s = source(d, d->list_img, (uint32_t)d->list_file);
 	if (!s)
-		return dbg_error(d, "Cannot read the source file \"%s\".", d->list_img->files[d->list_file]);
+	{
+		const char *why = source_why(d, d->list_img, (uint32_t)d->list_file);
+		return dbg_error(d, "Cannot read the source file \"%s\"%s%s.",
+				 d->list_img->files[d->list_file], *why ? ": " : "", why);
+	}
 	if (d->list_next > s->nlines)
 		return dbg_error(d, "Line number %u out of range; \"%s\" has %zu lines.", d->list_next,
 				 s->name, s->nlines);

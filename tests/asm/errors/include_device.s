@@ -1,0 +1,2 @@
+# .include of a device: refused (it would never end), not read forever
+.include "/dev/zero"

@@ -1,0 +1,3 @@
+	beq r1, r0, far
+	.space 0x40000
+far:	nop

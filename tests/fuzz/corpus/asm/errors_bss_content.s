@@ -1,0 +1,4 @@
+	.bss
+buf:	.space 16
+	.word 1
+	nop

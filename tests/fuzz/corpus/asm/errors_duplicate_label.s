@@ -1,0 +1,3 @@
+loop:	nop
+	nop
+loop:	nop

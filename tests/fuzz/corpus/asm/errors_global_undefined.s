@@ -1,0 +1,2 @@
+	.global _start, main
+_start:	nop

@@ -1,0 +1,4 @@
+.if LATER
+	nop
+.endif
+LATER = 1

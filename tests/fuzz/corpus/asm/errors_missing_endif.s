@@ -1,0 +1,5 @@
+.if 1
+	nop
+.if 0
+	nop
+.endif

@@ -1,0 +1,3 @@
+	mul r1, r2
+	nop r1
+	j

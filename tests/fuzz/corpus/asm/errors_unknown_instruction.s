@@ -1,0 +1,3 @@
+# a mnemonic the ISA does not have
+_start:
+	move	r1, r2
