@@ -59,6 +59,10 @@ expect 124 "cycle budget of 300000 exhausted" -- "$VMLAB" run --max-cycles 30000
 expect 124 "instruction budget of 100000 exhausted" -- "$VMLAB" run --vmm trap --max-insns 100000 "$H"
 expect 124 "cycle budget of 2000000 exhausted" -- "$VMLAB" run --vmm trap --max-cycles 2000000 "$H"
 expect 124 "cycle budget" -- "$VMLAB" run --max-cycles 5000 --vm "$H" --vm "$H"
+# ... and in the debugger's batch mode (its halted cycles count as steps)
+printf 'continue\n' >"$T/cont.cmd"
+expect 124 "" -- "$VMLAB" debug --max-insns 100000 -x "$T/cont.cmd" "$H"
+grep -q 'Instruction budget of 100000 exhausted' "$T/out" && ok || bad "debug budget: $(cat "$T/out")"
 # a cycle budget on a spinning guest stops it at that cycle exactly
 "$VMLAB" run --max-cycles 12345 --stats "$G/budget.s" >/dev/null 2>"$T/err"
 grep -qE '^cycles +12345$' "$T/err" && ok || bad "--max-cycles 12345: $(cat "$T/err")"

@@ -240,6 +240,8 @@ struct dbg {
 	volatile sig_atomic_t interrupted;
 	uint64_t max_steps;            /* forward steps allowed; 0: no limit  */
 	uint64_t steps_run;            /* forward steps run so far            */
+	uint64_t idle_run;             /* halted cycles of those runs (they
+					* count toward max_steps, as in run)  */
 	bool budget_hit;
 	bool batch_safe;               /* no `shell`                           */
 	bool confirm;                  /* ask before destroying things         */

@@ -69,7 +69,8 @@ static uint64_t budget_left(const struct dbg *d, uint64_t done)
 {
 	if (!d->max_steps || d->replaying)
 		return UINT64_MAX;
-	return d->steps_run + done >= d->max_steps ? 0 : d->max_steps - d->steps_run - done;
+	uint64_t used = d->steps_run + d->idle_run + done;
+	return used >= d->max_steps ? 0 : d->max_steps - used;
 }
 
 bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_info *ev)
@@ -101,6 +102,22 @@ bool dbg_on_insn(void *opaque, struct machine *m, const struct machine_event_inf
 	return false;
 }
 
+/* machine_run(n), but a halted machine, which retires nothing, sleeps at
+ * most CHUNK cycles: so Ctrl-C and signals are seen, and its halted
+ * cycles count toward the --max-insns budget (as in `vmlab run`). */
+static enum machine_stop run_bounded(struct dbg *d, uint64_t n)
+{
+	uint64_t idle0 = machine_idle_counted(d->m), c0 = machine_cycles(d->m);
+	enum machine_stop why;
+
+	machine_set_budget(d->m, c0 > UINT64_MAX - CHUNK ? UINT64_MAX : c0 + CHUNK, true);
+	why = machine_run(d->m, n);
+	if (!d->replaying)
+		d->idle_run += machine_idle_counted(d->m) - idle0;
+	machine_set_budget(d->m, UINT64_MAX, false);
+	return why;
+}
+
 bool dbg_settle(struct dbg *d)
 {
 	enum insn_mode saved = d->insn_mode;
@@ -113,7 +130,7 @@ bool dbg_settle(struct dbg *d)
 	/* the instruction about to run is traced when it runs, not now */
 	d->trace_cats &= ~(unsigned)TRACE_INSN;
 	dbg_trace_apply(d);
-	machine_run(d->m, 1);
+	run_bounded(d, 1);
 	d->trace_cats = cats;
 	dbg_trace_apply(d);
 	d->insn_mode = saved;
@@ -190,7 +207,7 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 		bool hook = d->run_hook && !d->replaying;
 		if (hook)
 			d->run_hook(d->run_hook_opaque, d->m, true, STOP_LIMIT);
-		enum machine_stop why = machine_run(d->m, budget);
+		enum machine_stop why = run_bounded(d, budget);
 		if (hook)
 			d->run_hook(d->run_hook_opaque, d->m, false, why);
 		if (why == STOP_POWER_OFF || why == STOP_FATAL) {
