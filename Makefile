@@ -120,6 +120,10 @@ FUZZ_COMMON := $(BUILD)/obj/tests/fuzz/common.o
 FUZZ_BIN    := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 HAVE_CLANG  := $(shell command -v clang >/dev/null 2>&1 && echo yes)
+# The assembler's seeds are the sources tests/ already holds (not copies);
+# the other targets' seeds, and every crasher found, live in corpus/NAME/.
+FUZZ_SEEDS_asm := $(wildcard tests/guest/*.s tests/guest/*.inc tests/asm/errors/*.s \
+                  tests/asm/warnings/*.s) tests/fuzz/ckpt_prog.s
 
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(LIB)
 	@mkdir -p $(dir $@)
@@ -143,7 +147,9 @@ fuzz-targets: $(FUZZ_BIN)
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@for n in $(FUZZ_NAMES); do \
-		$(BUILD)/fuzz/replay_$$n tests/fuzz/corpus/$$n 2>$(BUILD)/fuzz/$$n.log || \
+		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
+		[ $$n = asm ] && seeds="$$seeds $(FUZZ_SEEDS_asm)"; \
+		$(BUILD)/fuzz/replay_$$n $$seeds 2>$(BUILD)/fuzz/$$n.log || \
 			{ tail -30 $(BUILD)/fuzz/$$n.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
 		echo "fuzz-smoke: $$n: $$(tail -1 $(BUILD)/fuzz/$$n.log)"; \
 	done

@@ -1,4 +1,0 @@
-	.bss
-buf:	.space 16
-	.word 1
-	nop

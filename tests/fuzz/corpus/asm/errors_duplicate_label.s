@@ -1,3 +1,0 @@
-loop:	nop
-	nop
-loop:	nop

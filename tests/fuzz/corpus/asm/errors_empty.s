@@ -1,1 +1,0 @@
-# an empty program: nothing to load, refused (as the image reader refuses it)

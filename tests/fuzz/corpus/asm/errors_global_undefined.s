@@ -1,2 +1,0 @@
-	.global _start, main
-_start:	nop

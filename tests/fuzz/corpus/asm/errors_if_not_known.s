@@ -1,4 +1,0 @@
-.if LATER
-	nop
-.endif
-LATER = 1

@@ -1,1 +1,0 @@
-	.include "cycle_a.inc"

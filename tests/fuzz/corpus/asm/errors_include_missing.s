@@ -1,1 +1,0 @@
-	.include "no/such/file.s"

@@ -1,5 +1,0 @@
-.if 1
-	nop
-.if 0
-	nop
-.endif

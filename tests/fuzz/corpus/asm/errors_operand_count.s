@@ -1,3 +1,0 @@
-	mul r1, r2
-	nop r1
-	j

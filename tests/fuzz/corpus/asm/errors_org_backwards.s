@@ -1,3 +1,0 @@
-	nop
-	nop
-	.org 0x1004

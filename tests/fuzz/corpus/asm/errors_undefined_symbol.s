@@ -1,3 +1,0 @@
-_start:
-	li r1, counter
-	j finish

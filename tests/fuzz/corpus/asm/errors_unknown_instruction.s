@@ -1,3 +1,0 @@
-# a mnemonic the ISA does not have
-_start:
-	move	r1, r2
