@@ -395,8 +395,7 @@ static void switch_to(struct vmm *v, struct vm *vm)
 		struct vm *from = v->cur;
 		if (v->cur) {
 			account(v);
-			if (v->cur->state == VM_RUNNING)
-				vcpu_save(v, v->cur);
+			vcpu_save(v, v->cur); /* an ended VM's registers stay readable */
 		}
 		v->cur = vm;
 		/* its stretch opens before the switch is charged to it: the

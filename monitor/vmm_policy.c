@@ -95,9 +95,11 @@ static struct vm *vm_of(const struct vmm *v, int i)
 	return i >= 0 && i < v->nvms ? v->vms[i] : NULL;
 }
 
+/* Its registers are the real CPU's (an ended VM's too, until another
+ * VM gets the CPU). */
 static bool on_cpu(const struct vmm *v, const struct vm *vm)
 {
-	return v->cur == vm && vm->state == VM_RUNNING;
+	return v->cur == vm;
 }
 
 uint32_t vmm_vcpu_reg(const struct vmm *v, int i, unsigned r)
@@ -182,7 +184,7 @@ static struct vm *running(struct vmm *v, int i)
 {
 	struct vm *vm = vm_of(v, i);
 
-	return vm && on_cpu(v, vm) ? vm : NULL;
+	return vm && on_cpu(v, vm) && vm->state == VM_RUNNING ? vm : NULL;
 }
 
 bool vmm_vcpu_halt(struct vmm *v, int i)

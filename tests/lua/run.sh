@@ -28,7 +28,7 @@ grep -oE '^### `[A-Za-z_][A-Za-z0-9_.:]*' "$doc" | sed 's/^### `//' | sort -u >"
 
 # fields: strcmp(k, "NAME") inside each index function, by the object it serves
 awk '
-/^static int [a-z_]+\(lua_State \*L\)/ { fn = $3; sub(/\(.*/, "", fn) }
+/^(static )?int [a-z_]+\(lua_State \*L[,)]/ { fn = $0; sub(/^(static )?int /, "", fn); sub(/\(.*/, "", fn) }
 /static const char \*const subs\[\]/ { if (fn == "machine_index") { s = $0;
 	while (match(s, /"[a-z]+"/)) { print "x." substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } } }
 {
@@ -43,7 +43,10 @@ awk '
 		else if (fn == "mmu_index") p = "x.mmu."
 		else if (fn == "dev_index") p = "dev."
 		else if (fn == "handle_index") p = "h."
-		else if (fn == "event_index") p = "ev."
+		else if (fn == "event_index" || fn == "vl_mon_event_index") p = "ev."
+		else if (fn == "mon_index") p = "mon."
+		else if (fn == "vm_index") p = "vm."
+		else if (fn == "vcpu_index" || fn == "vcpu_newindex") p = "vm.cpu."
 		else { print "UNMAPPED:" fn ":" name; continue }
 		print p name
 	}

@@ -436,6 +436,8 @@ static int open_vmlab(lua_State *L)
 	vl_open_cpu(L);
 	vl_open_mem(L);
 	vl_open_machine(L);
+	vl_open_vm(L);
+	vl_open_monitor(L);
 	lua_pushcfunction(L, vl_wait);
 	lua_setfield(L, -2, "wait");
 	lua_pushliteral(L, "vmlab 1 (Lua bindings: bare machine)");
