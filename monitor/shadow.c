@@ -454,8 +454,9 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 		rmap_add(v, vm, gpa, as, va);
 	vm->stats.shadow_fills++;
 	if (v->nobs)
-		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_FILL, .vm = vm->id, .va = va,
-						 .gpa = gpa, .hpa = vm->base + gpa,
+		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_FILL, .vm = vm->id,
+						 .va = va & ~PAGE_MASK, .gpa = gpa & ~PAGE_MASK,
+						 .hpa = (vm->base + gpa) & ~PAGE_MASK,
 						 .flag = (flags & PTE_W) != 0 });
 	return true;
 }

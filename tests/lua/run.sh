@@ -16,6 +16,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 VMLAB=${VMLAB:-build/vmlab}
 case $VMLAB in /*) ;; *) VMLAB=$root/$VMLAB ;; esac
 doc=$root/docs/lua.md
+# the toyos image beside vmlab, for tests/lua/monitor_*.lua
+export TOYOS=${TOYOS:-$(dirname "$VMLAB")/toyos.elf}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0

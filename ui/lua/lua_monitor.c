@@ -694,6 +694,19 @@ int vl_mon_event_index(lua_State *L, const struct levent *e, const char *k)
 
 /* ---- policies: mon:handle(cause, fn [, vm]) ------------------------------------------ */
 
+/* A policy's or scheduler's wrong answer, reported where the function
+ * was defined; the run stops with it. */
+static void bad_answer(lua_State *L, struct lmachine *lm, int ref, const char *msg)
+{
+	lua_Debug ar;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	lua_getinfo(L, ">S", &ar);
+	lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.linedefined, msg);
+	lm->error = strdup(lua_tostring(L, -1));
+	machine_request_stop(lm->m);
+}
+
 static void set_field_int(lua_State *L, int t, const char *k, lua_Integer v)
 {
 	lua_pushinteger(L, v);
@@ -768,14 +781,10 @@ static enum vmm_verdict policy_fn(void *opaque, struct vmm *v, const struct vmm_
 	for (i = 0; r && verdicts[i] && strcmp(r, verdicts[i]); i++)
 		continue;
 	if (!r || !verdicts[i]) {
-		lua_Debug ar;
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-		lua_getinfo(L, ">S", &ar);
-		lua_pushfstring(L, "%s:%d: mon:handle: %s returned %s%s%s\n(want \"handled\", "
-				   "\"reflect\" or \"default\")", ar.short_src, ar.linedefined,
-				label, r ? "'" : "", r ? r : luaL_typename(L, -1), r ? "'" : "");
-		lm->error = strdup(lua_tostring(L, -1));
-		machine_request_stop(lm->m);
+		bad_answer(L, lm, ref, lua_pushfstring(L, "mon:handle: %s returned %s%s%s\n(want "
+						       "\"handled\", \"reflect\" or \"default\")",
+						       label, r ? "'" : "",
+						       r ? r : luaL_typename(L, -1), r ? "'" : ""));
 		i = 0;
 	}
 	lua_settop(L, top);
@@ -837,15 +846,13 @@ static int sched_fn(void *opaque, struct vmm *v, int current, const int *ready, 
 		for (int i = 0; i < n; i++)
 			if (ready[i] == p->id)
 				pick = p->id;
-		if (pick < 0) {
-			lm->error = strdup("mon:schedule: the scheduler picked a VM that is not ready "
-					   "(halted or ended)\n(pick one of the list it is given)");
-			machine_request_stop(lm->m);
-		}
+		if (pick < 0)
+			bad_answer(L, lm, lm->mon->sched_ref,
+				   "mon:schedule: the scheduler picked a VM that is not ready "
+				   "(halted or ended)\n(pick one of the list it is given)");
 	} else if (!lua_isnil(L, -1)) {
-		lm->error = strdup("mon:schedule: the scheduler must return a VM of the list it is "
-				   "given, or nil (round robin)");
-		machine_request_stop(lm->m);
+		bad_answer(L, lm, lm->mon->sched_ref, "mon:schedule: the scheduler must return a VM "
+			   "of the list it is given, or nil (round robin)");
 	}
 	lua_settop(L, top);
 	return pick;
