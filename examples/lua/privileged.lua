@@ -35,7 +35,7 @@ function M.install(mon, only_vm)
 	function p.mtcr(vm, cpu, insn)
 		if cpu.ring ~= 0 or not insn.cr then return "default" end
 		if insn.cr == "cpuid" or insn.cr == "memsize" then
-			vm:inject("illegal")        -- read-only: as the hardware says
+			vm:inject("illegal-instruction") -- read-only, as the hardware says
 			vm:charge(cost)
 			return "handled"
 		end

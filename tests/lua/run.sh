@@ -72,6 +72,10 @@ methods(x.mmu, "x.mmu:")
 methods(x.dev[1], "dev:")
 methods(x:on("halt", function() end), "h:")
 methods(x:snapshot(), "s:")
+local mon = vmlab.monitor{vms = {{source = "_start: halt\n", mem = "64K"}}}
+methods(mon, "mon:")
+methods(mon.vms[1], "vm:")
+methods(mon.vms[1].cpu, "vm.cpu:")
 for k in pairs(vmlab) do print("vmlab." .. k) end
 LUA
 if "$VMLAB" script "$T/methods.lua" >"$T/methods" 2>"$T/err"; then
@@ -93,8 +97,10 @@ if [ -n "$extra" ]; then bad "in docs/lua.md but not bound: $(echo $extra)"; els
 # ---- 2. the examples of docs/lua.md -----------------------------------------
 awk -v dir="$T" '
 /^<!-- prelude -->/ { want_prelude = 1; next }
-/^```lua/ { inb = 1; n++; file = (want_prelude ? dir "/prelude.lua" : sprintf("%s/ex%03d.lua", dir, n));
-	    want_prelude = 0; printf "" > file; next }
+/^```lua/ { inb = 1; n++   # prelude blocks add up (the machine, the monitor)
+	    if (want_prelude) file = dir "/prelude.lua"
+	    else { file = sprintf("%s/ex%03d.lua", dir, n); printf "" > file }
+	    want_prelude = 0; next }
 /^```/ && inb { inb = 0; close(file); next }
 inb { print >> file }
 /^### / { heading = $0 }

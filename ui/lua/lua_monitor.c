@@ -209,6 +209,7 @@ static void read_vm(lua_State *L, int t, int i, struct vm_opts *o)
 		luaL_error(L, "%s: disk= is not allowed in the sandbox\n(the disk writes a host file)",
 			   what);
 	o->console_in = opt_str(L, t, "console_in", what);
+	o->vc.console_open = !o->console_in; /* as a machine's: mon:send may add */
 	o->vc.name = opt_str(L, t, "image", what);
 	if (!o->vc.name)
 		o->vc.name = opt_str(L, t, "name", what);
@@ -398,7 +399,8 @@ static int l_send(lua_State *L)
 
 	if (!vmm_console_input(lm->mon->v, vm, (const uint8_t *)s, len) ||
 	    (lua_toboolean(L, 4) && !vmm_console_eof(lm->mon->v, vm)))
-		return luaL_error(L, "mon:send: out of memory");
+		return luaL_error(L, "mon:send: vm%d's console input has ended (at console_in's "
+				     "end, or a send with eof)", vm);
 	return 0;
 }
 
