@@ -20,7 +20,6 @@
  */
 #include "ui/lua/lua_priv.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,18 +293,31 @@ static int handler_msgh(lua_State *L)
 	if (strstr(msg, "attempt to yield"))
 		msg = lua_pushfstring(L, "%s\n(event handlers never yield, nor do policies: "
 				      "wait with vmlab.wait in the script's body)", msg);
-	msg = lua_pushfstring(L, "%s\n(in %s)", msg, lua_tostring(L, lua_upvalueindex(1)));
+	const struct vl_label *lb = lua_touserdata(L, lua_upvalueindex(1));
+	msg = lua_pushfstring(L, "%s\n(in ", msg);
+	lua_pushfstring(L, lb->fmt, lb->arg);
+	lua_pushliteral(L, ")");
+	lua_concat(L, 3);
+	msg = lua_tostring(L, -1);
 	luaL_traceback(L, L, msg, 1);
 	return 1;
 }
 
-bool vl_call_handler(struct lmachine *lm, const char *label, int nargs, int nres)
+bool vl_call_handler(struct lmachine *lm, const struct vl_label *label, int nargs, int nres)
 {
 	lua_State *L = lm->L_run;
 	int base = lua_gettop(L) - nargs, st; /* the function's slot */
 
-	lua_pushstring(L, label);
-	lua_pushcclosure(L, handler_msgh, 1);
+	/* one message handler per machine, told the label: no allocation
+	 * per call (a policy may be called a million times a second) */
+	if (!lm->msgh_ref) {
+		lua_pushnil(L);
+		lua_pushcclosure(L, handler_msgh, 1);
+		lm->msgh_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, lm->msgh_ref);
+	lua_pushlightuserdata(L, (void *)label);
+	lua_setupvalue(L, -2, 1);
 	lua_insert(L, base);
 	st = lua_pcall(L, nargs, nres, base);
 	lua_remove(L, base);
@@ -325,16 +337,15 @@ static void call_handler(struct lmachine *lm, int ref, const struct levent *e)
 {
 	lua_State *L = lm->L_run;
 	int top = lua_gettop(L);
-	char label[40];
+	struct vl_label label = { "a '%s' handler", lev_names[e->kind] };
 
 	if (!lua_checkstack(L, 5)) {
 		lm->error = strdup("Lua stack overflow in an event handler");
 		return;
 	}
-	snprintf(label, sizeof label, "a '%s' handler", lev_names[e->kind]);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 	vl_push_event(L, e);
-	vl_call_handler(lm, label, 1, 0);
+	vl_call_handler(lm, &label, 1, 0);
 	lua_settop(L, top);
 }
 

@@ -290,6 +290,9 @@ void vl_close_machine(lua_State *L, struct lmachine *lm)
 	for (int i = 0; i < lm->nh; i++)
 		if (lm->h[i].ref != LUA_NOREF)
 			luaL_unref(L, LUA_REGISTRYINDEX, lm->h[i].ref);
+	if (lm->msgh_ref)
+		luaL_unref(L, LUA_REGISTRYINDEX, lm->msgh_ref);
+	lm->msgh_ref = 0;
 	free(lm->h);
 	lm->h = NULL;
 	lm->nh = lm->caph = 0;

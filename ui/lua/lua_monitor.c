@@ -756,7 +756,7 @@ static enum vmm_verdict policy_fn(void *opaque, struct vmm *v, const struct vmm_
 	struct lmon *mon = lm->mon;
 	lua_State *L = lm->L_run;
 	int ref = mon->policy[x->vm + 1][x->cause], top, i;
-	char label[48];
+	struct vl_label label = { "the '%s' policy", vmm_exit_name(x->cause) };
 	bool ok;
 
 	(void)v;
@@ -769,23 +769,23 @@ static enum vmm_verdict policy_fn(void *opaque, struct vmm *v, const struct vmm_
 	vl_push_vm(L, lm, x->vm);
 	lua_getiuservalue(L, -1, 2); /* its cpu */
 	push_insn(L, lm, x);
-	snprintf(label, sizeof label, "the '%s' policy", vmm_exit_name(x->cause));
 	mon->in_policy = x->vm;
 	lm->v->handler_depth++;
-	ok = vl_call_handler(lm, label, 3, 1);
+	ok = vl_call_handler(lm, &label, 3, 1);
 	lm->v->handler_depth--;
 	mon->in_policy = -1;
 	if (!ok) {
 		machine_request_stop(lm->m);
 		return VMM_DEFAULT; /* the C path completes the exit: the VM stays sound */
 	}
-	const char *r = lua_tostring(L, -1);
+	const char *r = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 	for (i = 0; r && verdicts[i] && strcmp(r, verdicts[i]); i++)
 		continue;
 	if (!r || !verdicts[i]) {
 		bad_answer(L, lm, ref, lua_pushfstring(L, "mon:handle: %s returned %s%s%s\n(want "
 						       "\"handled\", \"reflect\" or \"default\")",
-						       label, r ? "'" : "",
+						       lua_pushfstring(L, label.fmt, label.arg),
+						       r ? "'" : "",
 						       r ? r : luaL_typename(L, -1), r ? "'" : ""));
 		i = 0;
 	}
@@ -837,7 +837,8 @@ static int sched_fn(void *opaque, struct vmm *v, int current, const int *ready, 
 	}
 	vl_push_vm(L, lm, current);
 	lm->v->handler_depth++;
-	bool ok = vl_call_handler(lm, "the scheduler", 2, 1);
+	static const struct vl_label label = { "the %s", "scheduler" };
+	bool ok = vl_call_handler(lm, &label, 2, 1);
 	lm->v->handler_depth--;
 	if (!ok) {
 		machine_request_stop(lm->m);

@@ -118,6 +118,7 @@ struct lmachine {
 	int nh, caph, next_id;
 	int mhandle[EV_COUNT]; /* our machine_on listener per event, or -1   */
 	int dispatching;     /* > 0 inside one of this machine's handlers     */
+	int msgh_ref;        /* handlers' message handler (registry), or 0    */
 
 	/* the current run */
 	bool running;
@@ -208,10 +209,15 @@ void vl_push_event(lua_State *L, const struct levent *e);
 /* Names of trap causes as scripts write them ("page-fault"). */
 int vl_cause_lookup(const char *name);
 
+/* What a handler is called in an error report: fmt with %s for arg
+ * ("a '%s' handler", "insn"); formatted only if there is an error. */
+struct vl_label {
+	const char *fmt, *arg;
+};
 /* Call the function below nargs arguments on lm->L_run in protected
- * mode, as a handler (`label` names it in the report: "a 'insn'
- * handler"); false with lm->error set if it failed.  nres results stay. */
-bool vl_call_handler(struct lmachine *lm, const char *label, int nargs, int nres);
+ * mode, as a handler (label names it in the report); false with
+ * lm->error set if it failed.  nres results stay. */
+bool vl_call_handler(struct lmachine *lm, const struct vl_label *label, int nargs, int nres);
 /* Dispatch an event to lm's handlers (proto: a monitor event's fields,
  * or NULL); true if the machine should stop. */
 bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyhi,

@@ -257,11 +257,13 @@ static int pmain(lua_State *L)
 	const char *path = lua_touserdata(L, 1);
 	int nargs = (int)lua_tointeger(L, 2);
 	char **args = lua_touserdata(L, 3);
+	const char *text = lua_touserdata(L, 4); /* the script itself, or NULL: read path */
 	int status, nres, narg;
 	lua_State *co;
 
 	lua_settop(L, 0);
-	if (luaL_loadfilex(L, path, "t") != LUA_OK)
+	if ((text ? luaL_loadbufferx(L, text, strlen(text), path, "t")
+		  : luaL_loadfilex(L, path, "t")) != LUA_OK)
 		return lua_error(L); /* "cannot open", syntax error with file:line */
 	if (v->cfg.sandbox) {
 		push_sandbox_env(L);
@@ -316,7 +318,7 @@ static int pmain(lua_State *L)
 	}
 }
 
-int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
+static int run_script(struct vlua *v, const char *path, const char *text, int nargs, char **args)
 {
 	lua_State *L = v->L;
 	int status;
@@ -328,7 +330,8 @@ int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
 	lua_pushlightuserdata(L, (void *)path);
 	lua_pushinteger(L, nargs);
 	lua_pushlightuserdata(L, args);
-	status = lua_pcall(L, 3, 0, 0);
+	lua_pushlightuserdata(L, (void *)text);
+	status = lua_pcall(L, 4, 0, 0);
 	if (status != LUA_OK) {
 		const char *msg;
 		if (status == LUA_ERRMEM)
@@ -341,6 +344,16 @@ int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
 		return 1;
 	}
 	return 0;
+}
+
+int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
+{
+	return run_script(v, path, NULL, nargs, args);
+}
+
+int vlua_run_string(struct vlua *v, const char *name, const char *text, int nargs, char **args)
+{
+	return run_script(v, name, text, nargs, args);
 }
 
 /* ---- the sandbox ------------------------------------------------------------ */
