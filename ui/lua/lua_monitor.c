@@ -458,41 +458,43 @@ static int l_stats(lua_State *L)
 
 /* ---- the cost model: mon.costs ------------------------------------------------------ */
 
-static int costs_index(lua_State *L)
+/* The cost named by the key at 2, in c (read from the monitor at 1). */
+static uint32_t *cost_arg(lua_State *L, struct lmachine **lmp, struct vmm_costs *c)
 {
 	struct lmachine *lm = vl_checksub(L, 1, T_COSTS);
 	const char *k = luaL_checkstring(L, 2);
-	struct vmm_costs c;
 	uint32_t *f;
 
 	if (!lm->mon)
-		return luaL_argerror(L, 1, "the monitor is closed");
-	vmm_get_costs(lm->mon->v, &c);
-	if (!(f = vmm_cost_field(&c, k))) {
+		luaL_argerror(L, 1, "the monitor is closed");
+	vmm_get_costs(lm->mon->v, c);
+	if (!(f = vmm_cost_field(c, k))) {
 		push_cost_names(L);
-		return luaL_error(L, "mon.costs.%s: no such cost (%s)", k, lua_tostring(L, -1));
+		luaL_error(L, "mon.costs.%s: no such cost (%s)", k, lua_tostring(L, -1));
 	}
-	lua_pushinteger(L, *f);
+	*lmp = lm;
+	return f;
+}
+
+static int costs_index(lua_State *L)
+{
+	struct lmachine *lm;
+	struct vmm_costs c;
+
+	lua_pushinteger(L, *cost_arg(L, &lm, &c));
 	return 1;
 }
 
 static int costs_newindex(lua_State *L)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_COSTS);
-	const char *k = luaL_checkstring(L, 2);
+	struct lmachine *lm;
 	struct vmm_costs c;
-	uint32_t *f;
+	uint32_t *f = cost_arg(L, &lm, &c);
 
-	if (!lm->mon)
-		return luaL_argerror(L, 1, "the monitor is closed");
 	if (lm->running)
-		return luaL_error(L, "mon.costs.%s: the cost model changes between runs only", k);
-	vmm_get_costs(lm->mon->v, &c);
-	if (!(f = vmm_cost_field(&c, k))) {
-		push_cost_names(L);
-		return luaL_error(L, "mon.costs.%s: no such cost (%s)", k, lua_tostring(L, -1));
-	}
-	*f = check_cycles(L, 3, "mon.costs", k);
+		return luaL_error(L, "mon.costs.%s: the cost model changes between runs only",
+				  lua_tostring(L, 2));
+	*f = check_cycles(L, 3, "mon.costs", lua_tostring(L, 2));
 	vmm_set_costs(lm->mon->v, &c);
 	return 0;
 }

@@ -79,21 +79,25 @@ static void set_reg(lua_State *L, const struct lvm *p, int r, int vidx)
 	vmm_vcpu_set_reg(vmm_of(p), p->id, (unsigned)r, x);
 }
 
-static int vcpu_reg(lua_State *L)
+/* obj[n] and obj[n] = v for vm.cpu:reg/set_reg and vm.cpu.r[n] alike. */
+static int get_vreg(lua_State *L, const char *tname)
 {
-	struct lvm *p = vl_checkvm(L, 1, T_VCPU);
+	struct lvm *p = vl_checkvm(L, 1, tname);
 
 	lua_pushinteger(L, vmm_vcpu_reg(vmm_of(p), p->id, (unsigned)vl_check_reg(L, 2)));
 	return 1;
 }
 
-static int vcpu_set_reg(lua_State *L)
+static int put_vreg(lua_State *L, const char *tname)
 {
-	struct lvm *p = vl_checkvm(L, 1, T_VCPU);
+	struct lvm *p = vl_checkvm(L, 1, tname);
 
 	set_reg(L, p, vl_check_reg(L, 2), 3);
 	return 0;
 }
+
+static int vcpu_reg(lua_State *L) { return get_vreg(L, T_VCPU); }
+static int vcpu_set_reg(lua_State *L) { return put_vreg(L, T_VCPU); }
 
 static int vcpu_index(lua_State *L)
 {
@@ -170,21 +174,8 @@ static int vcpu_newindex(lua_State *L)
 }
 
 /* vm.cpu.r */
-static int vregs_index(lua_State *L)
-{
-	struct lvm *p = vl_checkvm(L, 1, T_VREGS);
-
-	lua_pushinteger(L, vmm_vcpu_reg(vmm_of(p), p->id, (unsigned)vl_check_reg(L, 2)));
-	return 1;
-}
-
-static int vregs_newindex(lua_State *L)
-{
-	struct lvm *p = vl_checkvm(L, 1, T_VREGS);
-
-	set_reg(L, p, vl_check_reg(L, 2), 3);
-	return 0;
-}
+static int vregs_index(lua_State *L) { return get_vreg(L, T_VREGS); }
+static int vregs_newindex(lua_State *L) { return put_vreg(L, T_VREGS); }
 
 static int vregs_len(lua_State *L)
 {
