@@ -38,3 +38,13 @@ assert(by[2].state == "crashed" and by[2].reason and by[2].exit == nil, by[2].re
 assert(mon.vms[3].reason == by[2].reason)
 local ok, err = pcall(mon.on, mon, "vm_end", 7, function() end)
 assert(not ok and err:find("no VM 7"), err)
+
+-- step-wise: vmlab.wait on a monitor, for its events
+local m = vmlab.monitor{slice = 10000, vms = {{source = guest(1, 5000), mem = "64K"},
+	{source = guest(2, 100), mem = "64K"}}}
+local first = vmlab.wait(m, "vm_end")
+assert(first.vm.id == 1 and first.exit == 2 and m.vms[1].state == "running")
+local second = vmlab.wait(m, "vm_end", m.vms[1])
+assert(second.vm.id == 0 and second.exit == 1)
+local none, why = vmlab.wait(m, "vm_end")
+assert(none == nil and why == "done", why)

@@ -283,10 +283,10 @@ void vl_close_machine(lua_State *L, struct lmachine *lm)
 {
 	image_free(lm->img); /* a half-built machine may have an image only */
 	lm->img = NULL;
-	if (!lm->m)
-		return;
 	if (lm->mon)
 		vl_mon_free(L, lm); /* the monitor goes before its machine */
+	if (!lm->m)
+		return;
 	for (int i = 0; i < lm->nh; i++)
 		if (lm->h[i].ref != LUA_NOREF)
 			luaL_unref(L, LUA_REGISTRYINDEX, lm->h[i].ref);

@@ -168,6 +168,10 @@ int vl_wait(lua_State *L)
 	if (L != v->script)
 		return luaL_error(L, "vmlab.wait: only the script's body can wait\n"
 				     "(not a coroutine of its own, nor a handler)");
+	if (luaL_testudata(L, 1, T_MONITOR)) { /* a monitor waits on its machine */
+		lua_getiuservalue(L, 1, 1);
+		lua_replace(L, 1);
+	}
 	vl_checkmachine(L, 1);
 	luaL_checkstring(L, 2);
 	lua_settop(L, 4);
