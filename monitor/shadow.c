@@ -269,6 +269,9 @@ static void drop_table(struct vmm *v, struct vm *vm, struct shadow_as *as, uint1
 	as->guest_pt[dir] = NO_FRAME;
 	as->active[k] = as->active[--as->nactive];
 	vm->stats.shadow_drops++;
+	if (v->nobs)
+		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_DROP, .vm = vm->id,
+						 .va = (uint32_t)dir << 22, .flag = true });
 }
 
 static void drop_as(struct vmm *v, struct vm *vm, struct shadow_as *as)
@@ -450,6 +453,11 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 	if (flags & PTE_W)
 		rmap_add(v, vm, gpa, as, va);
 	vm->stats.shadow_fills++;
+	if (v->nobs)
+		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_FILL, .vm = vm->id,
+						 .va = va & ~PAGE_MASK, .gpa = gpa & ~PAGE_MASK,
+						 .hpa = (vm->base + gpa) & ~PAGE_MASK,
+						 .flag = (flags & PTE_W) != 0 });
 	return true;
 }
 
@@ -497,6 +505,11 @@ static void emulate_pt_store(struct vmm *v, struct vm *vm, const struct trap_eve
 	size = in.op == OP_sw ? 4 : in.op == OP_sh ? 2 : 1;
 	value = machine_reg(v->m, in.rs2);
 	machine_phys_write(v->m, vm->base + gpa, &value, size);
+	if (v->nobs)
+		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_PT_WRITE, .vm = vm->id, .pc = t->pc,
+						 .gpa = gpa,
+						 .value = value & (size == 4 ? ~0u : (1u << 8 * size) - 1),
+						 .size = size });
 	shadow_guest_wrote(v, vm, gpa, size);
 	if (++vm->flood[gpa >> PAGE_SHIFT] > FLOOD_LIMIT && is_traced(vm, gpa))
 		unshadow(v, vm, gpa);
@@ -511,28 +524,34 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t)
 
 	cause = guest_walk(v, vm, va, acc, &w);
 	if (cause) { /* the guest's own tables say no: its fault */
-		vm->stats.exits[EXIT_TRUE_FAULT]++;
+		if (vmm_exit_begin(v, vm, EXIT_TRUE_FAULT, t, cause))
+			return;
 		vcpu_inject(v, vm, CAUSE_CODE(cause), acc, CAUSE_PROT(cause), t->pc, va);
 		return;
 	}
 	if (!gpa_is_ram(vm, w.gpa, 1)) {
 		if (vdev_is_mmio(w.gpa) && acc != ACC_FETCH) {
-			vm->stats.exits[EXIT_MMIO]++;
+			if (vmm_exit_begin(v, vm, EXIT_MMIO, t, t->cause))
+				return;
 			vmm_charge(v, vm, v->cfg.costs.mmio);
 			vdev_mmio(v, vm, t, w.gpa);
 		} else {
-			vm->stats.exits[EXIT_TRUE_FAULT]++;
+			if (vmm_exit_begin(v, vm, EXIT_TRUE_FAULT, t,
+					   CAUSE_MAKE(TRAP_BUS_ERROR, acc, 0, vm->cpu.vring)))
+				return;
 			vcpu_inject(v, vm, TRAP_BUS_ERROR, acc, 0, t->pc, va);
 		}
 		return;
 	}
 	if (acc == ACC_WRITE && is_traced(vm, w.gpa)) {
-		vm->stats.exits[EXIT_PT_WRITE]++;
+		if (vmm_exit_begin(v, vm, EXIT_PT_WRITE, t, t->cause))
+			return;
 		vmm_charge(v, vm, v->cfg.costs.pt_write);
 		emulate_pt_store(v, vm, t, w.gpa);
 		return;
 	}
-	vm->stats.exits[EXIT_HIDDEN_FAULT]++;
+	if (vmm_exit_begin(v, vm, EXIT_HIDDEN_FAULT, t, t->cause))
+		return;
 	vmm_charge(v, vm, v->cfg.costs.shadow_fill);
 	if (w.pt_gpa != NO_FRAME) { /* these tables are in use: not a flood */
 		vm->flood[w.pt_gpa >> PAGE_SHIFT] = 0;
@@ -576,6 +595,10 @@ void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len
 					/* dir is a uint16_t: widen it before the shift */
 					real_tlbinv(v, as, (uint32_t)dir << 22 | e << 12);
 					vm->stats.shadow_drops++;
+					if (v->nobs)
+						vmm_emit(v, &(struct vmm_event){
+							.kind = VMM_EV_SHADOW_DROP, .vm = vm->id,
+							.va = (uint32_t)dir << 22 | e << 12 });
 				}
 			}
 			k++;
@@ -591,6 +614,9 @@ void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va)
 	if (as && as->spt[dir]) {
 		machine_phys_write(v->m, as->spt[dir] + 4 * VA_TABLE(va), &zero, 4);
 		vm->stats.shadow_drops++;
+		if (v->nobs)
+			vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_DROP, .vm = vm->id,
+							 .va = va & ~PAGE_MASK });
 	}
 	machine_tlb_invalidate(v->m, va);
 }

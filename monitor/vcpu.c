@@ -47,9 +47,14 @@ uint32_t vcpu_psw(const struct vmm *v, const struct vm *vm)
 	return vm->cpu.vring | (vm->cpu.vie ? PSW_IE : 0) | live_flags(v, vm);
 }
 
-/* Make the real PSW match the virtual one (ring compressed, IE on). */
+/* Make the real PSW match the virtual one (ring compressed, IE on); a
+ * VM off the CPU keeps its flags for vcpu_load. */
 static void set_real_psw(struct vmm *v, struct vm *vm, uint32_t flags)
 {
+	if (v->cur != vm) {
+		vm->cpu.flags = flags & PSW_FLAGS_MASK;
+		return;
+	}
 	machine_set_psw(v->m, vcpu_real_ring(vm->cpu.vring) | PSW_IE | (flags & PSW_FLAGS_MASK));
 }
 
@@ -62,7 +67,7 @@ uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr)
 	return vm->cpu.vcr[cr];
 }
 
-static void set_vpsw(struct vmm *v, struct vm *vm, uint32_t psw)
+void vcpu_set_psw(struct vmm *v, struct vm *vm, uint32_t psw)
 {
 	vm->cpu.vring = psw & PSW_RING_MASK;
 	vm->cpu.vie = (psw & PSW_IE) != 0;
@@ -96,6 +101,7 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	unsigned bank = 0;
 	uint32_t base;
 
+	c->injections++;
 	vmm_charge(v, vm, v->cfg.costs.inject);
 	if (code != TRAP_INTERRUPT && c->inject_valid && c->inject_instret == now) {
 		/* as the hardware reports it: the trap being entered, and the
@@ -119,9 +125,9 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	c->vcr[bank + CR_CAUSE] = vcause;
 	c->vcr[bank + CR_BADVA] = badva;
 	if (bank)
-		set_vpsw(v, vm, (vpsw & ~PSW_RING_MASK) | 1);
+		vcpu_set_psw(v, vm, (vpsw & ~PSW_RING_MASK) | 1);
 	else
-		set_vpsw(v, vm, vpsw & PSW_FLAGS_MASK); /* ring 0, IE off */
+		vcpu_set_psw(v, vm, vpsw & PSW_FLAGS_MASK); /* ring 0, IE off */
 	machine_set_pc(v->m, (base & ~3u) + 4 * code);
 	c->inject_instret = now;
 	c->inject_valid = true;
@@ -130,6 +136,10 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	c->entry.badva = badva;
 	if (code == TRAP_INTERRUPT)
 		vm->stats.injected_irqs++;
+	if (v->nobs)
+		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_INJECT, .vm = vm->id,
+						 .pc = machine_pc(v->m), .cause = vcause,
+						 .epc = epc, .badva = badva });
 }
 
 void vcpu_check_irq(struct vmm *v, struct vm *vm)
@@ -139,7 +149,7 @@ void vcpu_check_irq(struct vmm *v, struct vm *vm)
 		vcpu_inject(v, vm, TRAP_INTERRUPT, 0, 0, machine_pc(v->m), 0);
 }
 
-static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
+void vcpu_write_cr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 {
 	switch (cr) {
 	case CR_ASID:
@@ -152,8 +162,14 @@ static void write_vcr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x)
 		break;
 	}
 	vm->cpu.vcr[cr] = x;
-	if (cr == CR_PTBR || cr == CR_MMU)
-		shadow_activate(v, vm); /* a new guest address space */
+	if ((cr == CR_PTBR || cr == CR_MMU) && v->cur == vm)
+		shadow_activate(v, vm); /* a new guest address space (or at vcpu_load) */
+}
+
+void vcpu_halt(struct vm *vm)
+{
+	if (!(vm->vlines & vm->venabled))
+		vm->cpu.halted = true; /* the scheduler runs someone else */
 }
 
 /* The emulated instruction completed: resume after it.  For the guest it
@@ -165,25 +181,52 @@ void vcpu_next(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	vm->cpu.inject_valid = false;
 }
 
+/* The exit a privileged instruction of the guest kernel is (what the
+ * statistics count it as). */
+static enum vmm_exit emulate_cause(const struct vcpu *c, enum isa_op op)
+{
+	switch (op) {
+	case OP_mfcr: return EXIT_MFCR;
+	case OP_mtcr: return EXIT_MTCR;
+	case OP_rfe: return EXIT_RFE;
+	default: break;
+	}
+	if (c->vring != 0) /* the rest is ring 0's only */
+		return EXIT_REFLECT;
+	switch (op) {
+	case OP_rdpsw: return EXIT_RDPSW;
+	case OP_wrpsw: return EXIT_WRPSW;
+	case OP_rdcycle:
+	case OP_rdcycleh: return EXIT_RDCYCLE;
+	case OP_tlbinv: return EXIT_TLBINV;
+	case OP_tlbflush: return EXIT_TLBFLUSH;
+	case OP_halt: return EXIT_HALT;
+	default: return EXIT_REFLECT;
+	}
+}
+
 void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 {
 	struct vcpu *c = &vm->cpu;
 	struct isa_insn in;
+	enum vmm_exit cause;
 	unsigned cr;
 	uint32_t x;
 
 	isa_decode(t->insn, &in);
 	if ((t->psw & PSW_RING_MASK) == RING_USER) {
 		/* guest user code: the guest kernel gets the trap, as on hardware */
-		vm->stats.exits[EXIT_REFLECT]++;
-		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+		if (!vmm_exit_begin(v, vm, EXIT_REFLECT, t, t->cause))
+			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
 		return;
 	}
+	cause = emulate_cause(c, in.op);
+	if (vmm_exit_begin(v, vm, cause, t, t->cause))
+		return; /* a policy took it */
 	vmm_charge(v, vm, v->cfg.costs.emulate);
 	switch (in.op) {
 	case OP_mfcr:
 	case OP_mtcr:
-		vm->stats.exits[in.op == OP_mfcr ? EXIT_MFCR : EXIT_MTCR]++;
 		cr = (unsigned)in.imm;
 		if (!isa_cr_ring_ok(c->vring, cr)) {
 			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
@@ -194,20 +237,19 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 			machine_set_reg(v->m, in.rd, c->vcr[cr]);
 			vcpu_next(v, vm, t);
 		} else {
-			write_vcr(v, vm, cr, machine_reg(v->m, in.rs1));
+			vcpu_write_cr(v, vm, cr, machine_reg(v->m, in.rs1));
 			vcpu_next(v, vm, t);
 		}
 		return;
 	case OP_rfe:
-		vm->stats.exits[EXIT_RFE]++;
 		if (c->vring == 0) {
 			machine_set_pc(v->m, c->vcr[CR_EPC]);
-			set_vpsw(v, vm, c->vcr[CR_EPSW]);
+			vcpu_set_psw(v, vm, c->vcr[CR_EPSW]);
 			c->inject_valid = false;
 		} else if (c->vring == 1 && (c->vcr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
 			x = c->vcr[CR_EPSW1];
 			machine_set_pc(v->m, c->vcr[CR_EPC1]);
-			set_vpsw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
+			vcpu_set_psw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
 			c->inject_valid = false;
 		} else {
 			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
@@ -216,53 +258,44 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	default:
 		break;
 	}
-	/* The rest is ring 0's only; on the strict machine that includes
-	 * rdpsw, wrpsw and rdcycle (on the classic one they never trap). */
-	if (c->vring != 0) {
-		vm->stats.exits[EXIT_REFLECT]++;
-		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
+	if (cause == EXIT_REFLECT) { /* ring 0's only; or no such instruction */
+		vcpu_inject(v, vm, c->vring != 0 ? TRAP_PRIVILEGED : TRAP_ILLEGAL, 0, 0, t->pc, 0);
 		return;
 	}
+	/* on the strict machine rdpsw, wrpsw and rdcycle trap too (on the
+	 * classic one they never do) */
 	switch (in.op) {
 	case OP_rdpsw: /* strict machine: these trap, so they can be right */
-		vm->stats.exits[EXIT_RDPSW]++;
 		machine_set_reg(v->m, in.rd, vcpu_psw(v, vm));
 		vcpu_next(v, vm, t);
 		return;
 	case OP_wrpsw:
-		vm->stats.exits[EXIT_WRPSW]++;
-		set_vpsw(v, vm, machine_reg(v->m, in.rs1));
+		vcpu_set_psw(v, vm, machine_reg(v->m, in.rs1));
 		vcpu_next(v, vm, t);
 		return;
 	case OP_rdcycle:
 	case OP_rdcycleh:
 		/* the guest's clock, as its timer counts it (the timer policy:
 		 * under "guest" it leaves out the monitor's work for this VM) */
-		vm->stats.exits[EXIT_RDCYCLE]++;
 		x = in.op == OP_rdcycle ? (uint32_t)vmm_vm_now(v, vm)
 					: (uint32_t)(vmm_vm_now(v, vm) >> 32);
 		machine_set_reg(v->m, in.rd, x);
 		vcpu_next(v, vm, t);
 		return;
 	case OP_tlbinv:
-		vm->stats.exits[EXIT_TLBINV]++;
 		shadow_invalidate(v, vm, machine_reg(v->m, in.rs1));
 		vcpu_next(v, vm, t);
 		return;
 	case OP_tlbflush:
 		/* shadows are coherent through tracing; only the real TLB goes */
-		vm->stats.exits[EXIT_TLBFLUSH]++;
 		machine_tlb_flush(v->m);
 		vcpu_next(v, vm, t);
 		return;
 	case OP_halt:
-		vm->stats.exits[EXIT_HALT]++;
 		vcpu_next(v, vm, t);
-		if (!(vm->vlines & vm->venabled))
-			c->halted = true; /* the scheduler runs someone else */
+		vcpu_halt(vm);
 		return;
 	default:
-		vm->stats.exits[EXIT_REFLECT]++;
 		vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
 		return;
 	}

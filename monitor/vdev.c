@@ -61,15 +61,7 @@ static bool vh_dma_write(void *h, uint32_t gpa, const void *buf, uint32_t len)
 {
 	struct vm *vm = h;
 
-	if (!gpa_is_ram(vm, gpa, len) || !machine_phys_write(vm->vmm->m, vm->base + gpa, buf, len))
-		return false;
-	for (uint32_t off = 0; off < len;) { /* DMA into a page table: keep shadows right */
-		uint32_t n = PAGE_SIZE - ((gpa + off) & PAGE_MASK);
-		n = n < len - off ? n : len - off;
-		shadow_guest_wrote(vm->vmm, vm, gpa + off, n);
-		off += n;
-	}
-	return true;
+	return vmm_guest_write(vm->vmm, vm, gpa, buf, len); /* keeps shadows right */
 }
 
 static void vh_power_off(void *h, int code)
@@ -78,6 +70,7 @@ static void vh_power_off(void *h, int code)
 	if (vm->state == VM_RUNNING) {
 		vm->state = VM_POWERED_OFF;
 		vm->exit_code = code;
+		vmm_vm_ended(vm->vmm, vm);
 	}
 }
 

@@ -45,34 +45,54 @@ void vmm_costs_defaults(struct vmm_costs *c)
 	};
 }
 
+static const struct { const char *name; size_t off; } cost_fields[] = {
+	{ "exit", offsetof(struct vmm_costs, exit) },
+	{ "entry", offsetof(struct vmm_costs, entry) },
+	{ "emulate", offsetof(struct vmm_costs, emulate) },
+	{ "shadow_fill", offsetof(struct vmm_costs, shadow_fill) },
+	{ "pt_write", offsetof(struct vmm_costs, pt_write) },
+	{ "mmio", offsetof(struct vmm_costs, mmio) },
+	{ "inject", offsetof(struct vmm_costs, inject) },
+	{ "switch_vm", offsetof(struct vmm_costs, switch_vm) },
+};
+
+const char *vmm_cost_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof cost_fields / sizeof cost_fields[0] ? cost_fields[i].name
+									       : NULL;
+}
+
+/* The field named by the first len bytes of name, or NULL. */
+static uint32_t *cost_field(struct vmm_costs *c, const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof cost_fields / sizeof cost_fields[0]; i++)
+		if (strlen(cost_fields[i].name) == len && !strncmp(name, cost_fields[i].name, len))
+			return (uint32_t *)((char *)c + cost_fields[i].off);
+	return NULL;
+}
+
+uint32_t *vmm_cost_field(struct vmm_costs *c, const char *name)
+{
+	return cost_field(c, name, strlen(name));
+}
+
 bool vmm_costs_parse(struct vmm_costs *c, const char *spec, char *err, size_t errlen)
 {
-	static const struct { const char *name; size_t off; } fields[] = {
-		{ "exit", offsetof(struct vmm_costs, exit) },
-		{ "entry", offsetof(struct vmm_costs, entry) },
-		{ "emulate", offsetof(struct vmm_costs, emulate) },
-		{ "shadow_fill", offsetof(struct vmm_costs, shadow_fill) },
-		{ "pt_write", offsetof(struct vmm_costs, pt_write) },
-		{ "mmio", offsetof(struct vmm_costs, mmio) },
-		{ "inject", offsetof(struct vmm_costs, inject) },
-		{ "switch_vm", offsetof(struct vmm_costs, switch_vm) },
-	};
 	while (*spec) {
 		size_t n = strcspn(spec, ","), k = strcspn(spec, "=");
+		uint32_t *field;
 		bool found = false;
 		if (k >= n) {
 			snprintf(err, errlen, "'%.*s' is not NAME=CYCLES", (int)n, spec);
 			return false;
 		}
-		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-			if (strlen(fields[i].name) != k || strncmp(spec, fields[i].name, k))
-				continue;
+		if ((field = cost_field(c, spec, k)) != NULL) {
 			uint64_t x;
 			if (num_parse_u64(spec + k + 1, n - k - 1, 100000000u, &x) != NUM_OK) {
 				snprintf(err, errlen, "'%.*s': not a number of cycles", (int)n, spec);
 				return false;
 			}
-			*(uint32_t *)((char *)c + fields[i].off) = (uint32_t)x;
+			*field = (uint32_t)x;
 			found = true;
 		}
 		if (!found) {
@@ -361,7 +381,7 @@ void vmm_crash(struct vmm *v, struct vm *vm, const char *reason, uint32_t cause,
 	vm->crash_cause = cause;
 	vm->crash_pc = pc;
 	vm->crash_badva = badva;
-	(void)v;
+	vmm_vm_ended(v, vm);
 }
 
 static bool runnable(const struct vm *vm)
@@ -372,10 +392,10 @@ static bool runnable(const struct vm *vm)
 static void switch_to(struct vmm *v, struct vm *vm)
 {
 	if (v->cur != vm) {
+		struct vm *from = v->cur;
 		if (v->cur) {
 			account(v);
-			if (v->cur->state == VM_RUNNING)
-				vcpu_save(v, v->cur);
+			vcpu_save(v, v->cur); /* an ended VM's registers stay readable */
 		}
 		v->cur = vm;
 		/* its stretch opens before the switch is charged to it: the
@@ -385,6 +405,9 @@ static void switch_to(struct vmm *v, struct vm *vm)
 		vmm_charge(v, vm, v->cfg.costs.switch_vm);
 		vm->stats.vm_switches++;
 		vcpu_load(v, vm);
+		if (v->nobs)
+			vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_VM_SWITCH, .vm = vm->id,
+							 .from = from ? from->id : -1 });
 	}
 	v->slice_end = machine_cycles(v->m) + v->cfg.slice;
 }
@@ -403,7 +426,13 @@ void vmm_schedule(struct vmm *v)
 {
 	for (;;) {
 		int start = v->cur ? v->cur->id : -1;
+		struct vm *pick;
 		wake(v);
+		if (v->sched && (pick = vmm_sched_pick(v)) != NULL) {
+			switch_to(v, pick);
+			if (runnable(pick))
+				return;
+		}
 		for (int k = 1; k <= v->nvms; k++) {
 			struct vm *vm = v->vms[(start + k + v->nvms) % v->nvms];
 			if (!runnable(vm))
@@ -489,8 +518,9 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 		shadow_fault(v, vm, t);
 		break;
 	default: /* syscall, breakpoint, illegal, misaligned, divide, bus error */
-		vm->stats.exits[EXIT_REFLECT]++;
-		vcpu_inject(v, vm, code, CAUSE_ACCESS(t->cause), CAUSE_PROT(t->cause), t->pc, t->badva);
+		if (!vmm_exit_begin(v, vm, EXIT_REFLECT, t, t->cause))
+			vcpu_inject(v, vm, code, CAUSE_ACCESS(t->cause), CAUSE_PROT(t->cause), t->pc,
+				    t->badva);
 		break;
 	}
 	if (v->cur && !runnable(v->cur))

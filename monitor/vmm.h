@@ -178,10 +178,40 @@ struct vmm_exit_info {
 	uint64_t cycle;         /* machine cycles at the exit                */
 	uint32_t cost;          /* cycles the monitor charged for it         */
 };
+/* What else the monitor does that a tool may watch (docs/lua.md,
+ * "Monitor events"): each reported as it happens, inside the exit. */
+enum vmm_event_kind {
+	VMM_EV_INJECT,      /* a trap or interrupt delivered into a guest     */
+	VMM_EV_SHADOW_FILL, /* a shadow entry filled                          */
+	VMM_EV_SHADOW_DROP, /* a shadow entry (or a whole table) dropped      */
+	VMM_EV_PT_WRITE,    /* a store to a traced guest page table emulated  */
+	VMM_EV_VM_SWITCH,   /* another VM got the CPU                         */
+	VMM_EV_VM_END,      /* a VM powered off or crashed                    */
+	VMM_EV_COUNT
+};
+struct vmm_event {
+	enum vmm_event_kind kind;
+	int vm;                 /* the VM it concerns                        */
+	uint64_t cycle;         /* machine cycles now                        */
+	uint32_t pc;            /* inject: the guest's new pc (its vector)   */
+	uint32_t va;            /* shadow fill/drop: the guest page's va     */
+	uint32_t gpa;           /* fill: the guest frame; pt_write: where    */
+	uint32_t hpa;           /* fill: the host frame mapped               */
+	uint32_t value, size;   /* pt_write: the value and its bytes         */
+	bool flag;              /* fill: writable; drop: the whole table     */
+	uint32_t cause, epc, badva; /* inject: the guest's CAUSE, EPC, BADVA  */
+	int from;               /* vm_switch: the VM that had the CPU, or -1 */
+	enum vm_state state;    /* vm_end: VM_POWERED_OFF or VM_CRASHED       */
+	int exit_code;          /* vm_end: the power-off status              */
+	const char *reason;     /* vm_end: why it crashed                    */
+};
 struct vmm_observer {
 	void *opaque;
 	/* Called after each exit; may call machine_request_stop(). */
 	void (*on_exit)(void *opaque, const struct vmm_exit_info *e);
+	/* Called for the other events (may be NULL); may stop the machine,
+	 * must not change the monitor's or a VM's state. */
+	void (*on_event)(void *opaque, const struct vmm_event *e);
 };
 #define VMM_MAX_OBSERVERS 4
 /* A handle, or -1 if VMM_MAX_OBSERVERS are attached. */
@@ -247,5 +277,87 @@ struct vmm_swalk {
 };
 bool vmm_walks(const struct vmm *v, int vm, uint32_t va, struct vmm_gwalk *g, struct vmm_swalk *s);
 const char *vmm_shadow_why_text(enum vmm_shadow_why w);
+
+/* Guest-physical memory of a VM; false outside its RAM.  A write keeps
+ * the shadows coherent (as a guest store or DMA would). */
+bool vmm_gpa_read(const struct vmm *v, int vm, uint32_t gpa, void *buf, uint32_t len);
+bool vmm_gpa_write(struct vmm *v, int vm, uint32_t gpa, const void *buf, uint32_t len);
+
+/* The cost model, read and changed between runs. */
+void vmm_get_costs(const struct vmm *v, struct vmm_costs *c);
+void vmm_set_costs(struct vmm *v, const struct vmm_costs *c);
+/* The field of c named `name` ("exit", "shadow_fill", ...), or NULL;
+ * vmm_cost_name(i) for i = 0, 1, ... names them all, then NULL. */
+uint32_t *vmm_cost_field(struct vmm_costs *c, const char *name);
+const char *vmm_cost_name(int i);
+
+/* ---- policies: exits handled outside the monitor (monitor/vmm_policy.c) ----
+ *
+ * A policy replaces the monitor's own handling of one exit cause, for one
+ * VM or for all, e.g. a script's emulation of mtcr.  The monitor calls it
+ * where it has decided the cause, before its own code for it:
+ *
+ *   exit ─► cause decided ─► policy? ─no──────────────► the C path (counted)
+ *                                 └─yes─► fn(...) ─► HANDLED: done (counted
+ *                                                    under the cause)
+ *                                                  ─► REFLECT: the trap is
+ *                                                    delivered to the guest
+ *                                                    (counted as reflect)
+ *                                                  ─► DEFAULT: the C path
+ *
+ * Every cause but the monitor's own timer interrupt can have one; a new
+ * cause gets them by calling vmm_exit_begin (vmm_priv.h) where it counts
+ * its exits.  With no policy set an exit costs one test more.
+ * While fn runs the VM is on the CPU and may be changed only through the
+ * vmm_vcpu_* calls below; a HANDLED instruction sets the pc itself
+ * (usually to trap->pc + 4). */
+enum vmm_verdict { VMM_DEFAULT, VMM_HANDLED, VMM_REFLECT };
+struct vmm_exit_ctx {
+	int vm;
+	enum vmm_exit cause;
+	const struct trap_event *trap; /* the real trap: pc, insn, badva   */
+	uint32_t guest_cause;          /* what REFLECT delivers (CAUSE)     */
+	unsigned vring;                /* the guest's virtual ring          */
+};
+typedef enum vmm_verdict (*vmm_policy_fn)(void *opaque, struct vmm *v,
+					  const struct vmm_exit_ctx *x);
+/* fn NULL: back to the C path.  vm < 0: every VM without its own.
+ * false for EXIT_INTERRUPT (the monitor's resource control) or a bad vm. */
+bool vmm_set_policy(struct vmm *v, enum vmm_exit cause, int vm, vmm_policy_fn fn, void *opaque);
+
+/* A scheduler picks the VM to run whenever the monitor chooses (a time
+ * slice ended, the running VM halted or ended, the start) from the VMs
+ * ready to run (ready[0..n-1], n >= 1); current is the VM on the CPU or
+ * -1.  A VM not in ready (e.g. -1): the monitor's round robin.  NULL: the
+ * round robin again. */
+typedef int (*vmm_sched_fn)(void *opaque, struct vmm *v, int current, const int *ready, int n);
+void vmm_set_scheduler(struct vmm *v, vmm_sched_fn fn, void *opaque);
+
+/* A VM's virtual CPU, changed by a tool between runs or by a policy.
+ * Registers, pc and PSW are the real CPU's while the VM is on it.  The
+ * PSW is the guest's (virtual ring and IE); control registers are its
+ * virtual ones, and writing ptbr or mmu switches its shadow. */
+uint32_t vmm_vcpu_reg(const struct vmm *v, int vm, unsigned r);
+void vmm_vcpu_set_reg(struct vmm *v, int vm, unsigned r, uint32_t x);
+uint32_t vmm_vcpu_pc(const struct vmm *v, int vm);
+void vmm_vcpu_set_pc(struct vmm *v, int vm, uint32_t pc);
+uint32_t vmm_vcpu_psw(const struct vmm *v, int vm);
+void vmm_vcpu_set_psw(struct vmm *v, int vm, uint32_t psw);
+uint32_t vmm_vcpu_cr(const struct vmm *v, int vm, unsigned cr);
+/* false for a read-only or unknown control register */
+bool vmm_vcpu_set_cr(struct vmm *v, int vm, unsigned cr, uint32_t x);
+/* The VM's clock (what its rdcycle reads). */
+uint64_t vmm_vcpu_clock(const struct vmm *v, int vm);
+/* The rest only for the VM on the CPU (a policy's): false otherwise. */
+/* Wait for a virtual interrupt (halt): the scheduler runs another. */
+bool vmm_vcpu_halt(struct vmm *v, int vm);
+/* The guest's tlbflush and tlbinv va. */
+bool vmm_vcpu_tlbflush(struct vmm *v, int vm);
+bool vmm_vcpu_tlbinv(struct vmm *v, int vm, uint32_t va);
+/* Deliver trap `code` into the guest as its hardware would (epc: the
+ * trapping pc). */
+bool vmm_vcpu_inject(struct vmm *v, int vm, unsigned code, uint32_t epc, uint32_t badva);
+/* Charge cycles of the monitor's work to the VM (the cost model's). */
+bool vmm_vcpu_charge(struct vmm *v, int vm, uint32_t cycles);
 
 #endif

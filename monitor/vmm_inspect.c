@@ -19,10 +19,17 @@
 
 /* ---- observers ---- */
 
+static bool obs_used(const struct vmm_observer *o)
+{
+	return o->on_exit || o->on_event;
+}
+
 int vmm_observe(struct vmm *v, const struct vmm_observer *o)
 {
+	if (!obs_used(o))
+		return -1;
 	for (int i = 0; i < VMM_MAX_OBSERVERS; i++) {
-		if (!v->obs[i].on_exit) {
+		if (!obs_used(&v->obs[i])) {
 			v->obs[i] = *o;
 			v->nobs++;
 			return i;
@@ -33,10 +40,29 @@ int vmm_observe(struct vmm *v, const struct vmm_observer *o)
 
 void vmm_unobserve(struct vmm *v, int h)
 {
-	if (h >= 0 && h < VMM_MAX_OBSERVERS && v->obs[h].on_exit) {
+	if (h >= 0 && h < VMM_MAX_OBSERVERS && obs_used(&v->obs[h])) {
 		v->obs[h].on_exit = NULL;
+		v->obs[h].on_event = NULL;
 		v->nobs--;
 	}
+}
+
+void vmm_emit(struct vmm *v, const struct vmm_event *e)
+{
+	struct vmm_event ev = *e;
+
+	ev.cycle = machine_cycles(v->m);
+	for (int i = 0; i < VMM_MAX_OBSERVERS; i++)
+		if (v->obs[i].on_event)
+			v->obs[i].on_event(v->obs[i].opaque, &ev);
+}
+
+void vmm_vm_ended(struct vmm *v, struct vm *vm)
+{
+	if (v->nobs)
+		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_VM_END, .vm = vm->id,
+						 .state = vm->state, .exit_code = vm->exit_code,
+						 .reason = vm->reason, .from = -1 });
 }
 
 void vmm_observe_exit(struct vmm *v, struct vm *vm, const struct trap_event *t, unsigned vring,
@@ -98,6 +124,45 @@ bool vmm_gpa_to_hpa(const struct vmm *v, int i, uint32_t gpa, uint32_t *hpa)
 		return false;
 	*hpa = v->vms[i]->base + gpa;
 	return true;
+}
+
+/* ---- guest-physical memory ---- */
+
+bool vmm_gpa_read(const struct vmm *v, int i, uint32_t gpa, void *buf, uint32_t len)
+{
+	if (i < 0 || i >= v->nvms || !gpa_is_ram(v->vms[i], gpa, len))
+		return false;
+	return machine_phys_read(v->m, v->vms[i]->base + gpa, buf, len);
+}
+
+bool vmm_guest_write(struct vmm *v, struct vm *vm, uint32_t gpa, const void *buf, uint32_t len)
+{
+	if (!gpa_is_ram(vm, gpa, len) || !machine_phys_write(v->m, vm->base + gpa, buf, len))
+		return false;
+	for (uint32_t off = 0; off < len;) { /* into a page table: keep shadows right */
+		uint32_t n = PAGE_SIZE - ((gpa + off) & PAGE_MASK);
+		n = n < len - off ? n : len - off;
+		shadow_guest_wrote(v, vm, gpa + off, n);
+		off += n;
+	}
+	return true;
+}
+
+bool vmm_gpa_write(struct vmm *v, int i, uint32_t gpa, const void *buf, uint32_t len)
+{
+	return i >= 0 && i < v->nvms && vmm_guest_write(v, v->vms[i], gpa, buf, len);
+}
+
+/* ---- the cost model ---- */
+
+void vmm_get_costs(const struct vmm *v, struct vmm_costs *c)
+{
+	*c = v->cfg.costs;
+}
+
+void vmm_set_costs(struct vmm *v, const struct vmm_costs *c)
+{
+	v->cfg.costs = *c;
 }
 
 /* ---- the two walks ---- */

@@ -63,6 +63,7 @@ struct vcpu {
 	uint32_t vcr[CR_COUNT];   /* all its control registers, both banks:
 				     the real ones are the monitor's        */
 	bool halted;              /* waiting for a virtual interrupt        */
+	uint64_t injections;      /* vcpu_inject calls (policies: did one)  */
 	uint64_t inject_instret;  /* machine instret at the last injection  */
 	bool inject_valid;        /* (guest double-fault detection)         */
 	struct {                  /* that injection, as a double fault      */
@@ -70,8 +71,15 @@ struct vcpu {
 	} entry;
 };
 
+/* A policy for one exit cause (vmm_policy.c). */
+struct vmm_policy {
+	vmm_policy_fn fn;
+	void *opaque;
+};
+
 struct vm {
 	int id;
+	struct vmm_policy policy[EXIT_COUNT]; /* its own, over the monitor's */
 	const char *name;
 	enum vm_state state;
 	int exit_code;
@@ -147,6 +155,10 @@ struct vmm {
 	struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* exit listeners        */
 	int nobs;                 /* attached (0: nothing done per exit)    */
 	uint64_t events_fired;    /* machine cycle the events were last fired */
+	struct vmm_policy policy[EXIT_COUNT]; /* for every VM (vmm_policy.c) */
+	int npolicies;            /* set anywhere (0: none is looked up)    */
+	vmm_sched_fn sched;       /* a scheduler, or NULL: round robin      */
+	void *sched_opaque;
 };
 
 /* ---- vmm.c ---- */
@@ -185,6 +197,12 @@ void vcpu_next(struct vmm *v, struct vm *vm, const struct trap_event *t);
 void vcpu_load(struct vmm *v, struct vm *vm);
 void vcpu_save(struct vmm *v, struct vm *vm);
 uint32_t vcpu_psw(const struct vmm *v, const struct vm *vm); /* as the guest sees it */
+/* The guest's PSW (virtual ring and IE, flags) and control registers
+ * written, with what follows (real PSW, shadow switch) for a VM on the CPU. */
+void vcpu_set_psw(struct vmm *v, struct vm *vm, uint32_t psw);
+void vcpu_write_cr(struct vmm *v, struct vm *vm, unsigned cr, uint32_t x);
+/* halt: wait for a virtual interrupt unless one is pending. */
+void vcpu_halt(struct vm *vm);
 uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr); /* as the guest reads it */
 
 /* ---- shadow.c ---- */
@@ -205,6 +223,31 @@ bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len);
  * and monitor cycles when the exit began). */
 void vmm_observe_exit(struct vmm *v, struct vm *vm, const struct trap_event *t, unsigned vring,
 		      const uint64_t before[EXIT_COUNT], uint64_t cycles_before);
+
+/* Write guest-physical memory as a DMA or a tool does: shadows kept right. */
+bool vmm_guest_write(struct vmm *v, struct vm *vm, uint32_t gpa, const void *buf, uint32_t len);
+/* Report a monitor event to the observers (only call when v->nobs). */
+void vmm_emit(struct vmm *v, const struct vmm_event *e);
+/* A VM just powered off or crashed: tell the observers. */
+void vmm_vm_ended(struct vmm *v, struct vm *vm);
+
+/* ---- vmm_policy.c ---- */
+/* A policy took the exit (handled or reflected it, and counted it). */
+bool vmm_policy_run(struct vmm *v, struct vm *vm, enum vmm_exit cause,
+		    const struct trap_event *t, uint32_t guest_cause);
+/* Where a handler has decided an exit's cause: a policy for it runs
+ * (true: it took the exit, the caller's C path is skipped), else the
+ * exit is counted under the cause and the caller goes on. */
+static inline bool vmm_exit_begin(struct vmm *v, struct vm *vm, enum vmm_exit cause,
+				  const struct trap_event *t, uint32_t guest_cause)
+{
+	if (v->npolicies && vmm_policy_run(v, vm, cause, t, guest_cause))
+		return true;
+	vm->stats.exits[cause]++;
+	return false;
+}
+/* The scheduler's pick among the ready VMs, or NULL: round robin. */
+struct vm *vmm_sched_pick(struct vmm *v);
 
 /* ---- vdev.c ---- */
 bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err, size_t errlen);

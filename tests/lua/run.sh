@@ -16,6 +16,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 VMLAB=${VMLAB:-build/vmlab}
 case $VMLAB in /*) ;; *) VMLAB=$root/$VMLAB ;; esac
 doc=$root/docs/lua.md
+# the toyos image beside vmlab, for tests/lua/monitor_*.lua
+export TOYOS=${TOYOS:-$(dirname "$VMLAB")/toyos.elf}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0
@@ -28,7 +30,7 @@ grep -oE '^### `[A-Za-z_][A-Za-z0-9_.:]*' "$doc" | sed 's/^### `//' | sort -u >"
 
 # fields: strcmp(k, "NAME") inside each index function, by the object it serves
 awk '
-/^static int [a-z_]+\(lua_State \*L\)/ { fn = $3; sub(/\(.*/, "", fn) }
+/^(static )?int [a-z_]+\(lua_State \*L[,)]/ { fn = $0; sub(/^(static )?int /, "", fn); sub(/\(.*/, "", fn) }
 /static const char \*const subs\[\]/ { if (fn == "machine_index") { s = $0;
 	while (match(s, /"[a-z]+"/)) { print "x." substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } } }
 {
@@ -43,7 +45,10 @@ awk '
 		else if (fn == "mmu_index") p = "x.mmu."
 		else if (fn == "dev_index") p = "dev."
 		else if (fn == "handle_index") p = "h."
-		else if (fn == "event_index") p = "ev."
+		else if (fn == "event_index" || fn == "vl_mon_event_index") p = "ev."
+		else if (fn == "mon_index") p = "mon."
+		else if (fn == "vm_index") p = "vm."
+		else if (fn == "vcpu_index" || fn == "vcpu_newindex") p = "vm.cpu."
 		else { print "UNMAPPED:" fn ":" name; continue }
 		print p name
 	}
@@ -67,6 +72,10 @@ methods(x.mmu, "x.mmu:")
 methods(x.dev[1], "dev:")
 methods(x:on("halt", function() end), "h:")
 methods(x:snapshot(), "s:")
+local mon = vmlab.monitor{vms = {{source = "_start: halt\n", mem = "64K"}}}
+methods(mon, "mon:")
+methods(mon.vms[1], "vm:")
+methods(mon.vms[1].cpu, "vm.cpu:")
 for k in pairs(vmlab) do print("vmlab." .. k) end
 LUA
 if "$VMLAB" script "$T/methods.lua" >"$T/methods" 2>"$T/err"; then
@@ -88,8 +97,10 @@ if [ -n "$extra" ]; then bad "in docs/lua.md but not bound: $(echo $extra)"; els
 # ---- 2. the examples of docs/lua.md -----------------------------------------
 awk -v dir="$T" '
 /^<!-- prelude -->/ { want_prelude = 1; next }
-/^```lua/ { inb = 1; n++; file = (want_prelude ? dir "/prelude.lua" : sprintf("%s/ex%03d.lua", dir, n));
-	    want_prelude = 0; printf "" > file; next }
+/^```lua/ { inb = 1; n++   # prelude blocks add up (the machine, the monitor)
+	    if (want_prelude) file = dir "/prelude.lua"
+	    else { file = sprintf("%s/ex%03d.lua", dir, n); printf "" > file }
+	    want_prelude = 0; next }
 /^```/ && inb { inb = 0; close(file); next }
 inb { print >> file }
 /^### / { heading = $0 }

@@ -20,4 +20,8 @@ extern const struct bench_workload bench_workloads[];
  * only: one workload's name, or NULL.  Returns the exit status. */
 int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat);
 
+/* `vmlab bench --lua`: Lua handler calls and Lua policy exits per second,
+ * over about `insns` guest instructions.  Returns the exit status. */
+int bench_lua(unsigned repeat, unsigned long long insns);
+
 #endif

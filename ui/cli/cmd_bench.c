@@ -19,7 +19,7 @@
 #include "ui/cli/bench.h"
 #include "ui/cli/options.h"
 
-enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST, OPT_VMM, OPT_OS };
+enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST, OPT_VMM, OPT_OS, OPT_LUA };
 
 static const struct opt_spec bench_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -29,6 +29,7 @@ static const struct opt_spec bench_opts[] = {
 	{ "list", 0, false, OPT_LIST },
 	{ "vmm", 0, false, OPT_VMM },
 	{ "os", 0, true, OPT_OS },
+	{ "lua", 0, false, OPT_LUA },
 	{ NULL, 0, false, 0 },
 };
 
@@ -117,7 +118,8 @@ static void bench_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmlab bench [--json] [--repeat N] [--only NAME] [--list]\n"
-		"       vmlab bench --vmm [--os IMAGE] [--json] [--repeat N] [--only NAME]\n\n"
+		"       vmlab bench --vmm [--os IMAGE] [--json] [--repeat N] [--only NAME]\n"
+		"       vmlab bench --lua [--repeat N]\n\n"
 		"Run fixed guest workloads and report guest instructions, seconds and\n"
 		"MIPS (millions of guest instructions per host second) for each.\n"
 		"Each workload checks its own result; a wrong result is an error.\n\n"
@@ -126,6 +128,10 @@ static void bench_usage(FILE *out)
 		"guest cycles, VM exits, exits per 1000 instructions, seconds, and the\n"
 		"ratios to bare (--os: the toyos image; default: toyos.elf beside vmlab,\n"
 		"or PREFIX/share/vmlab/toyos.elf when installed).\n\n"
+		"With --lua: what Lua scripting costs: a machine's loop with no handler,\n"
+		"with an insn handler that counts (calls per second), and a guest whose\n"
+		"loop is one mtcr exit, under the monitor's C emulation and under a Lua\n"
+		"policy (mon:handle) that emulates mtcr (exits per second).\n\n"
 		"  --json        {\"workloads\":[{\"name\":...,\"paging\":...,\"insns\":...,\n"
 		"                \"seconds\":...,\"mips\":...}]}\n"
 		"  --repeat N    run each workload N times, report the fastest (default 3)\n"
@@ -138,7 +144,7 @@ int cmd_bench(int argc, char **argv)
 	struct opt_parser p;
 	const char *arg, *only = NULL;
 	uint64_t repeat = 3;
-	bool json = false, found = false, ok = true, vmm = false;
+	bool json = false, found = false, ok = true, vmm = false, lua = false;
 	const char *os = NULL;
 	char os_default[4096];
 	int id;
@@ -173,6 +179,9 @@ int cmd_bench(int argc, char **argv)
 		case OPT_OS:
 			os = arg;
 			break;
+		case OPT_LUA:
+			lua = true;
+			break;
 		case OPT_POSITIONAL:
 			fprintf(stderr, "vmlab bench: unexpected argument '%s'\n", arg);
 			return 2;
@@ -185,6 +194,12 @@ int cmd_bench(int argc, char **argv)
 		fprintf(stderr, "vmlab bench: --os needs --vmm (the toyos workloads)\n");
 		return 2;
 	}
+	if (lua && (vmm || json || only)) {
+		fprintf(stderr, "vmlab bench: --lua takes only --repeat\n");
+		return 2;
+	}
+	if (lua)
+		return bench_lua((unsigned)repeat, 20000000ull);
 	if (vmm) {
 		if (!os) /* beside vmlab (build/), or installed in ../share/vmlab */
 			os = find_toyos(os_default, sizeof os_default);

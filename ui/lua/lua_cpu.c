@@ -85,7 +85,7 @@ static int reg_number(lua_State *L, int idx)
 	return -1;
 }
 
-static int check_reg(lua_State *L, int idx)
+int vl_check_reg(lua_State *L, int idx)
 {
 	int n = reg_number(L, idx);
 
@@ -95,7 +95,7 @@ static int check_reg(lua_State *L, int idx)
 	return n;
 }
 
-static int check_cr(lua_State *L, int idx)
+int vl_check_cr(lua_State *L, int idx)
 {
 	int cr = -1;
 
@@ -119,14 +119,14 @@ static int get_reg(lua_State *L, const char *tname)
 {
 	struct lmachine *lm = vl_checksub(L, 1, tname);
 
-	lua_pushinteger(L, vl_reg(lm, (unsigned)check_reg(L, 2)));
+	lua_pushinteger(L, vl_reg(lm, (unsigned)vl_check_reg(L, 2)));
 	return 1;
 }
 
 static int put_reg(lua_State *L, const char *tname)
 {
 	struct lmachine *lm = vl_checksub(L, 1, tname);
-	int n = check_reg(L, 2);
+	int n = vl_check_reg(L, 2);
 
 	set_reg(lm, (unsigned)n, vl_checkvalue(L, 3));
 	return 0;
@@ -216,14 +216,14 @@ static int cr_index(lua_State *L)
 {
 	struct lmachine *lm = vl_checksub(L, 1, T_CR);
 
-	lua_pushinteger(L, cr_value(lm, (unsigned)check_cr(L, 2)));
+	lua_pushinteger(L, cr_value(lm, (unsigned)vl_check_cr(L, 2)));
 	return 1;
 }
 
 static int cr_newindex(lua_State *L)
 {
 	struct lmachine *lm = vl_checksub(L, 1, T_CR);
-	int cr = check_cr(L, 2);
+	int cr = vl_check_cr(L, 2);
 	uint32_t v = vl_checkvalue(L, 3);
 
 	if (cr == CR_CPUID || cr == CR_MEMSIZE)

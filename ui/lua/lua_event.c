@@ -27,10 +27,13 @@
 
 const char *const lev_names[LEV_COUNT] = {
 	"insn", "read", "write", "trap", "irq", "tlbfill", "device", "break", "halt", "poweroff",
+	"exit", "inject", "shadow_fill", "shadow_drop", "pt_write", "vm_switch", "vm_end",
 };
 static const enum machine_event lev_mev[LEV_COUNT] = {
 	EV_INSN, EV_MEM, EV_MEM, EV_TRAP, EV_IRQ, EV_TLB_FILL, EV_DEVICE, EV_BREAK, EV_HALT,
 	EV_COUNT, /* poweroff: the run loop */
+	/* the monitor's: its observer (lua_monitor.c) */
+	EV_COUNT, EV_COUNT, EV_COUNT, EV_COUNT, EV_COUNT, EV_COUNT, EV_COUNT,
 };
 
 int vl_cause_lookup(const char *name)
@@ -43,7 +46,7 @@ int vl_cause_lookup(const char *name)
 
 /* ---- filters ---------------------------------------------------------------- */
 
-static void filter_range(lua_State *L, const char *what, int f, uint32_t *lo, uint32_t *hi)
+void vl_filter_range(lua_State *L, const char *what, int f, uint32_t *lo, uint32_t *hi)
 {
 	if (lua_isinteger(L, f)) {
 		lua_Integer a = lua_tointeger(L, f);
@@ -77,15 +80,25 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 
 	if (lua_type(L, idx) != LUA_TSTRING)
 		luaL_error(L, "%s: the event must be a name\n(insn, read, write, trap, irq, "
-			      "tlbfill, device, break, halt, poweroff)", what);
+			      "tlbfill, device, break, halt, poweroff%s)", what,
+			   lm->mon ? ", exit, inject, shadow_fill, shadow_drop, pt_write, vm_switch, "
+				     "vm_end" : "");
 	for (k = 0; k < LEV_COUNT && strcmp(name, lev_names[k]); k++)
 		continue;
 	if (k == LEV_COUNT)
 		luaL_error(L, "%s: unknown event '%s'\n(insn, read, write, trap, irq, "
-			      "tlbfill, device, break, halt, poweroff)", what, name);
+			      "tlbfill, device, break, halt, poweroff%s)", what, name,
+			   lm->mon ? ", exit, inject, shadow_fill, shadow_drop, pt_write, vm_switch, "
+				     "vm_end" : "");
 	*kind = (enum lev)k;
 	*lo = 0;
 	*hi = 0xffffffffu;
+	if (k >= LEV_FIRST_MONITOR) {
+		if (!lm->mon)
+			luaL_error(L, "%s: '%s' is an event of the monitor (vmlab.monitor)", what, name);
+		vl_mon_filter(L, what, lm, *kind, nofilter ? 0 : fidx, lo, hi);
+		return;
+	}
 	switch (*kind) {
 	case LEV_HALT:
 	case LEV_POWEROFF:
@@ -118,7 +131,7 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 	case LEV_BREAK:
 		if (nofilter || !lua_isinteger(L, fidx))
 			luaL_error(L, "%s: break needs the physical address of an instruction", what);
-		filter_range(L, what, fidx, lo, hi);
+		vl_filter_range(L, what, fidx, lo, hi);
 		if (*lo & 3 || *lo >= machine_mem_bytes(lm->m))
 			luaL_error(L, "%s: break at %s: not an aligned address in RAM", what,
 				   vl_hex(hex, *lo));
@@ -128,7 +141,7 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 		if (nofilter)
 			*hi = machine_mem_bytes(lm->m) - 1;
 		else
-			filter_range(L, what, fidx, lo, hi);
+			vl_filter_range(L, what, fidx, lo, hi);
 		if (*lo >= machine_mem_bytes(lm->m))
 			luaL_error(L, "%s: %s watches RAM, and %s is outside it", what, name,
 				   vl_hex(hex, *lo));
@@ -137,7 +150,7 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 		break;
 	}
 	if (!nofilter)
-		filter_range(L, what, fidx, lo, hi);
+		vl_filter_range(L, what, fidx, lo, hi);
 }
 
 /* ---- handlers ------------------------------------------------------------------ */
@@ -201,6 +214,8 @@ int vl_add_handler(lua_State *L, struct lmachine *lm, enum lev kind, uint32_t lo
 		luaL_error(L, "x:on: %s", fail);
 	}
 	lm->nh++;
+	if (kind >= LEV_FIRST_MONITOR)
+		vl_mon_observe(lm);
 	return h->id;
 }
 
@@ -227,6 +242,8 @@ void vl_remove_handler(lua_State *L, struct lmachine *lm, int id)
 		machine_off(lm->m, lm->mhandle[mev]);
 		lm->mhandle[mev] = -1;
 	}
+	if (h->kind >= LEV_FIRST_MONITOR)
+		vl_mon_observe(lm);
 	if (lm->dispatching)
 		return; /* the dispatcher walks the array: compact later */
 	int n = 0;
@@ -274,41 +291,66 @@ static int handler_msgh(lua_State *L)
 			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
 	}
 	if (strstr(msg, "attempt to yield"))
-		msg = lua_pushfstring(L, "%s\n(event handlers never yield: wait with vmlab.wait "
-				      "in the script's body)", msg);
-	msg = lua_pushfstring(L, "%s\n(in a '%s' handler)", msg,
-			      lua_tostring(L, lua_upvalueindex(1)));
+		msg = lua_pushfstring(L, "%s\n(event handlers never yield, nor do policies: "
+				      "wait with vmlab.wait in the script's body)", msg);
+	const struct vl_label *lb = lua_touserdata(L, lua_upvalueindex(1));
+	msg = lua_pushfstring(L, "%s\n(in ", msg);
+	lua_pushfstring(L, lb->fmt, lb->arg);
+	lua_pushliteral(L, ")");
+	lua_concat(L, 3);
+	msg = lua_tostring(L, -1);
 	luaL_traceback(L, L, msg, 1);
 	return 1;
+}
+
+bool vl_call_handler(struct lmachine *lm, const struct vl_label *label, int nargs, int nres)
+{
+	lua_State *L = lm->L_run;
+	int base = lua_gettop(L) - nargs, st; /* the function's slot */
+
+	/* one message handler per machine, told the label: no allocation
+	 * per call (a policy may be called a million times a second) */
+	if (!lm->msgh_ref) {
+		lua_pushnil(L);
+		lua_pushcclosure(L, handler_msgh, 1);
+		lm->msgh_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, lm->msgh_ref);
+	lua_pushlightuserdata(L, (void *)label);
+	lua_setupvalue(L, -2, 1);
+	lua_insert(L, base);
+	st = lua_pcall(L, nargs, nres, base);
+	lua_remove(L, base);
+	if (st == LUA_OK)
+		return true;
+	const char *msg = lua_tostring(L, -1);
+	if (st == LUA_ERRMEM || !msg)
+		msg = "not enough memory in an event handler (the Lua heap is capped; --lua-mem)";
+	lm->error = strdup(msg);
+	if (!lm->error)
+		lm->error = strdup("error in an event handler");
+	lua_pop(L, 1);
+	return false;
 }
 
 static void call_handler(struct lmachine *lm, int ref, const struct levent *e)
 {
 	lua_State *L = lm->L_run;
-	int top = lua_gettop(L), st;
+	int top = lua_gettop(L);
+	struct vl_label label = { "a '%s' handler", lev_names[e->kind] };
 
 	if (!lua_checkstack(L, 5)) {
 		lm->error = strdup("Lua stack overflow in an event handler");
 		return;
 	}
-	lua_pushstring(L, lev_names[e->kind]);
-	lua_pushcclosure(L, handler_msgh, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 	vl_push_event(L, e);
-	st = lua_pcall(L, 1, 0, top + 1);
-	if (st != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-		if (st == LUA_ERRMEM || !msg)
-			msg = "not enough memory in an event handler (the Lua heap is capped; --lua-mem)";
-		lm->error = strdup(msg);
-		if (!lm->error)
-			lm->error = strdup("error in an event handler");
-	}
+	vl_call_handler(lm, &label, 1, 0);
 	lua_settop(L, top);
 }
 
-static bool dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyhi,
-		     const struct machine_event_info *ev)
+bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyhi,
+		 const struct machine_event_info *ev, const struct levent *proto)
 {
 	struct levent e;
 	bool made = false;
@@ -332,8 +374,14 @@ static bool dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t 
 			h->seen_pc = ev->pc;
 		}
 		if (!made) {
-			e = (struct levent){ .ev = *ev, .kind = kind, .instret = instret,
-					     .cycles = machine_cycles(lm->m) };
+			if (proto)
+				e = *proto;
+			else
+				e = (struct levent){ .ev = *ev };
+			e.kind = kind;
+			e.lm = lm;
+			e.instret = instret;
+			e.cycles = machine_cycles(lm->m);
 			if (kind == LEV_DEVICE) {
 				const char *dn;
 				uint32_t base, size;
@@ -380,7 +428,7 @@ static bool on_event(void *opaque, struct machine *m, const struct machine_event
 	default: return false;
 	}
 	keyhi = kind == LEV_READ || kind == LEV_WRITE ? key + (ev->size ? ev->size : 1) - 1 : key;
-	return dispatch(lm, kind, key, keyhi, ev);
+	return vl_dispatch(lm, kind, key, keyhi, ev, NULL);
 }
 
 void vl_emit_poweroff(struct lmachine *lm)
@@ -388,16 +436,25 @@ void vl_emit_poweroff(struct lmachine *lm)
 	struct machine_event_info ev = {
 		.kind = EV_COUNT, .pc = machine_pc(lm->m), .value = (uint32_t)machine_exit_code(lm->m),
 	};
-	dispatch(lm, LEV_POWEROFF, 0, 0, &ev);
+	vl_dispatch(lm, LEV_POWEROFF, 0, 0, &ev, NULL);
 }
 
 /* ---- event objects ----------------------------------------------------------------- */
 
 void vl_push_event(lua_State *L, const struct levent *e)
 {
-	struct levent *p = lua_newuserdatauv(L, sizeof *p, 0);
+	struct levent *p = lua_newuserdatauv(L, sizeof *p, 2);
 	*p = *e;
 	luaL_setmetatable(L, T_EVENT);
+	if (e->kind < LEV_FIRST_MONITOR)
+		return;
+	/* a monitor event holds its VMs: ev.vm (and ev.from) outlive it */
+	vl_push_vm(L, e->lm, e->kind == LEV_EXIT ? e->exit.vm : e->mon.vm);
+	lua_setiuservalue(L, -2, 1);
+	if (e->kind == LEV_VM_SWITCH) {
+		vl_push_vm(L, e->lm, e->mon.from);
+		lua_setiuservalue(L, -2, 2);
+	}
 }
 
 static int event_index(lua_State *L)
@@ -408,6 +465,9 @@ static int event_index(lua_State *L)
 	enum lev kd = e->kind;
 	bool mem = kd == LEV_READ || kd == LEV_WRITE || kd == LEV_DEVICE;
 
+	if (kd >= LEV_FIRST_MONITOR && strcmp(k, "event") && strcmp(k, "instret") &&
+	    strcmp(k, "cycles"))
+		return vl_mon_event_index(L, e, k);
 	if (!strcmp(k, "event"))
 		lua_pushstring(L, lev_names[kd]);
 	else if (!strcmp(k, "pc"))

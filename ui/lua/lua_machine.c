@@ -28,28 +28,31 @@
 
 /* ---- the machine's io: console into a buffer ------------------------------ */
 
-static void console_out(void *opaque, const uint8_t *bytes, size_t n)
+void vl_out_add(struct vl_out *o, const uint8_t *bytes, size_t n)
 {
-	struct lmachine *lm = opaque;
-
-	if (n > VLUA_MAX_CONSOLE - lm->outlen) {
-		lm->out_dropped = true;
-		n = VLUA_MAX_CONSOLE - lm->outlen;
+	if (n > VLUA_MAX_CONSOLE - o->len) {
+		o->dropped = true;
+		n = VLUA_MAX_CONSOLE - o->len;
 	}
-	if (lm->outlen + n > lm->outcap) {
-		size_t cap = lm->outcap ? lm->outcap : 4096;
-		while (cap < lm->outlen + n)
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : 4096;
+		while (cap < o->len + n)
 			cap *= 2;
-		char *p = realloc(lm->out, cap);
+		char *p = realloc(o->data, cap);
 		if (!p) {
-			lm->out_dropped = true;
+			o->dropped = true;
 			return;
 		}
-		lm->out = p;
-		lm->outcap = cap;
+		o->data = p;
+		o->cap = cap;
 	}
-	memcpy(lm->out + lm->outlen, bytes, n);
-	lm->outlen += n;
+	memcpy(o->data + o->len, bytes, n);
+	o->len += n;
+}
+
+static void console_out(void *opaque, const uint8_t *bytes, size_t n)
+{
+	vl_out_add(&((struct lmachine *)opaque)->out, bytes, n);
 }
 
 static void debug_print(void *opaque, uint32_t value, bool hex)
@@ -69,7 +72,7 @@ static bool has_suffix(const char *s, const char *suffix)
 }
 
 /* Sizes as numbers or "64K", "16M", "1G". */
-static uint32_t check_size(lua_State *L, int idx, const char *field)
+uint32_t vl_check_size(lua_State *L, int idx, const char *what, const char *field)
 {
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		const char *s = lua_tostring(L, idx);
@@ -83,27 +86,28 @@ static uint32_t check_size(lua_State *L, int idx, const char *field)
 		else if (*end == 'G' || *end == 'g')
 			shift = 30;
 		if (end == s || (shift ? end[1] != '\0' : *end != '\0') || (v << shift) > 0xffffffffull)
-			luaL_error(L, "vmlab.machine: %s: '%s' is not a size (bytes, or with K, M, G)",
-				   field, s);
+			luaL_error(L, "%s: %s: '%s' is not a size (bytes, or with K, M, G)",
+				   what, field, s);
 		return (uint32_t)(v << shift);
 	}
 	if (!lua_isinteger(L, idx))
-		luaL_error(L, "vmlab.machine: %s must be a size (a number or a string such as \"16M\")",
-			   field);
+		luaL_error(L, "%s: %s must be a size (a number or a string such as \"16M\")",
+			   what, field);
 	lua_Integer v = lua_tointeger(L, idx);
 	if (v < 0 || v > 0xffffffffll)
-		luaL_error(L, "vmlab.machine: %s: %I is out of range", field, v);
+		luaL_error(L, "%s: %s: %I is out of range", what, field, v);
 	return (uint32_t)v;
 }
 
 /* The assembler's errors as one message (first few). */
-static void push_asm_errors(lua_State *L, struct assembler *as)
+static void push_asm_errors(lua_State *L, struct assembler *as, const char *what)
 {
 	luaL_Buffer b;
 	size_t shown = 0;
 
 	luaL_buffinit(L, &b);
-	luaL_addstring(&b, "vmlab.machine: the program does not assemble:");
+	luaL_addstring(&b, what);
+	luaL_addstring(&b, ": the program does not assemble:");
 	for (size_t i = 0; i < asm_diag_count(as) && shown < 10; i++) {
 		const struct asm_diag *d = asm_diag_get(as, i);
 		if (d->severity != ASM_ERROR)
@@ -117,20 +121,20 @@ static void push_asm_errors(lua_State *L, struct assembler *as)
 }
 
 static struct image *assemble(lua_State *L, int opts, const char *path, const char *text,
-			      const char *name)
+			      const char *name, const char *what)
 {
 	struct assembler *as = asm_new();
 	struct image *img;
 	bool ok;
 
 	if (!as)
-		luaL_error(L, "vmlab.machine: out of memory");
+		luaL_error(L, "%s: out of memory", what);
 	if (lua_getfield(L, opts, "include") != LUA_TNIL) {
 		luaL_checktype(L, -1, LUA_TTABLE);
 		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
 			if (lua_type(L, -1) != LUA_TSTRING) {
 				asm_free(as);
-				luaL_error(L, "vmlab.machine: include[%I] is not a directory name", i);
+				luaL_error(L, "%s: include[%I] is not a directory name", what, i);
 			}
 			asm_add_include_dir(as, lua_tostring(L, -1));
 			lua_pop(L, 1);
@@ -140,7 +144,7 @@ static struct image *assemble(lua_State *L, int opts, const char *path, const ch
 	lua_pop(L, 1);
 	ok = path ? asm_assemble_file(as, path) : asm_assemble_string(as, name, text);
 	if (!ok) {
-		push_asm_errors(L, as);
+		push_asm_errors(L, as, what);
 		asm_free(as);
 		lua_error(L);
 	}
@@ -160,11 +164,45 @@ static const char *opt_string(lua_State *L, int opts, const char *field)
 
 	if (lua_getfield(L, opts, field) != LUA_TNIL) {
 		if (lua_type(L, -1) != LUA_TSTRING)
-			luaL_error(L, "vmlab.machine: %s must be a string", field);
+			luaL_error(L, "%s must be a string", field);
 		s = lua_tostring(L, -1); /* stays referenced by the options table */
 	}
 	lua_pop(L, 1);
 	return s;
+}
+
+struct lmachine *vl_new_machine_udata(lua_State *L, int nuv)
+{
+	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, nuv);
+
+	memset(lm, 0, sizeof *lm);
+	lm->v = vlua_of(L);
+	for (int i = 0; i < EV_COUNT; i++)
+		lm->mhandle[i] = -1;
+	luaL_setmetatable(L, T_MACHINE);
+	return lm;
+}
+
+struct image *vl_load_program(lua_State *L, int opts, const char *what)
+{
+	const char *image, *source;
+	struct image *img;
+	char err[512];
+
+	image = opt_string(L, opts, "image");
+	source = opt_string(L, opts, "source");
+	if (!image == !source)
+		luaL_error(L, "%s: give image= or source=, not both\n"
+			      "(image: an ELF or .s file; source: assembly text)", what);
+	if (source) {
+		const char *name = opt_string(L, opts, "name");
+		return assemble(L, opts, NULL, source, name ? name : "source.s", what);
+	}
+	if (has_suffix(image, ".s") || has_suffix(image, ".S"))
+		return assemble(L, opts, image, NULL, NULL, what);
+	if (!(img = image_read_elf(image, err, sizeof err)))
+		luaL_error(L, "%s: %s", what, err);
+	return img;
 }
 
 static int l_machine_new(lua_State *L)
@@ -197,9 +235,9 @@ static int l_machine_new(lua_State *L)
 	else if (variant && strcmp(variant, "classic"))
 		return luaL_error(L, "vmlab.machine: variant '%s' is not classic or strict", variant);
 	if (lua_getfield(L, 1, "mem") != LUA_TNIL)
-		cfg.mem_bytes = check_size(L, -1, "mem");
+		cfg.mem_bytes = vl_check_size(L, -1, "vmlab.machine", "mem");
 	if (lua_getfield(L, 1, "tlb") != LUA_TNIL)
-		cfg.tlb_entries = (unsigned)check_size(L, -1, "tlb");
+		cfg.tlb_entries = (unsigned)vl_check_size(L, -1, "vmlab.machine", "tlb");
 	if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
 		if (!lua_isinteger(L, -1))
 			return luaL_error(L, "vmlab.machine: seed must be an integer");
@@ -210,30 +248,15 @@ static int l_machine_new(lua_State *L)
 	if (cfg.disk_path && v->cfg.sandbox)
 		return luaL_error(L, "vmlab.machine: disk= is not allowed in the sandbox\n"
 				     "(the disk writes a host file)");
-	image = opt_string(L, 1, "image");
-	source = opt_string(L, 1, "source");
 	console_in = opt_string(L, 1, "console_in");
-	if (!image == !source)
-		return luaL_error(L, "vmlab.machine: give image= or source=, not both\n"
-				     "(image: an ELF or .s file; source: assembly text)");
 
 	/* the userdata first, so that an error below leaks nothing */
-	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 7); /* sub-objects */
-	memset(lm, 0, sizeof *lm);
-	lm->v = v;
-	for (int i = 0; i < EV_COUNT; i++)
-		lm->mhandle[i] = -1;
-	luaL_setmetatable(L, T_MACHINE);
+	struct lmachine *lm = vl_new_machine_udata(L, 7); /* sub-objects */
 	int self = lua_gettop(L);
 
-	if (source) {
-		const char *name = opt_string(L, 1, "name");
-		lm->img = assemble(L, 1, NULL, source, name ? name : "source.s");
-	} else if (has_suffix(image, ".s") || has_suffix(image, ".S")) {
-		lm->img = assemble(L, 1, image, NULL, NULL);
-	} else if (!(lm->img = image_read_elf(image, err, sizeof err))) {
-		return luaL_error(L, "vmlab.machine: %s", err);
-	}
+	lm->img = vl_load_program(L, 1, "vmlab.machine");
+	image = opt_string(L, 1, "image");
+	source = opt_string(L, 1, "source");
 	cfg.io = (struct machine_io){ .opaque = lm, .console_out = console_out,
 				      .debug_print = debug_print };
 	lm->m = machine_new(&cfg, err, sizeof err);
@@ -260,19 +283,24 @@ void vl_close_machine(lua_State *L, struct lmachine *lm)
 {
 	image_free(lm->img); /* a half-built machine may have an image only */
 	lm->img = NULL;
+	if (lm->mon)
+		vl_mon_free(L, lm); /* the monitor goes before its machine */
 	if (!lm->m)
 		return;
 	for (int i = 0; i < lm->nh; i++)
 		if (lm->h[i].ref != LUA_NOREF)
 			luaL_unref(L, LUA_REGISTRYINDEX, lm->h[i].ref);
+	if (lm->msgh_ref)
+		luaL_unref(L, LUA_REGISTRYINDEX, lm->msgh_ref);
+	lm->msgh_ref = 0;
 	free(lm->h);
 	lm->h = NULL;
 	lm->nh = lm->caph = 0;
 	machine_free(lm->m);
-	free(lm->out);
+	free(lm->out.data);
 	free(lm->error);
 	lm->m = NULL;
-	lm->out = NULL;
+	lm->out = (struct vl_out){ 0 };
 	lm->error = NULL;
 	lm->v->nmachines--;
 }
@@ -382,13 +410,13 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 		}
 		lm->user_stop = false;
 		before = dbg_steps_of(m);
-		enum machine_stop why = machine_run(m, chunk);
+		enum machine_stop why = lm->mon ? vl_mon_run(lm, chunk) : machine_run(m, chunk);
 		if (v->guest_left != UINT64_MAX) {
 			uint64_t ran = dbg_steps_of(m) - before;
 			v->guest_left -= ran < v->guest_left ? ran : v->guest_left;
 		}
 		bool pending = vl_apply_pending(lm);
-		if (why == STOP_POWER_OFF && !lm->poweroff_seen && !lm->error) {
+		if (why == STOP_POWER_OFF && !lm->poweroff_seen && !lm->error && !lm->mon) {
 			lm->poweroff_seen = true;
 			vl_emit_poweroff(lm);
 			vl_apply_pending(lm);
@@ -401,7 +429,8 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 			continue;
 		if (why == STOP_REQUESTED && !lm->user_stop && pending)
 			continue; /* stopped only to apply a handler's writes */
-		reason = why == STOP_REQUESTED ? "stopped" : why == STOP_POWER_OFF ? "poweroff"
+		reason = why == STOP_REQUESTED ? "stopped"
+			 : why == STOP_POWER_OFF ? (lm->mon ? "done" : "poweroff")
 			 : why == STOP_FATAL ? "fatal" : "debug_break";
 		break;
 	}
@@ -510,7 +539,7 @@ static int l_console(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 
-	lua_pushlstring(L, lm->out ? lm->out : "", lm->outlen);
+	lua_pushlstring(L, lm->out.data ? lm->out.data : "", lm->out.len);
 	return 1;
 }
 
@@ -534,6 +563,9 @@ static int l_snapshot(lua_State *L)
 
 	*s = NULL;
 	luaL_setmetatable(L, T_SNAPSHOT);
+	if (lm->mon)
+		return luaL_error(L, "x:snapshot: not of a monitor's machine\n"
+				     "(the monitor's own state is not in it)");
 	if (lm->dispatching)
 		return luaL_error(L, "x:snapshot: not inside the machine's own handler\n"
 				     "(the instruction is half done)");
@@ -551,6 +583,9 @@ static int l_restore(lua_State *L)
 	char err[256];
 
 	vl_not_in_handler(L, "x:restore");
+	if (lm->mon)
+		return luaL_error(L, "x:restore: not of a monitor's machine\n"
+				     "(the monitor's own state is not in it)");
 	if (!*s)
 		return luaL_argerror(L, 2, "an empty snapshot");
 	if (!machine_state_restore(lm->m, *s, err, sizeof err))
@@ -636,7 +671,7 @@ static int l_symbol(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 	const char *name = luaL_checkstring(L, 2);
-	const struct image_symbol *s = image_symbol_find(lm->img, name);
+	const struct image_symbol *s = lm->img ? image_symbol_find(lm->img, name) : NULL;
 
 	if (!s)
 		return luaL_argerror(L, 2, lua_pushfstring(L, "no symbol '%s' in the program", name));

@@ -17,37 +17,83 @@
 
 #include "ui/dbg/walk.h"
 
-/* ---- x.phys ---------------------------------------------------------------- */
+/* ---- x.phys, and a VM's guest-physical memory (vm.phys) ------------------
+ * One set of methods for both: `struct ram` says which memory an object
+ * reaches.  A VM's is changed through the monitor, which keeps its shadow
+ * page tables right when a guest page table is written. */
 
-static void check_ram(lua_State *L, struct lmachine *lm, int idx, uint32_t pa, uint64_t len)
+struct ram {
+	struct lmachine *lm;
+	int vm;              /* -1: the machine's physical RAM */
+};
+
+static struct ram check_ram_obj(lua_State *L, int idx, bool write)
 {
-	uint32_t ram = machine_mem_bytes(lm->m);
+	struct ram r;
+
+	if (luaL_testudata(L, idx, T_GPHYS)) {
+		struct lvm *p = vl_checkvm(L, idx, T_GPHYS);
+		if (write)
+			vl_mon_writable(L, p->lm, "vm.phys");
+		r = (struct ram){ p->lm, p->id };
+	} else {
+		r = (struct ram){ vl_checksub(L, idx, T_PHYS), -1 };
+	}
+	return r;
+}
+
+static uint32_t ram_size(struct ram r)
+{
+	struct vmm_vcpu_state st;
+
+	if (r.vm < 0)
+		return machine_mem_bytes(r.lm->m);
+	vmm_vcpu(r.lm->mon->v, r.vm, &st);
+	return st.mem_bytes;
+}
+
+static void ram_copy(struct ram r, uint32_t a, void *buf, uint32_t n, bool write)
+{
+	if (r.vm >= 0 && write)
+		vmm_gpa_write(r.lm->mon->v, r.vm, a, buf, n);
+	else if (r.vm >= 0)
+		vmm_gpa_read(r.lm->mon->v, r.vm, a, buf, n);
+	else if (write)
+		machine_phys_write(r.lm->m, a, buf, n);
+	else
+		machine_phys_read(r.lm->m, a, buf, n);
+}
+
+static void check_ram(lua_State *L, struct ram r, int idx, uint32_t pa, uint64_t len)
+{
+	uint32_t ram = ram_size(r);
 	char hex[12];
 
 	if (pa >= ram || len > ram - pa)
-		luaL_argerror(L, idx, lua_pushfstring(L, "address %s (+%I bytes) is outside RAM "
+		luaL_argerror(L, idx, lua_pushfstring(L, "address %s (+%I bytes) is outside %s "
 						      "(%I bytes)", vl_hex(hex, pa), (lua_Integer)len,
+						      r.vm < 0 ? "RAM" : "the VM's RAM",
 						      (lua_Integer)ram));
 }
 
 static int phys_readn(lua_State *L, unsigned size)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_PHYS);
+	struct ram r = check_ram_obj(L, 1, false);
 	uint32_t pa = vl_checkaddr(L, 2), v = 0;
 
-	check_ram(L, lm, 2, pa, size);
-	machine_phys_read(lm->m, pa, &v, size); /* the host is little-endian too */
+	check_ram(L, r, 2, pa, size);
+	ram_copy(r, pa, &v, size, false); /* the host is little-endian too */
 	lua_pushinteger(L, v);
 	return 1;
 }
 
 static int phys_writen(lua_State *L, unsigned size)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_PHYS);
+	struct ram r = check_ram_obj(L, 1, true);
 	uint32_t pa = vl_checkaddr(L, 2), v = vl_checkvalue(L, 3);
 
-	check_ram(L, lm, 2, pa, size);
-	machine_phys_write(lm->m, pa, &v, size);
+	check_ram(L, r, 2, pa, size);
+	ram_copy(r, pa, &v, size, true);
 	return 0;
 }
 
@@ -60,35 +106,35 @@ static int phys_write32(lua_State *L) { return phys_writen(L, 4); }
 
 static int phys_read(lua_State *L)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_PHYS);
+	struct ram r = check_ram_obj(L, 1, false);
 	uint32_t pa = vl_checkaddr(L, 2);
 	lua_Integer n = luaL_checkinteger(L, 3);
 	luaL_Buffer b;
 
 	if (n < 0)
 		return luaL_argerror(L, 3, "a length must not be negative");
-	check_ram(L, lm, 2, pa, (uint64_t)n);
+	check_ram(L, r, 2, pa, (uint64_t)n);
 	char *p = luaL_buffinitsize(L, &b, (size_t)n);
-	machine_phys_read(lm->m, pa, p, (uint32_t)n);
+	ram_copy(r, pa, p, (uint32_t)n, false);
 	luaL_pushresultsize(&b, (size_t)n);
 	return 1;
 }
 
 static int phys_write(lua_State *L)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_PHYS);
+	struct ram r = check_ram_obj(L, 1, true);
 	uint32_t pa = vl_checkaddr(L, 2);
 	size_t len;
 	const char *s = luaL_checklstring(L, 3, &len);
 
-	check_ram(L, lm, 2, pa, len);
-	machine_phys_write(lm->m, pa, s, (uint32_t)len);
+	check_ram(L, r, 2, pa, len);
+	ram_copy(r, pa, (void *)s, (uint32_t)len, true);
 	return 0;
 }
 
 static int phys_index(lua_State *L)
 {
-	struct lmachine *lm = vl_checksub(L, 1, T_PHYS);
+	struct ram r = check_ram_obj(L, 1, false);
 	const char *k = luaL_checkstring(L, 2);
 
 	lua_pushvalue(L, 2);
@@ -96,7 +142,7 @@ static int phys_index(lua_State *L)
 		return 1;
 	if (strcmp(k, "size"))
 		return luaL_error(L, "phys.%s: no such method or field", k);
-	lua_pushinteger(L, machine_mem_bytes(lm->m));
+	lua_pushinteger(L, ram_size(r));
 	return 1;
 }
 
@@ -589,6 +635,7 @@ void vl_open_mem(lua_State *L)
 	static const luaL_Reg dev[] = { { "read", dev_read }, { "write", dev_write }, { NULL, NULL } };
 
 	vl_newclass(L, T_PHYS, phys, phys_index, readonly);
+	vl_newclass(L, T_GPHYS, phys, phys_index, readonly);
 	vl_newclass(L, T_MEM, mem, NULL, readonly);
 	vl_newclass(L, T_MMU, mmu, mmu_index, readonly);
 	vl_newclass(L, T_DEVS, NULL, devs_index, readonly);

@@ -7,6 +7,9 @@
  *   lua_cpu.c      x.cpu: registers, pc, psw, control registers
  *   lua_mem.c      x.phys, x.mem (virtual), x.mmu (walk, TLB), x.dev
  *   lua_event.c    x:on(...), handles, event objects, pending writes
+ *   lua_monitor.c  vmlab.monitor{...}: VMs, costs, monitor events,
+ *                  policies (mon:handle) and the scheduler (mon:schedule)
+ *   lua_vm.c       mon.vms[i]: virtual CPU, guest-physical memory, walks
  *
  * Object model.  A machine is a full userdata holding struct lmachine;
  * its sub-objects (cpu, phys, mem, mmu, dev) are small userdata holding a
@@ -22,11 +25,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "monitor/vmm.h"
 #include "sim/machine.h"
 #include "ui/lua/vlua.h"
 
 #define VLUA_MAX_MACHINES 64           /* live machines per script          */
 #define VLUA_MAX_CONSOLE (16u << 20)   /* console bytes kept per machine    */
+#define VLUA_MAX_VMS 16                /* VMs per monitor                   */
 
 struct vlua {
 	lua_State *L;
@@ -59,11 +64,15 @@ static inline const char *vl_hex(char buf[12], uint32_t v)
 }
 
 /* Event kinds as scripts name them; read and write share EV_MEM, and
- * poweroff is raised by the run loop (the machine just stops). */
+ * poweroff is raised by the run loop (the machine just stops).  From
+ * LEV_EXIT on: the monitor's (lua_monitor.c), on a monitor's machine only. */
 enum lev {
 	LEV_INSN, LEV_READ, LEV_WRITE, LEV_TRAP, LEV_IRQ, LEV_TLBFILL, LEV_DEVICE,
-	LEV_BREAK, LEV_HALT, LEV_POWEROFF, LEV_COUNT
+	LEV_BREAK, LEV_HALT, LEV_POWEROFF,
+	LEV_EXIT, LEV_INJECT, LEV_SHADOW_FILL, LEV_SHADOW_DROP, LEV_PT_WRITE, LEV_VM_SWITCH,
+	LEV_VM_END, LEV_COUNT
 };
+#define LEV_FIRST_MONITOR LEV_EXIT
 extern const char *const lev_names[LEV_COUNT];
 
 /* One event as a handler sees it (a read-only userdata). */
@@ -72,7 +81,18 @@ struct levent {
 	enum lev kind;
 	uint64_t instret, cycles;
 	const char *device; /* LEV_DEVICE: the device's name */
+	struct lmachine *lm;        /* monitor events: whose           */
+	struct vmm_event mon;       /* monitor events but exit          */
+	struct vmm_exit_info exit;  /* LEV_EXIT                         */
 };
+
+/* Console output kept for a script. */
+struct vl_out {
+	char *data;
+	size_t len, cap;
+	bool dropped;        /* more than VLUA_MAX_CONSOLE bytes came        */
+};
+void vl_out_add(struct vl_out *o, const uint8_t *bytes, size_t n);
 
 struct lhandler {
 	int id;              /* handle number, unique per machine          */
@@ -91,14 +111,14 @@ struct lmachine {
 	struct vlua *v;
 	struct machine *m;   /* NULL after x:close()                         */
 	struct image *img;
-	char *out;           /* console output so far                         */
-	size_t outlen, outcap;
-	bool out_dropped;    /* more than VLUA_MAX_CONSOLE bytes came         */
+	struct vl_out out;   /* console output so far                         */
+	struct lmon *mon;    /* a monitor's machine: the monitor, else NULL   */
 
 	struct lhandler *h;  /* handlers, in the order they were added        */
 	int nh, caph, next_id;
 	int mhandle[EV_COUNT]; /* our machine_on listener per event, or -1   */
 	int dispatching;     /* > 0 inside one of this machine's handlers     */
+	int msgh_ref;        /* handlers' message handler (registry), or 0    */
 
 	/* the current run */
 	bool running;
@@ -162,6 +182,10 @@ void vl_close_machine(lua_State *L, struct lmachine *lm);
 /* lua_cpu.c, lua_mem.c */
 void vl_open_cpu(lua_State *L);
 void vl_open_mem(lua_State *L);
+/* A register (0..15 or an ABI name) or a control register (name or
+ * number) at idx; an error naming the argument if it is none. */
+int vl_check_reg(lua_State *L, int idx);
+int vl_check_cr(lua_State *L, int idx);
 /* Values of the CPU as a handler's pending writes make them look. */
 uint32_t vl_reg(struct lmachine *lm, unsigned n);
 uint32_t vl_pc(struct lmachine *lm);
@@ -185,7 +209,87 @@ void vl_push_event(lua_State *L, const struct levent *e);
 /* Names of trap causes as scripts write them ("page-fault"). */
 int vl_cause_lookup(const char *name);
 
+/* What a handler is called in an error report: fmt with %s for arg
+ * ("a '%s' handler", "insn"); formatted only if there is an error. */
+struct vl_label {
+	const char *fmt, *arg;
+};
+/* Call the function below nargs arguments on lm->L_run in protected
+ * mode, as a handler (label names it in the report); false with
+ * lm->error set if it failed.  nres results stay. */
+bool vl_call_handler(struct lmachine *lm, const struct vl_label *label, int nargs, int nres);
+/* Dispatch an event to lm's handlers (proto: a monitor event's fields,
+ * or NULL); true if the machine should stop. */
+bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyhi,
+		 const struct machine_event_info *ev, const struct levent *proto);
+
 /* lua_state.c: the script driver's side of vmlab.wait */
 int vl_wait(lua_State *L);
+
+/* lua_machine.c: a program from the options table at opts (image=, or
+ * source= with name= and include=); errors start with `what`. */
+struct image *vl_load_program(lua_State *L, int opts, const char *what);
+uint32_t vl_check_size(lua_State *L, int idx, const char *what, const char *field);
+/* A machine userdata with nuv user values, its metatable set, pushed. */
+struct lmachine *vl_new_machine_udata(lua_State *L, int nuv);
+
+/* ---- the monitor (lua_monitor.c, lua_vm.c) ---- */
+
+/* A monitor's own data, owned by its machine (freed by vl_close_machine). */
+struct lmon {
+	struct vmm *v;
+	int nvms;
+	struct image *imgs[VLUA_MAX_VMS];
+	struct vl_out con[VLUA_MAX_VMS];
+	int vms_ref;          /* table of the VM objects, 1-based (registry)  */
+	int self_ref;         /* the monitor object (registry)               */
+	int policy[VLUA_MAX_VMS + 1][EXIT_COUNT]; /* [0]: every VM; refs    */
+	int sched_ref;        /* mon:schedule's function, or LUA_NOREF       */
+	int insn_ref;         /* the table a policy gets, reused             */
+	int obs;              /* our vmm observer, or -1                     */
+	int in_policy;        /* the VM whose policy runs now, or -1         */
+};
+#define T_MONITOR "vmlab.monitor"
+#define T_VM "vmlab.vm"
+#define T_VCPU "vmlab.vcpu"
+#define T_VREGS "vmlab.vregs"
+#define T_VCR "vmlab.vcr"
+#define T_GPHYS "vmlab.gphys"
+#define T_COSTS "vmlab.costs"
+
+/* A VM (and its cpu, regs, cr, phys views): the machine and the number. */
+struct lvm {
+	struct lmachine *lm;
+	int id;
+};
+void vl_open_monitor(lua_State *L);  /* classes + vmlab.monitor in table at -1 */
+void vl_open_vm(lua_State *L);
+/* Free the monitor of lm (before its machine). */
+void vl_mon_free(lua_State *L, struct lmachine *lm);
+/* Push VM id's object (nil if none); true if it is one. */
+bool vl_push_vm(lua_State *L, struct lmachine *lm, int id);
+/* Make a VM object (and views) for lm's VM id, machine at midx. */
+void vl_new_vm(lua_State *L, int midx, struct lmachine *lm, int id);
+/* A VM-type userdata at idx whose monitor is open. */
+struct lvm *vl_checkvm(lua_State *L, int idx, const char *tname);
+/* A VM given as object or number at idx: its id. */
+int vl_vm_arg(lua_State *L, struct lmachine *lm, int idx);
+/* "running", "halted", "poweroff", "crashed" */
+const char *vl_vm_state_name(enum vm_state s);
+/* The statistics of a VM, or of all, as a table (pushed). */
+void vl_push_vmm_stats(lua_State *L, const struct vmm_stats *s);
+/* A filter {lo, hi} or one address at f (lua_event.c). */
+void vl_filter_range(lua_State *L, const char *what, int f, uint32_t *lo, uint32_t *hi);
+/* Events: the filter of a monitor event; observers on or off. */
+void vl_mon_filter(lua_State *L, const char *what, struct lmachine *lm, enum lev kind, int fidx,
+		   uint32_t *lo, uint32_t *hi);
+void vl_mon_observe(struct lmachine *lm);
+/* ev.FIELD of a monitor event; pushes one value. */
+int vl_mon_event_index(lua_State *L, const struct levent *e, const char *k);
+/* Run a monitor's machine for up to n steps: as machine_run, and
+ * STOP_POWER_OFF when every VM is done. */
+enum machine_stop vl_mon_run(struct lmachine *lm, uint64_t n);
+/* Forbid changing VMs from inside event handlers. */
+void vl_mon_writable(lua_State *L, struct lmachine *lm, const char *what);
 
 #endif

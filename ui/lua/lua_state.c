@@ -168,6 +168,10 @@ int vl_wait(lua_State *L)
 	if (L != v->script)
 		return luaL_error(L, "vmlab.wait: only the script's body can wait\n"
 				     "(not a coroutine of its own, nor a handler)");
+	if (luaL_testudata(L, 1, T_MONITOR)) { /* a monitor waits on its machine */
+		lua_getiuservalue(L, 1, 1);
+		lua_replace(L, 1);
+	}
 	vl_checkmachine(L, 1);
 	luaL_checkstring(L, 2);
 	lua_settop(L, 4);
@@ -257,11 +261,13 @@ static int pmain(lua_State *L)
 	const char *path = lua_touserdata(L, 1);
 	int nargs = (int)lua_tointeger(L, 2);
 	char **args = lua_touserdata(L, 3);
+	const char *text = lua_touserdata(L, 4); /* the script itself, or NULL: read path */
 	int status, nres, narg;
 	lua_State *co;
 
 	lua_settop(L, 0);
-	if (luaL_loadfilex(L, path, "t") != LUA_OK)
+	if ((text ? luaL_loadbufferx(L, text, strlen(text), path, "t")
+		  : luaL_loadfilex(L, path, "t")) != LUA_OK)
 		return lua_error(L); /* "cannot open", syntax error with file:line */
 	if (v->cfg.sandbox) {
 		push_sandbox_env(L);
@@ -316,7 +322,7 @@ static int pmain(lua_State *L)
 	}
 }
 
-int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
+static int run_script(struct vlua *v, const char *path, const char *text, int nargs, char **args)
 {
 	lua_State *L = v->L;
 	int status;
@@ -328,7 +334,8 @@ int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
 	lua_pushlightuserdata(L, (void *)path);
 	lua_pushinteger(L, nargs);
 	lua_pushlightuserdata(L, args);
-	status = lua_pcall(L, 3, 0, 0);
+	lua_pushlightuserdata(L, (void *)text);
+	status = lua_pcall(L, 4, 0, 0);
 	if (status != LUA_OK) {
 		const char *msg;
 		if (status == LUA_ERRMEM)
@@ -341,6 +348,16 @@ int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
 		return 1;
 	}
 	return 0;
+}
+
+int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
+{
+	return run_script(v, path, NULL, nargs, args);
+}
+
+int vlua_run_string(struct vlua *v, const char *name, const char *text, int nargs, char **args)
+{
+	return run_script(v, name, text, nargs, args);
 }
 
 /* ---- the sandbox ------------------------------------------------------------ */
@@ -436,6 +453,8 @@ static int open_vmlab(lua_State *L)
 	vl_open_cpu(L);
 	vl_open_mem(L);
 	vl_open_machine(L);
+	vl_open_vm(L);
+	vl_open_monitor(L);
 	lua_pushcfunction(L, vl_wait);
 	lua_setfield(L, -2, "wait");
 	lua_pushliteral(L, "vmlab 1 (Lua bindings: bare machine)");

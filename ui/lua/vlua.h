@@ -46,5 +46,7 @@ void vlua_free(struct vlua *v);
  * from.  0 when it returns normally; 1 after printing
  * "path:LINE: message" and a traceback to cfg->err. */
 int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args);
+/* The same for a script in memory (text, named `name` in messages). */
+int vlua_run_string(struct vlua *v, const char *name, const char *text, int nargs, char **args);
 
 #endif

@@ -1,0 +1,8 @@
+-- expect: 1 /monitor_handler_error\.lua:6: bad poweroff/
+local G = "_start: li t1, 5\n mtcr scratch, t1\n mfcr t2, scratch\n li t0, 0xf0004000\n sw zero, 0(t0)\n"
+local mon = vmlab.monitor{vms = {{source = G, mem = "64K"}}}
+mon:on("vm_end", function(ev)
+	local t = nil
+	error("bad " .. ev.state)
+end)
+mon:run{}

@@ -1,0 +1,5 @@
+-- expect: 1 /event handlers never yield, nor do policies/
+local G = "_start: li t1, 5\n mtcr scratch, t1\n mfcr t2, scratch\n li t0, 0xf0004000\n sw zero, 0(t0)\n"
+local mon = vmlab.monitor{vms = {{source = G, mem = "64K"}}}
+mon:handle("mfcr", function() coroutine.yield() end)
+mon:run{}
