@@ -229,10 +229,10 @@ static void vms(struct tui_model *m, struct dbg *d, const struct tui_exitlog *lo
 			r->vring = s.psw & PSW_RING_MASK;
 			r->on_cpu = s.on_cpu;
 			r->halted = s.halted;
+			r->mem_kib = s.mem_bytes >> 10;
 		}
 		vmm_get_stats(v, i, &st);
 		r->exits = st.exits_total;
-		r->insns = st.guest_insns;
 	}
 	vmm_get_stats(v, m->vm, &st);
 	memcpy(m->exits_by, st.exits, sizeof m->exits_by);

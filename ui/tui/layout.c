@@ -178,7 +178,7 @@ static const char *const help_lines[] = {
 	"Panes: arrows/PgUp/PgDn scroll memory; p memory phys/virt",
 	"  a  ask for an address (memory, mmu)   console: keys go to the guest",
 	"Commands: every vmlab debug command, and",
-	"  layout src|asm|split|regs|mmu|vms|mem|con   focus code|regs|mem|mmu|vms|con|cmd",
+	"  layout src|asm|split|regs|mmu|vms|mem|con   focus PANE (code regs mem mmu..)",
 	"  mem ADDR [phys]   mmu VA   console N   tui disable (back to the prompt)",
 	"Command line: Up/Down history, Tab completes, PgUp/PgDn scroll the log",
 	"",

@@ -48,7 +48,7 @@ struct tui_vm_row {
 	enum vm_state state;
 	unsigned vring;
 	bool on_cpu, halted;
-	uint64_t exits, insns;
+	uint64_t exits, mem_kib;
 };
 
 struct tui_exit_rec {

@@ -28,7 +28,7 @@ void pane_mem(const struct tui_model *m, struct tui_grid *g, struct tui_rect r)
 			else
 				tui_text(g, x, y, 2, "--", TA_DIM);
 		}
-		int ax = r.x + 10 + 3 * per + (per == 16) + 1;
+		int ax = r.x + 10 + 3 * per + (per == 16);
 		tui_put(g, ax, y, '|', TA_DIM);
 		for (int i = 0; i < per; i++) {
 			uint8_t b = m->mem[off + i];

@@ -1,5 +1,5 @@
 /*
- * pane_regs.c -- the registers: the 32 general registers in as many
+ * pane_regs.c -- the registers: the 16 general registers in as many
  * columns of four as fit, then pc, the PSW decoded, the MMU and trap
  * control registers and the counters.  A register the last step changed
  * is drawn in TA_CHANGED.
@@ -52,18 +52,28 @@ void pane_regs(const struct tui_model *m, struct tui_grid *g, struct tui_rect r)
 		tui_text(g, r.x, y, 4, "psw", TA_DIM);
 		tui_printf(g, r.x + 4, y, 10, ch ? TA_CHANGED : TA_NORMAL, "0x%08x", m->psw);
 		tui_printf(g, r.x + 15, y++, r.w - 15, ch ? TA_CHANGED : TA_NORMAL,
-			   "ring %u  IE %s  flags 0x%02x%s", m->psw & PSW_RING_MASK,
-			   m->psw & PSW_IE ? "on " : "off", (m->psw & PSW_FLAGS_MASK) >> 8,
-			   m->vmm ? "  (virtual PSW)" : "");
+			   "ring %u IE %s flags %02x%s", m->psw & PSW_RING_MASK,
+			   m->psw & PSW_IE ? "on" : "off", (m->psw & PSW_FLAGS_MASK) >> 8,
+			   m->vmm && r.w >= 60 ? "  (the virtual PSW)" : "");
 	}
+	/* the control registers: two to a line when narrow */
+	bool wide = r.w >= 60;
+	char lines[4][80];
+	int n = 0;
+	if (wide) {
+		snprintf(lines[n++], sizeof lines[0], "mmu paging %s  ptbr 0x%08x  asid %u",
+			 m->cr_mmu & MMU_PG ? "on" : "off", m->cr_ptbr, m->cr_asid);
+		snprintf(lines[n++], sizeof lines[0], "cause 0x%08x  epc 0x%08x  badva 0x%08x",
+			 m->cr_cause, m->cr_epc, m->cr_badva);
+	} else {
+		snprintf(lines[n++], sizeof lines[0], "paging %s  asid %u", m->cr_mmu & MMU_PG ? "on" : "off",
+			 m->cr_asid);
+		snprintf(lines[n++], sizeof lines[0], "ptbr  0x%08x cause 0x%08x", m->cr_ptbr, m->cr_cause);
+		snprintf(lines[n++], sizeof lines[0], "epc   0x%08x badva 0x%08x", m->cr_epc, m->cr_badva);
+	}
+	for (int i = 0; i < n && y < r.y + r.h; i++)
+		tui_text(g, r.x, y++, r.w, lines[i], TA_NORMAL);
 	if (y < r.y + r.h)
-		tui_printf(g, r.x, y++, r.w, TA_NORMAL, "mmu paging %s  ptbr 0x%08x  asid %u",
-			   m->cr_mmu & MMU_PG ? "on " : "off", m->cr_ptbr, m->cr_asid);
-	if (y < r.y + r.h)
-		tui_printf(g, r.x, y++, r.w, TA_NORMAL, "cause 0x%08x  epc 0x%08x  badva 0x%08x",
-			   m->cr_cause, m->cr_epc, m->cr_badva);
-	if (y < r.y + r.h)
-		tui_printf(g, r.x, y++, r.w, TA_DIM, "cycles %llu  instret %llu  steps %llu",
-			   (unsigned long long)m->cycles, (unsigned long long)m->instret,
-			   (unsigned long long)m->steps);
+		tui_printf(g, r.x, y++, r.w, TA_DIM, "cycles %llu  steps %llu",
+			   (unsigned long long)m->cycles, (unsigned long long)m->steps);
 }
