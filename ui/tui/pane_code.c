@@ -69,10 +69,10 @@ void pane_asm(const struct tui_model *m, struct tui_grid *g, struct tui_rect r)
 		tui_put(g, r.x, y, a->bp ? 'B' : ' ', a->bp == 1 ? TA_BREAK : TA_DIM);
 		tui_put(g, r.x + 1, y, here ? '>' : ' ', at);
 		tui_printf(g, r.x + 3, y, 10, here ? TA_PC : TA_DIM, "0x%08x", a->addr);
-		tui_printf(g, r.x + 14, y, 15, at, "%-.15s", a->label);
+		tui_text(g, r.x + 14, y, 18, a->label, at);
 		if (a->ok)
-			tui_text(g, r.x + 30, y, r.w - 30, a->text, at);
+			tui_text(g, r.x + 33, y, r.w - 33, a->text, at);
 		else
-			tui_text(g, r.x + 30, y, r.w - 30, "(cannot read)", TA_ERROR);
+			tui_text(g, r.x + 33, y, r.w - 33, "(cannot read)", TA_ERROR);
 	}
 }
