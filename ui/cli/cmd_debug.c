@@ -38,6 +38,11 @@
 #include "ui/tui/tui.h"
 
 #define PROMPT "(vmlab) "
+/* vmlab tui: snapshots for reverse execution at least this many steps
+ * apart (the debugger's default spaces them by their size, and copying a
+ * guest's whole RAM that often cost a quarter of the run's time under
+ * perf): a reverse step replays at most this far, well under a second. */
+#define TUI_CHECKPOINT_STEPS (1ull << 28)
 #define HISTORY_LINES 1000
 
 enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING, OPT_BATCH_SAFE, OPT_SOURCE_ROOT,
@@ -510,6 +515,7 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 					  .run_hook = run ? NULL : console_hook,
 					  .run_hook_opaque = &s.con,
 					  .max_steps = s.max_insns == UINT64_MAX ? 0 : s.max_insns,
+					  .checkpoint_interval = tui ? TUI_CHECKPOINT_STEPS : 0,
 					  .batch_safe = batch_safe, .confirm = interactive,
 					  .ask = ask_yes_no });
 	if (!d) {
