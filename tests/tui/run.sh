@@ -218,6 +218,25 @@ for how in "NO_COLOR=1" "--no-color"; do
 	wait_for "EXITED 0" >/dev/null
 done
 
+# ---- docs/tui.md's screens are the golden grids ----
+# A "<!-- golden: NAME -->" line: the next fenced block must be
+# tests/unit/tui/NAME.txt.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+names=$(sed -n 's/^<!-- golden: \(.*\) -->$/\1/p' "$root/docs/tui.md")
+for n in $names; do
+	awk -v n="$n" '
+		$0 == "<!-- golden: " n " -->" { want = 1; next }
+		want && /^```/ { if (inblock) exit; inblock = 1; next }
+		inblock { print }
+	' "$root/docs/tui.md" >"$dir/doc-$n.txt"
+	if cmp -s "$dir/doc-$n.txt" "$root/tests/unit/tui/$n.txt"; then
+		ok "docs/tui.md shows $n as rendered"
+	else
+		bad "docs/tui.md's $n is not tests/unit/tui/$n.txt"
+		diff "$dir/doc-$n.txt" "$root/tests/unit/tui/$n.txt" | head -10
+	fi
+done
+
 # ---- not a terminal ----
 out=$("$VMLAB" tui "$TOYOS" </dev/null 2>&1)
 rc=$?
