@@ -57,27 +57,21 @@ bad() {
 # The screen of the test's window, as text.
 screen() { T capture-pane -p -t t 2>/dev/null; }
 
-# Wait (up to $2 seconds, default 20) until the screen shows $1 (a fixed
-# string); true if it did.
-wait_for() {
-	local tries=$(( ${2:-20} * 20 ))
+# Poll the screen (up to $3 seconds, default 20) until it shows the
+# fixed string $2 (mode "shown") or no longer does ("gone").
+poll() {
+	local tries=$(( ${3:-20} * 20 )) want=0
+	[ "$1" = gone ] && want=1
 	while [ "$tries" -gt 0 ]; do
-		screen | grep -qF -- "$1" && return 0
+		screen | grep -qF -- "$2"
+		[ $? -eq "$want" ] && return 0
 		sleep 0.05
 		tries=$((tries - 1))
 	done
 	return 1
 }
-# Wait until $1 is gone from the screen.
-wait_gone() {
-	local tries=$(( ${2:-20} * 20 ))
-	while [ "$tries" -gt 0 ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+wait_for() { poll shown "$@"; }
+wait_gone() { poll gone "$@"; }
 check() { # check NAME MARKER [TIMEOUT]
 	if wait_for "$2" "${3:-20}"; then ok "$1"; else bad "$1 (no '$2' on the screen)"; fi
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "monitor/vmm.h"
+#include "sim/hostfile.h"
 #include "sim/image.h"
 #include "ui/dbg/dbg.h"
 #include "ui/tui/gather.h"
@@ -146,28 +147,6 @@ static void stop(struct fix *f)
 	image_free(f->img);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 /* Render m in layout l at cols x rows and compare with its golden. */
 static void golden(struct tui_model *m, enum tui_layout l, const char *variant, int cols, int rows)
 {
@@ -187,8 +166,11 @@ static void golden(struct tui_model *m, enum tui_layout l, const char *variant, 
 		fputs(got, fp);
 		fclose(fp);
 	} else {
-		char *want = slurp(path);
-		ck_assert_msg(want, "no golden %s (TUI_GOLDEN_UPDATE=1 makes it)", path);
+		size_t len;
+		char why[256];
+		char *want = (char *)hostfile_read(path, 1u << 20, "golden", &len, why, sizeof why);
+		ck_assert_msg(want, "%s (TUI_GOLDEN_UPDATE=1 makes it)", why);
+		want[len] = '\0'; /* the spare byte after the data */
 		if (strcmp(got, want)) {
 			fprintf(stderr, "%s differs; got:\n%s", path, got);
 			ck_abort_msg("%s differs from the rendered grid", path);
