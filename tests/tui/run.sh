@@ -75,6 +75,16 @@ wait_gone() { poll gone "$@"; }
 check() { # check NAME MARKER [TIMEOUT]
 	if wait_for "$2" "${3:-20}"; then ok "$1"; else bad "$1 (no '$2' on the screen)"; fi
 }
+# The input line (the screen's last line) becomes exactly $2.
+check_input() {
+	local tries=400
+	while [ "$tries" -gt 0 ]; do
+		[ "$(screen | tail -n 1 | sed 's/ *$//')" = "$2" ] && { ok "$1"; return; }
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	bad "$1 (the input line is not '$2')"
+}
 check_gone() {
 	if wait_gone "$2" "${3:-20}"; then ok "$1"; else bad "$1 ('$2' still on the screen)"; fi
 }
@@ -102,6 +112,12 @@ line "catch syscall"
 line "continue"
 check "continue stops at the system call" "Catchpoint 1 (syscall)"
 check "the src pane follows into the trap vector" "src: trap.s:29"
+keys -l "info regi"
+keys Tab
+check_input "Tab completes on the command line" "(vmlab) info registers"
+keys C-u Up
+check_input "Up recalls the last command" "(vmlab) continue"
+keys C-u
 keys Escape            # the code pane has the focus: single keys
 keys i
 check "i steps one instruction into trap_entry" "pc 00001140"
