@@ -11,8 +11,9 @@
 #                   replays tests/fuzz/corpus/ under the sanitizer build
 #
 # Sources: sim/ (the machine), sim/asm/ (assembler, disassembler), monitor/
-# (the VMM), ui/dbg/ (debugger core), ui/cli/ (the vmlab command).
-# Dependencies point one way, ui/cli -> ui/dbg -> monitor -> sim;
+# (the VMM), ui/dbg/ (debugger core), ui/tui/ (the full-screen debugger),
+# ui/cli/ (the vmlab command).
+# Dependencies point one way, ui/cli -> ui/tui -> ui/dbg -> monitor -> sim;
 # tests/unit/check_*.c are Check suites.
 
 PREFIX  ?= /usr/local
@@ -51,7 +52,7 @@ CHECK_LIBS   := $(shell $(PKG) --libs check 2>/dev/null)
 
 SIM_SRC     := $(wildcard sim/*.c sim/asm/*.c)
 MONITOR_SRC := $(wildcard monitor/*.c)
-UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/cli/*.c))
+UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/tui/*.c ui/cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MONITOR_SRC) $(UI_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB         := $(BUILD)/libvmlab.a
@@ -68,7 +69,11 @@ READLINE_LIBS   := $(shell $(PKG) --libs readline 2>/dev/null || echo -lreadline
 LUA_CFLAGS  := $(shell $(PKG) --cflags lua5.4 2>/dev/null)
 LUA_LIBS    := $(shell $(PKG) --libs lua5.4 2>/dev/null || echo -llua5.4)
 $(BUILD)/obj/ui/lua/%.o: ALL_CFLAGS += $(LUA_CFLAGS)
-LIBS        := $(READLINE_LIBS) $(LUA_LIBS) -lm
+# ncursesw for ui/tui (Debian libncurses-dev); only ui/tui includes its headers.
+NCURSES_CFLAGS := $(shell $(PKG) --cflags ncursesw 2>/dev/null)
+NCURSES_LIBS   := $(shell $(PKG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+$(BUILD)/obj/ui/tui/%.o: ALL_CFLAGS += $(NCURSES_CFLAGS)
+LIBS        := $(READLINE_LIBS) $(LUA_LIBS) $(NCURSES_LIBS) -lm
 
 # Guest programs built with build/vmlab itself (toyos, labs): each
 # labs/*/*.mk adds its images to GUEST_IMAGES.
@@ -105,7 +110,7 @@ $(BUILD)/tests/check_%: $(BUILD)/obj/tests/unit/check_%.o $(UNIT_HOBJ) $(LIB)
 # scripts/install-deps.sh installs what is missing (root or sudo), or says
 # the one command that does, before anything is compiled.
 check:
-	@$(PKG) --exists check readline 2>/dev/null || bash scripts/install-deps.sh
+	@$(PKG) --exists check readline ncursesw 2>/dev/null || bash scripts/install-deps.sh
 	@$(MAKE) --no-print-directory check-run
 
 check-run: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)

@@ -35,11 +35,18 @@
 #include "ui/cli/tty.h"
 #include "ui/dbg/trace.h"
 #include "ui/cli/vm_front.h"
+#include "ui/tui/tui.h"
 
 #define PROMPT "(vmlab) "
+/* vmlab tui: snapshots for reverse execution at least this many steps
+ * apart (the debugger's default spaces them by their size, and copying a
+ * guest's whole RAM that often cost a quarter of the run's time under
+ * perf): a reverse step replays at most this far, well under a second. */
+#define TUI_CHECKPOINT_STEPS (1ull << 28)
 #define HISTORY_LINES 1000
 
-enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING, OPT_BATCH_SAFE, OPT_SOURCE_ROOT };
+enum { OPT_HELP = 1, OPT_SCRIPT, OPT_BATCH, OPT_KEEP_GOING, OPT_BATCH_SAFE, OPT_SOURCE_ROOT,
+       OPT_NO_COLOR };
 
 static const struct opt_spec debug_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -48,6 +55,7 @@ static const struct opt_spec debug_opts[] = {
 	{ "keep-going", 0, false, OPT_KEEP_GOING },
 	{ "batch-safe", 0, false, OPT_BATCH_SAFE },
 	{ "source-root", 0, true, OPT_SOURCE_ROOT },
+	{ "no-color", 0, false, OPT_NO_COLOR },
 	SESSION_OPT_SPECS,
 	VM_FRONT_OPT_SPECS,
 	{ NULL, 0, false, 0 },
@@ -69,6 +77,7 @@ static void debug_usage(FILE *out)
 		"  --keep-going      in batch mode, go on after a failing command\n"
 		"  --batch-safe      refuse `shell` (for graded command files)\n"
 		"  --source-root DIR `list` reads source files only from under DIR\n"
+		"  --no-color        the `tui` command draws without colours\n"
 		"  -h, --help        this text\n\n"
 		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
 		VM_FRONT_OPT_HELP "\n"
@@ -78,6 +87,26 @@ static void debug_usage(FILE *out)
 		"exit status: 0; 1 a batch command failed (or assembly errors); 2 bad\n"
 		"option, image or disk; 124 the --max-insns budget ran out in batch\n"
 		"mode; 128+N ended by signal N (SIGTERM, SIGHUP).\n");
+}
+
+static void tui_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmlab tui IMAGE|FILE.s [options]\n"
+		"       vmlab tui --vmm trap IMAGE [--vm SPEC...] [options]\n\n"
+		"The debugger on the whole terminal (docs/tui.md): source, disassembly,\n"
+		"registers, memory, the page walk (under the monitor the guest's walk\n"
+		"beside the shadow walk), the VMs and their exits, the consoles, and a\n"
+		"command line that takes every vmlab debug command.  F1 shows the keys.\n\n"
+		"options:\n"
+		SESSION_OPT_HELP
+		"  --no-color        no colours (so does a non-empty NO_COLOR variable)\n"
+		"  --source-root DIR source files only from under DIR\n"
+		"  -h, --help        this text\n\n"
+		"the monitor and its guests:\n"
+		VM_FRONT_OPT_HELP "\n"
+		"Needs a terminal of at least 80x24.  exit status: 0; 2 bad option,\n"
+		"image or no terminal; 128+N ended by signal N (SIGTERM, SIGHUP).\n");
 }
 
 /* ---- signals ------------------------------------------------------------ */
@@ -170,6 +199,8 @@ static bool ask_yes_no(void *ctx, const char *question)
 	bool yes;
 
 	(void)ctx;
+	if (tui_active()) /* the TUI has the terminal: it asks on the screen */
+		return tui_ask(tui_active(), question);
 	snprintf(prompt, sizeof prompt, "%s(y or n) ", question);
 	for (;;) {
 		answer = readline(prompt);
@@ -263,7 +294,54 @@ static void prep_terminal(int meta)
 	rl_prep_terminal(meta);
 }
 
-static int run_interactive(struct dbg *d, const char *image)
+/* The TUI over this session: the guests' consoles go to it meanwhile. */
+struct tui_ctx {
+	struct session *s;
+	struct vm_run *run;
+	bool no_color;
+};
+
+static enum tui_end run_tui(struct dbg *d, const struct tui_ctx *c, bool can_leave)
+{
+	int nvms = c->run ? vmm_vm_count(vm_run_vmm(c->run)) : 1;
+	struct tui *t = tui_new(&(struct tui_config){ .d = d, .nvms = nvms, .no_color = c->no_color,
+						      .can_leave = can_leave });
+	FILE *old_console = c->s->console;
+	enum tui_end e;
+
+	if (!t) {
+		fprintf(stderr, "vmlab: out of memory\n");
+		return TUI_FAILED;
+	}
+	fflush(stdout);
+	if (c->run) {
+		vm_front_flush(c->run);
+		vm_front_console_tap(c->run, tui_console_out, t);
+	} else if (tui_console_stream(t)) {
+		c->s->console = tui_console_stream(t);
+	}
+	tty_restore(); /* curses starts from the terminal's own settings */
+	e = tui_run(t);
+	if (c->run)
+		vm_front_console_tap(c->run, NULL, NULL);
+	c->s->console = old_console;
+	if (e == TUI_SIGNAL)
+		end_signal = tui_signal(t);
+	tui_free(t);
+	return e;
+}
+
+/* `tui`, `tui enable` or `layout NAME` at the prompt: the TUI takes over. */
+static bool tui_line(const char *line)
+{
+	char w1[16] = "", w2[16] = "";
+	int n = sscanf(line, " %15s %15s", w1, w2);
+
+	return n >= 1 && ((!strcmp(w1, "tui") && (n == 1 || !strcmp(w2, "enable"))) ||
+			  !strcmp(w1, "layout"));
+}
+
+static int run_interactive(struct dbg *d, const char *image, const struct tui_ctx *tc)
 {
 	char *hist = history_path(), *line;
 
@@ -292,6 +370,13 @@ static int run_interactive(struct dbg *d, const char *image)
 			if (!last || strcmp(last->line, line))
 				add_history(line);
 		}
+		if (tui_line(line)) {
+			enum tui_end e = run_tui(d, tc, true);
+			free(line);
+			if (e == TUI_QUIT || e == TUI_SIGNAL)
+				break;
+			continue;
+		}
 		enum dbg_result r = dbg_exec(d, line);
 		free(line);
 		if (r == DBG_QUIT || end_signal)
@@ -307,12 +392,13 @@ static int run_interactive(struct dbg *d, const char *image)
 
 /* ---- the command ------------------------------------------------------- */
 
-static int debug_main(int argc, char **argv, struct vm_front *front)
+static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 {
 	struct session s;
 	struct opt_parser p;
 	const char *arg, *script = NULL, *source_root = NULL;
-	bool batch = false, keep_going = false, batch_safe = false;
+	bool batch = false, keep_going = false, batch_safe = false, no_color = false;
+	const char *cmd = tui ? "tui" : "debug";
 	struct sigaction old_sigs[3];
 	int id, status, r;
 	struct dbg *d;
@@ -322,16 +408,22 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	struct machine *m;
 	unsigned cats;
 
-	session_init(&s, "debug");
+	session_init(&s, cmd);
 	vm_front_init(front);
-	opt_init(&p, "debug", argc, argv);
+	opt_init(&p, cmd, argc, argv);
 	while ((id = opt_next(&p, debug_opts, &arg)) != OPT_END) {
 		switch (id) {
 		case OPT_ERROR:
 			return 2;
 		case OPT_HELP:
-			debug_usage(stdout);
+			if (tui)
+				tui_usage(stdout);
+			else
+				debug_usage(stdout);
 			return 0;
+		case OPT_NO_COLOR:
+			no_color = true;
+			break;
 		case OPT_SCRIPT:
 			script = arg;
 			break;
@@ -354,7 +446,7 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 			break;
 		}
 		default:
-			r = vm_front_option(front, "debug", id, arg, &s);
+			r = vm_front_option(front, cmd, id, arg, &s);
 			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
 				return 2;
 			break;
@@ -363,7 +455,15 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	if (!vm_front_options_done(front, &s))
 		return 2;
 	if (!s.image_path && !front->vmm) {
-		fprintf(stderr, "vmlab debug: no program given (see vmlab debug --help)\n");
+		fprintf(stderr, "vmlab %s: no program given (see vmlab %s --help)\n", cmd, cmd);
+		return 2;
+	}
+	if (tui && (script || batch)) {
+		fprintf(stderr, "vmlab tui: -x and --batch are vmlab debug's (the TUI reads the keyboard)\n");
+		return 2;
+	}
+	if (tui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "vmlab tui: needs a terminal on standard input and output\n");
 		return 2;
 	}
 	if (script && strcmp(script, "-")) {
@@ -381,6 +481,7 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	cats = s.trace_cats;
 	if (front->vmm) { /* the machine runs the monitor, the monitor the guests */
 		s.trace_cats = 0;
+		front->interactive = tui; /* the TUI's console pane types to a guest */
 		run = vm_front_start(front, &s, &status);
 		if (run && !vmm_start(vm_run_vmm(run))) {
 			fprintf(stderr, "vmlab debug: no guest can run\n");
@@ -414,13 +515,19 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 					  .run_hook = run ? NULL : console_hook,
 					  .run_hook_opaque = &s.con,
 					  .max_steps = s.max_insns == UINT64_MAX ? 0 : s.max_insns,
+					  .checkpoint_interval = tui ? TUI_CHECKPOINT_STEPS : 0,
 					  .batch_safe = batch_safe, .confirm = interactive,
 					  .ask = ask_yes_no });
 	if (!d) {
 		status = 2;
 	} else {
+		struct tui_ctx tc = { .s = &s, .run = run, .no_color = no_color };
 		catch_signals(d, old_sigs);
-		status = interactive ? run_interactive(d, s.image_path) : run_batch(d, in, keep_going);
+		if (tui)
+			status = run_tui(d, &tc, false) == TUI_FAILED ? 2 : 0;
+		else
+			status = interactive ? run_interactive(d, s.image_path, &tc)
+					     : run_batch(d, in, keep_going);
 		restore_signals(old_sigs);
 	}
 	dbg_free(d);
@@ -445,7 +552,21 @@ int cmd_debug(int argc, char **argv)
 		fprintf(stderr, "vmlab debug: out of memory\n");
 		return 2;
 	}
-	status = debug_main(argc, argv, front);
+	status = debug_main(argc, argv, front, false);
+	free(front);
+	return status;
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	struct vm_front *front = malloc(sizeof *front);
+	int status;
+
+	if (!front) {
+		fprintf(stderr, "vmlab tui: out of memory\n");
+		return 2;
+	}
+	status = debug_main(argc, argv, front, true);
 	free(front);
 	return status;
 }

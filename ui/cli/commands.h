@@ -13,6 +13,7 @@ int cmd_isa(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
+int cmd_tui(int argc, char **argv);
 int cmd_script(int argc, char **argv);
 
 #endif

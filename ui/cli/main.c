@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "disasm", cmd_disasm, "disassemble an image" },
 	{ "run", cmd_run, "run an image or a .s file on the machine" },
 	{ "debug", cmd_debug, "debug a program: step, break, inspect, reverse" },
+	{ "tui", cmd_tui, "the debugger on the whole terminal (panes, MMU walks)" },
 	{ "bench", cmd_bench, "measure the simulator's speed on fixed workloads" },
 	{ "script", cmd_script, "run a Lua script that drives machines (docs/lua.md)" },
 	{ "isa", cmd_isa, "print the instruction set (from the ISA table)" },

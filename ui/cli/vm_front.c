@@ -37,6 +37,9 @@ struct vm_run {
 	struct trace *tr;
 	int last;         /* the sink that printed last, or -1 */
 	bool live;        /* the keyboard goes to a guest (vm_console.h) */
+	/* a front end that shows the consoles itself (the TUI), or NULL */
+	void (*tap)(void *opaque, int vm, const uint8_t *bytes, size_t n);
+	void *tap_opaque;
 };
 
 /* Out with a sink's line so far.  A part of a line (an interactive
@@ -66,6 +69,10 @@ static void vm_console_out(void *opaque, int vm, const uint8_t *bytes, size_t n)
 	struct vm_run *r = opaque;
 	struct console_sink *c = &r->sinks[vm];
 
+	if (r->tap) {
+		r->tap(r->tap_opaque, vm, bytes, n);
+		return;
+	}
 	if (!c->label) {
 		fwrite(bytes, 1, n, c->out);
 		return;
@@ -542,6 +549,13 @@ void vm_front_free(struct vm_run *r)
 	for (int i = 0; i < r->nowned; i++)
 		free(r->owned[i]);
 	free(r);
+}
+
+void vm_front_console_tap(struct vm_run *r, void (*tap)(void *opaque, int vm, const uint8_t *bytes,
+							size_t n), void *opaque)
+{
+	r->tap = tap;
+	r->tap_opaque = opaque;
 }
 
 int vm_front_run(struct vm_front *f, struct session *s)

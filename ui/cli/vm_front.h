@@ -86,6 +86,10 @@ struct vmm *vm_run_vmm(const struct vm_run *r);
 const struct image *vm_run_image(const struct vm_run *r, int vm);
 /* Print the guests' held partial lines (before the debugger speaks). */
 void vm_front_flush(struct vm_run *r);
+/* Every guest's console output to tap instead of its sink (a front end
+ * that shows the consoles itself); NULL: back to the sinks. */
+void vm_front_console_tap(struct vm_run *r, void (*tap)(void *opaque, int vm, const uint8_t *bytes,
+							size_t n), void *opaque);
 int vm_front_finish(struct vm_front *f, struct vm_run *r, struct session *s, enum vmm_stop why);
 void vm_front_free(struct vm_run *r);
 /* Flush f; false after "vmlab CMD: WHAT could not be written: REASON" if

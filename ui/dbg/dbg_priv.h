@@ -418,6 +418,8 @@ bool dbg_line_of(struct dbg *d, uint32_t addr, const char **file, uint32_t *line
 void dbg_trace_apply(struct dbg *d);
 /* "FILE:LINE:<tab>text" of the line addr is in (it has one). */
 void dbg_show_source_line(struct dbg *d, uint32_t addr);
+/* Line `line` of the source file addr's line is in, or NULL. */
+const char *dbg_source_text(struct dbg *d, uint32_t addr, uint32_t line);
 int dbgc_info(struct dbg *d, const char *args, const char *fmt);
 int dbgc_x(struct dbg *d, const char *args, const char *fmt);
 int dbgc_xp(struct dbg *d, const char *args, const char *fmt);
@@ -446,6 +448,7 @@ bool dbg_vm_translate(struct dbg *d, uint32_t va, uint32_t *pa, char *why, size_
 /* Guest-physical -> host-physical; false with why. */
 bool dbg_vm_phys(struct dbg *d, uint32_t gpa, uint32_t *pa, char *why, size_t whylen);
 int dbg_vm_selected(const struct dbg *d);
+struct vmm *dbg_vm_vmm(const struct dbg *d); /* the monitor, or NULL */
 bool dbg_vm_ended(struct dbg *d);           /* every VM powered off or crashed */
 void dbg_vm_report_end(struct dbg *d);
 /* A run starts (registers then follow the VM on the CPU, for conditions)

@@ -108,6 +108,15 @@ static const char *source_line(struct dbg *d, const struct image *img, uint32_t 
 	return s->lines[line - 1];
 }
 
+/* The text of line `line` of the file that addr's line is in (dbg_view.c). */
+const char *dbg_source_text(struct dbg *d, uint32_t addr, uint32_t line)
+{
+	const struct image *img = dbg_image_at(d, addr);
+	const struct image_line *l = image_line_at(img, addr);
+
+	return l ? source_line(d, img, l->file, line) : NULL;
+}
+
 void dbg_sources_free(struct dbg *d)
 {
 	for (size_t i = 0; i < d->nsrc; i++) {

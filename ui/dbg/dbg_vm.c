@@ -94,6 +94,11 @@ void dbg_vm_detach(struct dbg *d)
 	d->vm = NULL;
 }
 
+struct vmm *dbg_vm_vmm(const struct dbg *d)
+{
+	return d->vm ? d->vm->v : NULL;
+}
+
 int dbg_vm_selected(const struct dbg *d)
 {
 	return d->vm ? d->vm->sel : -1;
