@@ -71,6 +71,10 @@ static void set_vpsw(struct vmm *v, struct vm *vm, uint32_t psw)
 
 void vcpu_load(struct vmm *v, struct vm *vm)
 {
+	if (vm->pv) {
+		pv_load(v, vm);
+		return;
+	}
 	for (unsigned i = 1; i < ISA_NREGS; i++)
 		machine_set_reg(v->m, i, vm->cpu.regs[i]);
 	machine_set_pc(v->m, vm->cpu.pc);
@@ -80,6 +84,10 @@ void vcpu_load(struct vmm *v, struct vm *vm)
 
 void vcpu_save(struct vmm *v, struct vm *vm)
 {
+	if (vm->pv) {
+		pv_save(v, vm);
+		return;
+	}
 	for (unsigned i = 1; i < ISA_NREGS; i++)
 		vm->cpu.regs[i] = machine_reg(v->m, i);
 	vm->cpu.pc = machine_pc(v->m);
@@ -96,6 +104,10 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	unsigned bank = 0;
 	uint32_t base;
 
+	if (vm->pv) { /* through the real ring-1 bank (pv.c) */
+		pv_inject(v, vm, code, access, prot, epc, badva);
+		return;
+	}
 	vmm_charge(v, vm, v->cfg.costs.inject);
 	if (code != TRAP_INTERRUPT && c->inject_valid && c->inject_instret == now) {
 		/* as the hardware reports it: the trap being entered, and the
@@ -134,6 +146,10 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 
 void vcpu_check_irq(struct vmm *v, struct vm *vm)
 {
+	if (vm->pv) {
+		pv_check_irq(v, vm);
+		return;
+	}
 	if (vm->state == VM_RUNNING && !vm->cpu.halted && vm->cpu.vie &&
 	    (vm->vlines & vm->venabled))
 		vcpu_inject(v, vm, TRAP_INTERRUPT, 0, 0, machine_pc(v->m), 0);
@@ -173,7 +189,9 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	uint32_t x;
 
 	isa_decode(t->insn, &in);
-	if ((t->psw & PSW_RING_MASK) == RING_USER) {
+	if ((t->psw & PSW_RING_MASK) == RING_USER || vm->pv) {
+		/* (a pv kernel in real ring 1 trapped as ring 1 traps on bare
+		 * metal: its own handler gets it) */
 		/* guest user code: the guest kernel gets the trap, as on hardware */
 		vm->stats.exits[EXIT_REFLECT]++;
 		vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);

@@ -106,6 +106,12 @@ struct vm {
 	bool now_overridden;
 	int timer_event;          /* its timer device's event, or -1       */
 	const struct mdev *timer; /* its timer device                      */
+	/* paravirtual guest (--vmm pv, pv.c): its kernel runs in real ring 1
+	 * with the real ring-1 bank and delegation; vcpu.vcr[16..21] hold the
+	 * bank while it is off the CPU */
+	bool pv;
+	uint32_t pv_shared;       /* gpa of its shared page, 0 = none yet  */
+	bool pv_in_multicall;     /* no multicall inside a multicall       */
 };
 
 /* Reverse map entry: shadow `as` (index in vm->as) maps va's page. */
@@ -199,6 +205,23 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t);
 void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len);
 void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va);
 bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len);
+/* Keep va filled in the current shadow (a pv guest's trap vector). */
+void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va);
+
+/* ---- pv.c (--vmm pv) ---- */
+#define PV_HYPERCALL_WORD 0x62000000u /* the `hypercall` instruction     */
+#define TRAP_HYPERCALL 0x100u          /* vmm_exit's own code for it     */
+bool pv_check_image(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err,
+		    size_t errlen);
+void pv_hypercall(struct vmm *v, struct vm *vm, const struct trap_event *t);
+/* Reflect a trap into the guest kernel's ring-1 handler (vcpu_inject). */
+void pv_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access, uint32_t prot,
+	       uint32_t epc, uint32_t badva);
+void pv_check_irq(struct vmm *v, struct vm *vm);
+void pv_load(struct vmm *v, struct vm *vm);
+void pv_save(struct vmm *v, struct vm *vm);
+/* The shared page's copy of the virtual interrupt flag. */
+bool pv_irq_enabled(const struct vmm *v, const struct vm *vm);
 
 /* ---- vmm_inspect.c ---- */
 /* Tell the observers about an exit vm just had (before: its exit counts

@@ -1,0 +1,239 @@
+# hostile.s -- a paravirtual guest that abuses the hypercall interface
+# (docs/paravirt.md).  Every abuse must be refused with the documented
+# error, or contained; the guest powers off with the number of checks that
+# went otherwise, and prints each one's number (PUTDEC) on the debug port.
+# tests/pv/run.sh runs it beside toyos-pv and checks toyos's output is
+# unchanged.  Run with mem=1M: frames from 0x100000 on are not its own.
+
+        .equ HC_INIT, 0
+        .equ HC_MMU_UPDATE, 1
+        .equ HC_MMUEXT, 2
+        .equ HC_SET_TRAP_TABLE, 3
+        .equ HC_YIELD, 7
+        .equ HC_IRET, 9
+        .equ HC_CONSOLE_WRITE, 10
+        .equ HC_NOTIFY, 11
+        .equ HC_MULTICALL, 12
+        .equ EPERM, -1
+        .equ EINVAL, -2
+        .equ ENOSYS, -3
+        .equ EFAULT, -4
+        .equ DEBUG, 0xf0005000
+        .equ POWER, 0xf0004000
+        .equ P, 1                       # PTE present
+
+        .data
+__vmlab_paravirt: .word 1
+s_start:  .ascii "hostile: start\n"
+s_end:
+s_done:   .ascii "hostile: done\n"
+s_done_end:
+        .align 4
+        # mmu_update entries {ptr, val, status}
+batch:    .word ptable + 0, 0x00100000 | P, 7     # frame just past its RAM: EPERM
+          .word ptable + 4, 0x00400000 | P, 7     # the monitor's / another VM's
+          .word 0x00200000, 0x00001000 | P, 7     # ptr outside its RAM: EFAULT
+          .word ptable + 9, 0x00001000 | P, 7     # misaligned ptr: EFAULT
+          .word ptable + 8, 0x00003000 | P, 7     # its own frame: applied
+          .word ptable + 12, 0xf0000000 | P, 7    # its own device page: applied
+          .word ptable + 16, 0x12345000, 7        # not present: anything goes
+mcall:    .word HC_MULTICALL, 0, 0, 0, 7          # nested: EINVAL
+          .word 99, 0, 0, 0, 7                    # unknown: ENOSYS
+          .word HC_IRET, 0, 0, 0, 7               # control flow: EINVAL
+          .word HC_MMUEXT, 3, 0, 0, 7             # a TLB flush: fine
+        .bss
+        .align 4096
+shared:   .space 4096
+ptable:   .space 4096
+          .space 1024
+stack_top:
+
+        .text
+        .align 4
+vectors:                                # tvec1: only cause 4 is expected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     on_privileged
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+        j     unexpected
+
+# CHECK id, expected: t0 must be `expected`, else count and report id.
+        .macro CHECK id, want
+        li    t1, \want
+        beq   t0, t1, ok\@
+        addi  s0, s0, 1
+        li    t1, DEBUG
+        li    t2, \id
+        sw    t2, 4(t1)
+ok\@:
+        .endm
+
+        .macro HCALL n
+        li    t0, \n
+        hypercall
+        .endm
+
+_start:
+        la    sp, stack_top
+        li    s0, 0                     # s0 = checks that went wrong
+        li    a0, 0x00200000            # 1: a shared page outside its RAM
+        HCALL HC_INIT
+        CHECK 1, EFAULT
+        la    a0, shared + 4            # 2: a misaligned one
+        HCALL HC_INIT
+        CHECK 2, EFAULT
+        la    a0, shared
+        HCALL HC_INIT
+        CHECK 3, 0
+        la    a0, vectors
+        HCALL HC_SET_TRAP_TABLE
+        CHECK 4, 0
+        la    a0, s_start
+        li    a1, s_end - s_start
+        HCALL HC_CONSOLE_WRITE
+        CHECK 5, s_end - s_start
+
+        # page-table updates: each entry on its own
+        la    a0, batch
+        li    a1, 7
+        HCALL HC_MMU_UPDATE
+        CHECK 6, 4                      # four refused
+        la    t2, batch
+        lw    t0, 8(t2)
+        CHECK 7, EPERM
+        lw    t0, 20(t2)
+        CHECK 8, EPERM
+        lw    t0, 32(t2)
+        CHECK 9, EFAULT
+        lw    t0, 44(t2)
+        CHECK 10, EFAULT
+        lw    t0, 56(t2)
+        CHECK 11, 0
+        lw    t0, 68(t2)
+        CHECK 12, 0
+        la    t2, ptable
+        lw    t0, 0(t2)                 # the refused entry was not written
+        CHECK 13, 0
+        lw    t0, 8(t2)                 # the good one was
+        CHECK 14, 0x00003000 | P
+
+        # batch counts: negative, huge, just too big; arrays outside RAM
+        la    a0, batch
+        li    a1, -1
+        HCALL HC_MMU_UPDATE
+        CHECK 15, EINVAL
+        la    a0, batch
+        li    a1, 0x7fffffff
+        HCALL HC_MMU_UPDATE
+        CHECK 16, EINVAL
+        la    a0, batch
+        li    a1, 1025
+        HCALL HC_MMU_UPDATE
+        CHECK 17, EINVAL
+        li    a0, 0x000ffff4            # runs past the end of its RAM
+        li    a1, 2
+        HCALL HC_MMU_UPDATE
+        CHECK 18, EFAULT
+        li    a0, 0xfffffff0            # wraps around
+        li    a1, 1024
+        HCALL HC_MMU_UPDATE
+        CHECK 19, EFAULT
+        la    a0, batch
+        li    a1, 0
+        HCALL HC_MMU_UPDATE
+        CHECK 20, 0
+
+        # multicall: no nesting, no control flow, unknown numbers
+        la    a0, mcall
+        li    a1, 4
+        HCALL HC_MULTICALL
+        CHECK 21, 3
+        la    t2, mcall
+        lw    t0, 16(t2)
+        CHECK 22, EINVAL
+        lw    t0, 36(t2)
+        CHECK 23, ENOSYS
+        lw    t0, 56(t2)
+        CHECK 24, EINVAL
+        lw    t0, 76(t2)
+        CHECK 25, 0
+        la    a0, mcall
+        li    a1, -5
+        HCALL HC_MULTICALL
+        CHECK 26, EINVAL
+
+        # the rest of the interface
+        HCALL 1000
+        CHECK 27, ENOSYS
+        li    a0, -1
+        HCALL 0x7fffffff
+        CHECK 28, ENOSYS
+        li    a0, 0x00200000
+        li    a1, 16
+        HCALL HC_CONSOLE_WRITE
+        CHECK 29, EFAULT
+        la    a0, s_start
+        li    a1, 5000
+        HCALL HC_CONSOLE_WRITE
+        CHECK 30, EINVAL
+        li    a0, 0
+        li    a1, 0x00200000            # NEW_BASEPTR outside its RAM
+        HCALL HC_MMUEXT
+        CHECK 31, EFAULT
+        li    a0, 77
+        HCALL HC_MMUEXT
+        CHECK 32, EINVAL
+        la    a0, vectors + 2
+        HCALL HC_SET_TRAP_TABLE
+        CHECK 33, EINVAL
+
+        # iret to ring 0: refused as rfe in ring 1 would be
+        li    s1, 0
+        mtcr  epsw1, zero
+        HCALL HC_IRET
+back_from_iret:
+        mv    t0, s1
+        CHECK 34, 1
+
+        # a notification storm, and yields: contained to its own time
+        li    s1, 20000
+1:      li    a0, 0
+        HCALL HC_NOTIFY
+        addi  s1, s1, -1
+        bnez  s1, 1b
+        CHECK 35, ENOSYS
+        li    s1, 200
+2:      HCALL HC_YIELD
+        addi  s1, s1, -1
+        bnez  s1, 2b
+        CHECK 36, 0
+
+        la    a0, s_done
+        li    a1, s_done_end - s_done
+        HCALL HC_CONSOLE_WRITE
+        li    t0, POWER
+        sw    s0, 0(t0)
+
+on_privileged:                          # from the refused iret
+        mfcr  t0, cause1
+        andi  t0, t0, 0xff
+        li    t1, 4
+        bne   t0, t1, unexpected
+        li    s1, 1
+        j     back_from_iret
+
+unexpected:
+        li    t0, POWER
+        li    t1, 99
+        sw    t1, 0(t0)
