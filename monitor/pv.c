@@ -41,7 +41,7 @@ static const char *const hc_names[PV_HC_COUNT] = {
 	[PV_HC_SET_TIMER] = "set_timer", [PV_HC_BLOCK] = "block", [PV_HC_YIELD] = "yield",
 	[PV_HC_IRQ_ENABLE] = "irq_enable", [PV_HC_IRET] = "iret",
 	[PV_HC_CONSOLE_WRITE] = "console_write", [PV_HC_NOTIFY] = "notify",
-	[PV_HC_MULTICALL] = "multicall",
+	[PV_HC_MULTICALL] = "multicall", [PV_HC_QUEUE_INIT] = "queue_init",
 };
 
 const char *pv_hcall_name(unsigned n)
@@ -186,7 +186,10 @@ void pv_check_irq(struct vmm *v, struct vm *vm)
 	uint64_t now;
 	unsigned ring = machine_psw(v->m) & PSW_RING_MASK;
 
-	if (vm->state != VM_RUNNING || !sh_ok(vm))
+	if (vm->state != VM_RUNNING)
+		return;
+	pv_queue_poll(v, vm); /* polled rings need no kick */
+	if (!sh_ok(vm))
 		return;
 	now = vmm_vm_now(v, vm);
 	wr32(v, vm, vm->pv_shared + PV_SH_IRQ_PENDING, pending);
@@ -346,7 +349,7 @@ static int32_t init_shared(struct vmm *v, struct vm *vm, uint32_t gpa)
 }
 
 /* The calls that leave control flow alone (a multicall may carry them). */
-static int32_t simple_call(struct vmm *v, struct vm *vm, uint32_t n, const uint32_t a[3])
+static int32_t simple_call(struct vmm *v, struct vm *vm, uint32_t n, const uint32_t a[4])
 {
 	switch (n) {
 	case PV_HC_INIT:
@@ -373,7 +376,10 @@ static int32_t simple_call(struct vmm *v, struct vm *vm, uint32_t n, const uint3
 		return PV_EOK;
 	case PV_HC_CONSOLE_WRITE:
 		return console_write(v, vm, a[0], a[1]);
-	case PV_HC_NOTIFY: /* the shared rings are not built yet */
+	case PV_HC_NOTIFY:
+		return pv_queue_notify(v, vm, a[0]);
+	case PV_HC_QUEUE_INIT:
+		return pv_queue_init(v, vm, a[0], a[1], a[2], a[3]);
 	default:
 		return PV_ENOSYS;
 	}
@@ -388,7 +394,7 @@ static int32_t multicall(struct vmm *v, struct vm *vm, uint32_t arr, uint32_t co
 	uint32_t failed = 0;
 	for (uint32_t i = 0; i < count && vm->state == VM_RUNNING; i++) {
 		uint32_t e = arr + i * PV_MC_ENTRY_BYTES, op = rd32(v, vm, e);
-		uint32_t a[3] = { rd32(v, vm, e + 4), rd32(v, vm, e + 8), rd32(v, vm, e + 12) };
+		uint32_t a[4] = { rd32(v, vm, e + 4), rd32(v, vm, e + 8), rd32(v, vm, e + 12), 0 };
 		int32_t res;
 		vmm_charge(v, vm, v->cfg.costs.hypercall);
 		if (op < PV_HC_COUNT)
@@ -431,8 +437,8 @@ static void iret(struct vmm *v, struct vm *vm, const struct trap_event *t)
 void pv_hypercall(struct vmm *v, struct vm *vm, const struct trap_event *t)
 {
 	uint32_t n = machine_reg(v->m, R_T0);
-	uint32_t a[3] = { machine_reg(v->m, R_A0), machine_reg(v->m, R_A0 + 1),
-			  machine_reg(v->m, R_A0 + 2) };
+	uint32_t a[4] = { machine_reg(v->m, R_A0), machine_reg(v->m, R_A0 + 1),
+			  machine_reg(v->m, R_A0 + 2), machine_reg(v->m, R_A0 + 3) };
 	int32_t res;
 
 	vmm_charge(v, vm, v->cfg.costs.hypercall);

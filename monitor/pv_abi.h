@@ -50,8 +50,9 @@ enum pv_hcall {
 	PV_HC_IRQ_ENABLE = 8,   /* irq_enabled became 1 with irq_pending != 0 */
 	PV_HC_IRET = 9,         /* return with interrupts on (see paravirt.md) */
 	PV_HC_CONSOLE_WRITE = 10, /* a0 = bytes gpa, a1 = length              */
-	PV_HC_NOTIFY = 11,      /* a0 = queue: shared rings (not yet)         */
+	PV_HC_NOTIFY = 11,      /* a0 = queue: consume what is available      */
 	PV_HC_MULTICALL = 12,   /* a0 = array gpa, a1 = count                 */
+	PV_HC_QUEUE_INIT = 13,  /* a0 = queue, a1 = ring gpa, a2 = Q, a3 = flags */
 	PV_HC_COUNT
 };
 
@@ -76,7 +77,17 @@ enum pv_mmuext {
 #define PV_MMU_ENTRY_BYTES 12u
 #define PV_MC_ENTRY_BYTES 20u
 #define PV_BATCH_MAX 1024u
-#define PV_BATCH_BUCKETS 6 /* --stats: 1, 2-3, 4-15, 16-63, 64-255, 256+ */
+#define PV_BATCH_BUCKETS 6
+/* shared rings (virtio's split layout; docs/paravirt.md, section 6) */
+#define PV_QUEUE_CONSOLE 0       /* console output                       */
+#define PV_QUEUE_DISK 1          /* reserved: not built yet              */
+#define PV_NQUEUES 2
+#define PV_QUEUE_MAX 256u        /* Q: a power of 2, at most this        */
+#define PV_QF_POLL 1u            /* queue_init flag: the monitor polls   */
+#define PV_DESC_F_NEXT 1u        /* descriptor flags (low 16 bits)       */
+#define PV_DESC_F_WRITE 2u
+#define PV_DESC_MAX 65536u       /* bytes in one descriptor              */
+#define PV_USED_F_NO_NOTIFY 1u   /* used.flags: do not kick, I poll       */ /* --stats: 1, 2-3, 4-15, 16-63, 64-255, 256+ */
 
 const char *pv_hcall_name(unsigned n);
 

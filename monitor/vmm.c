@@ -712,6 +712,9 @@ void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
 			s->batches[b] += x->batches[b];
 		s->batch_entries += x->batch_entries;
 		s->batch_failed += x->batch_failed;
+		s->ring_kicks += x->ring_kicks;
+		s->ring_chains += x->ring_chains;
+		s->ring_bytes += x->ring_bytes;
 	}
 	/* the cycles a VM held the CPU include the monitor's work for it */
 	s->guest_cycles = s->guest_cycles > s->monitor_cycles ? s->guest_cycles - s->monitor_cycles : 0;

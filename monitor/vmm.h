@@ -167,6 +167,9 @@ struct vmm_stats {
 	uint64_t batches[PV_BATCH_BUCKETS]; /* mmu_update/multicall calls by size */
 	uint64_t batch_entries;     /* entries in them                     */
 	uint64_t batch_failed;      /* entries refused (status < 0)        */
+	uint64_t ring_kicks;        /* notify hypercalls                   */
+	uint64_t ring_chains;       /* descriptor chains consumed          */
+	uint64_t ring_bytes;        /* bytes they carried                  */
 };
 /* vm < 0: totals over every VM. */
 void vmm_get_stats(const struct vmm *v, int vm, struct vmm_stats *s);

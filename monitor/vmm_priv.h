@@ -111,7 +111,12 @@ struct vm {
 	 * bank while it is off the CPU */
 	bool pv;
 	uint32_t pv_shared;       /* gpa of its shared page, 0 = none yet  */
-	bool pv_in_multicall;     /* no multicall inside a multicall       */
+	struct pv_queue {         /* a shared ring (pv_ring.c)             */
+		bool ready, broken, poll;
+		uint32_t gpa, q;      /* where, and how many descriptors       */
+		uint16_t last_avail;  /* next available entry to consume       */
+		uint16_t used_idx;    /* the used ring's idx, as written        */
+	} pvq[PV_NQUEUES];
 };
 
 /* Reverse map entry: shadow `as` (index in vm->as) maps va's page. */
@@ -220,6 +225,10 @@ void pv_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access, uin
 void pv_check_irq(struct vmm *v, struct vm *vm);
 void pv_load(struct vmm *v, struct vm *vm);
 void pv_save(struct vmm *v, struct vm *vm);
+int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa, uint32_t q,
+		      uint32_t flags);
+int32_t pv_queue_notify(struct vmm *v, struct vm *vm, uint32_t queue);
+void pv_queue_poll(struct vmm *v, struct vm *vm);
 /* The shared page's copy of the virtual interrupt flag. */
 bool pv_irq_enabled(const struct vmm *v, const struct vm *vm);
 

@@ -14,6 +14,9 @@
         .equ HC_CONSOLE_WRITE, 10
         .equ HC_NOTIFY, 11
         .equ HC_MULTICALL, 12
+        .equ HC_QUEUE_INIT, 13
+        .equ QAVAIL, 64                 # a ring of 4 (pv_ring.c's layout)
+        .equ QUSED, 80
         .equ EPERM, -1
         .equ EINVAL, -2
         .equ ENOSYS, -3
@@ -45,6 +48,7 @@ mcall:    .word HC_MULTICALL, 0, 0, 0, 7          # nested: EINVAL
         .align 4096
 shared:   .space 4096
 ptable:   .space 4096
+qring:    .space 4096
           .space 1024
 stack_top:
 
@@ -219,11 +223,118 @@ back_from_iret:
         bnez  s1, 2b
         CHECK 36, 0
 
+        # shared rings: bad set-ups
+        li    a0, 0
+        la    a1, qring
+        li    a2, 3                     # 37: not a power of 2
+        li    a3, 0
+        HCALL HC_QUEUE_INIT
+        CHECK 37, EINVAL
+        li    a0, 0
+        li    a1, 0x000ff000            # 38: runs past the end of its RAM
+        li    a2, 256
+        HCALL HC_QUEUE_INIT
+        CHECK 38, EFAULT
+        li    a0, 1                     # 39: the disk queue: not built
+        la    a1, qring
+        li    a2, 4
+        HCALL HC_QUEUE_INIT
+        CHECK 39, ENOSYS
+        call  qinit
+        CHECK 40, 0
+        # 41, 42: an index beyond the ring's size breaks the queue, for good
+        la    s1, qring
+        li    t1, 5
+        sh    t1, QAVAIL + 2(s1)
+        li    a0, 0
+        HCALL HC_NOTIFY
+        CHECK 41, EINVAL
+        li    a0, 0
+        HCALL HC_NOTIFY
+        CHECK 42, EINVAL
+        # 43: a chain head beyond the table
+        call  qinit
+        li    t1, 7
+        sh    t1, QAVAIL + 4(s1)
+        li    t1, 1
+        sh    t1, QAVAIL + 2(s1)
+        li    a0, 0
+        HCALL HC_NOTIFY
+        CHECK 43, EINVAL
+        # 44, 45: a buffer outside its RAM: that chain fails (length 0)
+        call  qinit
+        li    t1, 0x00200000
+        sw    t1, 0(s1)
+        li    t1, 16
+        sw    t1, 8(s1)
+        sh    zero, QAVAIL + 4(s1)
+        li    t1, 1
+        sh    t1, QAVAIL + 2(s1)
+        li    a0, 0
+        HCALL HC_NOTIFY
+        CHECK 44, 1
+        lw    t0, QUSED + 8(s1)         # used.ring[0].len
+        CHECK 45, 0
+        # 46: a chain that loops (descriptor 2 -> 2)
+        call  qinit
+        la    t1, s_start
+        sw    t1, 32(s1)
+        li    t1, 4
+        sw    t1, 40(s1)
+        li    t1, 1 | (2 << 16)         # NEXT, next = 2
+        sw    t1, 44(s1)
+        li    t1, 2
+        sh    t1, QAVAIL + 4(s1)
+        li    t1, 1
+        sh    t1, QAVAIL + 2(s1)
+        li    a0, 0
+        HCALL HC_NOTIFY
+        CHECK 46, EINVAL
+        # 47: a next beyond the table
+        call  qinit
+        li    t1, 1 | (9 << 16)
+        sw    t1, 44(s1)
+        li    t1, 2
+        sh    t1, QAVAIL + 4(s1)
+        li    t1, 1
+        sh    t1, QAVAIL + 2(s1)
+        li    a0, 0
+        HCALL HC_NOTIFY
+        CHECK 47, EINVAL
+        # 48: a storm of kicks on a live, empty queue: each finds nothing
+        call  qinit
+        li    s2, 20000
+        li    s1, 0
+7:      li    a0, 0
+        HCALL HC_NOTIFY
+        or    s1, s1, t0
+        addi  s2, s2, -1
+        bnez  s2, 7b
+        mv    t0, s1
+        CHECK 48, 0
+
         la    a0, s_done
         li    a1, s_done_end - s_done
         HCALL HC_CONSOLE_WRITE
         li    t0, POWER
         sw    s0, 0(t0)
+
+# qinit(): a fresh console queue of 4 at qring, every word zero.
+# -> t0 = the hypercall's result, s1 = qring.  Clobbers a0..a3, t1.
+qinit:
+        la    s1, qring
+        li    t1, 0
+8:      add   a0, s1, t1
+        sw    zero, 0(a0)
+        addi  t1, t1, 4
+        li    a0, 256
+        bne   t1, a0, 8b
+        li    a0, 0
+        mv    a1, s1
+        li    a2, 4
+        li    a3, 0
+        HCALL HC_QUEUE_INIT
+        ret
 
 on_privileged:                          # from the refused iret
         mfcr  t0, cause1

@@ -10,9 +10,13 @@
 #   wrong image   --vmm pv with an ordinary image, --vmm trap with a pv one:
 #                 one clear line, status 2
 #   hostile       tests/pv/hostile.s abuses every hypercall (frames it does
-#                 not own, bad batch counts, nested multicalls, a storm of
-#                 notifications): each refused as documented, and a toyos
-#                 beside it prints what it prints alone
+#                 not own, bad batch counts, nested multicalls, ring indices
+#                 beyond the ring, buffers outside its RAM, chains that
+#                 loop, a storm of notifications): each refused as
+#                 documented, and a toyos beside it prints what it prints
+#                 alone
+#   rings         tests/pv/ring.s: 16 KiB through the emulated UART and the
+#                 shared console ring, same bytes, far fewer exits
 #
 # Last line: "N passed, M failed".
 set -u
@@ -150,6 +154,36 @@ if [ $st = 0 ] && grep -q '^hostile: done$' "$T/hostile.out" "$T/h2.out"; then
 	ok "the hostile guests finished too, every check as expected"
 else
 	fail "hostile guests beside toyos: status $st" "$(cat "$T/hostile.out" "$T/beside.err")"
+fi
+
+# the hostile guest's console: its own two lines, nothing from bad chains
+if [ "$(cat "$T/hostile.out")" = "$(printf 'hostile: start\nhostile: done')" ]; then
+	ok "a looping or out-of-RAM chain sends nothing to the console"
+else
+	fail "hostile guest's console" "$(od -c "$T/hostile.out" | head)"
+fi
+
+# ---- exits per KiB: the emulated UART against the shared ring ----------------
+R=tests/pv/ring.s
+"$VMLAB" run --vmm pv --vm "$R,mem=1M,console-out=$T/r0" --vm "$R,mem=1M,console-out=$T/r1" \
+	--vm "$R,mem=1M,console-out=$T/r2" --stats-json "$T/ring.json" >/dev/null 2>"$T/ring.err"
+st=$?
+if [ $st = 0 ] && [ "$(wc -c <"$T/r0")" = 16384 ] && cmp -s "$T/r0" "$T/r1" && cmp -s "$T/r0" "$T/r2"; then
+	ok "16 KiB through the UART, the ring with kicks and the polled ring: the same bytes"
+else
+	fail "ring.s: status $st" "$(cat "$T/ring.err"; wc -c "$T/r0" "$T/r1" "$T/r2")"
+fi
+vmexits() { # the exits of VM $2 in --stats-json $1 (the VMs' objects come first)
+	grep -o '"exits":[0-9]*' "$1" | sed -n "$(($2 + 1))p" | sed 's/.*://'
+}
+e0=$(vmexits "$T/ring.json" 0)
+e1=$(vmexits "$T/ring.json" 1)
+e2=$(vmexits "$T/ring.json" 2)
+if [ -n "$e0" ] && [ -n "$e1" ] && [ -n "$e2" ] && [ "$e0" -ge 16384 ] && [ "$e1" -lt 400 ] &&
+	[ "$e2" -lt 40 ] && [ "$e2" -lt "$e1" ]; then
+	ok "exits for 16 KiB: UART $e0, ring $e1, ring with notifications suppressed $e2"
+else
+	fail "exits for 16 KiB: UART ${e0:-?}, ring ${e1:-?}, polled ring ${e2:-?}"
 fi
 
 echo "$passed passed, $failed failed"

@@ -308,6 +308,10 @@ static void pv_stats_block(const struct vmm_stats *s, FILE *out)
 		if (s->hypercalls[h])
 			fprintf(out, "  %-14s %llu\n", pv_hcall_name((unsigned)h),
 				(unsigned long long)s->hypercalls[h]);
+	if (s->ring_chains || s->ring_kicks)
+		fprintf(out, "rings          %llu kicks, %llu chains, %llu bytes\n",
+			(unsigned long long)s->ring_kicks, (unsigned long long)s->ring_chains,
+			(unsigned long long)s->ring_bytes);
 	if (!s->batch_entries)
 		return;
 	fprintf(out, "batches        %llu entries, %llu refused; calls by size:\n",
@@ -383,8 +387,11 @@ static void json_vmm_stats(FILE *out, const struct vmm_stats *s)
 	fprintf(out, "},\"batches\":[");
 	for (int b = 0; b < PV_BATCH_BUCKETS; b++)
 		fprintf(out, "%s%llu", b ? "," : "", (unsigned long long)s->batches[b]);
-	fprintf(out, "],\"batch_entries\":%llu,\"batch_failed\":%llu}",
-		(unsigned long long)s->batch_entries, (unsigned long long)s->batch_failed);
+	fprintf(out, "],\"batch_entries\":%llu,\"batch_failed\":%llu,\"ring_kicks\":%llu,"
+		     "\"ring_chains\":%llu,\"ring_bytes\":%llu}",
+		(unsigned long long)s->batch_entries, (unsigned long long)s->batch_failed,
+		(unsigned long long)s->ring_kicks, (unsigned long long)s->ring_chains,
+		(unsigned long long)s->ring_bytes);
 }
 
 /* {"cycles":..,"instructions":..,"vms":[{...},...],"total":{...}} */
