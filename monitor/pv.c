@@ -49,8 +49,7 @@ const char *pv_hcall_name(unsigned n)
 	return n < PV_HC_COUNT ? hc_names[n] : "?";
 }
 
-bool pv_check_image(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err,
-		    size_t errlen)
+bool pv_image_ok(const struct vmm *v, const struct vm_config *vc, char *err, size_t errlen)
 {
 	bool marked = image_symbol_find(vc->image, PV_MARKER_SYMBOL) != NULL;
 
@@ -61,26 +60,38 @@ bool pv_check_image(struct vmm *v, struct vm *vm, const struct vm_config *vc, ch
 						   : "not a paravirtual image: run it with --vmm trap");
 		return false;
 	}
-	vm->pv = marked;
-	if (marked)
-		vm->cpu.vring = 1; /* the kernel starts in real ring 1 */
 	return true;
+}
+
+void pv_reset(struct vm *vm)
+{
+	vm->pv = true;
+	vm->cpu.vring = 1;
 }
 
 /* ---- guest memory: every address from the guest is checked ---- */
 
-static uint32_t rd32(struct vmm *v, const struct vm *vm, uint32_t gpa)
+uint32_t pv_rd(struct vmm *v, const struct vm *vm, uint32_t gpa, uint32_t len)
 {
 	uint32_t x = 0;
-	machine_phys_read(v->m, vm->base + gpa, &x, 4);
+	machine_phys_read(v->m, vm->base + gpa, &x, len);
 	return x;
 }
 
-/* A monitor write into guest RAM: like a DMA, it keeps shadows coherent. */
+void pv_wr(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x, uint32_t len)
+{
+	machine_phys_write(v->m, vm->base + gpa, &x, len);
+	shadow_guest_wrote(v, vm, gpa, len);
+}
+
+static uint32_t rd32(struct vmm *v, const struct vm *vm, uint32_t gpa)
+{
+	return pv_rd(v, vm, gpa, 4);
+}
+
 static void wr32(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x)
 {
-	machine_phys_write(v->m, vm->base + gpa, &x, 4);
-	shadow_guest_wrote(v, vm, gpa, 4);
+	pv_wr(v, vm, gpa, x, 4);
 }
 
 static bool sh_ok(const struct vm *vm)

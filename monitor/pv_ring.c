@@ -32,30 +32,25 @@ static uint32_t ring_bytes(uint32_t q)
 	return used_off(q) + 6 + 8 * q;
 }
 
+/* (the ring lies in guest RAM: queue_init checked it whole) */
 static uint16_t rd16(struct vmm *v, const struct vm *vm, uint32_t gpa)
 {
-	uint16_t x = 0;
-	machine_phys_read(v->m, vm->base + gpa, &x, 2);
-	return x;
+	return (uint16_t)pv_rd(v, vm, gpa, 2);
 }
 
 static uint32_t rd32(struct vmm *v, const struct vm *vm, uint32_t gpa)
 {
-	uint32_t x = 0;
-	machine_phys_read(v->m, vm->base + gpa, &x, 4);
-	return x;
+	return pv_rd(v, vm, gpa, 4);
 }
 
 static void wr16(struct vmm *v, struct vm *vm, uint32_t gpa, uint16_t x)
 {
-	machine_phys_write(v->m, vm->base + gpa, &x, 2);
-	shadow_guest_wrote(v, vm, gpa, 2);
+	pv_wr(v, vm, gpa, x, 2);
 }
 
 static void wr32(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x)
 {
-	machine_phys_write(v->m, vm->base + gpa, &x, 4);
-	shadow_guest_wrote(v, vm, gpa, 4);
+	pv_wr(v, vm, gpa, x, 4);
 }
 
 int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa, uint32_t q,

@@ -583,6 +583,8 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 			 vc->mem_bytes);
 		return -1;
 	}
+	if (!pv_image_ok(v, vc, err, errlen)) /* a pv image <=> --vmm pv */
+		return -1;
 	vm = calloc(1, sizeof *vm);
 	if (!vm || !(vm->traced = calloc(mem / PAGE_SIZE, sizeof *vm->traced)) ||
 	    !(vm->flood = calloc(mem / PAGE_SIZE, sizeof *vm->flood))) {
@@ -617,12 +619,8 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 		machine_phys_write(v->m, vm->base + s->addr, s->data, s->filesz);
 	}
 	vcpu_reset(vm, vc->image->entry, machine_variant(v->m));
-	if (!pv_check_image(v, vm, vc, err, errlen)) { /* pv image <=> --vmm pv */
-		free(vm->traced);
-		free(vm->flood);
-		free(vm);
-		return -1;
-	}
+	if (v->cfg.pv)
+		pv_reset(vm); /* its kernel starts in real ring 1 */
 	if (!vdev_attach(v, vm, vc, err, errlen)) {
 		vdev_free(vm);
 		free(vm->traced);

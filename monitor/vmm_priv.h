@@ -216,8 +216,9 @@ void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va);
 /* ---- pv.c (--vmm pv) ---- */
 #define PV_HYPERCALL_WORD 0x62000000u /* the `hypercall` instruction     */
 #define TRAP_HYPERCALL 0x100u          /* vmm_exit's own code for it     */
-bool pv_check_image(struct vmm *v, struct vm *vm, const struct vm_config *vc, char *err,
-		    size_t errlen);
+/* Does the image match the monitor (a pv image <=> --vmm pv)? */
+bool pv_image_ok(const struct vmm *v, const struct vm_config *vc, char *err, size_t errlen);
+void pv_reset(struct vm *vm); /* a new pv vCPU: kernel in real ring 1 */
 void pv_hypercall(struct vmm *v, struct vm *vm, const struct trap_event *t);
 /* Reflect a trap into the guest kernel's ring-1 handler (vcpu_inject). */
 void pv_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access, uint32_t prot,
@@ -225,6 +226,11 @@ void pv_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access, uin
 void pv_check_irq(struct vmm *v, struct vm *vm);
 void pv_load(struct vmm *v, struct vm *vm);
 void pv_save(struct vmm *v, struct vm *vm);
+/* Guest RAM as the monitor reads and writes it for a pv guest (len 1, 2
+ * or 4; gpa checked by the caller): a write, like a DMA, keeps the
+ * shadows coherent.  Little-endian host, as the machine. */
+uint32_t pv_rd(struct vmm *v, const struct vm *vm, uint32_t gpa, uint32_t len);
+void pv_wr(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x, uint32_t len);
 int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa, uint32_t q,
 		      uint32_t flags);
 int32_t pv_queue_notify(struct vmm *v, struct vm *vm, uint32_t queue);
