@@ -54,11 +54,11 @@ stack_top:
 
         .text
         .align 4
-vectors:                                # tvec1: only cause 4 is expected
+vectors:                                # tvec1: causes 3 and 4 are expected
         j     unexpected
         j     unexpected
         j     unexpected
-        j     unexpected
+        j     on_illegal
         j     on_privileged
         j     unexpected
         j     unexpected
@@ -313,6 +313,18 @@ back_from_iret:
         mv    t0, s1
         CHECK 48, 0
 
+        # 49: user code may not call the monitor: illegal-instruction,
+        # delivered to the kernel's vector like any trap of its own
+        li    s1, 0
+        la    t1, user_code
+        mtcr  epc1, t1
+        li    t1, 3                     # ring 3
+        mtcr  epsw1, t1
+        rfe
+back_from_user:
+        mv    t0, s1
+        CHECK 49, 1
+
         la    a0, s_done
         li    a1, s_done_end - s_done
         HCALL HC_CONSOLE_WRITE
@@ -335,6 +347,21 @@ qinit:
         li    a3, 0
         HCALL HC_QUEUE_INIT
         ret
+
+user_code:                              # ring 3
+        li    t0, HC_YIELD
+        hypercall
+        j     unexpected                # (not reached: the kernel took it)
+
+on_illegal:                             # from user_code's hypercall
+        mfcr  t0, cause1
+        li    t1, 0x30003               # code 3, from ring 3
+        bne   t0, t1, unexpected
+        mfcr  t0, epc1
+        la    t1, user_code + 4
+        bne   t0, t1, unexpected
+        li    s1, 1
+        j     back_from_user
 
 on_privileged:                          # from the refused iret
         mfcr  t0, cause1

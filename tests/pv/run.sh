@@ -9,7 +9,8 @@
 #                 syscalls program costs no exit per call
 #   wrong image   --vmm pv with an ordinary image, --vmm trap with a pv one:
 #                 one clear line, status 2
-#   hostile       tests/pv/hostile.s abuses every hypercall (frames it does
+#   hostile       tests/pv/hostile.s abuses every hypercall (from user code,
+#                 frames it does
 #                 not own, bad batch counts, nested multicalls, ring indices
 #                 beyond the ring, buffers outside its RAM, chains that
 #                 loop, a storm of notifications): each refused as
