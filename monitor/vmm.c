@@ -485,6 +485,8 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 		vm->cpu.vring = t->psw & PSW_RING_MASK;
 	if (vm->pv && code == TRAP_ILLEGAL && t->insn == PV_HYPERCALL_WORD)
 		code = TRAP_HYPERCALL; /* an exit cause of its own (below) */
+	if (t->double_fault) /* a hardware (delegated) entry's vector faulted */
+		code = TRAP_DOUBLE_FAULT;
 	switch (code) {
 	case TRAP_INTERRUPT:
 		host_interrupt(v, vm);
@@ -494,6 +496,11 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 		break;
 	case TRAP_PAGE_FAULT:
 		shadow_fault(v, vm, t);
+		break;
+	case TRAP_DOUBLE_FAULT: /* as the bare machine would stop: this guest */
+		vm->stats.exits[EXIT_REFLECT]++;
+		isa_double_fault_reason(vm->reason, sizeof vm->reason, CAUSE_CODE(t->cause), t->pc);
+		vmm_crash(v, vm, vm->reason, t->cause, t->pc, t->badva);
 		break;
 	case TRAP_HYPERCALL: /* --vmm pv: the guest calls the monitor */
 		vm->stats.exits[EXIT_HYPERCALL]++;

@@ -216,6 +216,7 @@ void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va);
 /* ---- pv.c (--vmm pv) ---- */
 #define PV_HYPERCALL_WORD 0x62000000u /* the `hypercall` instruction     */
 #define TRAP_HYPERCALL 0x100u          /* vmm_exit's own code for it     */
+#define TRAP_DOUBLE_FAULT 0x101u       /* (and for a guest's double fault) */
 /* Does the image match the monitor (a pv image <=> --vmm pv)? */
 bool pv_image_ok(const struct vmm *v, const struct vm_config *vc, char *err, size_t errlen);
 void pv_reset(struct vm *vm); /* a new pv vCPU: kernel in real ring 1 */

@@ -10,12 +10,12 @@
 #   wrong image   --vmm pv with an ordinary image, --vmm trap with a pv one:
 #                 one clear line, status 2
 #   hostile       tests/pv/hostile.s abuses every hypercall (from user code,
-#                 frames it does
-#                 not own, bad batch counts, nested multicalls, ring indices
+#                 frames it does not own, bad batch counts, nested
+#                 multicalls, ring indices
 #                 beyond the ring, buffers outside its RAM, chains that
 #                 loop, a storm of notifications): each refused as
 #                 documented, and a toyos beside it prints what it prints
-#                 alone
+#                 alone; tests/pv/dfault.s double-faults and ends alone
 #   rings         tests/pv/ring.s: 16 KiB through the emulated UART and the
 #                 shared console ring, same bytes, far fewer exits
 #
@@ -155,6 +155,18 @@ if [ $st = 0 ] && grep -q '^hostile: done$' "$T/hostile.out" "$T/h2.out"; then
 	ok "the hostile guests finished too, every check as expected"
 else
 	fail "hostile guests beside toyos: status $st" "$(cat "$T/hostile.out" "$T/beside.err")"
+fi
+
+# a guest whose delegated vector faults (a double fault in hardware) ends
+# alone: on bare metal the machine would stop
+"$VMLAB" run --vmm pv --vm "$PV,console-in=tests/os/basic.in,console-out=$T/beside2.out" \
+	--vm "tests/pv/dfault.s,mem=1M" >/dev/null 2>"$T/df.err"
+st=$?
+if [ $st = 125 ] && cmp -s "$T/alone.out" "$T/beside2.out" &&
+	grep -q 'vm1 (tests/pv/dfault.s) crashed: double fault' "$T/df.err"; then
+	ok "a guest's double fault in a delegated entry ends that guest only"
+else
+	fail "dfault.s beside toyos-pv: status $st" "$(cat "$T/df.err"; diff "$T/alone.out" "$T/beside2.out" | head -5)"
 fi
 
 # the hostile guest's console: its own two lines, nothing from bad chains
