@@ -55,11 +55,15 @@ static void set_real_psw(struct vmm *v, struct vm *vm, uint32_t flags)
 
 /* The guest's view of one of its control registers: all of them,
  * the ring-1 bank included, live in the vCPU (the real ones never hold
- * the guest's while it runs in real ring 2). */
+ * the guest's while it runs in real ring 2; a paravirtual one's do). */
 uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr)
 {
-	(void)v;
-	return vm->cpu.vcr[cr];
+	uint32_t x = vm->cpu.vcr[cr];
+
+	/* a paravirtual guest on the CPU owns the real ring-1 bank (pv.c) */
+	if (vm->pv && v->cur == vm && cr >= CR_RING1_BASE && cr <= CR_SCRATCH1)
+		machine_cr(v->m, cr, &x);
+	return x;
 }
 
 static void set_vpsw(struct vmm *v, struct vm *vm, uint32_t psw)
