@@ -9,7 +9,11 @@
         .equ HC_MMU_UPDATE, 1
         .equ HC_MMUEXT, 2
         .equ HC_SET_TRAP_TABLE, 3
+        .equ HC_SET_TIMER, 5
+        .equ HC_BLOCK, 6
         .equ HC_YIELD, 7
+        .equ TIMER, 0xf0001000
+        .equ INTC, 0xf0000000
         .equ HC_IRET, 9
         .equ HC_CONSOLE_WRITE, 10
         .equ HC_NOTIFY, 11
@@ -54,8 +58,8 @@ stack_top:
 
         .text
         .align 4
-vectors:                                # tvec1: causes 3 and 4 are expected
-        j     unexpected
+vectors:                                # tvec1: causes 0, 3 and 4 are expected
+        j     on_irq
         j     unexpected
         j     unexpected
         j     on_illegal
@@ -325,6 +329,18 @@ back_from_user:
         mv    t0, s1
         CHECK 49, 1
 
+        # 50: set_timer + block: the timer's interrupt wakes it, delivered
+        # to vector 0 with the flag as it was (1) in epsw1
+        li    t1, INTC
+        li    t2, 1                     # the timer's line
+        sw    t2, 4(t1)                 # (INTC ENABLE)
+        li    s1, 0
+        li    a0, 5000
+        HCALL HC_SET_TIMER
+        HCALL HC_BLOCK
+        mv    t0, s1
+        CHECK 50, 1
+
         la    a0, s_done
         li    a1, s_done_end - s_done
         HCALL HC_CONSOLE_WRITE
@@ -362,6 +378,20 @@ on_illegal:                             # from user_code's hypercall
         bne   t0, t1, unexpected
         li    s1, 1
         j     back_from_user
+
+on_irq:                                 # the timer, after block
+        mfcr  t0, cause1
+        li    t1, 0x10000               # code 0 (interrupt), from ring 1
+        bne   t0, t1, unexpected
+        mfcr  t0, epsw1
+        andi  t0, t0, 7
+        li    t1, 4 | 1                 # IE (the flag, set by block), ring 1
+        bne   t0, t1, unexpected
+        li    t1, TIMER                 # acknowledge: the line goes down
+        li    t0, 1
+        sw    t0, 8(t1)
+        li    s1, 1
+        rfe                             # back after the block
 
 on_privileged:                          # from the refused iret
         mfcr  t0, cause1
