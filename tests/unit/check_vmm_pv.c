@@ -11,6 +11,7 @@
 #include "monitor/vmm_priv.h"
 #include "sim/image.h"
 #include "tests/unit/helpers/equiv.h"
+#include "tests/unit/helpers/guest.h"
 
 /* A paravirtual kernel: shared page, trap table, then `body` in ring 1.
  * Vector 1 (system call) counts in `count` and returns; vector 2 (a
@@ -199,9 +200,5 @@ int main(void)
 	tcase_add_test(tc, test_pv_mmu_update_each_entry);
 	tcase_add_test(tc, test_pv_image_marker);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return g_main(s);
 }
