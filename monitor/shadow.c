@@ -620,3 +620,28 @@ void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va)
 	}
 	machine_tlb_invalidate(v->m, va);
 }
+
+/* A paravirtual guest's delegated system call enters its vector in
+ * hardware, without the monitor: if fetching the vector's first
+ * instruction faulted there, the machine would call it a double fault.
+ * So the monitor keeps the vector's page filled in the current shadow
+ * (checked at every exit, a few loads when it is). */
+void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va)
+{
+	struct shadow_as *as = vm->cur;
+	struct gwalk w;
+	uint32_t spte = 0;
+	unsigned ring = vm->cpu.vring;
+
+	if (!as)
+		return;
+	if (as->spt[VA_DIR(va)])
+		machine_phys_read(v->m, as->spt[VA_DIR(va)] + 4 * VA_TABLE(va), &spte, 4);
+	if (spte & PTE_P)
+		return;
+	vm->cpu.vring = 1; /* the ring the vector runs in */
+	if (guest_walk(v, vm, va, ACC_FETCH, &w) == 0 && gpa_is_ram(vm, w.gpa & ~PAGE_MASK, PAGE_SIZE))
+		shadow_map(v, vm, va, w.gpa, (w.flags & PTE_U) |
+			   ((w.flags & PTE_W) && (w.flags & PTE_D) ? PTE_W : 0), w.pt_gpa);
+	vm->cpu.vring = ring;
+}

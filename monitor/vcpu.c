@@ -60,11 +60,15 @@ static void set_real_psw(struct vmm *v, struct vm *vm, uint32_t flags)
 
 /* The guest's view of one of its control registers: all of them,
  * the ring-1 bank included, live in the vCPU (the real ones never hold
- * the guest's while it runs in real ring 2). */
+ * the guest's while it runs in real ring 2; a paravirtual one's do). */
 uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr)
 {
-	(void)v;
-	return vm->cpu.vcr[cr];
+	uint32_t x = vm->cpu.vcr[cr];
+
+	/* a paravirtual guest on the CPU owns the real ring-1 bank (pv.c) */
+	if (vm->pv && v->cur == vm && cr >= CR_RING1_BASE && cr <= CR_SCRATCH1)
+		machine_cr(v->m, cr, &x);
+	return x;
 }
 
 void vcpu_set_psw(struct vmm *v, struct vm *vm, uint32_t psw)
@@ -76,6 +80,10 @@ void vcpu_set_psw(struct vmm *v, struct vm *vm, uint32_t psw)
 
 void vcpu_load(struct vmm *v, struct vm *vm)
 {
+	if (vm->pv) {
+		pv_load(v, vm);
+		return;
+	}
 	for (unsigned i = 1; i < ISA_NREGS; i++)
 		machine_set_reg(v->m, i, vm->cpu.regs[i]);
 	machine_set_pc(v->m, vm->cpu.pc);
@@ -85,6 +93,10 @@ void vcpu_load(struct vmm *v, struct vm *vm)
 
 void vcpu_save(struct vmm *v, struct vm *vm)
 {
+	if (vm->pv) {
+		pv_save(v, vm);
+		return;
+	}
 	for (unsigned i = 1; i < ISA_NREGS; i++)
 		vm->cpu.regs[i] = machine_reg(v->m, i);
 	vm->cpu.pc = machine_pc(v->m);
@@ -102,6 +114,10 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	uint32_t base;
 
 	c->injections++;
+	if (vm->pv) { /* through the real ring-1 bank (pv.c) */
+		pv_inject(v, vm, code, access, prot, epc, badva);
+		return;
+	}
 	vmm_charge(v, vm, v->cfg.costs.inject);
 	if (code != TRAP_INTERRUPT && c->inject_valid && c->inject_instret == now) {
 		/* as the hardware reports it: the trap being entered, and the
@@ -129,21 +145,33 @@ void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 	else
 		vcpu_set_psw(v, vm, vpsw & PSW_FLAGS_MASK); /* ring 0, IE off */
 	machine_set_pc(v->m, (base & ~3u) + 4 * code);
-	c->inject_instret = now;
+	vcpu_injected(v, vm, code, vcause, epc, badva);
+}
+
+void vcpu_injected(struct vmm *v, struct vm *vm, uint32_t code, uint32_t cause, uint32_t epc,
+		   uint32_t badva)
+{
+	struct vcpu *c = &vm->cpu;
+
+	c->inject_instret = machine_instret(v->m);
 	c->inject_valid = true;
-	c->entry.cause = vcause;
+	c->entry.cause = cause;
 	c->entry.epc = epc;
 	c->entry.badva = badva;
 	if (code == TRAP_INTERRUPT)
 		vm->stats.injected_irqs++;
 	if (v->nobs)
 		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_INJECT, .vm = vm->id,
-						 .pc = machine_pc(v->m), .cause = vcause,
+						 .pc = machine_pc(v->m), .cause = cause,
 						 .epc = epc, .badva = badva });
 }
 
 void vcpu_check_irq(struct vmm *v, struct vm *vm)
 {
+	if (vm->pv) {
+		pv_check_irq(v, vm);
+		return;
+	}
 	if (vm->state == VM_RUNNING && !vm->cpu.halted && vm->cpu.vie &&
 	    (vm->vlines & vm->venabled))
 		vcpu_inject(v, vm, TRAP_INTERRUPT, 0, 0, machine_pc(v->m), 0);
@@ -214,7 +242,9 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	uint32_t x;
 
 	isa_decode(t->insn, &in);
-	if ((t->psw & PSW_RING_MASK) == RING_USER) {
+	if ((t->psw & PSW_RING_MASK) == RING_USER || vm->pv) {
+		/* (a pv kernel in real ring 1 trapped as ring 1 traps on bare
+		 * metal: its own handler gets it) */
 		/* guest user code: the guest kernel gets the trap, as on hardware */
 		if (!vmm_exit_begin(v, vm, EXIT_REFLECT, t, t->cause))
 			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);

@@ -42,6 +42,7 @@ void vmm_costs_defaults(struct vmm_costs *c)
 	*c = (struct vmm_costs){
 		.exit = 1200, .entry = 900, .emulate = 100, .shadow_fill = 400,
 		.pt_write = 300, .mmio = 300, .inject = 150, .switch_vm = 2000,
+		.hypercall = 100, .pv_update = 50,
 	};
 }
 
@@ -54,6 +55,8 @@ static const struct { const char *name; size_t off; } cost_fields[] = {
 	{ "mmio", offsetof(struct vmm_costs, mmio) },
 	{ "inject", offsetof(struct vmm_costs, inject) },
 	{ "switch_vm", offsetof(struct vmm_costs, switch_vm) },
+	{ "hypercall", offsetof(struct vmm_costs, hypercall) },
+	{ "pv_update", offsetof(struct vmm_costs, pv_update) },
 };
 
 const char *vmm_cost_name(int i)
@@ -97,7 +100,7 @@ bool vmm_costs_parse(struct vmm_costs *c, const char *spec, char *err, size_t er
 		}
 		if (!found) {
 			snprintf(err, errlen, "unknown cost '%.*s' (exit, entry, emulate, shadow_fill, "
-				 "pt_write, mmio, inject, switch_vm)", (int)k, spec);
+				 "pt_write, mmio, inject, switch_vm, hypercall, pv_update)", (int)k, spec);
 			return false;
 		}
 		spec += n + (spec[n] == ',');
@@ -140,7 +143,7 @@ static const char *const exit_names[EXIT_COUNT] = {
 	[EXIT_RDPSW] = "rdpsw", [EXIT_WRPSW] = "wrpsw", [EXIT_RDCYCLE] = "rdcycle",
 	[EXIT_HIDDEN_FAULT] = "hidden-fault", [EXIT_TRUE_FAULT] = "true-fault",
 	[EXIT_PT_WRITE] = "pt-write", [EXIT_MMIO] = "mmio", [EXIT_REFLECT] = "reflect",
-	[EXIT_INTERRUPT] = "interrupt",
+	[EXIT_INTERRUPT] = "interrupt", [EXIT_HYPERCALL] = "hypercall",
 };
 
 const char *vmm_exit_name(enum vmm_exit e)
@@ -507,6 +510,12 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 	vm->stats.exits_total++;
 	vmm_charge(v, vm, v->cfg.costs.exit + v->cfg.costs.entry);
 	machine_set_pc(m, t->pc); /* by default resume where the trap happened */
+	if (vm->pv) /* a pv guest changes ring without the monitor (pv.c) */
+		vm->cpu.vring = t->psw & PSW_RING_MASK;
+	if (vm->pv && code == TRAP_ILLEGAL && t->insn == PV_HYPERCALL_WORD)
+		code = TRAP_HYPERCALL; /* an exit cause of its own (below) */
+	if (t->double_fault) /* a hardware (delegated) entry's vector faulted */
+		code = TRAP_DOUBLE_FAULT;
 	switch (code) {
 	case TRAP_INTERRUPT:
 		host_interrupt(v, vm);
@@ -516,6 +525,15 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 		break;
 	case TRAP_PAGE_FAULT:
 		shadow_fault(v, vm, t);
+		break;
+	case TRAP_DOUBLE_FAULT: /* as the bare machine would stop: this guest */
+		vm->stats.exits[EXIT_REFLECT]++;
+		isa_double_fault_reason(vm->reason, sizeof vm->reason, CAUSE_CODE(t->cause), t->pc);
+		vmm_crash(v, vm, vm->reason, t->cause, t->pc, t->badva);
+		break;
+	case TRAP_HYPERCALL: /* --vmm pv: the guest calls the monitor */
+		if (!vmm_exit_begin(v, vm, EXIT_HYPERCALL, t, t->cause))
+			pv_hypercall(v, vm, t);
 		break;
 	default: /* syscall, breakpoint, illegal, misaligned, divide, bus error */
 		if (!vmm_exit_begin(v, vm, EXIT_REFLECT, t, t->cause))
@@ -602,6 +620,8 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 			 vc->mem_bytes);
 		return -1;
 	}
+	if (!pv_image_ok(v, vc, err, errlen)) /* a pv image <=> --vmm pv */
+		return -1;
 	vm = calloc(1, sizeof *vm);
 	if (!vm || !(vm->traced = calloc(mem / PAGE_SIZE, sizeof *vm->traced)) ||
 	    !(vm->flood = calloc(mem / PAGE_SIZE, sizeof *vm->flood))) {
@@ -636,6 +656,8 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 		machine_phys_write(v->m, vm->base + s->addr, s->data, s->filesz);
 	}
 	vcpu_reset(vm, vc->image->entry, machine_variant(v->m));
+	if (v->cfg.pv)
+		pv_reset(vm); /* its kernel starts in real ring 1 */
 	if (!vdev_attach(v, vm, vc, err, errlen)) {
 		vdev_free(vm);
 		free(vm->traced);
@@ -719,6 +741,15 @@ void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
 		s->ticks_dropped += x->ticks_dropped;
 		s->clock_behind += v->vms[k]->hidden;
 		s->protect_visits += x->protect_visits;
+		for (int h = 0; h < PV_HC_COUNT; h++)
+			s->hypercalls[h] += x->hypercalls[h];
+		for (int b = 0; b < PV_BATCH_BUCKETS; b++)
+			s->batches[b] += x->batches[b];
+		s->batch_entries += x->batch_entries;
+		s->batch_failed += x->batch_failed;
+		s->ring_kicks += x->ring_kicks;
+		s->ring_chains += x->ring_chains;
+		s->ring_bytes += x->ring_bytes;
 	}
 	/* the cycles a VM held the CPU include the monitor's work for it */
 	s->guest_cycles = s->guest_cycles > s->monitor_cycles ? s->guest_cycles - s->monitor_cycles : 0;

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "monitor/pv_abi.h"
 #include "sim/machine.h"
 
 struct vmm;
@@ -37,6 +38,8 @@ struct vmm_costs {
 	uint32_t mmio;        /* decode and emulate a device access       */
 	uint32_t inject;      /* reflect a trap or interrupt into a guest */
 	uint32_t switch_vm;   /* switch from one VM to another            */
+	uint32_t hypercall;   /* carry out one hypercall (--vmm pv)       */
+	uint32_t pv_update;   /* validate and apply one batched PTE       */
 };
 void vmm_costs_defaults(struct vmm_costs *c);
 /* Parse "exit=1500,entry=1000,..." over c; false with the bad part. */
@@ -75,6 +78,7 @@ struct vmm_config {
 	uint64_t slice;          /* cycles a VM runs before the next one  */
 	enum vmm_timer_policy timer; /* late ticks and the VMs' clocks    */
 	int nvms;                /* how many VMs will be added            */
+	bool pv;                 /* paravirtual guests (--vmm pv)         */
 	struct vmm_io io;
 };
 void vmm_config_defaults(struct vmm_config *cfg);
@@ -132,6 +136,7 @@ enum vmm_exit {
 	EXIT_MMIO,          /* access to an emulated device                */
 	EXIT_REFLECT,       /* guest trap reflected (syscall, fault, ...)  */
 	EXIT_INTERRUPT,     /* the monitor's timer                         */
+	EXIT_HYPERCALL,     /* a paravirtual guest called the monitor      */
 	EXIT_COUNT
 };
 const char *vmm_exit_name(enum vmm_exit e);
@@ -157,6 +162,14 @@ struct vmm_stats {
 	/* resource control: shadow entries the monitor examined to write-
 	 * protect frames that became page tables (reverse map) */
 	uint64_t protect_visits;
+	/* paravirtual guests: hypercalls by number, batch sizes */
+	uint64_t hypercalls[PV_HC_COUNT];
+	uint64_t batches[PV_BATCH_BUCKETS]; /* mmu_update/multicall calls by size */
+	uint64_t batch_entries;     /* entries in them                     */
+	uint64_t batch_failed;      /* entries refused (status < 0)        */
+	uint64_t ring_kicks;        /* notify hypercalls                   */
+	uint64_t ring_chains;       /* descriptor chains consumed          */
+	uint64_t ring_bytes;        /* bytes they carried                  */
 };
 /* vm < 0: totals over every VM. */
 void vmm_get_stats(const struct vmm *v, int vm, struct vmm_stats *s);

@@ -109,7 +109,7 @@ bool vmm_vcpu(const struct vmm *v, int i, struct vmm_vcpu_state *s)
 		s->regs[r] = s->on_cpu ? machine_reg(v->m, r) : vm->cpu.regs[r];
 	s->pc = s->on_cpu ? machine_pc(v->m) : vm->cpu.pc;
 	s->psw = vcpu_psw(v, vm);
-	s->real_ring = vcpu_real_ring(vm->cpu.vring);
+	s->real_ring = vm->pv ? vm->cpu.vring : vcpu_real_ring(vm->cpu.vring);
 	for (unsigned cr = 0; cr < CR_COUNT; cr++)
 		s->cr[cr] = vcpu_cr(v, vm, cr);
 	s->mem_base = vm->base;

@@ -114,6 +114,17 @@ struct vm {
 	bool now_overridden;
 	int timer_event;          /* its timer device's event, or -1       */
 	const struct mdev *timer; /* its timer device                      */
+	/* paravirtual guest (--vmm pv, pv.c): its kernel runs in real ring 1
+	 * with the real ring-1 bank and delegation; vcpu.vcr[16..21] hold the
+	 * bank while it is off the CPU */
+	bool pv;
+	uint32_t pv_shared;       /* gpa of its shared page, 0 = none yet  */
+	struct pv_queue {         /* a shared ring (pv_ring.c)             */
+		bool ready, broken, poll;
+		uint32_t gpa, q;      /* where, and how many descriptors       */
+		uint16_t last_avail;  /* next available entry to consume       */
+		uint16_t used_idx;    /* the used ring's idx, as written        */
+	} pvq[PV_NQUEUES];
 };
 
 /* Reverse map entry: shadow `as` (index in vm->as) maps va's page. */
@@ -187,6 +198,10 @@ void vcpu_reset(struct vm *vm, uint32_t entry, enum machine_variant variant);
 /* Deliver a trap to the guest as the hardware would (its vector). */
 void vcpu_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access,
 		 uint32_t prot, uint32_t epc, uint32_t badva);
+/* After a trap or interrupt entered the guest (either kind of monitor):
+ * remember it for double-fault detection, count it, tell observers. */
+void vcpu_injected(struct vmm *v, struct vm *vm, uint32_t code, uint32_t cause, uint32_t epc,
+		   uint32_t badva);
 /* Emulate a privileged or sensitive instruction the guest trapped on. */
 void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t);
 /* Deliver a pending virtual interrupt if the guest can take it now. */
@@ -217,6 +232,34 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t);
 void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len);
 void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va);
 bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len);
+/* Keep va filled in the current shadow (a pv guest's trap vector). */
+void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va);
+
+/* ---- pv.c (--vmm pv) ---- */
+#define PV_HYPERCALL_WORD 0x62000000u /* the `hypercall` instruction     */
+#define TRAP_HYPERCALL 0x100u          /* vmm_exit's own code for it     */
+#define TRAP_DOUBLE_FAULT 0x101u       /* (and for a guest's double fault) */
+/* Does the image match the monitor (a pv image <=> --vmm pv)? */
+bool pv_image_ok(const struct vmm *v, const struct vm_config *vc, char *err, size_t errlen);
+void pv_reset(struct vm *vm); /* a new pv vCPU: kernel in real ring 1 */
+void pv_hypercall(struct vmm *v, struct vm *vm, const struct trap_event *t);
+/* Reflect a trap into the guest kernel's ring-1 handler (vcpu_inject). */
+void pv_inject(struct vmm *v, struct vm *vm, uint32_t code, uint32_t access, uint32_t prot,
+	       uint32_t epc, uint32_t badva);
+void pv_check_irq(struct vmm *v, struct vm *vm);
+void pv_load(struct vmm *v, struct vm *vm);
+void pv_save(struct vmm *v, struct vm *vm);
+/* Guest RAM as the monitor reads and writes it for a pv guest (len 1, 2
+ * or 4; gpa checked by the caller): a write, like a DMA, keeps the
+ * shadows coherent.  Little-endian host, as the machine. */
+uint32_t pv_rd(struct vmm *v, const struct vm *vm, uint32_t gpa, uint32_t len);
+void pv_wr(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x, uint32_t len);
+int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa, uint32_t q,
+		      uint32_t flags);
+int32_t pv_queue_notify(struct vmm *v, struct vm *vm, uint32_t queue);
+void pv_queue_poll(struct vmm *v, struct vm *vm);
+/* The shared page's copy of the virtual interrupt flag. */
+bool pv_irq_enabled(const struct vmm *v, const struct vm *vm);
 
 /* ---- vmm_inspect.c ---- */
 /* Tell the observers about an exit vm just had (before: its exit counts

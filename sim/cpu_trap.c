@@ -84,6 +84,13 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 
 	/* The vector's first instruction trapped: no handler can run. */
 	if (code != TRAP_INTERRUPT && c->entry_valid && c->instret == c->entry_instret) {
+		/* a monitor's guest (a paravirtual kernel whose delegated
+		 * vector faults) is the monitor's to end, not the machine */
+		t.double_fault = true;
+		if (m->trap_hook && m->trap_hook(m->trap_hook_opaque, m, &t)) {
+			c->itlb_valid = false;
+			return;
+		}
 		isa_double_fault_reason(m->fatal_reason, sizeof m->fatal_reason, code, epc);
 		machine_stop_fatal(m, m->fatal_reason, true, &c->entry);
 		return;

@@ -258,6 +258,9 @@ struct trap_event {
 	uint32_t psw;    /* psw at the time of the trap               */
 	uint32_t badva;
 	uint32_t insn;   /* the instruction word, if the trap is one's */
+	bool double_fault; /* the handler's first instruction trapped: the
+			      hook may contain it (a monitor crashes that
+			      guest), else the machine stops as without one */
 };
 typedef bool (*machine_trap_hook_fn)(void *opaque, struct machine *m,
 				     const struct trap_event *t);

@@ -780,8 +780,9 @@ static void restore_cpu(struct machine *m, const struct snap_view *v)
 	c->penalty = v->penalty;
 	c->entry_instret = v->entry_instret;
 	c->entry_valid = v->entry_valid;
-	c->entry = (struct trap_event){ v->entry.cause, v->entry.pc, v->entry.psw,
-					v->entry.badva, v->entry.insn };
+	c->entry = (struct trap_event){ .cause = v->entry.cause, .pc = v->entry.pc,
+					.psw = v->entry.psw, .badva = v->entry.badva,
+					.insn = v->entry.insn };
 	c->halted = v->halted;
 	/* host caches and per-run bookkeeping start afresh */
 	c->itlb_valid = false;

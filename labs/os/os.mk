@@ -11,3 +11,10 @@ $(BUILD)/toyos.elf: $(TOYOS_SRC) $(VMLAB)
 	$(VMLAB) asm labs/os/toyos.s -o $@
 
 GUEST_IMAGES += $(BUILD)/toyos.elf
+
+# The paravirtual build (docs/paravirt.md): `vmlab run --vmm pv`.
+$(BUILD)/toyos-pv.elf: $(TOYOS_SRC) $(VMLAB)
+	@mkdir -p $(dir $@)
+	$(VMLAB) asm labs/os/toyos-pv.s -o $@
+
+GUEST_IMAGES += $(BUILD)/toyos-pv.elf

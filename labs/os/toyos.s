@@ -37,7 +37,10 @@
         .include "lib.s"
         .include "user.s"
 
-# The end of the kernel: every page from here to ram_top is free memory.
+# The end of the kernel.  Free memory starts at KERNEL_END (toyos.inc),
+# the same address in the native and the paravirtual build (whose code is
+# larger, and which gives page 1 to the monitor), so both report the same
+# free memory and print the same output; boot.s checks the kernel fits.
         .bss
         .align 4096
 kernel_end:

@@ -47,6 +47,7 @@ trap_entry:
         CR_WRITE scratch, sp            # free sp to work with
         CR_READ sp, epsw
         andi  sp, sp, PSW_RING
+        KERNEL_RING_XOR sp              # 0: from the kernel
         beqz  sp, 1f
         la    sp, cur_ktop              # from user mode: the top of the
         lw    sp, 0(sp)                 # process's kernel stack
@@ -113,6 +114,7 @@ trap:
         beq   t0, t1, 1f
         lw    t1, TF_EPSW(s0)           # a trap from the kernel: a bug
         andi  t1, t1, PSW_RING
+        KERNEL_RING_XOR t1
         beqz  t1, kernel_fault
         li    t1, T_SYSCALL
         beq   t0, t1, 2f
@@ -131,6 +133,7 @@ trap:
         call  page_fault
 4:      lw    t0, TF_EPSW(s0)           # going back to user mode with the
         andi  t0, t0, PSW_RING          # time slice used up?  Let the
+        KERNEL_RING_XOR t0
         beqz  t0, 5f                    # others run first.
         la    t0, current
         lw    t0, 0(t0)
@@ -199,12 +202,12 @@ interrupt:
         push  ra
         push  s0
         mv    s0, a0
-        lw    t0, TF_EPC(s0)            # Did it interrupt the idle window?
-        la    t1, intr_wait             # Then return past the halt, with
-        beq   t0, t1, 1f                # interrupts off again (see idle).
+        lw    t0, TF_EPC(s0)            # Did it interrupt the idle window
+        la    t1, intr_wait             # (intr_wait .. intr_wait_done)?
+        bltu  t0, t1, 2f                # Then return past the halt, with
+        la    t1, intr_wait_done        # interrupts off again (see idle).
+        bgtu  t0, t1, 2f
         la    t1, intr_wait_done
-        bne   t0, t1, 2f
-1:      la    t1, intr_wait_done
         sw    t1, TF_EPC(s0)
         lw    t1, TF_EPSW(s0)
         andi  t1, t1, 0xffff - PSW_IE
@@ -241,7 +244,8 @@ interrupt:
 # if it were serviced there and returned to the halt, the CPU would sleep
 # until the NEXT interrupt although the first one may have made a process
 # runnable (the "lost wake-up").  So interrupt() checks whether it
-# interrupted this window (epc = intr_wait or intr_wait_done) and, if so,
+# interrupted this window (epc from intr_wait to intr_wait_done: HALT is
+# two instructions in the paravirtual build) and, if so,
 # returns to intr_wait_done with IE = 0.  If halt wakes with IE = 0 (the
 # self-test calls intr_wait that way on a machine that ignored its
 # wrpsw), no interrupt is taken and we fall through with IE = 0 as well.

@@ -28,9 +28,17 @@
 
         .text
 
-# freelist_init(a0 = first free byte, a1 = end; both page-aligned):
-# put every page of [a0, a1) on the free list, lowest address first.
+# freelist_init(a0 = the end of the kernel, a1 = end; both page-aligned):
+# put every page of [KERNEL_END, a1) on the free list, lowest address
+# first.  KERNEL_END (toyos.inc) is the same in the native and the
+# paravirtual build, whose kernel is larger and gives page 1 to the
+# monitor, so both have the same free memory and print the same output.
 freelist_init:
+        li    t0, KERNEL_END
+        bleu  a0, t0, 1f
+        la    a0, msg_kbig              # the kernel grew: raise KERNEL_END
+        call  panic
+1:      mv    a0, t0
         mv    t0, a1                    # t0 = next page to add, from the top down
         li    t1, 0                     # t1 = the list so far
         li    t2, 0                     # t2 = how many pages
@@ -515,6 +523,7 @@ user_strcpy:
 
         .data
 msg_kvm:    .asciz "out of memory building the kernel page tables"
+msg_kbig:   .asciz "the kernel ends above KERNEL_END (toyos.inc)"
         .align 4
 kernel_pdir: .word 0                    # the kernel's page directory (physical)
 free_head:  .word 0                     # first free page, 0 if none

@@ -96,7 +96,7 @@ b=$("$VMLAB" run labs/demo/demo.s --stats 2>&1 | grep '^cycles')
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "two runs differ: '$a' vs '$b'"
 
 # --- the monitor's options
-expect 2 "--vmm: 'bogus' is not none or trap" -- "$VMLAB" run --vmm bogus "$T/exit7.s"
+expect 2 "--vmm: 'bogus' is not none, trap or pv" -- "$VMLAB" run --vmm bogus "$T/exit7.s"
 expect 2 "--vmm trap needs a guest" -- "$VMLAB" run --vmm trap
 expect 2 "--vm: unknown key 'colour'" -- "$VMLAB" run --vm "$T/exit7.s,colour=red"
 expect 2 "--vmm-cost: unknown cost 'warp'" -- "$VMLAB" run --vmm trap --vmm-cost warp=3 "$T/exit7.s"

@@ -309,7 +309,7 @@ bad() { # bad 'MESSAGE' ARGS...
 	fi
 }
 C=$D/cost.s
-bad "--vmm: 'bogus' is not none or trap" --vmm bogus "$C"
+bad "--vmm: 'bogus' is not none, trap or pv" --vmm bogus "$C"
 bad "option '--vm' needs a value" --vm
 bad "--vm: no image in ''" --vm ''
 bad "--vm: no image in 'mem=1M'" --vm mem=1M
@@ -331,7 +331,7 @@ bad "--vmm-cost: 'exit=-1': not a number of cycles" --vmm trap --vmm-cost exit=-
 bad "--vmm-cost: 'exit=1x': not a number of cycles" --vmm trap --vmm-cost exit=1x "$C"
 bad "--vmm-cost: 'emulate=100000001': not a number of cycles" --vmm trap --vmm-cost emulate=100000001 "$C"
 bad "--vmm-cost: '' is not NAME=CYCLES" --vmm trap --vmm-cost exit=1,,entry=2 "$C"
-bad "--vmm-cost: unknown cost 'warp' (exit, entry, emulate, shadow_fill, pt_write, mmio, inject, switch_vm)" \
+bad "--vmm-cost: unknown cost 'warp' (exit, entry, emulate, shadow_fill, pt_write, mmio, inject, switch_vm, hypercall, pv_update)" \
 	--vmm trap --vmm-cost warp=3 "$C"
 bad "--vmm-timer: 'slow' is not guest, merge, late or drop" --vmm trap --vmm-timer slow "$C"
 

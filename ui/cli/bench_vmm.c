@@ -1,7 +1,8 @@
 /*
  * bench_vmm.c -- `vmlab bench --vmm`: toyos workloads on the bare machine
- * and under the trap-and-emulate monitor, on the strict machine (where the
- * two must agree), side by side.  Our version of Adams & Agesen's
+ * under the trap-and-emulate monitor, and -- the paravirtual build of toyos
+ * (toyos-pv.elf, beside the --os image) -- under the paravirtual one, on
+ * the strict machine (where all three must agree), side by side.  Our version of Adams & Agesen's
  * nanobenchmark table (ASPLOS 2006): what each kind of kernel work costs
  * in exits, in guest cycles and in host time.
  *
@@ -104,10 +105,14 @@ static bool make_disk(char *path, size_t n, char *err, size_t errlen)
 #define BENCH_BUDGET (20ull * 1000 * 1000 * 1000)
 #define GUEST_MEM (16u << 20)
 
-/* One run, bare (vmm false) or as the only guest of the monitor. */
-static bool run_once(const struct image *os, const struct vmm_workload *w, bool vmm,
+enum bench_mode { MODE_BARE, MODE_TRAP, MODE_PV, MODE_COUNT };
+static const char *const mode_names[MODE_COUNT] = { "none", "trap", "pv" };
+
+/* One run, bare or as the only guest of the monitor (trap or pv). */
+static bool run_once(const struct image *os, const struct vmm_workload *w, enum bench_mode mode,
 		     struct sample *s, char *err, size_t errlen)
 {
+	bool vmm = mode != MODE_BARE;
 	struct machine_config cfg;
 	struct out_buf out = { 0 };
 	struct machine *m;
@@ -149,6 +154,7 @@ static bool run_once(const struct image *os, const struct vmm_workload *w, bool 
 		struct vmm_stats st;
 		struct vm_result r;
 		vmm_config_defaults(&vcfg);
+		vcfg.pv = mode == MODE_PV;
 		vcfg.io = (struct vmm_io){ .opaque = &out, .console_out = vm_out };
 		v = vmm_new(m, &vcfg, err, errlen);
 		if (!v || vmm_add_vm(v, &vc, err, errlen) < 0)
@@ -177,7 +183,7 @@ done:
 }
 
 /* Best of `repeat` runs (the machines are shared and noisy). */
-static bool run_best(const struct image *os, const struct vmm_workload *w, bool vmm,
+static bool run_best(const struct image *os, const struct vmm_workload *w, enum bench_mode vmm,
 		     unsigned repeat, struct sample *best, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < repeat; i++) {
@@ -198,11 +204,22 @@ static bool run_best(const struct image *os, const struct vmm_workload *w, bool 
 int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat)
 {
 	char err[512];
-	struct image *os = image_read_elf(os_path, err, sizeof err);
+	struct image *os = image_read_elf(os_path, err, sizeof err), *pv = NULL;
 	bool ok = true, first = true;
+	char pv_path[4096];
+	size_t n = strlen(os_path);
 
 	if (!os) {
 		fprintf(stderr, "vmlab bench: --os: %s (build it with make)\n", err);
+		return 2;
+	}
+	/* the paravirtual build beside it: X.elf -> X-pv.elf */
+	snprintf(pv_path, sizeof pv_path, "%.*s-pv.elf",
+		 (int)(n > 4 && !strcmp(os_path + n - 4, ".elf") ? n - 4 : n), os_path);
+	pv = image_read_elf(pv_path, err, sizeof err);
+	if (!pv) {
+		fprintf(stderr, "vmlab bench: %s (build it with make)\n", err);
+		image_free(os);
 		return 2;
 	}
 	if (only) { /* a name that matches nothing would run nothing, silently */
@@ -215,6 +232,7 @@ int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat)
 				fprintf(stderr, "%s%s", w == workloads ? "" : ", ", w->name);
 			fprintf(stderr, ")\n");
 			image_free(os);
+			image_free(pv);
 			return 2;
 		}
 	}
@@ -225,51 +243,61 @@ int bench_vmm(const char *os_path, const char *only, bool json, unsigned repeat)
 		printf("%-9s %-4s %11s %12s %9s %8s %7s %6s %6s\n", "workload", "vmm", "insns",
 		       "cycles", "exits", "exits/1k", "seconds", "xtime", "xcycle");
 	for (const struct vmm_workload *w = workloads; w->name; w++) {
-		struct sample bare, trap;
+		struct sample runs[MODE_COUNT];
+		const struct sample *b = &runs[MODE_BARE];
+		int done = 0;
 		if (only && strcmp(only, w->name))
 			continue;
-		if (!run_best(os, w, false, repeat, &bare, err, sizeof err) ||
-		    !run_best(os, w, true, repeat, &trap, err, sizeof err)) {
+		for (; done < MODE_COUNT; done++)
+			if (!run_best(done == MODE_PV ? pv : os, w, (enum bench_mode)done, repeat,
+				      &runs[done], err, sizeof err))
+				break;
+		if (done < MODE_COUNT) {
 			fprintf(stderr, "vmlab bench: %s: %s\n", w->name, err);
+			for (int k = 0; k < done; k++)
+				free(runs[k].output);
 			ok = false;
 			continue;
 		}
-		if (bare.status != 0 || trap.status != 0 || bare.output_len != trap.output_len ||
-		    memcmp(bare.output, trap.output, bare.output_len)) {
-			fprintf(stderr, "vmlab bench: %s: bare and monitor runs disagree "
-					"(status %d and %d): the monitor is broken\n",
-				w->name, bare.status, trap.status);
-			ok = false;
+		for (int k = MODE_TRAP; k < MODE_COUNT; k++) {
+			const struct sample *s = &runs[k];
+			if (b->status != 0 || s->status != 0 || b->output_len != s->output_len ||
+			    memcmp(b->output, s->output, b->output_len)) {
+				fprintf(stderr, "vmlab bench: %s: bare and %s runs disagree "
+						"(status %d and %d): the monitor is broken\n",
+					w->name, mode_names[k], b->status, s->status);
+				ok = false;
+			}
 		}
-		const struct sample *runs[2] = { &bare, &trap };
-		for (int k = 0; k < 2; k++) {
-			const struct sample *s = runs[k];
+		for (int k = 0; k < MODE_COUNT; k++) {
+			const struct sample *s = &runs[k];
 			double per_k = s->insns ? 1000.0 * (double)s->exits / (double)s->insns : 0;
 			if (json) {
 				printf("%s{\"name\":\"%s\",\"vmm\":\"%s\",\"insns\":%llu,\"cycles\":%llu,"
 				       "\"exits\":%llu,\"exits_per_1k_insns\":%.3f,\"seconds\":%.6f,"
 				       "\"time_ratio\":%.3f,\"cycle_ratio\":%.3f}",
-				       first ? "" : ",", w->name, k ? "trap" : "none",
+				       first ? "" : ",", w->name, mode_names[k],
 				       (unsigned long long)s->insns, (unsigned long long)s->cycles,
 				       (unsigned long long)s->exits, per_k, s->seconds,
-				       bare.seconds > 0 ? s->seconds / bare.seconds : 0,
-				       (double)s->cycles / (double)bare.cycles);
+				       b->seconds > 0 ? s->seconds / b->seconds : 0,
+				       (double)s->cycles / (double)b->cycles);
 				first = false;
 			} else {
 				printf("%-9s %-4s %11llu %12llu %9llu %8.2f %7.3f %6.2f %6.2f\n",
-				       k ? "" : w->name, k ? "trap" : "none",
+				       k ? "" : w->name, mode_names[k],
 				       (unsigned long long)s->insns, (unsigned long long)s->cycles,
 				       (unsigned long long)s->exits, per_k, s->seconds,
-				       bare.seconds > 0 ? s->seconds / bare.seconds : 0,
-				       (double)s->cycles / (double)bare.cycles);
+				       b->seconds > 0 ? s->seconds / b->seconds : 0,
+				       (double)s->cycles / (double)b->cycles);
 			}
 		}
 		fflush(stdout);
-		free(bare.output);
-		free(trap.output);
+		for (int k = 0; k < MODE_COUNT; k++)
+			free(runs[k].output);
 	}
 	if (json)
 		printf("]}\n");
 	image_free(os);
+	image_free(pv);
 	return ok ? 0 : 1;
 }

@@ -175,11 +175,12 @@ int vm_front_option(struct vm_front *f, const char *cmd, int id, const char *arg
 
 	switch (id) {
 	case VOPT_VMM:
-		if (strcmp(arg, "none") && strcmp(arg, "trap")) {
-			fprintf(stderr, "vmlab %s: --vmm: '%s' is not none or trap\n", cmd, arg);
+		if (strcmp(arg, "none") && strcmp(arg, "trap") && strcmp(arg, "pv")) {
+			fprintf(stderr, "vmlab %s: --vmm: '%s' is not none, trap or pv\n", cmd, arg);
 			return -1;
 		}
-		f->vmm = !strcmp(arg, "trap");
+		f->vmm = strcmp(arg, "none") != 0;
+		f->cfg.pv = !strcmp(arg, "pv"); /* paravirtual guests (docs/paravirt.md) */
 		return 1;
 	case VOPT_VM:
 		if (!vm_front_parse(f, cmd, arg, s))
@@ -297,12 +298,43 @@ static const char *short_path(const char *p, size_t max)
 	return n <= max ? p : p + n - max;
 }
 
+/* --vmm pv: hypercalls by number, and the sizes of batched calls. */
+static void pv_stats_block(const struct vmm_stats *s, FILE *out)
+{
+	static const char *const bucket[PV_BATCH_BUCKETS] = { "1", "2-3", "4-15", "16-63",
+							       "64-255", "256+" };
+	uint64_t total = 0;
+
+	for (int h = 0; h < PV_HC_COUNT; h++)
+		total += s->hypercalls[h];
+	if (!total)
+		return;
+	fprintf(out, "hypercalls     %llu (a multicall's entries count too)\n",
+		(unsigned long long)total);
+	for (int h = 0; h < PV_HC_COUNT; h++)
+		if (s->hypercalls[h])
+			fprintf(out, "  %-14s %llu\n", pv_hcall_name((unsigned)h),
+				(unsigned long long)s->hypercalls[h]);
+	if (s->ring_chains || s->ring_kicks)
+		fprintf(out, "rings          %llu kicks, %llu chains, %llu bytes\n",
+			(unsigned long long)s->ring_kicks, (unsigned long long)s->ring_chains,
+			(unsigned long long)s->ring_bytes);
+	if (!s->batch_entries)
+		return;
+	fprintf(out, "batches        %llu entries, %llu refused; calls by size:\n",
+		(unsigned long long)s->batch_entries, (unsigned long long)s->batch_failed);
+	for (int b = 0; b < PV_BATCH_BUCKETS; b++)
+		if (s->batches[b])
+			fprintf(out, "  %-14s %llu\n", bucket[b], (unsigned long long)s->batches[b]);
+}
+
 static void stats_block(const struct vmm_stats *s, FILE *out)
 {
 	fprintf(out, "vm exits       %llu\n", (unsigned long long)s->exits_total);
 	for (int e = 0; e < EXIT_COUNT; e++)
 		if (s->exits[e])
 			fprintf(out, "  %-14s %llu\n", vmm_exit_name(e), (unsigned long long)s->exits[e]);
+	pv_stats_block(s, out);
 	fprintf(out, "injected irqs  %llu\n", (unsigned long long)s->injected_irqs);
 	fprintf(out, "shadow tables  %llu built, %llu fills, %llu drops, %llu flushes\n",
 		(unsigned long long)s->shadow_tables, (unsigned long long)s->shadow_fills,
@@ -347,7 +379,7 @@ static void json_vmm_stats(FILE *out, const struct vmm_stats *s)
 		     "\"shadow_drops\":%llu,\"shadow_flushes\":%llu,\"vm_switches\":%llu,"
 		     "\"guest_cycles\":%llu,\"guest_insns\":%llu,\"monitor_cycles\":%llu,"
 		     "\"idle_cycles\":%llu,\"clock_behind\":%llu,\"ticks_late\":%llu,"
-		     "\"ticks_dropped\":%llu,\"protect_visits\":%llu}",
+		     "\"ticks_dropped\":%llu,\"protect_visits\":%llu",
 		(unsigned long long)s->injected_irqs, (unsigned long long)s->shadow_tables,
 		(unsigned long long)s->shadow_fills, (unsigned long long)s->shadow_drops,
 		(unsigned long long)s->shadow_flushes, (unsigned long long)s->vm_switches,
@@ -355,6 +387,18 @@ static void json_vmm_stats(FILE *out, const struct vmm_stats *s)
 		(unsigned long long)s->monitor_cycles, (unsigned long long)s->idle_cycles,
 		(unsigned long long)s->clock_behind, (unsigned long long)s->ticks_late,
 		(unsigned long long)s->ticks_dropped, (unsigned long long)s->protect_visits);
+	fprintf(out, ",\"hypercalls\":{"); /* --vmm pv */
+	for (int h = 0; h < PV_HC_COUNT; h++)
+		fprintf(out, "%s\"%s\":%llu", h ? "," : "", pv_hcall_name((unsigned)h),
+			(unsigned long long)s->hypercalls[h]);
+	fprintf(out, "},\"batches\":[");
+	for (int b = 0; b < PV_BATCH_BUCKETS; b++)
+		fprintf(out, "%s%llu", b ? "," : "", (unsigned long long)s->batches[b]);
+	fprintf(out, "],\"batch_entries\":%llu,\"batch_failed\":%llu,\"ring_kicks\":%llu,"
+		     "\"ring_chains\":%llu,\"ring_bytes\":%llu}",
+		(unsigned long long)s->batch_entries, (unsigned long long)s->batch_failed,
+		(unsigned long long)s->ring_kicks, (unsigned long long)s->ring_chains,
+		(unsigned long long)s->ring_bytes);
 }
 
 /* {"cycles":..,"instructions":..,"vms":[{...},...],"total":{...}} */

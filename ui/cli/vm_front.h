@@ -35,7 +35,8 @@ enum { VOPT_VMM = 2000, VOPT_VM, VOPT_SLICE, VOPT_VMM_COST, VOPT_CONSOLE_VM,
 	{ "slice", 0, true, VOPT_SLICE }, { "vmm-cost", 0, true, VOPT_VMM_COST }, \
 	{ "console-vm", 0, true, VOPT_CONSOLE_VM }, { "vmm-timer", 0, true, VOPT_VMM_TIMER }
 #define VM_FRONT_OPT_HELP \
-	"  --vmm none|trap   run IMAGE bare (default) or as a guest of the monitor\n" \
+	"  --vmm none|trap|pv run IMAGE bare (default), as a guest of the monitor, or\n" \
+	"                    as a paravirtual guest (docs/paravirt.md)\n" \
 	"  --vm SPEC         add a guest: IMAGE[,mem=SIZE][,console-in=FILE]\n" \
 	"                    [,console-out=FILE][,disk=FILE][,seed=N]; repeatable\n" \
 	"  --slice N         cycles each guest runs before the next (default 200000)\n" \

@@ -256,14 +256,17 @@ static int l_monitor_new(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	check_fields(L, 1, mon_fields, "vmlab.monitor");
-	if ((s = opt_str(L, 1, "mode", "vmlab.monitor")) && strcmp(s, "trap"))
-		return luaL_error(L, "vmlab.monitor: mode '%s' is not \"trap\"", s);
+	bool pv = false;
+	if ((s = opt_str(L, 1, "mode", "vmlab.monitor")) && !(pv = !strcmp(s, "pv")) &&
+	    strcmp(s, "trap"))
+		return luaL_error(L, "vmlab.monitor: mode '%s' is not \"trap\" or \"pv\"", s);
 	machine_config_defaults(&mcfg);
 	if ((s = opt_str(L, 1, "variant", "vmlab.monitor")) && !strcmp(s, "strict"))
 		mcfg.variant = VARIANT_STRICT;
 	else if (s && strcmp(s, "classic"))
 		return luaL_error(L, "vmlab.monitor: variant '%s' is not classic or strict", s);
 	vmm_config_defaults(&cfg);
+	cfg.pv = pv; /* paravirtual guests: docs/paravirt.md */
 	if (lua_getfield(L, 1, "costs") != LUA_TNIL)
 		parse_costs(L, 2, &cfg.costs, "vmlab.monitor: costs");
 	lua_settop(L, 1);
