@@ -11,8 +11,10 @@
 #                   replays tests/fuzz/corpus/ under the sanitizer build
 #
 # Sources: sim/ (the machine), sim/asm/ (assembler, disassembler), monitor/
-# (the VMM), ui/dbg/ (debugger core), ui/cli/ (the vmlab command).
-# Dependencies point one way, ui/cli -> ui/dbg -> monitor -> sim;
+# (the VMM), ui/dbg/ (debugger core), ui/lua/ (Lua scripting), ui/grade/
+# (the autograder), ui/cli/ (the vmlab command).
+# Dependencies point one way, ui/cli -> ui/grade -> ui/lua -> ui/dbg ->
+# monitor -> sim;
 # tests/unit/check_*.c are Check suites.
 
 PREFIX  ?= /usr/local
@@ -51,9 +53,13 @@ CHECK_LIBS   := $(shell $(PKG) --libs check 2>/dev/null)
 
 SIM_SRC     := $(wildcard sim/*.c sim/asm/*.c)
 MONITOR_SRC := $(wildcard monitor/*.c)
-UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/cli/*.c))
+UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/grade/*.c \
+               ui/cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MONITOR_SRC) $(UI_SRC)
-LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The grader's runner and the platform bundles' scripts, carried inside
+# build/vmlab as C strings (ui/grade/embed.awk).
+GRADE_EMBED := ui/grade/grader.lua $(sort $(wildcard ui/grade/bundle/*))
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/grade_embed.o
 LIB         := $(BUILD)/libvmlab.a
 VMLAB       := $(BUILD)/vmlab
 
@@ -68,6 +74,7 @@ READLINE_LIBS   := $(shell $(PKG) --libs readline 2>/dev/null || echo -lreadline
 LUA_CFLAGS  := $(shell $(PKG) --cflags lua5.4 2>/dev/null)
 LUA_LIBS    := $(shell $(PKG) --libs lua5.4 2>/dev/null || echo -llua5.4)
 $(BUILD)/obj/ui/lua/%.o: ALL_CFLAGS += $(LUA_CFLAGS)
+$(BUILD)/obj/ui/grade/%.o: ALL_CFLAGS += $(LUA_CFLAGS)
 LIBS        := $(READLINE_LIBS) $(LUA_LIBS) -lm
 
 # Guest programs built with build/vmlab itself (toyos, labs): each
@@ -83,6 +90,14 @@ all: $(VMLAB) $(GUEST_IMAGES)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(READLINE_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/grade_embed.c: ui/grade/embed.awk $(GRADE_EMBED)
+	@mkdir -p $(dir $@)
+	awk -f ui/grade/embed.awk $(GRADE_EMBED) >$@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)

@@ -14,5 +14,6 @@ int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_script(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
 
 #endif
