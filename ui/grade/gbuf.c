@@ -122,10 +122,18 @@ void gb_indent(struct gbuf *b, const char *prefix, const char *s, size_t width)
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s), skip = nl ? 1 : 0;
 		if (width && n > width) {
-			n = width;
-			while (n > 1 && ((unsigned char)s[n] & 0xc0) == 0x80)
-				n--; /* not inside a UTF-8 sequence */
-			skip = 0;
+			size_t sp = width;
+			while (sp > width / 2 && s[sp] != ' ')
+				sp--;
+			if (s[sp] == ' ') { /* at a space: the space goes */
+				n = sp;
+				skip = 1;
+			} else {
+				n = width;
+				while (n > 1 && ((unsigned char)s[n] & 0xc0) == 0x80)
+					n--; /* not inside a UTF-8 sequence */
+				skip = 0;
+			}
 		}
 		gb_add(b, prefix);
 		gb_addn(b, s, n);

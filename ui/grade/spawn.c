@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -141,20 +142,41 @@ static void child(char *const argv[], const char *cwd, int in_fd, int out_fd,
 	_exit(127);
 }
 
-/* Everything the student's user runs dies, even what left our process
- * group (setsid): a helper that becomes that user and kills all it may
- * signal.  Only for run_as, a user that exists to run student code. */
-static void kill_user(uid_t uid)
+/* What the child started dies with it, even what left its process group
+ * (setsid, double forks): vmlab is a child subreaper, so orphans of the
+ * child become its children; they are killed and reaped until none is
+ * left.  Other jobs' processes are never touched. */
+static int kill_orphans(void)
 {
-	pid_t k = fork();
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+	pid_t self = getpid();
 
-	if (k == 0) {
-		if (setuid(uid) == 0)
-			kill(-1, SIGKILL);
-		_exit(0);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char path[300], buf[512];
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		char *close_paren = strrchr(buf, ')'); /* the name may hold anything */
+		int ppid;
+		if (close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == self) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			n++;
+		}
 	}
-	if (k > 0)
-		waitpid(k, NULL, 0);
+	closedir(d);
+	return n;
 }
 
 static void keep(struct spawn_result *res, const struct spawn_limits *lim, const char *buf,
@@ -203,6 +225,7 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 		return false;
 	}
 	int base = lim->nproc > 0 ? user_processes(uid) : 0;
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -271,8 +294,8 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 		kill(-pid, SIGKILL);
 		waitpid(pid, &status, 0);
 	}
-	if (switch_user)
-		kill_user(uid);
+	for (int round = 0; round < 100 && kill_orphans() > 0; round++)
+		;
 	res->out[res->outlen] = '\0';
 	if (WIFSIGNALED(status)) {
 		res->exit_code = -1;
