@@ -23,6 +23,6 @@ int main(void)
 	f = fopen("/tmp/vmlab-hostile-was-here", "w");
 	if (f)
 		fclose(f);
-	printf("%d\n", forked);
+	printf("%s\n", forked > 0 ? "many" : "none");
 	return 0;
 }
