@@ -250,12 +250,15 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 	bool exited = false;
 	for (;;) {
 		struct pollfd p[2] = { { out[0], POLLIN, 0 }, { in[1], POLLOUT, 0 } };
-		int np = in[1] >= 0 ? 2 : 1;
-		if (out[0] < 0)
-			break;
-		int r = poll(p, (nfds_t)np, 50);
-		if (r < 0 && errno != EINTR)
-			break;
+		int np = in[1] >= 0 ? 2 : 1, r = 0;
+		if (out[0] >= 0) {
+			/* after the exit, only what is already in the pipe */
+			r = poll(p, (nfds_t)np, exited ? 0 : 5);
+			if (r < 0 && errno != EINTR)
+				break;
+		} else if (!exited) {
+			usleep(1000); /* output closed: waiting for the exit */
+		}
 		if (r > 0 && p[0].revents) {
 			char buf[8192];
 			ssize_t n = read(out[0], buf, sizeof buf);
@@ -278,13 +281,14 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
 			exited = true;
 			kill(-pid, SIGKILL); /* what it forked goes with it */
+			continue;            /* drain what is in the pipe */
 		}
 		if (!exited && deadline && now() > deadline) {
 			res->timed_out = true;
 			kill(-pid, SIGKILL);
 		}
-		if (exited && r == 0)
-			break; /* nothing more to read soon: descendants are dead */
+		if (exited && (r == 0 || out[0] < 0))
+			break; /* the pipe is empty (or a descendant keeps it open) */
 	}
 	if (out[0] >= 0)
 		close(out[0]);
