@@ -122,6 +122,24 @@ end }
 LUA
 "$VMLAB" grade "$T/plab" "$T/probe" >"$T/probe.out" 2>&1
 [ "$(tail -1 "$T/probe.out")" = "Score: 1/1" ] && ok || bad "sandbox probe: $(cat "$T/probe.out")"
+# nothing of the student's runs outside its budget: metamethods of what it
+# returns are not called, objects with __gc are refused
+cat >"$T/probe/fmt.lua" <<'LUA'
+local gc = pcall(setmetatable, {}, { __gc = function() while true do end end })
+local slow = setmetatable({}, { __index = function() while true do end end })
+return { gc = gc, slow = slow, spin = function() while true do end end }
+LUA
+cat >"$T/plab/grade.lua" <<'LUA'
+test{ name = "probe", function(t)
+  local m = assert(grade.student_lua("fmt.lua"))
+  t:expect_eq(m.gc, false, "setmetatable with __gc")
+  t:expect_eq(m.slow.anything, nil, "a field of a returned table")
+  t:expect(not pcall(m.spin), "an endless student function is stopped")
+  collectgarbage()
+end }
+LUA
+timeout 60 "$VMLAB" grade "$T/plab" "$T/probe" >"$T/probe.out" 2>&1
+[ "$(tail -1 "$T/probe.out")" = "Score: 1/1" ] && ok || bad "sandbox probe 2: $(cat "$T/probe.out")"
 
 # ---- exit statuses, options ------------------------------------------------------
 expect_status() {

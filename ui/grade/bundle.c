@@ -65,13 +65,7 @@ static bool copy_into(const char *src, const char *dst, char *err, size_t errlen
 	}
 	if (S_ISDIR(st.st_mode))
 		return gr_copy_tree(src, dst, err, errlen);
-	char cmd[8600];
-	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, dst);
-	if (system(cmd) != 0) {
-		snprintf(err, errlen, "cannot copy %s", src);
-		return false;
-	}
-	return true;
+	return gr_copy_file(src, dst, err, errlen);
 }
 
 static bool copy_src(const char *src, const char *dst, char *err, size_t errlen)

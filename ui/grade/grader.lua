@@ -264,18 +264,18 @@ function G.student_lua(file, o)
   local src = G.read(file)
   if not src then return nil, "the submission has no file " .. file end
   local env = C.sandbox_env()
-  -- print goes nowhere near our output: a note, kept short
-  local printed = {}
-  env.print = function(...)
-    if #printed < 20 then
-      local parts = table.pack(...)
-      for i = 1, parts.n do parts[i] = tostring(parts[i]) end
-      printed[#printed + 1] = table.concat(parts, "\t", 1, parts.n):sub(1, 200)
-    end
-  end
+  env.print = function() end -- nothing a student prints reaches our output
   local vm = {}
   for k, v in pairs(vmlab) do vm[k] = v end
   env.vmlab = vm
+  -- a finalizer would run student code outside any budget, whenever the
+  -- grader allocates: objects with __gc are refused
+  env.setmetatable = function(t, mt)
+    if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+      error("__gc is not allowed in the grader's sandbox", 2)
+    end
+    return setmetatable(t, mt)
+  end
   local chunk, err = load(src, "=" .. file, "t", env)
   if not chunk then return nil, err end
   local res = table.pack(C.guard(budget, chunk))
@@ -287,14 +287,21 @@ function G.student_lua(file, o)
       return table.unpack(r, 2, r.n)
     end
   end
-  local mod = res[2]
-  if type(mod) == "function" then return wrap(mod) end
-  if type(mod) == "table" then
-    local safe = {}
-    for k, v in pairs(mod) do safe[k] = type(v) == "function" and wrap(v) or v end
-    return safe
+  -- what the student returns is copied raw (no metamethod of theirs ever
+  -- runs in the grader), functions wrapped in the budget
+  local function copy(v, depth)
+    if type(v) == "function" then return wrap(v) end
+    if type(v) ~= "table" then return v end
+    if depth > 8 then return nil end
+    local t = {}
+    local k, x = next(v)
+    while k ~= nil do
+      if type(k) ~= "table" and type(k) ~= "function" then t[k] = copy(x, depth + 1) end
+      k, x = next(v, k)
+    end
+    return t
   end
-  return mod
+  return copy(res[2], 0)
 end
 
 -- ---- one run of a test: the context `t` ---------------------------------------

@@ -157,6 +157,7 @@ struct copy_state {
 static bool copy_file(const char *src, const char *dst, struct copy_state *cs)
 {
 	int in = open(src, O_RDONLY | O_NOFOLLOW), out;
+	struct stat st;
 	char buf[65536];
 	ssize_t n;
 	bool ok = true;
@@ -165,7 +166,9 @@ static bool copy_file(const char *src, const char *dst, struct copy_state *cs)
 		snprintf(cs->err, cs->errlen, "%s: %s", src, strerror(errno));
 		return false;
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	/* the owner's execute bit stays (scripts in a lab or a source tree) */
+	mode_t mode = fstat(in, &st) == 0 && (st.st_mode & S_IXUSR) ? 0700 : 0600;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL, mode);
 	if (out < 0) {
 		snprintf(cs->err, cs->errlen, "%s: %s", dst, strerror(errno));
 		close(in);
@@ -232,11 +235,41 @@ static bool copy_dir(const char *src, const char *dst, struct copy_state *cs, in
 	return ok;
 }
 
+bool gr_copy_file(const char *src, const char *dst, char *err, size_t errlen)
+{
+	struct copy_state cs = { 0, 0, err, errlen };
+
+	return copy_file(src, dst, &cs);
+}
+
 bool gr_copy_tree(const char *src, const char *dst, char *err, size_t errlen)
 {
 	struct copy_state cs = { 0, 0, err, errlen };
 
 	return copy_dir(src, dst, &cs, 0);
+}
+
+bool gr_chown_tree(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	bool ok;
+
+	if (lstat(path, &st) != 0)
+		return false;
+	ok = lchown(path, uid, gid) == 0;
+	if (!S_ISDIR(st.st_mode) || !(d = opendir(path)))
+		return ok;
+	while ((e = readdir(d)) != NULL) {
+		char p[4096];
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(p, sizeof p, "%s/%s", path, e->d_name) < sizeof p)
+			ok = gr_chown_tree(p, uid, gid) && ok;
+	}
+	closedir(d);
+	return ok;
 }
 
 void gr_remove_tree(const char *path)

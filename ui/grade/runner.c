@@ -189,14 +189,11 @@ static int run_main(lua_State *L)
 static void hand_over(const char *tmp, const char *sub, const char *run_as)
 {
 	struct passwd *pw = run_as && geteuid() == 0 ? getpwnam(run_as) : NULL;
-	char cmd[8400];
 
 	if (!pw)
 		return;
 	chmod(tmp, 0711);
-	snprintf(cmd, sizeof cmd, "chown -R %u:%u '%s'", (unsigned)pw->pw_uid,
-		 (unsigned)pw->pw_gid, sub);
-	if (system(cmd) != 0)
+	if (!gr_chown_tree(sub, pw->pw_uid, pw->pw_gid))
 		fprintf(stderr, "vmlab grade: cannot give %s to %s\n", sub, run_as);
 }
 
