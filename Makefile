@@ -3,6 +3,7 @@
 #   make            build build/vmlab (and the toyos image when it exists)
 #   make check      build and run every test
 #   make demo       install missing packages, build, run the demo guest
+#   make labs      the labs' starters, instructor folders, bundles (build/labs/)
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 ...   AddressSanitizer + UBSan build in build-san/
 #   make CC=clang SANITIZE=1 check   the same with clang (build-san-clang/):
@@ -84,7 +85,7 @@ GUEST_IMAGES :=
 -include $(wildcard labs/*/*.mk)
 
 .SECONDARY:
-.PHONY: all check check-run unit-tests guest-tests demo install clean deps
+.PHONY: all check check-run unit-tests guest-tests demo install clean deps labs
 all: $(VMLAB) $(GUEST_IMAGES)
 
 $(BUILD)/obj/%.o: %.c
@@ -125,6 +126,16 @@ check:
 
 check-run: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)
 	@BUILD=$(BUILD) bash tests/run-all
+
+# ---- labs (docs/teaching.md) ------------------------------------------
+# make labs: for every labs/NN-name/, the student starter, the instructor
+# folder and the Gradescope and PrairieLearn bundles in $(BUILD)/labs/NN-name/
+# (scripts/mklab).
+LABS := $(patsubst %/,%,$(wildcard labs/[0-9][0-9]-*/))
+labs: $(VMLAB)
+	@for l in $(LABS); do \
+		VMLAB=$(VMLAB) scripts/mklab $$l $(BUILD)/labs/$${l#labs/} || exit 1; \
+	done
 
 # ---- fuzzing (tests/fuzz/README.md) ------------------------------------
 # make fuzz        libFuzzer targets in build-fuzz/fuzz/ (needs clang), or,

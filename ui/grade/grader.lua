@@ -154,6 +154,12 @@ local function add_build(b)
   return b
 end
 
+local function exists(path)
+  local f = io.open(path, "rb")
+  if f then f:close() end
+  return f ~= nil
+end
+
 local function include_dirs(spec, extra)
   local dirs = { opts.sub }
   for _, d in ipairs(extra or {}) do dirs[#dirs + 1] = d end
@@ -168,6 +174,23 @@ function G.assemble(spec)
   if type(spec) == "string" then spec = { main = spec } end
   check_keys("grade.assemble{}", spec, { main = true, name = true, include = true })
   if type(spec.main) ~= "string" then error("grade.assemble{}: main = the lab's .s file", 2) end
+  -- A lab may hold its reference solution under the student's file names
+  -- (labs/NN-name/, docs/teaching.md).  .include looks in the including
+  -- file's folder before the submission, and in the lab after it: so main
+  -- must not sit beside a student file, and a student file the submission
+  -- lacks is a failed build, never the lab's copy.
+  local main_dir = path_in(opts.lab, spec.main):match("^(.*)/[^/]*$") or "."
+  for _, f in ipairs(lab.files) do
+    if exists(main_dir .. "/" .. f) then
+      error(("grade.assemble{}: %s is beside the student's file %s, which it would "
+        .. "include instead of the submission's: move %s into a subfolder"):format(
+        spec.main, f, spec.main), 2)
+    end
+    if exists(opts.lab .. "/" .. f) and not exists(opts.sub .. "/" .. f) then
+      return add_build{ name = spec.name or basename(spec.main), ok = false, image = "",
+                        output = "the submission has no file " .. f .. "\n" }
+    end
+  end
   local out = string.format("%s/build-%d.elf", opts.tmp, #builds + 1)
   local ok, msgs = C.assemble(path_in(opts.lab, spec.main), include_dirs(spec), out)
   local replay = "vmlab debug " .. shell_quote(path_in(opts.lab_arg, spec.main))
