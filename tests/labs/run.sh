@@ -8,9 +8,9 @@
 #   starter    the stripped student files: they build, grade to less than
 #              full marks with status 0, and every failed test says why
 #              (a "FAIL NAME (seed N)" report with a message under it)
-#   wrong/X    the reference with X's files over it: exactly the score in
-#              X/EXPECT ("score A/B"), and every "fail TEST" named there
-#              fails
+#   wrong/X    the reference with X's files over it (X/FILE replaces FILE,
+#              X/FILE.diff patches it): exactly the score in X/EXPECT
+#              ("score A/B"), and every "fail TEST" named there fails
 #   handout    README.md's examples (```console blocks, doctest markers:
 #              tests/docs/examples.sh) print what it shows, run in the
 #              student folder with the reference files in it
@@ -123,13 +123,23 @@ for lab in "$root"/labs/[0-9][0-9]-*/; do
 		sub=$tmp/wrong-$name-$wn
 		mkdir -p "$sub"
 		for f in $files; do cp "$lab/$f" "$sub/"; done
-		(cd "$w" && find . -type f ! -name EXPECT -exec cp --parents {} "$sub/" \;)
+		# FILE: replaces the reference's; FILE.diff: a patch to it
+		msg=
+		while IFS= read -r f; do
+			f=${f#./}
+			if [[ "$f" == *.diff ]]; then
+				patch -s --no-backup-if-mismatch "$sub/${f%.diff}" <"$w/$f" >"$tmp/patch.log" 2>&1 ||
+					msg="$f does not apply: $(head -3 "$tmp/patch.log")"
+			else
+				mkdir -p "$sub/$(dirname "$f")"
+				cp "$w/$f" "$sub/$f"
+			fi
+		done < <(cd "$w" && find . -type f ! -name EXPECT)
 		grade "$lab" "$sub" "$tmp/wrong.txt"
 		rc=$?
 		s=$(score_of "$tmp/wrong.txt")
 		want=$(sed -n 's/^score \([0-9]*\/[0-9]*\)$/\1/p' "$w/EXPECT")
-		msg=
-		[ $rc -eq 0 ] || msg="status $rc"
+		[ $rc -eq 0 ] || msg="$msg status $rc"
 		[ "$s" = "$want" ] || msg="$msg score '$s', EXPECT says '$want'"
 		while IFS= read -r t; do
 			grep -qxF "FAIL $t (seed 1)" "$tmp/wrong.txt" || msg="$msg; '$t' did not fail"
