@@ -36,6 +36,9 @@
         .include "selftest.s"
         .include "lib.s"
         .include "user.s"
+        .if COW
+        .include "cow.s"
+        .endif
 
 # The end of the kernel: every page from here to ram_top is free memory.
         .bss
