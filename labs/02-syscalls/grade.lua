@@ -9,69 +9,21 @@ lab{ name = "02-syscalls", files = { "syscall.s" } }
 
 local os_build = grade.toyos{ replace = { "syscall.s" } }
 
--- toyos's constants, read from the toyos.inc the build uses (trusted)
-local K = {}
-do
-  local f = assert(io.open(grade.lab .. "/../os/toyos.inc"))
-  for name, v in f:read("a"):gmatch("%.equ%s+([%w_]+),%s*(%-?[%dx%x]+)") do
-    K[name] = math.tointeger(tonumber(v)) or K[name]
-  end
-  f:close()
-end
-
+local toy = dofile(grade.lab .. "/../os/grading.lua")
+local K = toy.init(grade.lab .. "/../os")
 local BUDGET = { insns = 400000 }
-
--- Boot toyos and stop at the shell's first instruction (ring 3, process 1).
-local function shell(t)
-  local x = t:boot(os_build, { mem = 4 * 1024 * 1024 })
-  local why = t:run(x, { stop_at = { "insn", x:symbol("prog_sh") } })
-  if why ~= "event" then t:fail("toyos did not start its shell (" .. why .. ")") end
-  return x
-end
-
--- the `syscall` instruction in u_fork (user library): found, not assumed
-local function syscall_insn(t, x)
-  local va = x:symbol("u_fork")
-  for i = 0, 15 do
-    if x.mem:read32(va + 4 * i) == 0x60000000 then return va + 4 * i end
-  end
-  t:fail("no syscall instruction in u_fork")
-end
-
--- Make system call `num` with a1, a2 from the shell; returns the result
--- (a signed number).  The shell's registers and pc are put back after.
-local function call(t, x, num, a1, a2)
-  local at = syscall_insn(t, x)
-  local saved = {}
-  for r = 1, 15 do saved[r] = x.cpu:reg(r) end
-  local pc = x.cpu.pc
-  x.cpu.a0, x.cpu.a1, x.cpu.a2, x.cpu.a3 = num, a1 & 0xffffffff, a2 & 0xffffffff, 0
-  x.cpu.pc = at
-  local why, d = t:run(x, { max_insns = 100000, stop_at = { "insn", at + 4 } })
-  if why ~= "event" then
-    t:expect_output(x, {}, { no = { "panic", "kernel" }, what = "the console" })
-    t:fail(("the system call (%d, 0x%08x, 0x%08x) did not return: the machine "
-      .. "stopped (%s%s)"):format(num, a1 & 0xffffffff, a2 & 0xffffffff, why,
-      d and d.exit and (", exit status " .. d.exit) or ""))
-  end
-  local r = x.cpu.a0
-  if r >= 0x80000000 then r = r - 0x100000000 end
-  for i = 1, 15 do x.cpu:set_reg(i, saved[i]) end
-  x.cpu.pc = pc
-  return r
-end
 
 -- a 4-aligned buffer in the shell's stack page, below its arguments
 local function stack_buf(x) return (x.cpu.sp - 256) & ~3 end
 
 local function procinfo(t, x, slot, buf)
-  return call(t, x, K.SYS_PROCINFO, slot, buf)
+  return toy.syscall(t, x, K.SYS_PROCINFO, slot, buf)
 end
 
 group "records"
 test{ name = "the shell's record", points = 3, group = "records", budget = BUDGET,
   function(t)
-    local x = shell(t)
+    local x = toy.shell(t, os_build)
     local buf = stack_buf(x)
     x.mem:write(buf, string.rep("\xee", K.PI_SIZE))
     t:expect_eq(procinfo(t, x, 0, buf), 1, "procinfo(0, buf): slot 0 is the shell")
@@ -87,7 +39,7 @@ test{ name = "the shell's record", points = 3, group = "records", budget = BUDGE
 
 test{ name = "a free slot", points = 2, group = "records", budget = BUDGET,
   function(t)
-    local x = shell(t)
+    local x = toy.shell(t, os_build)
     local buf = stack_buf(x)
     for slot = 1, K.NPROC - 1 do   -- the first wrong one is enough
       if not t:expect_eq(procinfo(t, x, slot, buf), 0,
@@ -121,7 +73,7 @@ group "bad arguments"
 local function bad(name, points, slot, buf_of, want, what)
   test{ name = name, points = points, group = "bad arguments", budget = BUDGET,
     function(t)
-      local x = shell(t)
+      local x = toy.shell(t, os_build)
       local buf = buf_of(x)
       local kernel = x.phys:read(0x1000, 64)
       local r = procinfo(t, x, slot, buf)
