@@ -34,7 +34,7 @@ test{ name = "the shell's record", points = 3, group = "records", budget = BUDGE
                 "record.state (the process table's)")
     t:expect_eq(x.mem:read(buf + K.PI_NAME, 3), "sh\0", "record.name")
     local pages = x.mem:read32(buf + K.PI_PAGES)
-    t:expect(pages >= 2 and pages < 64, "record.pages: a few pages", "2..63", pages)
+    toy.expect(t, pages >= 2 and pages < 64, "record.pages: a few pages", "2..63", pages)
   end }
 
 test{ name = "a free slot", points = 2, group = "records", budget = BUDGET,
@@ -79,7 +79,7 @@ local function bad(name, points, slot, buf_of, want, what)
       local r = procinfo(t, x, slot, buf)
       t:expect_eq(r, K[want], ("procinfo(%d, 0x%08x) %s: %s"):format(slot, buf & 0xffffffff,
         what, want))
-      t:expect(x.phys:read(0x1000, 64) == kernel, "the kernel's code at 0x1000",
+      toy.expect(t, x.phys:read(0x1000, 64) == kernel, "the kernel's code at 0x1000",
                "unchanged", "overwritten")
       -- and the kernel lives on: the shell runs a program and powers off
       t:send(x, "hello\n", true)

@@ -1,6 +1,6 @@
 # cow.s -- copy-on-write fork (built when COW = 1: toyos-cow.s).  Lab 03's
-# exercise: the BEGIN/END SOLUTION markers are comments that scripts/mklab
-# strips to the TODO (docs/teaching.md).
+# exercise: its solution markers are comments that scripts/mklab strips
+# to their TODO lines (docs/teaching.md).
 #
 # fork shares every user page between parent and child instead of copying
 # it: both page tables map the same frame, read-only, with the software bit
@@ -71,7 +71,8 @@ uvm_share:
 7:      li    t0, PAGE_SIZE
         add   s2, s2, t0
         j     1b
-8:      # BEGIN SOLUTION TODO: the parent's TLB may still hold its pages writable
+8:
+        # BEGIN SOLUTION TODO: the parent's TLB may still hold its pages writable
         TLB_FLUSH
         # END SOLUTION
         li    a0, 0

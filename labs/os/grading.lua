@@ -106,6 +106,13 @@ function M.proc(x, slot, field)
   return x.phys:read32(x:symbol("proc_table") + (slot << K.PROC_SHIFT) + K[field])
 end
 
+-- t:expect with what was wanted and seen in the message itself (the text
+-- report shows a failed check's message only)
+function M.expect(t, cond, what, want, got)
+  return t:expect(cond, ("%s: expected %s, got %s"):format(what, tostring(want),
+    tostring(got)), want, got)
+end
+
 function M.free_pages(x) return x.phys:read32(x:symbol("free_count")) end
 
 -- the page-table entry for va in directory pdir (read from RAM as the
