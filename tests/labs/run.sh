@@ -3,7 +3,8 @@
 # (docs/teaching.md, "Writing a new lab").  For each lab:
 #
 #   mklab      scripts/mklab makes its student/instructor folders and
-#              both platform bundles
+#              both platform bundles; student/ holds no solution of this
+#              lab or a later one
 #   reference  the lab's own student files, graded: full marks, status 0
 #   starter    the stripped student files: they build, grade to less than
 #              full marks with status 0, and every failed test says why
@@ -74,6 +75,18 @@ for lab in "$root"/labs/[0-9][0-9]-*/; do
 		bad "$name: scripts/mklab"
 		continue
 	fi
+
+	# no solution of this lab or a later one in the student folder (a toyos
+	# lab's folder holds toyos, which carries the labs' solutions)
+	leak=
+	for other in "$root"/labs/[0-9][0-9]-*/; do
+		other=${other%/}
+		[[ "$(basename "$other")" < "$name" ]] && continue
+		for f in $(student_files "$other"); do
+			grep -qs 'BEGIN SOLUTION' "$out/student/$f" && leak="$leak $f"
+		done
+	done
+	if [ -z "$leak" ]; then ok; else bad "$name: student/ holds solutions:$leak"; fi
 
 	# reference
 	mkdir -p "$tmp/ref-$name"
