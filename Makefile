@@ -3,6 +3,7 @@
 #   make            build build/vmlab (and the toyos image when it exists)
 #   make check      build and run every test
 #   make demo       install missing packages, build, run the demo guest
+#   make labs      the labs' starters, instructor folders, bundles (build/labs/)
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 ...   AddressSanitizer + UBSan build in build-san/
 #   make CC=clang SANITIZE=1 check   the same with clang (build-san-clang/):
@@ -11,9 +12,11 @@
 #                   replays tests/fuzz/corpus/ under the sanitizer build
 #
 # Sources: sim/ (the machine), sim/asm/ (assembler, disassembler), monitor/
-# (the VMM), ui/dbg/ (debugger core), ui/tui/ (the full-screen debugger),
-# ui/cli/ (the vmlab command).
-# Dependencies point one way, ui/cli -> ui/tui -> ui/dbg -> monitor -> sim;
+# (the VMM), ui/dbg/ (debugger core), ui/lua/ (Lua scripting), ui/grade/
+# (the autograder), ui/tui/ (the full-screen debugger), ui/cli/ (the vmlab
+# command).
+# Dependencies point one way, ui/cli -> ui/tui, ui/grade -> ui/lua ->
+# ui/dbg -> monitor -> sim;
 # tests/unit/check_*.c are Check suites.
 
 PREFIX  ?= /usr/local
@@ -52,9 +55,13 @@ CHECK_LIBS   := $(shell $(PKG) --libs check 2>/dev/null)
 
 SIM_SRC     := $(wildcard sim/*.c sim/asm/*.c)
 MONITOR_SRC := $(wildcard monitor/*.c)
-UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/tui/*.c ui/cli/*.c))
+UI_SRC      := $(filter-out ui/cli/main.c,$(wildcard ui/dbg/*.c ui/lua/*.c ui/grade/*.c \
+               ui/tui/*.c ui/cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MONITOR_SRC) $(UI_SRC)
-LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The grader's runner and the platform bundles' scripts, carried inside
+# build/vmlab as C strings (ui/grade/embed.awk).
+GRADE_EMBED := ui/grade/grader.lua $(sort $(wildcard ui/grade/bundle/*))
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/grade_embed.o
 LIB         := $(BUILD)/libvmlab.a
 VMLAB       := $(BUILD)/vmlab
 
@@ -73,6 +80,7 @@ $(BUILD)/obj/ui/lua/%.o: ALL_CFLAGS += $(LUA_CFLAGS)
 NCURSES_CFLAGS := $(shell $(PKG) --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell $(PKG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 $(BUILD)/obj/ui/tui/%.o: ALL_CFLAGS += $(NCURSES_CFLAGS)
+$(BUILD)/obj/ui/grade/%.o: ALL_CFLAGS += $(LUA_CFLAGS)
 LIBS        := $(READLINE_LIBS) $(LUA_LIBS) $(NCURSES_LIBS) -lm
 
 # Guest programs built with build/vmlab itself (toyos, labs): each
@@ -82,12 +90,20 @@ GUEST_IMAGES :=
 -include $(wildcard labs/*/*.mk)
 
 .SECONDARY:
-.PHONY: all check check-run unit-tests guest-tests demo install clean deps
+.PHONY: all check check-run unit-tests guest-tests demo install clean deps labs
 all: $(VMLAB) $(GUEST_IMAGES)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(READLINE_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/grade_embed.c: ui/grade/embed.awk $(GRADE_EMBED)
+	@mkdir -p $(dir $@)
+	awk -f ui/grade/embed.awk $(GRADE_EMBED) >$@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -115,6 +131,16 @@ check:
 
 check-run: $(VMLAB) $(GUEST_IMAGES) $(UNIT_BIN)
 	@BUILD=$(BUILD) bash tests/run-all
+
+# ---- labs (docs/teaching.md) ------------------------------------------
+# make labs: for every labs/NN-name/, the student starter, the instructor
+# folder and the Gradescope and PrairieLearn bundles in $(BUILD)/labs/NN-name/
+# (scripts/mklab).
+LABS := $(patsubst %/,%,$(wildcard labs/[0-9][0-9]-*/))
+labs: $(VMLAB)
+	@for l in $(LABS); do \
+		VMLAB=$(VMLAB) scripts/mklab $$l $(BUILD)/labs/$${l#labs/} || exit 1; \
+	done
 
 # ---- fuzzing (tests/fuzz/README.md) ------------------------------------
 # make fuzz        libFuzzer targets in build-fuzz/fuzz/ (needs clang), or,

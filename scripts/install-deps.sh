@@ -14,7 +14,8 @@ set -euo pipefail
 #  libreadline-dev the debugger's command line
 #  binutils        readelf and nm, used by the image tests
 #  tmux            drives the TUI in its tests
-pkgs=(gcc make pkg-config check liblua5.4-dev libncurses-dev libreadline-dev binutils tmux)
+#  zip             vmlab grade --bundle gradescope writes the zip with it
+pkgs=(gcc make pkg-config check liblua5.4-dev libncurses-dev libreadline-dev binutils tmux zip)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -347,7 +347,11 @@ proc_fork:
         sw    a0, P_PDIR(s1)
         mv    a1, a0
         lw    a0, P_PDIR(s0)
+        .if COW
+        call  uvm_share                 # cow.s: share the pages, copy on write
+        .else
         call  uvm_copy
+        .endif
         bnez  a0, 93f
         mv    a0, s1                    # the child's trap frame = the parent's,
         call  frame_of                  # except that fork returns 0 there

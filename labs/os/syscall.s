@@ -247,8 +247,10 @@ sys_freepages:
         ret
 
 # procinfo(slot, buf) -> 1 and a record in buf (PI_* in toyos.inc) if
-# process slot `slot` is in use, 0 if it is free.
+# process slot `slot` is in use, 0 if it is free.  (Lab 02's exercise: the
+# markers below are comments, which scripts/mklab strips to the TODO.)
 sys_procinfo:
+        # BEGIN SOLUTION TODO: slot (E_INVAL), buf (E_FAULT: user_check), fill the record
         li    t0, NPROC
         bgeu  a0, t0, 8f
         andi  t0, a1, 3
@@ -289,6 +291,7 @@ sys_procinfo:
         ret
 7:      li    a0, E_FAULT
         ret
+        # END SOLUTION
 8:      li    a0, E_INVAL
         ret
 

@@ -36,6 +36,9 @@
         .include "selftest.s"
         .include "lib.s"
         .include "user.s"
+        .if COW
+        .include "cow.s"
+        .endif
 
 # The end of the kernel.  Free memory starts at KERNEL_END (toyos.inc),
 # the same address in the native and the paravirtual build (whose code is

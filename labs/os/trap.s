@@ -163,6 +163,12 @@ page_fault:
         push  ra
         push  s0
         mv    s0, a0
+        .if COW
+        lw    a0, TF_BADVA(s0)          # a write to a shared page (cow.s)?
+        lw    a1, TF_CAUSE(s0)
+        call  cow_fault
+        beqz  a0, 3f                    # copied: run the store again
+        .endif
         lw    t0, TF_CAUSE(s0)
         li    t1, CAUSE_PROT
         and   t0, t0, t1

@@ -66,6 +66,11 @@ page_alloc:
         lw    t1, 0(t0)
         addi  t1, t1, -1
         sw    t1, 0(t0)
+        .if COW
+        PAGE_REF t0, a0, t1             # one user (cow.s)
+        li    t1, 1
+        sb    t1, 0(t0)
+        .endif
         li    t1, PAGE_SIZE             # zero it
         add   t1, a0, t1
         mv    t0, a0
@@ -77,8 +82,18 @@ page_alloc:
         bne   t0, t1, 1b
 2:      ret
 
-# page_free(a0 = page): give a page back.  Clobbers t0, t1.
+# page_free(a0 = page): give a page back.  Clobbers t0, t1.  With COW, a
+# shared page only loses a user; the last one gives it back.
 page_free:
+        .if COW
+        PAGE_REF t0, a0, t1
+        lbu   t1, 0(t0)
+        addi  t1, t1, -1
+        sb    t1, 0(t0)
+        beqz  t1, 1f
+        ret
+1:
+        .endif
         la    t0, free_head
         lw    t1, 0(t0)
         sw    t1, 0(a0)
@@ -438,6 +453,16 @@ user_page:
         li    a2, 0
         call  walk
         beqz  a0, 1f
+        .if COW
+        lw    t0, 0(a0)                 # a shared page: the kernel will write
+        andi  t0, t0, PTE_COW           # it, so copy it as a user write would
+        beqz  t0, 3f
+        mv    a0, s0
+        li    a1, CAUSE_PROT | CAUSE_WRITE | T_PAGEFAULT
+        call  cow_fault
+        j     2f
+3:
+        .endif
         lw    t0, 0(a0)
         andi  t0, t0, PTE_P
         li    a0, 0

@@ -70,61 +70,24 @@ else
 fi
 
 # ---- the examples ----
-here=$root/tests/docs
 work=$tmp/work
-mkdir -p "$work" "$tmp/bin"
+mkdir -p "$work"
 for f in "$root"/*; do
 	[ "$(basename "$f")" = build ] || ln -s "$f" "$work/$(basename "$f")"
 done
 ln -s "$(dirname "$VMLAB")" "$work/build"
-ln -s "$VMLAB" "$tmp/bin/vmlab"
-export PATH="$tmp/bin:$PATH" VMLAB_HISTORY=/dev/null
-for md in "$root"/README.md "$root"/docs/*.md; do
-	(cd "$root" && awk -f "$here/examples.awk" "${md#"$root"/}")
-done >"$tmp/records"
-
-# the files examples need first (SAVE NAME LINE)
-# the text after the record's first two fields (it may hold tabs itself)
-rest='function rest(s) { sub(/^[^\t]*\t[^\t]*\t?/, "", s); return s }'
-awk -F'\t' -v dir="$work" "$rest"' $1 == "SAVE" { print rest($0) > (dir "/" $2) }' "$tmp/records"
-awk -F'\t' '$1 == "SKIP" { printf "skip: %s: %s\n", $2, $3 }
-	     $1 == "NOTE" { printf "unchecked: %s: %s\n", $2, $3 }' "$tmp/records"
-
-run_case() { # run_case ID KIND ARGS: prints the output of the example
-	local id=$1 kind=$2 args=$3 cmd
-	if [ "$kind" = console ]; then
-		awk -F'\t' -v id="$id" "$rest"' $1 == "CMD" && $2 == id { print rest($0) }' "$tmp/records" |
-		while IFS= read -r cmd; do
-			(cd "$work" && bash -c "$cmd" 2>&1 </dev/null)
-		done
-		return
-	fi
-	# debug: "ARGS ;; SETUP ;; SETUP": the setup runs first, unseen
-	local dargs=${args%%;;*} setup=""
-	[ "$dargs" != "$args" ] && setup=${args#*;;}
-	{
-		printf '%s\n' "$setup" | awk -v RS=';;' '{ gsub(/^[ \t\n]+|[ \t\n]+$/, ""); if ($0 != "") print }'
-		echo 'echo @@doctest@@\n'
-		awk -F'\t' -v id="$id" "$rest"' $1 == "OUT" && $2 == id && $3 ~ /^\(vmlab\) / {
-			print substr(rest($0), 9) }' "$tmp/records"
-	} >"$tmp/cmds"
-	# shellcheck disable=SC2086
-	(cd "$work" && vmlab debug $dargs --batch --keep-going <"$tmp/cmds" 2>&1) |
-		awk 'seen { print } /^@@doctest@@$/ { seen = 1 }'
-}
-
-while IFS=$'\t' read -r _ id kind args; do
-	awk -F'\t' -v id="$id" "$rest"' $1 == "OUT" && $2 == id { print rest($0) }' "$tmp/records" \
-		>"$tmp/want"
-	run_case "$id" "$kind" "$args" >"$tmp/got"
-	if msg=$(awk -f "$here/match.awk" "$tmp/want" "$tmp/got"); then
-		passed=$((passed + 1))
-	else
-		echo "FAIL: $id: the example prints something else"
-		printf '%s\n' "$msg"
-		failed=$((failed + 1))
-	fi
-done < <(awk -F'\t' '$1 == "CASE"' "$tmp/records")
+mds=(README.md)
+for md in "$root"/docs/*.md; do mds+=("docs/${md##*/}"); done
+VMLAB=$VMLAB bash "$root/tests/docs/examples.sh" "$work" "$root" "${mds[@]}" >"$tmp/ex"
+cat "$tmp/ex"
+last=$(tail -1 "$tmp/ex")
+if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+	passed=$((passed + BASH_REMATCH[1]))
+	failed=$((failed + BASH_REMATCH[2]))
+else
+	echo "FAIL: tests/docs/examples.sh did not finish"
+	failed=$((failed + 1))
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

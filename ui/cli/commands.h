@@ -15,5 +15,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_script(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "tui", cmd_tui, "the debugger on the whole terminal (panes, MMU walks)" },
 	{ "bench", cmd_bench, "measure the simulator's speed on fixed workloads" },
 	{ "script", cmd_script, "run a Lua script that drives machines (docs/lua.md)" },
+	{ "grade", cmd_grade, "grade a lab submission (docs/grading.md)" },
 	{ "isa", cmd_isa, "print the instruction set (from the ISA table)" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -444,6 +444,16 @@ static void push_sandbox_env(lua_State *L)
 	lua_setfield(L, -2, "_G");
 }
 
+void vlua_push_sandbox_env(lua_State *L)
+{
+	push_sandbox_env(L);
+}
+
+lua_State *vlua_state(struct vlua *v)
+{
+	return v->L;
+}
+
 /* ---- the state ------------------------------------------------------------- */
 
 static int open_vmlab(lua_State *L)

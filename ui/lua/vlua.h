@@ -49,4 +49,11 @@ int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args);
 /* The same for a script in memory (text, named `name` in messages). */
 int vlua_run_string(struct vlua *v, const char *name, const char *text, int nargs, char **args);
 
+/* For front ends that add their own Lua functions (ui/grade): the state,
+ * and a fresh sandbox _ENV table (as --sandbox gives a script) pushed on
+ * L's stack, for untrusted chunks loaded in a trusted state. */
+struct lua_State;
+struct lua_State *vlua_state(struct vlua *v);
+void vlua_push_sandbox_env(struct lua_State *L);
+
 #endif

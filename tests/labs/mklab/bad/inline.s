@@ -1,0 +1,2 @@
+a
+lw t0, 0(t1)  # BEGIN SOLUTION

@@ -1,0 +1,3 @@
+a
+# BEGIN SOLUTION do this
+# END SOLUTION

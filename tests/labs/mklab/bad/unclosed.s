@@ -1,0 +1,4 @@
+a
+b
+  # BEGIN SOLUTION TODO: x
+c
