@@ -201,32 +201,24 @@ line "quit"
 check "quit" "EXITED 0"
 
 # ---- ASCII without UTF-8; colours ----
+colours() { T capture-pane -p -e -t t | grep -q $'\e\\[[0-9;]*3[0-7][;m]'; }
+# colour_case NAME WANT(yes|no) ENV ARGS...: start, look, quit
+colour_case() {
+	start "$3" "$VMLAB" tui "${@:4}" "$TOYOS"
+	wait_for "+ src: boot.s:44" >/dev/null
+	local got=no
+	colours && got=yes
+	if [ "$got" = "$2" ]; then ok "$1"; else bad "$1 (colour sequences: $got)"; fi
+	keys Escape q
+	wait_for "EXITED 0" >/dev/null
+}
 start "$ascii" "$VMLAB" tui "$TOYOS"
 check "ASCII line drawing without UTF-8" "+ src: boot.s:44 ---"
-if T capture-pane -p -e -t t | grep -q $'\e\\[[0-9;]*3[0-7][;m]'; then
-	ok "colours by default"
-else
-	bad "no colour sequences by default"
-fi
-keys Escape
-keys q
+keys Escape q
 check "quit" "EXITED 0"
-for how in "NO_COLOR=1" "--no-color"; do
-	if [ "$how" = "--no-color" ]; then
-		start "$ascii" "$VMLAB" tui --no-color "$TOYOS"
-	else
-		start "$ascii $how" "$VMLAB" tui "$TOYOS"
-	fi
-	wait_for "+ src: boot.s:44"
-	if T capture-pane -p -e -t t | grep -q $'\e\\[[0-9;]*3[0-7][;m]'; then
-		bad "$how: colour sequences on the screen"
-	else
-		ok "$how: no colours"
-	fi
-	keys Escape
-	keys q
-	wait_for "EXITED 0" >/dev/null
-done
+colour_case "colours by default" yes "$ascii"
+colour_case "NO_COLOR=1: no colours" no "$ascii NO_COLOR=1"
+colour_case "--no-color: no colours" no "$ascii" --no-color
 
 # ---- docs/tui.md's screens are the golden grids ----
 # A "<!-- golden: NAME -->" line: the next fenced block must be

@@ -39,13 +39,6 @@ bool dbg_view_address(struct dbg *d, const char *expr, uint32_t *v, char *err, s
 	return dbg_expr(d, expr, EXPR_ADDR, v, err, errlen);
 }
 
-bool dbg_view_translate(struct dbg *d, uint32_t va, uint32_t *pa)
-{
-	char why[160];
-
-	return dbg_translate(d, va, pa, why, sizeof why);
-}
-
 int dbg_view_break_at(struct dbg *d, uint32_t va)
 {
 	int found = 0;

@@ -28,8 +28,6 @@ bool dbg_view_read(struct dbg *d, uint32_t addr, bool phys, void *buf, uint32_t 
 /* An expression where an address is expected (a label is its address,
  * as for x and break); false with a message in err. */
 bool dbg_view_address(struct dbg *d, const char *expr, uint32_t *v, char *err, size_t errlen);
-/* Virtual -> (host) physical, as x and page see it. */
-bool dbg_view_translate(struct dbg *d, uint32_t va, uint32_t *pa);
 /* An enabled breakpoint (1), a disabled one (2), or none (0) at va. */
 int dbg_view_break_at(struct dbg *d, uint32_t va);
 /* The source line of addr: file name, line number and its text (NULL if
