@@ -101,7 +101,7 @@ for k, v in pairs(mon.costs) do
 	n = n + 1
 	assert(mon.costs[k] == v)
 end
-assert(n == 8)
+assert(n == 10) -- exit .. switch_vm, and --vmm pv's hypercall, pv_update
 mon.costs.emulate = 7
 assert(mon.costs.emulate == 7)
 ok, err = pcall(function() mon.costs.bogus = 1 end)

@@ -271,7 +271,8 @@ START_TEST(test_vcpu_calls)
 	vmm_get_costs(f.v, &c);
 	ck_assert_uint_eq(c.exit, 5);
 	ck_assert_str_eq(vmm_cost_name(0), "exit");
-	ck_assert_ptr_null(vmm_cost_name(8));
+	ck_assert_str_eq(vmm_cost_name(9), "pv_update"); /* the last: --vmm pv's */
+	ck_assert_ptr_null(vmm_cost_name(10));
 	stop(&f);
 }
 END_TEST
