@@ -31,6 +31,7 @@
 #include <readline/readline.h>
 
 #include "ui/dbg/dbg.h"
+#include "ui/cli/lua_front.h"
 #include "ui/cli/session.h"
 #include "ui/cli/tty.h"
 #include "ui/dbg/trace.h"
@@ -50,6 +51,7 @@ static const struct opt_spec debug_opts[] = {
 	{ "source-root", 0, true, OPT_SOURCE_ROOT },
 	SESSION_OPT_SPECS,
 	VM_FRONT_OPT_SPECS,
+	LUA_FRONT_OPT_SPECS,
 	{ NULL, 0, false, 0 },
 };
 
@@ -70,6 +72,10 @@ static void debug_usage(FILE *out)
 		"  --batch-safe      refuse `shell` (for graded command files)\n"
 		"  --source-root DIR `list` reads source files only from under DIR\n"
 		"  -h, --help        this text\n\n"
+		"Lua: `lua CHUNK` and `source FILE.lua` run Lua in one state per session,\n"
+		"with `dbg`, the debugger, and dbg.machine (docs/lua.md, \"From the\n"
+		"debugger\"); --sandbox also refuses `shell`:\n"
+		LUA_FRONT_OPT_HELP "\n"
 		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
 		VM_FRONT_OPT_HELP "\n"
 		"Interactive use needs a terminal on standard input; otherwise the commands\n"
@@ -321,7 +327,11 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	const struct image *img;
 	struct machine *m;
 	unsigned cats;
+	struct lua_front lf;
+	struct vlua *lua = NULL;
+	char err[256];
 
+	lua_front_init(&lf);
 	session_init(&s, "debug");
 	vm_front_init(front);
 	opt_init(&p, "debug", argc, argv);
@@ -354,7 +364,9 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 			break;
 		}
 		default:
-			r = vm_front_option(front, "debug", id, arg, &s);
+			r = lua_front_option(&lf, "debug", id, arg);
+			if (r == 0)
+				r = vm_front_option(front, "debug", id, arg, &s);
 			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
 				return 2;
 			break;
@@ -414,15 +426,23 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 					  .run_hook = run ? NULL : console_hook,
 					  .run_hook_opaque = &s.con,
 					  .max_steps = s.max_insns == UINT64_MAX ? 0 : s.max_insns,
-					  .batch_safe = batch_safe, .confirm = interactive,
-					  .ask = ask_yes_no });
-	if (!d) {
+					  .batch_safe = batch_safe || lf.cfg.sandbox,
+					  .confirm = interactive, .ask = ask_yes_no });
+	/* one Lua state for the session; dbg.machine is the bare machine
+	 * (under the monitor the lead wires a monitor object later) */
+	if (d && !(lua = lua_front_new(&lf, "debug"))) {
+		status = 2;
+	} else if (d && !vlua_attach_debugger(lua, d, run ? NULL : m, img, err, sizeof err)) {
+		fprintf(stderr, "vmlab debug: %s\n", err);
+		status = 2;
+	} else if (!d) {
 		status = 2;
 	} else {
 		catch_signals(d, old_sigs);
 		status = interactive ? run_interactive(d, s.image_path) : run_batch(d, in, keep_going);
 		restore_signals(old_sigs);
 	}
+	vlua_free(lua); /* before the debugger and the machine it borrows */
 	dbg_free(d);
 	if (run)
 		vm_front_flush(run);

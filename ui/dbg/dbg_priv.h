@@ -277,6 +277,7 @@ struct dbg {
 	size_t nucmds;
 	int defining;                  /* index being defined, or -1          */
 	int depth;                     /* source/user commands running         */
+	const struct dbg_lang *lang;   /* lua, source FILE.lua; or NULL     */
 
 	/* the call stack (dbg_frame.c) */
 	struct dbg_unwind *uw;         /* replaying to find frames, or NULL   */
@@ -473,6 +474,7 @@ bool dbg_is_command(const char *name);
 int dbgc_source(struct dbg *d, const char *args, const char *fmt);
 int dbgc_define(struct dbg *d, const char *args, const char *fmt);
 int dbgc_shell(struct dbg *d, const char *args, const char *fmt);
+int dbgc_lua(struct dbg *d, const char *args, const char *fmt);
 
 /* ---- dbg_symfile.c ------------------------------------------------------ */
 /* The symbol table that names addr in the current address space. */

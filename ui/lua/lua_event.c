@@ -257,6 +257,7 @@ bool vl_apply_pending(struct lmachine *lm)
 		machine_set_psw(lm->m, lm->ppsw);
 	if (lm->has_pc)
 		machine_set_pc(lm->m, lm->ppc);
+	vl_touch(lm);
 	lm->pregmask = lm->pcrmask = 0;
 	lm->has_pc = lm->has_psw = false;
 	return true;
@@ -487,6 +488,10 @@ int vl_on(lua_State *L)
 		lua_pushnil(L);
 		lua_insert(L, 3);
 	}
+	if (lm->borrowed == LB_DEBUG)
+		return luaL_error(L, "x:on: not on dbg.machine yet (the debugger runs it): use "
+				     "dbg:breakpoint,\nor vmlab run --lua FILE.lua for handlers "
+				     "on a run");
 	vl_check_event(L, "x:on", lm, 2, 3, &kind, &lo, &hi);
 	luaL_checktype(L, 4, LUA_TFUNCTION);
 	lua_pushvalue(L, 4);

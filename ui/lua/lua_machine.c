@@ -256,8 +256,47 @@ static int l_machine_new(lua_State *L)
 	return 1;
 }
 
+/* A borrowed machine lets go: its handlers leave the machine, which
+ * lives on with its owner. */
+static void let_go(lua_State *L, struct lmachine *lm)
+{
+	if (!lm->m)
+		return;
+	while (lm->nh > 0 && !lm->dispatching)
+		vl_remove_handler(L, lm, lm->h[0].id);
+	free(lm->h);
+	free(lm->error);
+	lm->h = NULL;
+	lm->nh = lm->caph = 0;
+	lm->error = NULL;
+	lm->m = NULL;
+	lm->img = NULL;
+	lm->v->nmachines--;
+}
+
+struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct image *img,
+				  enum lborrow how)
+{
+	struct lmachine *lm = lua_newuserdatauv(L, sizeof *lm, 7); /* sub-objects */
+
+	memset(lm, 0, sizeof *lm);
+	lm->v = vlua_of(L);
+	lm->m = m;
+	lm->img = (struct image *)img; /* never freed: lm->borrowed */
+	lm->borrowed = how;
+	for (int i = 0; i < EV_COUNT; i++)
+		lm->mhandle[i] = -1;
+	luaL_setmetatable(L, T_MACHINE);
+	lm->v->nmachines++;
+	return lm;
+}
+
 void vl_close_machine(lua_State *L, struct lmachine *lm)
 {
+	if (lm->borrowed) {
+		let_go(L, lm);
+		return;
+	}
 	image_free(lm->img); /* a half-built machine may have an image only */
 	lm->img = NULL;
 	if (!lm->m)
@@ -289,6 +328,9 @@ static int l_close(lua_State *L)
 
 	if (lm->running)
 		return luaL_error(L, "x:close: the machine is running");
+	if (lm->borrowed && lm->m)
+		return luaL_error(L, "x:close: %s is not the script's to close",
+				  lm->borrowed == LB_DEBUG ? "dbg.machine" : "vmlab.session");
 	vl_close_machine(L, lm);
 	return 0;
 }
@@ -339,6 +381,12 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 	int until_id = -1;
 
 	vl_not_in_handler(L, "x:run");
+	if (lm->borrowed == LB_DEBUG)
+		return luaL_error(L, "x:run: the debugger runs dbg.machine\n(dbg:command(\"stepi 5\"), "
+				     "dbg:command(\"continue\"))");
+	if (lm->borrowed == LB_RUN)
+		return luaL_error(L, "x:run: vmlab run runs vmlab.session once the script has "
+				     "ended\n(install handlers with vmlab.session:on)");
 	if (lm->running)
 		return luaL_error(L, "x:run: the machine is already running");
 	if (max_cycles != UINT64_MAX)
@@ -498,9 +546,11 @@ static int l_stop(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 
-	if (lm->running)
+	bool running = lm->running || lm->dispatching; /* dispatching: a run of the front end's */
+
+	if (running)
 		lm->user_stop = true;
-	lua_pushboolean(L, lm->running);
+	lua_pushboolean(L, running);
 	return 1;
 }
 
@@ -510,6 +560,9 @@ static int l_console(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 
+	if (lm->borrowed)
+		return luaL_error(L, "x:console: this machine's console is the terminal's "
+				     "(only vmlab.machine{} keeps its output)");
 	lua_pushlstring(L, lm->out ? lm->out : "", lm->outlen);
 	return 1;
 }
@@ -523,6 +576,7 @@ static int l_send(lua_State *L)
 	machine_console_input(lm->m, (const uint8_t *)s, len);
 	if (lua_toboolean(L, 3))
 		machine_console_eof(lm->m);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -556,6 +610,7 @@ static int l_restore(lua_State *L)
 	if (!machine_state_restore(lm->m, *s, err, sizeof err))
 		return luaL_error(L, "x:restore: %s", err);
 	lm->poweroff_seen = false;
+	vl_touch(lm);
 	for (int i = 0; i < lm->nh; i++)
 		lm->h[i].seen = false;
 	return 0;

@@ -48,6 +48,7 @@ static int phys_writen(lua_State *L, unsigned size)
 
 	check_ram(L, lm, 2, pa, size);
 	machine_phys_write(lm->m, pa, &v, size);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -83,6 +84,7 @@ static int phys_write(lua_State *L)
 
 	check_ram(L, lm, 2, pa, len);
 	machine_phys_write(lm->m, pa, s, (uint32_t)len);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -165,12 +167,12 @@ static bool vcopy(lua_State *L, struct lmachine *lm, uint32_t va, uint8_t *buf, 
 				   "not RAM (x.mem reaches RAM only; devices through x.dev)");
 			return false;
 		}
-		if (dry)
-			;
-		else if (acc == ACC_WRITE)
+		if (!dry && acc == ACC_WRITE) { /* dry: only checking */
 			machine_phys_write(lm->m, w.pa, buf + done, n);
-		else
+			vl_touch(lm);
+		} else if (!dry) {
 			machine_phys_read(lm->m, w.pa, buf + done, n);
+		}
 		done += n;
 	}
 	return true;
@@ -417,6 +419,7 @@ static int mmu_flush(lua_State *L)
 	if (lm->dispatching)
 		return luaL_error(L, "mmu:flush: not inside the machine's own handler");
 	machine_tlb_flush(lm->m);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -428,6 +431,7 @@ static int mmu_invalidate(lua_State *L)
 	if (lm->dispatching)
 		return luaL_error(L, "mmu:invalidate: not inside the machine's own handler");
 	machine_tlb_invalidate(lm->m, va);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -521,6 +525,7 @@ static int dev_read(lua_State *L)
 
 	if (d->lm->dispatching)
 		return luaL_error(L, "device:read: not inside the machine's own handler");
+	vl_touch(d->lm); /* a read may change the device (the UART's data) */
 	if (!machine_bus_read(d->lm->m, base + off, &v))
 		return luaL_error(L, "%s: register at offset %I does not answer a read", name,
 				  (lua_Integer)off);
@@ -537,6 +542,7 @@ static int dev_write(lua_State *L)
 
 	if (d->lm->dispatching)
 		return luaL_error(L, "device:write: not inside the machine's own handler");
+	vl_touch(d->lm);
 	if (!machine_bus_write(d->lm->m, base + off, v))
 		return luaL_error(L, "%s: register at offset %I does not accept a write", name,
 				  (lua_Integer)off);

@@ -7,6 +7,10 @@
  *   lua_cpu.c      x.cpu: registers, pc, psw, control registers
  *   lua_mem.c      x.phys, x.mem (virtual), x.mmu (walk, TLB), x.dev
  *   lua_event.c    x:on(...), handles, event objects, pending writes
+ *   lua_dbg.c      `lua` and `source FILE.lua` in vmlab debug: the dbg
+ *                  object over the session's debugger and machine
+ *   lua_session.c  vmlab run --lua: vmlab.session, handlers on a run that
+ *                  the front end drives
  *
  * Object model.  A machine is a full userdata holding struct lmachine;
  * its sub-objects (cpu, phys, mem, mmu, dev) are small userdata holding a
@@ -38,6 +42,12 @@ struct vlua {
 	lua_State *script;     /* the script's coroutine, while it runs      */
 	int handler_depth;     /* > 0 while an event handler runs            */
 	int nmachines;         /* machines not closed                        */
+	int env_ref;           /* the sandbox's _ENV, kept across chunks     */
+	struct lmachine *session; /* vmlab run --lua: vmlab.session, or NULL */
+	int session_ref;       /* ... kept alive in the registry             */
+	void *dbg;             /* lua_dbg.c: the debugger's side, or NULL    */
+	lua_State *L_cur;      /* the thread a dbg:command runs on, or NULL  */
+	int run_depth;         /* scripts and chunks running, nested         */
 };
 
 /* The struct vlua of any thread of the state. */
@@ -87,9 +97,22 @@ struct lhandler {
 	uint32_t seen_pc;
 };
 
+/* A machine the script does not own (vl_push_borrowed): the front end's.
+ * Lua never frees it, never runs it (the front end does), and lets go of
+ * it -- its handlers removed from the machine -- when the state closes,
+ * which the front end does before it frees the machine. */
+enum lborrow {
+	LB_OWN,      /* vmlab.machine{...}: the script's                   */
+	LB_DEBUG,    /* dbg.machine: the debugger runs it; no handlers yet */
+	LB_RUN,      /* vmlab.session: `vmlab run` runs it, handlers fire  */
+};
+
 struct lmachine {
 	struct vlua *v;
 	struct machine *m;   /* NULL after x:close()                         */
+	enum lborrow borrowed;
+	bool touched;        /* a script changed it (LB_DEBUG: the debugger's
+			      * history restarts)                          */
 	struct image *img;
 	char *out;           /* console output so far                         */
 	size_t outlen, outcap;
@@ -158,6 +181,14 @@ void vl_open_machine(lua_State *L);   /* classes + vmlab.machine in table at -1 
 int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_cycles,
 	   int until_kind, uint32_t until_lo, uint32_t until_hi);
 void vl_close_machine(lua_State *L, struct lmachine *lm);
+/* Push a machine object over m, which the caller owns (see lborrow). */
+struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct image *img,
+				  enum lborrow how);
+/* The script changed the machine's state (not inside a run). */
+static inline void vl_touch(struct lmachine *lm)
+{
+	lm->touched = true;
+}
 
 /* lua_cpu.c, lua_mem.c */
 void vl_open_cpu(lua_State *L);
@@ -187,5 +218,14 @@ int vl_cause_lookup(const char *name);
 
 /* lua_state.c: the script driver's side of vmlab.wait */
 int vl_wait(lua_State *L);
+
+/* lua_dbg.c: the debugger no longer calls into this state. */
+void vl_detach_debugger(struct vlua *v);
+
+/* lua_state.c: run a file (path) or a chunk of text named name; an
+ * expression chunk (show) prints its values with the global print.  0, or
+ * 1 after "name:LINE: message" and a traceback went to err. */
+int vl_run_script(struct vlua *v, const char *path, const char *chunk, const char *name,
+		  bool show, int nargs, char **args, FILE *err);
 
 #endif

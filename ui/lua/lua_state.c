@@ -251,38 +251,80 @@ static void set_arg(lua_State *L, const char *path, int nargs, char **args)
  * too, since ("").dump reaches it through the string metatable. */
 static void push_sandbox_env(lua_State *L);
 
+/* The environment scripts run in: _G, or the sandbox's, made once and
+ * kept, so that a debugger session's chunks share their globals. */
+static void push_env(lua_State *L, struct vlua *v)
+{
+	if (!v->cfg.sandbox) {
+		lua_pushglobaltable(L);
+		return;
+	}
+	if (v->env_ref == LUA_NOREF) {
+		push_sandbox_env(L);
+		v->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, v->env_ref);
+}
+
+struct run_req {
+	const char *path;      /* a file, or NULL and:             */
+	const char *chunk;     /* a chunk of text                  */
+	const char *name;      /* ... its name in messages         */
+	bool show;             /* print an expression's values     */
+	int nargs;
+	char **args;
+};
+
+/* Load the request's code as text; an expression chunk to show loads as
+ * "return CHUNK" (as lua.c's prompt does). */
+static int load_req(lua_State *L, const struct run_req *rq)
+{
+	if (rq->path)
+		return luaL_loadfilex(L, rq->path, "t");
+	if (rq->show) {
+		const char *ret = lua_pushfstring(L, "return %s;", rq->chunk);
+		int st = luaL_loadbufferx(L, ret, strlen(ret), rq->name, "t");
+		lua_remove(L, -2);
+		if (st == LUA_OK)
+			return st;
+		lua_pop(L, 1);
+	}
+	return luaL_loadbufferx(L, rq->chunk, strlen(rq->chunk), rq->name, "t");
+}
+
 static int pmain(lua_State *L)
 {
 	struct vlua *v = vlua_of(L);
-	const char *path = lua_touserdata(L, 1);
-	int nargs = (int)lua_tointeger(L, 2);
-	char **args = lua_touserdata(L, 3);
+	const struct run_req *rq = lua_touserdata(L, 1);
 	int status, nres, narg;
 	lua_State *co;
 
 	lua_settop(L, 0);
-	if (luaL_loadfilex(L, path, "t") != LUA_OK)
+	if (load_req(L, rq) != LUA_OK)
 		return lua_error(L); /* "cannot open", syntax error with file:line */
-	if (v->cfg.sandbox) {
-		push_sandbox_env(L);
-		set_arg(L, path, nargs, args);
+	push_env(L, v);
+	if (rq->path) {
+		set_arg(L, rq->path, rq->nargs, rq->args);
 		lua_setfield(L, -2, "arg");
-		lua_setupvalue(L, 1, 1); /* the chunk's _ENV */
-	} else {
-		set_arg(L, path, nargs, args);
-		lua_setglobal(L, "arg");
 	}
+	lua_setupvalue(L, 1, 1); /* the chunk's _ENV */
 	co = lua_newthread(L);           /* stack: chunk, co */
 	lua_pushvalue(L, 1);
 	lua_xmove(L, co, 1);
-	for (int i = 0; i < nargs; i++)  /* ... holds the arguments too */
-		lua_pushstring(co, args[i]);
-	narg = nargs;
+	for (int i = 0; i < rq->nargs; i++) /* ... holds the arguments too */
+		lua_pushstring(co, rq->args[i]);
+	narg = rq->nargs;
 	v->script = co;
 	for (;;) {
 		status = lua_resume(co, L, narg, &nres);
 		if (status == LUA_OK) {
 			v->script = NULL;
+			if (rq->show && nres > 0) { /* print(results) */
+				push_env(L, v);
+				lua_getfield(L, -1, "print");
+				lua_xmove(co, L, nres);
+				lua_call(L, nres, 0);
+			}
 			return 0;
 		}
 		if (status != LUA_YIELD) {
@@ -316,19 +358,35 @@ static int pmain(lua_State *L)
 	}
 }
 
-int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
+int vl_run_script(struct vlua *v, const char *path, const char *chunk, const char *name,
+		  bool show, int nargs, char **args, FILE *err)
 {
-	lua_State *L = v->L;
-	int status;
+	/* a chunk may run inside another's dbg:command: then on the thread
+	 * that is running (v->L_cur), and the outer script's coroutine is
+	 * its again afterwards */
+	lua_State *L = v->L_cur ? v->L_cur : v->L;
+	struct run_req rq = { path, chunk, name, show, nargs, args };
+	lua_State *saved = v->script;
+	int top = lua_gettop(L), status;
 
-	v->lua_left = v->cfg.lua_insns;
-	v->guest_left = v->cfg.guest_insns;
-	lua_settop(L, 0);
+	/* each script, or each chunk a debugger session runs, has the budgets
+	 * afresh -- but not a nested one, or a loop of them would never end */
+	if (v->run_depth++ == 0) {
+		v->lua_left = v->cfg.lua_insns;
+		v->guest_left = v->cfg.guest_insns;
+		v->mem_limit = v->cfg.mem_limit;
+	}
+	size_t limit = v->mem_limit;
+	if (!lua_checkstack(L, 4)) {
+		v->run_depth--;
+		fprintf(err, "%s: Lua stack overflow\n", path ? path : name);
+		return 1;
+	}
 	lua_pushcfunction(L, pmain);
-	lua_pushlightuserdata(L, (void *)path);
-	lua_pushinteger(L, nargs);
-	lua_pushlightuserdata(L, args);
-	status = lua_pcall(L, 3, 0, 0);
+	lua_pushlightuserdata(L, &rq);
+	status = lua_pcall(L, 1, 0, 0);
+	v->run_depth--;
+	v->script = saved;
 	if (status != LUA_OK) {
 		const char *msg;
 		if (status == LUA_ERRMEM)
@@ -336,11 +394,19 @@ int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
 		else
 			msg = lua_tostring(L, -1);
 		fflush(stdout);
-		fprintf(v->cfg.err, "%s\n", msg ? msg : "(error object is not a string)");
-		lua_settop(L, 0);
+		fprintf(err, "%s\n", msg ? msg : "(error object is not a string)");
+		fflush(err);
+		lua_settop(L, top);
+		v->mem_limit = limit; /* push_report raised it */
 		return 1;
 	}
+	lua_settop(L, top);
 	return 0;
+}
+
+int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
+{
+	return vl_run_script(v, path, NULL, NULL, false, nargs, args, v->cfg.err);
 }
 
 /* ---- the sandbox ------------------------------------------------------------ */
@@ -395,7 +461,7 @@ static void push_sandbox_env(lua_State *L)
 	static const char *const base[] = {
 		"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
 		"print", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
-		"tonumber", "tostring", "type", "xpcall", "_VERSION", "vmlab", NULL,
+		"tonumber", "tostring", "type", "xpcall", "_VERSION", "vmlab", "dbg", NULL,
 	};
 	static const char *const libs[] = { "coroutine", "math", "table", "utf8", "string", NULL };
 	static const char *const no_dump[] = { "dump", NULL };
@@ -467,6 +533,8 @@ struct vlua *vlua_new(const struct vlua_config *cfg, char *err, size_t errlen)
 	v->mem_limit = v->cfg.mem_limit;
 	v->lua_left = v->cfg.lua_insns;
 	v->guest_left = v->cfg.guest_insns;
+	v->env_ref = LUA_NOREF;
+	v->session_ref = LUA_NOREF;
 	v->L = lua_newstate(alloc, v);
 	if (!v->L) {
 		snprintf(err, errlen, "cannot create a Lua state (memory cap too small?)");
@@ -491,6 +559,8 @@ void vlua_free(struct vlua *v)
 	if (!v)
 		return;
 	v->mem_limit = SIZE_MAX; /* closing may allocate nothing, but never fail */
+	vl_detach_debugger(v);
 	lua_close(v->L);
+	free(v->dbg);
 	free(v);
 }
