@@ -135,7 +135,7 @@ static const struct dbg_command commands[] = {
 	  "The rest of the line is a Lua chunk, run in the session's one Lua\n"
 	  "state: globals stay from one lua command to the next.  An expression\n"
 	  "alone prints its value (lua dbg.machine.cpu.pc).  The object `dbg`\n"
-	  "is this debugger: dbg.machine, dbg:break(), dbg.breakpoints,\n"
+	  "is this debugger: dbg.machine, dbg:breakpoint(), dbg.breakpoints,\n"
 	  "dbg:delete(), dbg:command().  source FILE.lua runs a Lua file.\n" },
 	{ "next", dbgc_next, R_SAME, C_NONE, "next [N]",
 	  "step to the next source line, over calls", NULL },
