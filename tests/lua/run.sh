@@ -224,6 +224,25 @@ for t in dbg_*.lua; do
 		bad "tests/lua/$t in vmlab debug: $(head -4 "$T/err" | tr '\n' ' ')"
 	fi
 done
+# Ctrl-C stops a Lua loop, and a machine a chunk runs, and the session goes on
+for chunk in 'while true do end' \
+	'y = vmlab.machine{source = "_start: j _start\n"}; y:run{}'; do
+	printf 'lua %s\nlua print("after")\n' "$chunk" >"$T/cmds"
+	"$VMLAB" debug ../debug/prog.s --keep-going <"$T/cmds" >"$T/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do # until the chunk runs (or 5 s)
+		grep -q '^(vmlab) lua' "$T/out" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	if grep -q "interrupted (Ctrl-C)$" "$T/out" && grep -q "^after$" "$T/out"; then
+		ok
+	else
+		bad "Ctrl-C in: lua $chunk: $(head -4 "$T/out" | tr '\n' ' ')"
+	fi
+done
 # vmlab run --lua: handlers on the run; status and output as the run's
 prog=../debug/prog.s
 run_lua() { "$VMLAB" run --lua "session/$1.lua" "${@:2}" >"$T/out" 2>"$T/err"; echo $?; }

@@ -91,6 +91,7 @@ static void debug_usage(FILE *out)
 /* The signal handlers are called without any context of ours: this is the
  * one debugger of the session. */
 static struct dbg *session_dbg;
+static struct vlua *session_lua;          /* its Lua, which Ctrl-C stops too */
 static volatile sig_atomic_t end_signal;  /* SIGTERM or SIGHUP arrived   */
 static volatile sig_atomic_t at_prompt;   /* readline is waiting (idle)  */
 
@@ -99,6 +100,7 @@ static void on_sigint(int sig)
 	(void)sig;
 	if (session_dbg)
 		dbg_interrupt(session_dbg);
+	vlua_interrupt(session_lua);
 }
 
 static void on_end_signal(int sig)
@@ -108,6 +110,7 @@ static void on_end_signal(int sig)
 		_exit(128 + sig);
 	if (session_dbg)
 		dbg_interrupt(session_dbg);
+	vlua_interrupt(session_lua);
 }
 
 static void catch_signals(struct dbg *d, struct sigaction old[3])
@@ -438,9 +441,11 @@ static int debug_main(int argc, char **argv, struct vm_front *front)
 	} else if (!d) {
 		status = 2;
 	} else {
+		session_lua = lua;
 		catch_signals(d, old_sigs);
 		status = interactive ? run_interactive(d, s.image_path) : run_batch(d, in, keep_going);
 		restore_signals(old_sigs);
+		session_lua = NULL;
 	}
 	vlua_free(lua); /* before the debugger and the machine it borrows */
 	dbg_free(d);

@@ -420,6 +420,12 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 			if (cyc_end - now < chunk)
 				chunk = cyc_end - now; /* at least a cycle per step */
 		}
+		if (v->interrupted) { /* Ctrl-C: the hook raises it in Lua */
+			reason = "stopped";
+			break;
+		}
+		if (chunk > VLUA_RUN_CHUNK)
+			chunk = VLUA_RUN_CHUNK;
 		if (v->guest_left != UINT64_MAX) {
 			if (v->guest_left == 0) {
 				reason = NULL;

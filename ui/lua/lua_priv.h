@@ -23,6 +23,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@
 
 #define VLUA_MAX_MACHINES 64           /* live machines per script          */
 #define VLUA_MAX_CONSOLE (16u << 20)   /* console bytes kept per machine    */
+#define VLUA_RUN_CHUNK (1u << 20)      /* steps between looks at Ctrl-C     */
 
 struct vlua {
 	lua_State *L;
@@ -47,7 +49,9 @@ struct vlua {
 	int session_ref;       /* ... kept alive in the registry             */
 	void *dbg;             /* lua_dbg.c: the debugger's side, or NULL    */
 	lua_State *L_cur;      /* the thread a dbg:command runs on, or NULL  */
-	int run_depth;         /* scripts and chunks running, nested         */
+	int run_depth;         /* scripts and chunks running, nested (read   */
+			       /* by vlua_interrupt in a signal handler)     */
+	volatile sig_atomic_t interrupted; /* Ctrl-C: stop the Lua code now  */
 };
 
 /* The struct vlua of any thread of the state. */

@@ -70,6 +70,33 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	v->lua_left -= HOOK_EVERY;
 }
 
+/* Ctrl-C: the hook vlua_interrupt sets raises an error at the next Lua
+ * instruction, then puts the budget's hook back (as lua.c's laction). */
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	struct vlua *v = vlua_of(L);
+
+	(void)ar;
+	v->interrupted = 0;
+	if (v->cfg.lua_insns != UINT64_MAX)
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	else
+		lua_sethook(L, NULL, 0, 0);
+	luaL_error(L, "interrupted (Ctrl-C)");
+}
+
+void vlua_interrupt(struct vlua *v)
+{
+	/* only while Lua runs: a hook left on an idle thread would stop the
+	 * next chunk before it starts.  lua_sethook is safe in a signal
+	 * handler (the Lua manual; lua.c does this). */
+	if (v && (v->run_depth > 0 || v->handler_depth > 0)) {
+		v->interrupted = 1; /* for a machine run in C (vl_run) */
+		lua_sethook(v->script ? v->script : v->L, stop_hook,
+			    LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+	}
+}
+
 /* ---- helpers shared by the bindings --------------------------------------- */
 
 void vl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,

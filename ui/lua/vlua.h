@@ -49,6 +49,11 @@ void vlua_free(struct vlua *v);
  * "path:LINE: message" and a traceback to cfg->err. */
 int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args);
 
+/* From a signal handler (Ctrl-C): the Lua code running now fails with
+ * "interrupted (Ctrl-C)" at its next instruction (a C function it is in,
+ * such as a machine run, ends first).  Nothing if no Lua runs. */
+void vlua_interrupt(struct vlua *v);
+
 /* ---- vmlab debug: `lua CHUNK`, `source FILE.lua`, the `dbg` object ----
  * Give the session's debugger this state: the global `dbg` is d, and
  * dbg.machine is m (NULL under the monitor: dbg.machine is nil), a
