@@ -131,7 +131,16 @@ struct dbg_lang {
 	 * to dbg_err(d). */
 	enum dbg_result (*run_chunk)(void *ctx, const char *chunk);
 	enum dbg_result (*run_file)(void *ctx, const char *path);
+	/* After each stretch the core runs the machine forward (never a
+	 * replay of the past), at an instruction boundary: the language's
+	 * event handlers may have written registers, which it applies now,
+	 * or asked to stop.  DBG_LANG_* bits; NULL: none. */
+	unsigned (*after_run)(void *ctx, enum machine_stop why);
 	void *ctx;
+};
+enum {
+	DBG_LANG_STOP = 1,     /* stop the run here ("Stopped by a Lua handler.") */
+	DBG_LANG_CHANGED = 2,  /* it changed the machine: history restarts        */
 };
 /* Plug lang in (NULL: none); the core keeps the pointer. */
 void dbg_set_lang(struct dbg *d, const struct dbg_lang *lang);

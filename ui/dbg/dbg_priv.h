@@ -112,6 +112,7 @@ enum stop_kind {
 	SK_COND_ERROR,   /* a breakpoint condition could not be evaluated  */
 	SK_HISTORY_END,  /* reverse execution reached the oldest snapshot  */
 	SK_BUDGET,       /* the session's instruction budget is used up    */
+	SK_LANG,         /* a script's event handler asked (dbg_lang)      */
 };
 
 struct dbg_stop {
@@ -278,6 +279,7 @@ struct dbg {
 	int defining;                  /* index being defined, or -1          */
 	int depth;                     /* source/user commands running         */
 	const struct dbg_lang *lang;   /* lua, source FILE.lua; or NULL     */
+	bool lang_stop, lang_changed;  /* what its after_run said            */
 
 	/* the call stack (dbg_frame.c) */
 	struct dbg_unwind *uw;         /* replaying to find frames, or NULL   */

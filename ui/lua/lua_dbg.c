@@ -122,6 +122,17 @@ static int raise_captured(lua_State *L, const char *what, struct capture *c)
 	return lua_error(L);
 }
 
+/* The debugger's commands run the machine or change its breakpoints:
+ * not from inside a handler, which runs inside a run. */
+static struct ldbg *check_dbg_call(lua_State *L, const char *what)
+{
+	struct ldbg *ld = check_dbg(L);
+
+	if (ld->v->handler_depth > 0)
+		luaL_error(L, "%s: not inside an event handler (the machine is running)", what);
+	return ld;
+}
+
 static void check_line(lua_State *L, int idx, const char *s)
 {
 	if (strpbrk(s, "\n\r"))
@@ -132,7 +143,7 @@ static void check_line(lua_State *L, int idx, const char *s)
 
 static int l_command(lua_State *L)
 {
-	struct ldbg *ld = check_dbg(L);
+	struct ldbg *ld = check_dbg_call(L, "dbg:command");
 	const char *line = luaL_checkstring(L, 2);
 	struct capture c;
 
@@ -149,6 +160,11 @@ static int l_command(lua_State *L)
 	}
 	if (c.r == DBG_ERROR)
 		return raise_captured(L, "dbg:command", &c);
+	if (c.nerr) { /* messages of a command that did its job (a handler's
+		       * error that stopped a run): shown, not returned */
+		fwrite(c.err, 1, c.nerr, dbg_err(ld->d));
+		fflush(dbg_err(ld->d));
+	}
 	lua_pushlstring(L, c.out ? c.out : "", c.nout);
 	free(c.out);
 	free(c.err);
@@ -200,7 +216,7 @@ static bool opt_bool(lua_State *L, const char *name, bool dflt)
 
 static int l_breakpoint(lua_State *L)
 {
-	struct ldbg *ld = check_dbg(L);
+	struct ldbg *ld = check_dbg_call(L, "dbg:breakpoint");
 	const char *where = NULL, *cond = NULL;
 	char addr[16], line[1024], more[48];
 	bool temporary = false, phys = false, enabled = true;
@@ -265,7 +281,7 @@ static int l_breakpoint(lua_State *L)
 
 static int l_delete(lua_State *L)
 {
-	struct ldbg *ld = check_dbg(L);
+	struct ldbg *ld = check_dbg_call(L, "dbg:delete");
 	lua_Integer n = luaL_checkinteger(L, 2);
 	char line[40];
 
@@ -340,6 +356,12 @@ static int dbg_index(lua_State *L)
 	return 1;
 }
 
+static int dbg_tostring(lua_State *L)
+{
+	lua_pushliteral(L, "vmlab.debugger");
+	return 1;
+}
+
 static int dbg_newindex(lua_State *L)
 {
 	return luaL_error(L, "dbg.%s: the debugger's fields are read-only",
@@ -387,6 +409,42 @@ static enum dbg_result run_file(void *ctx, const char *path)
 	return st ? DBG_ERROR : DBG_OK;
 }
 
+/* The debugger ran the machine a stretch (dbg_lang.after_run): apply
+ * what handlers wrote, at this boundary; poweroff handlers; x:stop() and
+ * a handler's error stop the debugger's run (the error reported here). */
+static unsigned after_run(void *ctx, enum machine_stop why)
+{
+	struct ldbg *ld = ctx;
+	struct lmachine *lm = ld->lm;
+	unsigned f = 0;
+
+	if (!lm || !lm->m || (lm->nh == 0 && !lm->error && !lm->user_stop))
+		return 0;
+	if (vl_apply_pending(lm))
+		f |= DBG_LANG_CHANGED;
+	/* the core never runs a dead machine: STOP_POWER_OFF is a new power
+	 * off (again after `run` or a reverse command) */
+	if (why == STOP_POWER_OFF && !lm->error) {
+		vl_emit_poweroff(lm);
+		if (vl_apply_pending(lm))
+			f |= DBG_LANG_CHANGED;
+	}
+	if (lm->error) {
+		fflush(dbg_out(ld->d));
+		fprintf(dbg_err(ld->d), "%s\n", lm->error);
+		fflush(dbg_err(ld->d));
+		free(lm->error);
+		lm->error = NULL;
+		f |= DBG_LANG_STOP;
+	}
+	if (lm->user_stop) {
+		lm->user_stop = false;
+		f |= DBG_LANG_STOP;
+	}
+	lm->touched = false; /* told by the flags, not by sync() */
+	return f;
+}
+
 static int attach(lua_State *L)
 {
 	struct ldbg *ld = lua_touserdata(L, 1);
@@ -398,10 +456,12 @@ static int attach(lua_State *L)
 	};
 
 	vl_newclass(L, T_DBG, methods, dbg_index, dbg_newindex);
+	vl_metamethod(L, T_DBG, "__tostring", dbg_tostring);
 	*(struct ldbg **)lua_newuserdatauv(L, sizeof ld, 1) = ld;
 	luaL_setmetatable(L, T_DBG);
 	if (m) {
 		ld->lm = vl_push_borrowed(L, m, img, LB_DEBUG);
+		ld->lm->dbg = ld->d;
 		lua_setiuservalue(L, -2, 1);
 	}
 	lua_setglobal(L, "dbg");
@@ -423,7 +483,7 @@ bool vlua_attach_debugger(struct vlua *v, struct dbg *d, struct machine *m,
 	ld->v = v;
 	ld->d = d;
 	ld->lang = (struct dbg_lang){ .name = "Lua", .suffix = ".lua", .run_chunk = run_chunk,
-				      .run_file = run_file, .ctx = ld };
+				      .run_file = run_file, .after_run = after_run, .ctx = ld };
 	lua_pushcfunction(v->L, attach);
 	lua_pushlightuserdata(v->L, ld);
 	lua_pushlightuserdata(v->L, m);

@@ -315,6 +315,15 @@ static bool dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t 
 	bool made = false;
 	uint64_t instret = machine_instret(lm->m), step = 0;
 
+	if (lm->borrowed == LB_DEBUG) {
+		/* the debugger runs it: from its prompt (no Lua runs), or from a
+		 * dbg:command (on that thread).  Not while it replays the past,
+		 * nor when the script itself touches a device: no run then. */
+		struct vlua *v = lm->v;
+		if (dbg_replaying(lm->dbg) || (v->run_depth > 0 && !v->L_cur))
+			return false;
+		lm->L_run = v->L_cur ? v->L_cur : v->L;
+	}
 	if (lm->error || !lm->L_run)
 		return true;
 	lm->dispatching++;
@@ -488,10 +497,6 @@ int vl_on(lua_State *L)
 		lua_pushnil(L);
 		lua_insert(L, 3);
 	}
-	if (lm->borrowed == LB_DEBUG)
-		return luaL_error(L, "x:on: not on dbg.machine yet (the debugger runs it): use "
-				     "dbg:breakpoint,\nor vmlab run --lua FILE.lua for handlers "
-				     "on a run");
 	vl_check_event(L, "x:on", lm, 2, 3, &kind, &lo, &hi);
 	luaL_checktype(L, 4, LUA_TFUNCTION);
 	lua_pushvalue(L, 4);
@@ -543,6 +548,16 @@ static int handle_index(lua_State *L)
 	return 1;
 }
 
+/* Printed without an address, so that transcripts stay the same. */
+static int handle_tostring(lua_State *L)
+{
+	struct lhandle *h = luaL_checkudata(L, 1, T_HANDLE);
+
+	lua_pushfstring(L, "vmlab.handle (%s, %s)", lev_names[h->kind],
+			handle_active(h) ? "active" : "removed");
+	return 1;
+}
+
 void vl_open_event(lua_State *L)
 {
 	static const luaL_Reg handle_methods[] = { { "remove", h_remove }, { NULL, NULL } };
@@ -550,4 +565,5 @@ void vl_open_event(lua_State *L)
 	vl_newclass(L, T_EVENT, NULL, event_index, event_newindex);
 	vl_metamethod(L, T_EVENT, "__tostring", event_tostring);
 	vl_newclass(L, T_HANDLE, handle_methods, handle_index, event_newindex);
+	vl_metamethod(L, T_HANDLE, "__tostring", handle_tostring);
 }

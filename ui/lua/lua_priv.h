@@ -107,7 +107,7 @@ struct lhandler {
  * which the front end does before it frees the machine. */
 enum lborrow {
 	LB_OWN,      /* vmlab.machine{...}: the script's                   */
-	LB_DEBUG,    /* dbg.machine: the debugger runs it; no handlers yet */
+	LB_DEBUG,    /* dbg.machine: the debugger runs it, handlers fire   */
 	LB_RUN,      /* vmlab.session: `vmlab run` runs it, handlers fire  */
 };
 
@@ -115,6 +115,7 @@ struct lmachine {
 	struct vlua *v;
 	struct machine *m;   /* NULL after x:close()                         */
 	enum lborrow borrowed;
+	struct dbg *dbg;     /* LB_DEBUG: the debugger that runs it          */
 	bool touched;        /* a script changed it (LB_DEBUG: the debugger's
 			      * history restarts)                          */
 	struct image *img;

@@ -393,7 +393,7 @@ int vl_run_script(struct vlua *v, const char *path, const char *chunk, const cha
 	 * its again afterwards */
 	lua_State *L = v->L_cur ? v->L_cur : v->L;
 	struct run_req rq = { path, chunk, name, show, nargs, args };
-	lua_State *saved = v->script;
+	lua_State *saved = v->script, *saved_cur = v->L_cur;
 	int top = lua_gettop(L), status;
 
 	/* each script, or each chunk a debugger session runs, has the budgets
@@ -411,7 +411,9 @@ int vl_run_script(struct vlua *v, const char *path, const char *chunk, const cha
 	}
 	lua_pushcfunction(L, pmain);
 	lua_pushlightuserdata(L, &rq);
+	v->L_cur = NULL; /* the new chunk's own dbg:command sets it again */
 	status = lua_pcall(L, 1, 0, 0);
+	v->L_cur = saved_cur;
 	v->run_depth--;
 	v->script = saved;
 	if (status != LUA_OK) {
