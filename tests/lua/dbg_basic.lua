@@ -61,7 +61,7 @@ assert(not ok and err:find("%[string%]:1: inner") and err:find("stack traceback"
 ok, err = pcall(dbg.breakpoint, dbg, "nosuch")
 assert(not ok and err:find('No symbol "nosuch"'), err)
 ok, err = pcall(dbg.breakpoint, dbg, "square", {bogus = 1})
-assert(not ok and err:find("unknown option 'bogus'"), err)
+assert(not ok and err:find("unknown field 'bogus'"), err)
 ok, err = pcall(dbg.command, dbg, "quit")
 assert(not ok and err:find("quit ends the session"), err)
 ok, err = pcall(dbg.command, dbg, "info break\nshell ls")

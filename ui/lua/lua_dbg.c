@@ -235,16 +235,8 @@ static int l_breakpoint(lua_State *L)
 	}
 	if (!lua_isnil(L, 3)) {
 		luaL_checktype(L, 3, LUA_TTABLE);
-		for (lua_pushnil(L); lua_next(L, 3); lua_pop(L, 1)) {
-			bool known = false;
-			for (int i = 0; break_opts[i]; i++)
-				known |= lua_type(L, -2) == LUA_TSTRING &&
-					 !strcmp(lua_tostring(L, -2), break_opts[i]);
-			if (!known)
-				return luaL_argerror(L, 3, lua_pushfstring(L, "unknown option '%s' "
-					"(cond, temporary, phys, asid, ignore, enabled)",
-					lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?"));
-		}
+		vl_check_keys(L, 3, break_opts, "dbg:breakpoint (cond, temporary, phys, asid, "
+			      "ignore, enabled)");
 		temporary = opt_bool(L, "temporary", false);
 		phys = opt_bool(L, "phys", false);
 		enabled = opt_bool(L, "enabled", true);
@@ -484,13 +476,7 @@ bool vlua_attach_debugger(struct vlua *v, struct dbg *d, struct machine *m,
 	ld->d = d;
 	ld->lang = (struct dbg_lang){ .name = "Lua", .suffix = ".lua", .run_chunk = run_chunk,
 				      .run_file = run_file, .after_run = after_run, .ctx = ld };
-	lua_pushcfunction(v->L, attach);
-	lua_pushlightuserdata(v->L, ld);
-	lua_pushlightuserdata(v->L, m);
-	lua_pushlightuserdata(v->L, (void *)img);
-	if (lua_pcall(v->L, 3, 0, 0) != LUA_OK) {
-		snprintf(err, errlen, "cannot start Lua: %s", lua_tostring(v->L, -1));
-		lua_pop(v->L, 1);
+	if (!vl_call(v, attach, ld, m, (void *)img, err, errlen)) {
 		free(ld);
 		return false;
 	}

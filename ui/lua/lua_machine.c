@@ -176,15 +176,7 @@ static int l_machine_new(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) {
-		bool known = false;
-		for (int i = 0; machine_fields[i]; i++)
-			known |= lua_type(L, -2) == LUA_TSTRING &&
-				 !strcmp(lua_tostring(L, -2), machine_fields[i]);
-		if (!known)
-			return luaL_error(L, "vmlab.machine: unknown field '%s'",
-					  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-	}
+	vl_check_keys(L, 1, machine_fields, "vmlab.machine");
 	if (v->nmachines >= VLUA_MAX_MACHINES)
 		lua_gc(L, LUA_GCCOLLECT); /* machines no longer referenced go */
 	if (v->nmachines >= VLUA_MAX_MACHINES)

@@ -177,6 +177,13 @@ void vl_pushsub(lua_State *L, int machine_idx, struct lmachine *lm, const char *
 /* Integers that must fit 32 bits (addresses) or are taken modulo 2^32 (values). */
 uint32_t vl_checkaddr(lua_State *L, int idx);
 uint32_t vl_checkvalue(lua_State *L, int idx);
+/* Every key of the table at t is one of known (NULL-ended), or an error
+ * "what: unknown field 'k'". */
+void vl_check_keys(lua_State *L, int t, const char *const *known, const char *what);
+/* Call f(a, b, c) (light userdata) protected, from C; false with
+ * "cannot start Lua: message" in err. */
+bool vl_call(struct vlua *v, lua_CFunction f, void *a, void *b, void *c, char *err,
+	     size_t errlen);
 /* Forbid what handlers must not do (run, wait, restore). */
 void vl_not_in_handler(lua_State *L, const char *what);
 

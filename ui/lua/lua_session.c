@@ -38,16 +38,10 @@ static int attach(lua_State *L)
 bool vlua_session_attach(struct vlua *v, struct machine *m, const struct image *img,
 			 char *err, size_t errlen)
 {
-	lua_pushcfunction(v->L, attach);
-	lua_pushlightuserdata(v->L, m);
-	lua_pushlightuserdata(v->L, (void *)img);
-	if (lua_pcall(v->L, 2, 0, 0) != LUA_OK) {
-		snprintf(err, errlen, "cannot start Lua: %s", lua_tostring(v->L, -1));
-		lua_pop(v->L, 1);
-		v->session = NULL;
-		return false;
-	}
-	return true;
+	if (vl_call(v, attach, m, (void *)img, NULL, err, errlen))
+		return true;
+	v->session = NULL;
+	return false;
 }
 
 void vlua_session_begin(struct vlua *v)

@@ -72,16 +72,19 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 
 /* Ctrl-C: the hook vlua_interrupt sets raises an error at the next Lua
  * instruction, then puts the budget's hook back (as lua.c's laction). */
-static void stop_hook(lua_State *L, lua_Debug *ar)
+static void budget_hook(struct vlua *v, lua_State *L)
 {
-	struct vlua *v = vlua_of(L);
-
-	(void)ar;
 	v->interrupted = 0;
 	if (v->cfg.lua_insns != UINT64_MAX)
 		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	else
 		lua_sethook(L, NULL, 0, 0);
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	budget_hook(vlua_of(L), L);
 	luaL_error(L, "interrupted (Ctrl-C)");
 }
 
@@ -174,6 +177,33 @@ uint32_t vl_checkvalue(lua_State *L, int idx)
 	if (a < -0x80000000ll || a > 0xffffffffll)
 		luaL_argerror(L, idx, lua_pushfstring(L, "value %I does not fit 32 bits", a));
 	return (uint32_t)a;
+}
+
+void vl_check_keys(lua_State *L, int t, const char *const *known, const char *what)
+{
+	t = lua_absindex(L, t);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1)) {
+		bool ok = false;
+		for (int i = 0; known[i]; i++)
+			ok |= lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), known[i]);
+		if (!ok)
+			luaL_error(L, "%s: unknown field '%s'", what,
+				   lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+	}
+}
+
+bool vl_call(struct vlua *v, lua_CFunction f, void *a, void *b, void *c, char *err,
+	     size_t errlen)
+{
+	lua_pushcfunction(v->L, f);
+	lua_pushlightuserdata(v->L, a);
+	lua_pushlightuserdata(v->L, b);
+	lua_pushlightuserdata(v->L, c);
+	if (lua_pcall(v->L, 3, 0, 0) == LUA_OK)
+		return true;
+	snprintf(err, errlen, "cannot start Lua: %s", lua_tostring(v->L, -1));
+	lua_pop(v->L, 1);
+	return false;
 }
 
 void vl_not_in_handler(lua_State *L, const char *what)
@@ -399,6 +429,7 @@ int vl_run_script(struct vlua *v, const char *path, const char *chunk, const cha
 	/* each script, or each chunk a debugger session runs, has the budgets
 	 * afresh -- but not a nested one, or a loop of them would never end */
 	if (v->run_depth++ == 0) {
+		budget_hook(v, v->L); /* a Ctrl-C that came after the last Lua ran is over */
 		v->lua_left = v->cfg.lua_insns;
 		v->guest_left = v->cfg.guest_insns;
 		v->mem_limit = v->cfg.mem_limit;
