@@ -262,6 +262,15 @@ printf 'vmlab.session:run{}\n' >"$T/runs.lua"
 "$VMLAB" run --lua "$T/runs.lua" $prog >"$T/out" 2>"$T/err"
 got=$?
 [ "$got" -eq 1 ] && grep -q "vmlab run runs vmlab.session" "$T/err" && ok || bad "run --lua that runs: status $got"
+"$VMLAB" run --lua "$T/missing.lua" $prog >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 1 ] && grep -q "cannot open" "$T/err" && ! grep -q "squares" "$T/out" && ok ||
+	bad "run --lua of a missing file: status $got"
+printf 'local x = vmlab.session\nio.open("/etc/passwd")\n' >"$T/escape.lua"
+"$VMLAB" run --sandbox --lua "$T/escape.lua" $prog >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 1 ] && grep -q "escape.lua:2: attempt to index a nil value (global 'io')" "$T/err" &&
+	grep -q "stack traceback" "$T/err" && ok || bad "run --sandbox --lua io.open: status $got"
 "$VMLAB" run --lua session/count.lua --vmm trap $prog >"$T/out" 2>"$T/err"
 got=$?
 [ "$got" -eq 2 ] && grep -q "not there yet" "$T/err" && ok || bad "run --lua --vmm: status $got"
