@@ -9,7 +9,11 @@
 #      mmu:walk's verdicts read as the debugger's `page` prints them;
 #   4. tests/lua/fail/*.lua fail as their first line says:
 #        -- expect: STATUS /regex on stderr/ [vmlab script options]
-#      (errors with line and traceback, sandbox escapes, budgets).
+#      (errors with line and traceback, sandbox escapes, budgets);
+#   7. Lua from the debugger and on a run: tests/lua/dbg_*.lua sourced in
+#      `vmlab debug`, tests/lua/session/*.lua by `vmlab run --lua` (the
+#      examples of docs/lua.md's "From the debugger" and "vmlab run --lua"
+#      run there too, in part 2).
 # Last line: "N passed, M failed".
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,6 +53,7 @@ awk '
 		else if (fn == "mon_index") p = "mon."
 		else if (fn == "vm_index") p = "vm."
 		else if (fn == "vcpu_index" || fn == "vcpu_newindex") p = "vm.cpu."
+		else if (fn == "dbg_index") p = "dbg."
 		else { print "UNMAPPED:" fn ":" name; continue }
 		print p name
 	}
@@ -83,6 +88,21 @@ if "$VMLAB" script "$T/methods.lua" >"$T/methods" 2>"$T/err"; then
 else
 	bad "listing the bindings: $(head -3 "$T/err")"
 fi
+# the dbg object exists in vmlab debug, vmlab.session in vmlab run --lua
+cat >"$T/dbg_methods.lua" <<'LUA'
+local idx = debug.getmetatable(dbg).__index
+local _, up = debug.getupvalue(idx, 1)
+for k in pairs(up) do print("dbg:" .. k) end
+LUA
+printf 'for k in pairs(vmlab) do print("vmlab." .. k) end\n' >"$T/session_names.lua"
+if "$VMLAB" debug "$root/tests/debug/prog.s" --batch <<<"source $T/dbg_methods.lua" \
+	| grep '^dbg:' >>"$T/methods" &&
+	"$VMLAB" run --lua "$T/session_names.lua" "$root/tests/debug/prog.s" \
+	| grep '^vmlab\.' >>"$T/methods"; then
+	ok
+else
+	bad "listing the debugger's and vmlab run's bindings"
+fi
 if grep -q UNMAPPED "$T/fields"; then
 	bad "tests/lua/run.sh does not know the object of: $(grep UNMAPPED "$T/fields" | tr '\n' ' ')"
 else
@@ -97,9 +117,11 @@ if [ -n "$extra" ]; then bad "in docs/lua.md but not bound: $(echo $extra)"; els
 # ---- 2. the examples of docs/lua.md -----------------------------------------
 awk -v dir="$T" '
 /^<!-- prelude -->/ { want_prelude = 1; next }
+BEGIN { part = "ex" }
+/^## / { part = ($0 ~ /^## From the debugger/) ? "dbg" : ($0 ~ /^## `vmlab run --lua`/) ? "ses" : "ex" }
 /^```lua/ { inb = 1; n++   # prelude blocks add up (the machine, the monitor)
 	    if (want_prelude) file = dir "/prelude.lua"
-	    else { file = sprintf("%s/ex%03d.lua", dir, n); printf "" > file }
+	    else { file = sprintf("%s/%s%03d.lua", dir, part, n); printf "" > file }
 	    want_prelude = 0; next }
 /^```/ && inb { inb = 0; close(file); next }
 inb { print >> file }
@@ -116,10 +138,32 @@ for ex in "$T"/ex*.lua; do
 	fi
 done
 
+# the debugger's examples, sourced in a session on tests/debug/prog.s; the
+# run's with vmlab run --lua on it (they end with status 0 or the guest's 30)
+for ex in "$T"/dbg*.lua; do
+	[ -e "$ex" ] || continue
+	if "$VMLAB" debug "$root/tests/debug/prog.s" --batch <<<"source $ex" >"$T/out" 2>"$T/err"; then
+		ok
+	else
+		bad "docs/lua.md debugger example: $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
+	fi
+done
+for ex in "$T"/ses*.lua; do
+	[ -e "$ex" ] || continue
+	"$VMLAB" run --lua "$ex" "$root/tests/debug/prog.s" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq 30 ] || { [ "$got" -eq 0 ] && [ ! -s "$T/err" ] || grep -q "stopped by the Lua" "$T/err"; }; then
+		ok
+	else
+		bad "docs/lua.md run --lua example (status $got): $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
+	fi
+done
+
 # ---- 3. tests that assert --------------------------------------------------------
 cd "$root/tests/lua" || exit 1
 for t in *.lua; do
 	[ "$t" = pages.lua ] && continue # a helper of 3b below
+	case $t in dbg_*) continue ;; esac # part 7
 	if "$VMLAB" script "$t" arg1 arg2 >"$T/out" 2>"$T/err"; then
 		ok
 	else
@@ -180,6 +224,70 @@ done
 "$VMLAB" script --help >"$T/out" 2>&1 && grep -q "^usage: vmlab script" "$T/out" && ok || bad "script --help"
 "$VMLAB" script "$T/nonexistent.lua" >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] && grep -q "cannot open" "$T/err" && ok || bad "a missing script: $(cat "$T/err")"
+
+# ---- 7. Lua from the debugger, and on an ordinary run --------------------------------
+# dbg_*.lua assert what they test inside a debugger session
+for t in dbg_*.lua; do
+	[ -e "$t" ] || continue
+	out=$("$VMLAB" debug ../debug/prog.s --batch <<<"source $t" 2>"$T/err")
+	if [ $? -eq 0 ] && grep -q "^${t%.lua} ok$" <<<"$out"; then
+		ok
+	else
+		bad "tests/lua/$t in vmlab debug: $(head -4 "$T/err" | tr '\n' ' ')"
+	fi
+done
+# Ctrl-C stops a Lua loop, and a machine a chunk runs, and the session goes on
+for chunk in 'while true do end' \
+	'y = vmlab.machine{source = "_start: j _start\n"}; y:run{}'; do
+	printf 'lua %s\nlua print("after")\n' "$chunk" >"$T/cmds"
+	"$VMLAB" debug ../debug/prog.s --keep-going <"$T/cmds" >"$T/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do # until the chunk runs (or 5 s)
+		grep -q '^(vmlab) lua' "$T/out" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	if grep -q "interrupted (Ctrl-C)$" "$T/out" && grep -q "^after$" "$T/out"; then
+		ok
+	else
+		bad "Ctrl-C in: lua $chunk: $(head -4 "$T/out" | tr '\n' ' ')"
+	fi
+done
+# vmlab run --lua: handlers on the run; status and output as the run's
+prog=../debug/prog.s
+run_lua() { "$VMLAB" run --lua "session/$1.lua" "${@:2}" >"$T/out" 2>"$T/err"; echo $?; }
+got=$(run_lua count $prog)
+[ "$got" -eq 30 ] && grep -q "^square: 5 calls, 35 instructions; exit 30$" "$T/out" && ok ||
+	bad "run --lua count: status $got, $(cat "$T/out" "$T/err" | head -3 | tr '\n' ' ')"
+got=$(run_lua write $prog)
+[ "$got" -eq 20 ] && [ ! -s "$T/err" ] && ok || bad "run --lua write: status $got, $(head -3 "$T/err" | tr '\n' ' ')"
+got=$(run_lua stop $prog)
+[ "$got" -eq 0 ] && grep -q "stopped by the Lua script at pc 0x00001058" "$T/err" &&
+	! grep -q "squares summed" "$T/out" && ok || bad "run --lua stop: status $got"
+got=$(run_lua error $prog)
+[ "$got" -eq 1 ] && grep -q "^session/error.lua:5: attempt to index a nil value" "$T/err" &&
+	grep -q "in a 'insn' handler" "$T/err" && grep -q "stack traceback" "$T/err" && ok ||
+	bad "run --lua error: status $got, $(head -3 "$T/err" | tr '\n' ' ')"
+printf 'vmlab.session:run{}\n' >"$T/runs.lua"
+"$VMLAB" run --lua "$T/runs.lua" $prog >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 1 ] && grep -q "vmlab run runs vmlab.session" "$T/err" && ok || bad "run --lua that runs: status $got"
+"$VMLAB" run --lua "$T/missing.lua" $prog >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 1 ] && grep -q "cannot open" "$T/err" && ! grep -q "squares" "$T/out" && ok ||
+	bad "run --lua of a missing file: status $got"
+printf 'local x = vmlab.session\nio.open("/etc/passwd")\n' >"$T/escape.lua"
+"$VMLAB" run --sandbox --lua "$T/escape.lua" $prog >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 1 ] && grep -q "escape.lua:2: attempt to index a nil value (global 'io')" "$T/err" &&
+	grep -q "stack traceback" "$T/err" && ok || bad "run --sandbox --lua io.open: status $got"
+"$VMLAB" run --lua session/count.lua --vmm trap $prog >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 2 ] && grep -q "not there yet" "$T/err" && ok || bad "run --lua --vmm: status $got"
+"$VMLAB" run --help | grep -q -- "--lua FILE.lua" && ok || bad "run --help says nothing of --lua"
+"$VMLAB" debug --help | grep -q -- "source FILE.lua" && ok || bad "debug --help says nothing of Lua"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -31,6 +31,7 @@
 #include <readline/readline.h>
 
 #include "ui/dbg/dbg.h"
+#include "ui/cli/lua_front.h"
 #include "ui/cli/session.h"
 #include "ui/cli/tty.h"
 #include "ui/dbg/trace.h"
@@ -58,6 +59,7 @@ static const struct opt_spec debug_opts[] = {
 	{ "no-color", 0, false, OPT_NO_COLOR },
 	SESSION_OPT_SPECS,
 	VM_FRONT_OPT_SPECS,
+	LUA_FRONT_OPT_SPECS,
 	{ NULL, 0, false, 0 },
 };
 
@@ -79,6 +81,10 @@ static void debug_usage(FILE *out)
 		"  --source-root DIR `list` reads source files only from under DIR\n"
 		"  --no-color        the `tui` command draws without colours\n"
 		"  -h, --help        this text\n\n"
+		"Lua: `lua CHUNK` and `source FILE.lua` run Lua in one state per session,\n"
+		"with `dbg`, the debugger, and dbg.machine (docs/lua.md, \"From the\n"
+		"debugger\"); --sandbox also refuses `shell`:\n"
+		LUA_FRONT_OPT_HELP "\n"
 		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
 		VM_FRONT_OPT_HELP "\n"
 		"Interactive use needs a terminal on standard input; otherwise the commands\n"
@@ -114,6 +120,7 @@ static void tui_usage(FILE *out)
 /* The signal handlers are called without any context of ours: this is the
  * one debugger of the session. */
 static struct dbg *session_dbg;
+static struct vlua *session_lua;          /* its Lua, which Ctrl-C stops too */
 static volatile sig_atomic_t end_signal;  /* SIGTERM or SIGHUP arrived   */
 static volatile sig_atomic_t at_prompt;   /* readline is waiting (idle)  */
 
@@ -122,6 +129,7 @@ static void on_sigint(int sig)
 	(void)sig;
 	if (session_dbg)
 		dbg_interrupt(session_dbg);
+	vlua_interrupt(session_lua);
 }
 
 static void on_end_signal(int sig)
@@ -131,6 +139,7 @@ static void on_end_signal(int sig)
 		_exit(128 + sig);
 	if (session_dbg)
 		dbg_interrupt(session_dbg);
+	vlua_interrupt(session_lua);
 }
 
 static void catch_signals(struct dbg *d, struct sigaction old[3])
@@ -407,7 +416,11 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 	const struct image *img;
 	struct machine *m;
 	unsigned cats;
+	struct lua_front lf;
+	struct vlua *lua = NULL;
+	char err[256];
 
+	lua_front_init(&lf);
 	session_init(&s, cmd);
 	vm_front_init(front);
 	opt_init(&p, cmd, argc, argv);
@@ -446,7 +459,9 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 			break;
 		}
 		default:
-			r = vm_front_option(front, cmd, id, arg, &s);
+			r = lua_front_option(&lf, cmd, id, arg);
+			if (r == 0)
+				r = vm_front_option(front, cmd, id, arg, &s);
 			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
 				return 2;
 			break;
@@ -516,12 +531,20 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 					  .run_hook_opaque = &s.con,
 					  .max_steps = s.max_insns == UINT64_MAX ? 0 : s.max_insns,
 					  .checkpoint_interval = tui ? TUI_CHECKPOINT_STEPS : 0,
-					  .batch_safe = batch_safe, .confirm = interactive,
-					  .ask = ask_yes_no });
-	if (!d) {
+					  .batch_safe = batch_safe || lf.cfg.sandbox,
+					  .confirm = interactive, .ask = ask_yes_no });
+	/* one Lua state for the session; dbg.machine is the bare machine
+	 * (under the monitor: nil) */
+	if (d && !(lua = lua_front_new(&lf, cmd))) {
+		status = 2;
+	} else if (d && !vlua_attach_debugger(lua, d, run ? NULL : m, img, err, sizeof err)) {
+		fprintf(stderr, "vmlab %s: %s\n", cmd, err);
+		status = 2;
+	} else if (!d) {
 		status = 2;
 	} else {
 		struct tui_ctx tc = { .s = &s, .run = run, .no_color = no_color };
+		session_lua = lua;
 		catch_signals(d, old_sigs);
 		if (tui)
 			status = run_tui(d, &tc, false) == TUI_FAILED ? 2 : 0;
@@ -529,7 +552,9 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 			status = interactive ? run_interactive(d, s.image_path, &tc)
 					     : run_batch(d, in, keep_going);
 		restore_signals(old_sigs);
+		session_lua = NULL;
 	}
+	vlua_free(lua); /* before the debugger and the machine it borrows */
 	dbg_free(d);
 	if (run)
 		vm_front_flush(run);

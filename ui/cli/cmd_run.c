@@ -9,18 +9,21 @@
 #include <string.h>
 
 #include "ui/dbg/report.h"
+#include "ui/cli/lua_front.h"
 #include "ui/cli/session.h"
 #include "ui/cli/tty.h"
 #include "ui/cli/vm_front.h"
 #include "ui/dbg/trace.h"
 
-enum { OPT_HELP = 1, OPT_MAX_CYCLES, OPT_STATS, OPT_STATS_JSON };
+enum { OPT_HELP = 1, OPT_MAX_CYCLES, OPT_STATS, OPT_STATS_JSON, OPT_LUA };
 
 static const struct opt_spec run_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
 	{ "max-cycles", 0, true, OPT_MAX_CYCLES },
 	{ "stats", 0, false, OPT_STATS },
 	{ "stats-json", 0, true, OPT_STATS_JSON },
+	{ "lua", 0, true, OPT_LUA },
+	LUA_FRONT_OPT_SPECS,
 	VM_FRONT_OPT_SPECS,
 	SESSION_OPT_SPECS,
 	{ NULL, 0, false, 0 },
@@ -43,6 +46,12 @@ static void run_usage(FILE *out)
 		"  --stats           print statistics on stderr at the end\n"
 		"  --stats-json F    write statistics as JSON to F\n"
 		"  -h, --help        this text\n\n"
+		"Lua (docs/lua.md, \"vmlab run --lua\"):\n"
+		"  --lua FILE.lua    run the script first: it gets the run's machine as\n"
+		"                    vmlab.session and installs handlers on it with\n"
+		"                    vmlab.session:on(...); then the run goes on with\n"
+		"                    them (a handler's error: status 1; x:stop(): 0)\n"
+		LUA_FRONT_OPT_HELP "\n"
 		"the monitor (docs/monitor.md):\n"
 		VM_FRONT_OPT_HELP "\n"
 		"exit status: the guest's power-device value; 1 assembly errors;\n"
@@ -57,10 +66,15 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 {
 	struct session s;
 	struct opt_parser p;
-	const char *arg, *stats_json = NULL;
+	const char *arg, *stats_json = NULL, *lua_path = NULL;
 	uint64_t max_cycles = UINT64_MAX;
 	bool stats = false;
 	int id, status, r;
+	struct lua_front lf;
+	struct vlua *lua = NULL;
+	char err[256];
+
+	lua_front_init(&lf);
 	session_init(&s, "run");
 	vm_front_init(front);
 	opt_init(&p, "run", argc, argv);
@@ -81,8 +95,13 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		case OPT_STATS_JSON:
 			stats_json = arg;
 			break;
+		case OPT_LUA:
+			lua_path = arg;
+			break;
 		default: /* the program, or a shared option */
-			r = vm_front_option(front, "run", id, arg, &s);
+			r = lua_front_option(&lf, "run", id, arg);
+			if (r == 0)
+				r = vm_front_option(front, "run", id, arg, &s);
 			if (r < 0 || (r == 0 && session_argument(&s, id, arg) < 0))
 				return 2;
 			break;
@@ -93,6 +112,11 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	if (front->vmm && (s.record || s.replay)) {
 		fprintf(stderr, "vmlab run: --record and --replay are for the bare machine, "
 			"not --vmm\n");
+		return 2;
+	}
+	if (front->vmm && lua_path) {
+		fprintf(stderr, "vmlab run: --lua with --vmm is not there yet (the bare machine "
+			"only, for now)\n");
 		return 2;
 	}
 	if (front->vmm) {
@@ -115,11 +139,40 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		return status;
 	}
 
+	if (lua_path) { /* the script first: it installs its handlers */
+		if (!(lua = lua_front_new(&lf, "run"))) {
+			status = 2;
+		} else if (!vlua_session_attach(lua, s.m, s.img, err, sizeof err)) {
+			fprintf(stderr, "vmlab run: %s\n", err);
+			status = 2;
+		} else {
+			status = vlua_run_file(lua, lua_path, 0, NULL);
+			vlua_session_begin(lua);
+		}
+		if (status) {
+			vlua_free(lua);
+			session_end(&s);
+			tty_release_interrupt();
+			return status;
+		}
+	}
+
 	uint64_t max_insns = s.max_insns, left = max_insns;
 	enum machine_stop why;
+	enum vlua_next next = VLUA_DONE;
 	machine_set_budget(s.m, max_cycles, true); /* every run ends, halted or not */
 	for (;;) {
 		why = console_run(&s.con, left);
+		if (lua && !(why == STOP_REQUESTED && s.con.stopped)) {
+			next = vlua_session_stopped(lua, why);
+			if (next == VLUA_STOPPED || next == VLUA_FAILED)
+				break;
+			if (next == VLUA_GO_ON) {
+				if (max_insns != UINT64_MAX)
+					left = max_insns - machine_instret(s.m);
+				continue;
+			}
+		}
 		if (why != STOP_DEBUG_BREAK)
 			break;
 		console_pause(&s.con);
@@ -129,7 +182,13 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 			left = max_insns - machine_instret(s.m);
 	}
 	console_pause(&s.con); /* the terminal back before any report */
-	switch (why) {
+	if (next == VLUA_FAILED) {
+		status = 1; /* the handler's report is out */
+	} else if (next == VLUA_STOPPED) {
+		fprintf(stderr, "vmlab run: stopped by the Lua script at pc 0x%08x\n",
+			machine_pc(s.m));
+		status = 0;
+	} else switch (why) {
 	case STOP_POWER_OFF:
 		status = machine_exit_code(s.m) & 0xff;
 		break;
@@ -159,6 +218,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		status = 2;
 	if (!console_output_ok(s.console, "run", "console output"))
 		status = 2; /* lost output is an error, never a success */
+	vlua_free(lua); /* before the machine it borrows */
 	session_end(&s);
 	tty_release_interrupt();
 	return status;

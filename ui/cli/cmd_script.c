@@ -8,16 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/cli/options.h"
-#include "ui/lua/vlua.h"
+#include "ui/cli/lua_front.h"
 
-enum { OPT_HELP = 1, OPT_SANDBOX, OPT_LUA_MEM, OPT_LUA_INSNS, OPT_MAX_INSNS };
+enum { OPT_HELP = 1, OPT_MAX_INSNS };
 
 static const struct opt_spec script_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
-	{ "sandbox", 0, false, OPT_SANDBOX },
-	{ "lua-mem", 0, true, OPT_LUA_MEM },
-	{ "lua-insns", 0, true, OPT_LUA_INSNS },
+	LUA_FRONT_OPT_SPECS,
 	{ "max-insns", 0, true, OPT_MAX_INSNS },
 	{ NULL, 0, false, 0 },
 };
@@ -46,15 +43,12 @@ static void script_usage(FILE *out)
 
 int cmd_script(int argc, char **argv)
 {
-	struct vlua_config cfg;
+	struct lua_front lf;
 	struct opt_parser p;
 	const char *arg, *path = NULL;
-	bool lua_insns_set = false, max_insns_set = false;
-	uint32_t mem;
-	int id;
-	char err[256];
+	int id, r;
 
-	vlua_config_defaults(&cfg);
+	lua_front_init(&lf);
 	opt_init(&p, "script", argc, argv);
 	while (!path && (id = opt_next(&p, script_opts, &arg)) != OPT_END) {
 		switch (id) {
@@ -63,48 +57,28 @@ int cmd_script(int argc, char **argv)
 		case OPT_HELP:
 			script_usage(stdout);
 			return 0;
-		case OPT_SANDBOX:
-			cfg.sandbox = true;
-			break;
-		case OPT_LUA_MEM:
-			if (!opt_size("script", "--lua-mem", arg, &mem))
-				return 2;
-			if (mem < (1u << 20)) {
-				fprintf(stderr, "vmlab script: --lua-mem: at least 1M\n");
-				return 2;
-			}
-			cfg.mem_limit = mem;
-			break;
-		case OPT_LUA_INSNS:
-			if (!opt_u64("script", "--lua-insns", arg, &cfg.lua_insns))
-				return 2;
-			lua_insns_set = true;
-			break;
 		case OPT_MAX_INSNS:
-			if (!opt_u64("script", "--max-insns", arg, &cfg.guest_insns))
+			if (!opt_u64("script", "--max-insns", arg, &lf.cfg.guest_insns))
 				return 2;
-			max_insns_set = true;
+			lf.guest_insns_set = true;
 			break;
 		case OPT_POSITIONAL:
 			path = arg; /* the rest belongs to the script */
 			break;
 		default:
-			return 2;
+			r = lua_front_option(&lf, "script", id, arg);
+			if (r <= 0)
+				return 2;
+			break;
 		}
 	}
 	if (!path) {
 		fprintf(stderr, "vmlab script: no script given (see vmlab script --help)\n");
 		return 2;
 	}
-	if (cfg.sandbox && !lua_insns_set)
-		cfg.lua_insns = VLUA_SANDBOX_INSNS;
-	if (cfg.sandbox && !max_insns_set)
-		cfg.guest_insns = VLUA_SANDBOX_GUEST;
-	struct vlua *v = vlua_new(&cfg, err, sizeof err);
-	if (!v) {
-		fprintf(stderr, "vmlab script: %s\n", err);
+	struct vlua *v = lua_front_new(&lf, "script");
+	if (!v)
 		return 2;
-	}
 	int status = vlua_run_file(v, path, argc - p.i, argv + p.i);
 	vlua_free(v);
 	fflush(stdout);

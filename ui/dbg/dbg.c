@@ -137,6 +137,42 @@ void dbg_free(struct dbg *d)
 	free(d);
 }
 
+FILE *dbg_out(const struct dbg *d)
+{
+	return d->out;
+}
+
+FILE *dbg_err(const struct dbg *d)
+{
+	return d->err;
+}
+
+void dbg_set_streams(struct dbg *d, FILE *out, FILE *err)
+{
+	fflush(d->out);
+	fflush(d->err);
+	d->out = out;
+	d->err = err;
+	trace_set_out(d->tr, out);
+}
+
+void dbg_set_lang(struct dbg *d, const struct dbg_lang *lang)
+{
+	d->lang = lang;
+}
+
+void dbg_machine_changed(struct dbg *d)
+{
+	dbg_history_restart(d);
+	dbg_bp_refresh(d);
+	d->fresh = false;
+}
+
+bool dbg_replaying(const struct dbg *d)
+{
+	return d->replaying;
+}
+
 void dbg_interrupt(struct dbg *d)
 {
 	d->interrupted = 1;

@@ -114,4 +114,76 @@ uint64_t dbg_steps_of(struct machine *m);
 /* The session ran its max_steps: a batch front end exits non-zero. */
 bool dbg_budget_exhausted(const struct dbg *d);
 
+/* ---- a scripting language, plugged in by the front end ------------------
+ * The core has the commands `lua CHUNK` and `source FILE.lua` but knows no
+ * Lua: the layers point ui/cli -> ui/lua -> ui/dbg, so the front end that
+ * links the language hands the core these functions (ui/lua's
+ * vlua_attach_debugger does it).  They are here, not in the front end,
+ * because commands reach the core by other ways than the front end's
+ * prompt -- lines of a `source` file, a `define` body, dbg:command() --
+ * and there `lua` must work the same; the core also gives it help,
+ * completion and the nesting limit.  Without a language both commands say
+ * so, and `source` of any other file reads debugger commands as before. */
+struct dbg_lang {
+	const char *name;     /* "Lua", for messages                         */
+	const char *suffix;   /* ".lua": `source FILE` with it runs here     */
+	/* Run a chunk or a file: DBG_OK, or DBG_ERROR after its report went
+	 * to dbg_err(d). */
+	enum dbg_result (*run_chunk)(void *ctx, const char *chunk);
+	enum dbg_result (*run_file)(void *ctx, const char *path);
+	/* After each stretch the core runs the machine forward (never a
+	 * replay of the past), at an instruction boundary: the language's
+	 * event handlers may have written registers, which it applies now,
+	 * or asked to stop.  DBG_LANG_* bits; NULL: none. */
+	unsigned (*after_run)(void *ctx, enum machine_stop why);
+	void *ctx;
+};
+enum {
+	DBG_LANG_STOP = 1,     /* stop the run here ("Stopped by a Lua handler.") */
+	DBG_LANG_CHANGED = 2,  /* it changed the machine: history restarts        */
+};
+/* Plug lang in (NULL: none); the core keeps the pointer. */
+void dbg_set_lang(struct dbg *d, const struct dbg_lang *lang);
+
+/* The streams results and errors go to now, and a change of them (a
+ * script capturing a command's output in open_memstream streams; the
+ * tracer follows `out`). */
+FILE *dbg_out(const struct dbg *d);
+FILE *dbg_err(const struct dbg *d);
+void dbg_set_streams(struct dbg *d, FILE *out, FILE *err);
+
+/* The built-in command a line starts with, by its full name ("break"
+ * for "b main"), or NULL (none, ambiguous, or a user command). */
+const char *dbg_command_of(const char *line);
+
+/* Run a command one level down, as `source` runs its lines (no repeat
+ * of the empty line, the nesting limit applies). */
+enum dbg_result dbg_exec_nested(struct dbg *d, const char *line);
+
+/* Breakpoints, watchpoints and catchpoints as `info breakpoints` lists
+ * them, for a script: i from 0 to dbg_bp_count(d) - 1. */
+struct dbg_bp_info {
+	int num;
+	const char *type;      /* "breakpoint", "watchpoint", "read watchpoint",
+				* "acc watchpoint", "catchpoint"             */
+	const char *what;      /* the location or event as written           */
+	const char *cond;      /* condition, or NULL                         */
+	bool enabled, temporary, phys;
+	uint32_t addr;         /* breakpoint or watchpoint address           */
+	int asid;              /* -1: any address space                      */
+	unsigned hits, ignore;
+};
+size_t dbg_bp_count(const struct dbg *d);
+void dbg_bp_get(const struct dbg *d, size_t i, struct dbg_bp_info *info);
+/* The number the newest breakpoint got (0: none yet). */
+int dbg_bp_last(const struct dbg *d);
+
+/* Someone else changed the machine (a script wrote a register): the
+ * recorded past cannot be replayed to here any more, so reverse-execution
+ * history restarts, and breakpoints are translated again. */
+void dbg_machine_changed(struct dbg *d);
+/* The debugger is re-running the past (reverse execution): events now
+ * were seen before, and observers should ignore them. */
+bool dbg_replaying(const struct dbg *d);
+
 #endif

@@ -1118,6 +1118,37 @@ int dbgc_ignore(struct dbg *d, const char *args, const char *fmt)
 
 /* ---- info breakpoints and stop reports ------------------------------------------------------ */
 
+static const char *bp_type(const struct dbg_bp *b)
+{
+	return b->kind == BP_BREAK ? "breakpoint"
+	       : b->kind == BP_CATCH ? "catchpoint"
+	       : b->wkind == WATCH_READ ? "read watchpoint"
+	       : b->wkind == WATCH_ACCESS ? "acc watchpoint" : "watchpoint";
+}
+
+size_t dbg_bp_count(const struct dbg *d)
+{
+	return d->nbps;
+}
+
+void dbg_bp_get(const struct dbg *d, size_t i, struct dbg_bp_info *info)
+{
+	const struct dbg_bp *b = d->bps[i];
+
+	*info = (struct dbg_bp_info){
+		.num = b->num, .type = bp_type(b), .what = b->what, .cond = b->cond,
+		.enabled = b->enabled, .temporary = b->temporary,
+		.phys = b->kind == BP_BREAK ? b->phys : b->wphys,
+		.addr = b->kind == BP_BREAK ? b->addr : b->wphys ? b->wpa : b->wva,
+		.asid = b->kind == BP_BREAK ? b->asid : -1, .hits = b->hits, .ignore = b->ignore,
+	};
+}
+
+int dbg_bp_last(const struct dbg *d)
+{
+	return d->next_num - 1;
+}
+
 int dbgi_break(struct dbg *d, const char *args)
 {
 	char sym[96];
@@ -1129,10 +1160,7 @@ int dbgi_break(struct dbg *d, const char *args)
 	dbg_printf(d, "Num  Type              Disp Enb Address     What\n");
 	for (size_t i = 0; i < d->nbps; i++) {
 		const struct dbg_bp *b = d->bps[i];
-		const char *type = b->kind == BP_BREAK ? "breakpoint"
-				   : b->kind == BP_CATCH ? "catchpoint"
-				   : b->wkind == WATCH_READ ? "read watchpoint"
-				   : b->wkind == WATCH_ACCESS ? "acc watchpoint" : "watchpoint";
+		const char *type = bp_type(b);
 		dbg_printf(d, "%-4d %-17s %-4s %-3s ", b->num, type, b->temporary ? "del" : "keep",
 			   b->enabled ? "y" : "n");
 		if (b->kind == BP_BREAK) {

@@ -130,6 +130,13 @@ static const struct dbg_command commands[] = {
 	  "A file saved with another image is refused unless `force` is given\n"
 	  "(its pages saved as the image's then come from this session's image).\n"
 	  "Reverse execution starts again from the loaded state.\n" },
+	{ "lua", dbgc_lua, R_NO, C_NONE, "lua CHUNK",
+	  "run a line of Lua (docs/lua.md, \"From the debugger\")",
+	  "The rest of the line is a Lua chunk, run in the session's one Lua\n"
+	  "state: globals stay from one lua command to the next.  An expression\n"
+	  "alone prints its value (lua dbg.machine.cpu.pc).  The object `dbg`\n"
+	  "is this debugger: dbg.machine, dbg:breakpoint(), dbg.breakpoints,\n"
+	  "dbg:delete(), dbg:command().  source FILE.lua runs a Lua file.\n" },
 	{ "next", dbgc_next, R_SAME, C_NONE, "next [N]",
 	  "step to the next source line, over calls", NULL },
 	{ "nexti", dbgc_nexti, R_SAME, C_NONE, "nexti [N]",
@@ -182,8 +189,9 @@ static const struct dbg_command commands[] = {
 	  "run a host shell command, its output here",
 	  "Refused when vmlab debug runs with --batch-safe.\n" },
 	{ "source", dbgc_source, R_NO, C_NONE, "source FILE",
-	  "run the debugger commands in FILE",
-	  "Stops at the first command that fails.  FILE may define commands.\n" },
+	  "run the debugger commands in FILE (or the Lua in FILE.lua)",
+	  "Stops at the first command that fails.  FILE may define commands.\n"
+	  "A FILE whose name ends in .lua is a Lua script (see `lua`).\n" },
 	{ "step", dbgc_step, R_SAME, C_NONE, "step [N]",
 	  "step to the next source line, into calls and traps", NULL },
 	{ "stepi", dbgc_stepi, R_SAME, C_NONE, "stepi [N]",
@@ -305,6 +313,24 @@ static bool split_line(const char *line, char *name, size_t namecap, char *fmt, 
 	}
 	*args = dbg_skip_ws(p); /* as in gdb, "p$pc" is "p $pc" */
 	return n > 0;
+}
+
+const char *dbg_command_of(const char *line)
+{
+	char name[64], fmt[32];
+	const char *args;
+	const struct dbg_command *c, *match = NULL;
+	size_t n, count = 0;
+
+	if (!split_line(line, name, sizeof name, fmt, sizeof fmt, &args))
+		return NULL;
+	if ((c = find_exact(name)))
+		return c->name;
+	n = strlen(name);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strncmp(commands[i].name, name, n) && count++ == 0)
+			match = &commands[i];
+	return count == 1 ? match->name : NULL;
 }
 
 enum dbg_result dbg_exec(struct dbg *d, const char *line)

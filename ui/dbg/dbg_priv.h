@@ -112,6 +112,7 @@ enum stop_kind {
 	SK_COND_ERROR,   /* a breakpoint condition could not be evaluated  */
 	SK_HISTORY_END,  /* reverse execution reached the oldest snapshot  */
 	SK_BUDGET,       /* the session's instruction budget is used up    */
+	SK_LANG,         /* a script's event handler asked (dbg_lang)      */
 };
 
 struct dbg_stop {
@@ -277,6 +278,8 @@ struct dbg {
 	size_t nucmds;
 	int defining;                  /* index being defined, or -1          */
 	int depth;                     /* source/user commands running         */
+	const struct dbg_lang *lang;   /* lua, source FILE.lua; or NULL     */
+	bool lang_stop, lang_changed;  /* what its after_run said            */
 
 	/* the call stack (dbg_frame.c) */
 	struct dbg_unwind *uw;         /* replaying to find frames, or NULL   */
@@ -476,6 +479,7 @@ bool dbg_is_command(const char *name);
 int dbgc_source(struct dbg *d, const char *args, const char *fmt);
 int dbgc_define(struct dbg *d, const char *args, const char *fmt);
 int dbgc_shell(struct dbg *d, const char *args, const char *fmt);
+int dbgc_lua(struct dbg *d, const char *args, const char *fmt);
 
 /* ---- dbg_symfile.c ------------------------------------------------------ */
 /* The symbol table that names addr in the current address space. */

@@ -118,10 +118,33 @@ static enum machine_stop run_bounded(struct dbg *d, uint64_t n)
 	return why;
 }
 
+/* A script's handlers (dbg_lang.after_run) ran during a forward stretch:
+ * note what they want; their changes are taken in once the machine is
+ * settled (lang_settled), since history restarts from a settled state. */
+static void lang_after(struct dbg *d, enum machine_stop why)
+{
+	unsigned f;
+
+	if (!d->lang || !d->lang->after_run || d->replaying)
+		return;
+	f = d->lang->after_run(d->lang->ctx, why);
+	d->lang_stop |= (f & DBG_LANG_STOP) != 0;
+	d->lang_changed |= (f & DBG_LANG_CHANGED) != 0;
+}
+
+static void lang_settled(struct dbg *d)
+{
+	if (d->lang_changed && !d->replaying) {
+		d->lang_changed = false;
+		dbg_machine_changed(d);
+	}
+}
+
 bool dbg_settle(struct dbg *d)
 {
 	enum insn_mode saved = d->insn_mode;
 	unsigned cats = d->trace_cats;
+	enum machine_stop why;
 
 	if (!dbg_machine_alive(d, false))
 		return false;
@@ -130,11 +153,13 @@ bool dbg_settle(struct dbg *d)
 	/* the instruction about to run is traced when it runs, not now */
 	d->trace_cats &= ~(unsigned)TRACE_INSN;
 	dbg_trace_apply(d);
-	run_bounded(d, 1);
+	why = run_bounded(d, 1);
 	d->trace_cats = cats;
 	dbg_trace_apply(d);
 	d->insn_mode = saved;
 	dbg_listen_sync(d);
+	lang_after(d, why);
+	lang_settled(d);
 	return dbg_machine_alive(d, false);
 }
 
@@ -210,11 +235,17 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 		enum machine_stop why = run_bounded(d, budget);
 		if (hook)
 			d->run_hook(d->run_hook_opaque, d->m, false, why);
+		lang_after(d, why);
 		if (why == STOP_POWER_OFF || why == STOP_FATAL) {
 			stop_dead(d);
 			break;
 		}
 		dbg_settle(d);
+		if (d->lang_stop) {
+			d->lang_stop = false;
+			if (d->stop.kind == SK_NONE)
+				d->stop.kind = SK_LANG;
+		}
 		if (d->stop.kind != SK_NONE)
 			break;
 		if (why == STOP_DEBUG_BREAK && !d->replaying) {
@@ -234,6 +265,8 @@ enum stop_kind dbg_resume(struct dbg *d, uint64_t max_steps, dbg_pred_fn pred)
 	}
 	d->insn_mode = INSN_NONE;
 	d->pred = NULL;
+	d->lang_stop = false;
+	lang_settled(d); /* a power off is not settled, but final */
 	dbg_listen_sync(d);
 	dbg_vm_run(d, false);
 	if (!d->replaying) {
@@ -300,6 +333,9 @@ void dbg_report_stop(struct dbg *d)
 		break;
 	case SK_INTERRUPTED:
 		dbg_printf(d, "Interrupted.\n");
+		break;
+	case SK_LANG:
+		dbg_printf(d, "Stopped by a %s handler.\n", d->lang ? d->lang->name : "script");
 		break;
 	case SK_COND_ERROR:
 		dbg_printf(d, "%s\n", s->msg);

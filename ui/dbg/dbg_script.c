@@ -7,6 +7,9 @@
  *   end                called with
  *   shell CMD          run a host command (refused with --batch-safe, so a
  *                      graded command file cannot reach the grader's host)
+ *   lua CHUNK          run a chunk of the language the front end plugged
+ *   source FILE.lua    in (dbg_set_lang, dbg.h): the core only passes the
+ *                      text or the file name on, one level deeper
  *
  * A definition spans lines, and the core takes one line at a time: while
  * one is open, dbg_exec hands every line here (dbg_script_line) until
@@ -94,7 +97,7 @@ bool dbg_script_line(struct dbg *d, const char *line, enum dbg_result *r)
 }
 
 /* Run one line one level down; false (after the message) if it failed. */
-static enum dbg_result exec_nested(struct dbg *d, const char *line)
+enum dbg_result dbg_exec_nested(struct dbg *d, const char *line)
 {
 	enum dbg_result r;
 
@@ -208,7 +211,7 @@ int dbg_user_run(struct dbg *d, const struct dbg_user_cmd *u, const char *args)
 			r = dbg_error(d, "out of memory");
 			break;
 		}
-		r = exec_nested(d, line);
+		r = dbg_exec_nested(d, line);
 		free(line);
 	}
 out:
@@ -234,6 +237,43 @@ void dbg_user_list(struct dbg *d)
 	dbg_printf(d, "\n");
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return k && n > k && !strcmp(s + n - k, suffix);
+}
+
+/* A chunk or file of the plugged-in language, one level down (so that a
+ * chunk that runs `lua` again through dbg:command ends at the limit). */
+static enum dbg_result run_lang(struct dbg *d, const char *text, bool file)
+{
+	enum dbg_result r;
+
+	if (d->depth >= MAX_DEPTH)
+		return dbg_error(d, "Commands nested more than %d deep (a chunk that runs itself?).",
+				 MAX_DEPTH);
+	fflush(d->out);
+	d->depth++;
+	r = file ? d->lang->run_file(d->lang->ctx, text) : d->lang->run_chunk(d->lang->ctx, text);
+	d->depth--;
+	fflush(d->out);
+	fflush(d->err);
+	return r == DBG_QUIT ? DBG_OK : r;
+}
+
+int dbgc_lua(struct dbg *d, const char *args, const char *fmt)
+{
+	const char *chunk = dbg_skip_ws(args);
+
+	if (!d->lang)
+		return dbg_error(d, "lua: this front end has no Lua (vmlab debug has).");
+	if (!*chunk)
+		return dbg_error(d, "lua needs a chunk of Lua (lua CHUNK; source FILE.lua for "
+				 "more lines)");
+	return run_lang(d, chunk, false);
+}
+
 int dbgc_source(struct dbg *d, const char *args, const char *fmt)
 {
 	const char *path = dbg_skip_ws(args);
@@ -245,13 +285,15 @@ int dbgc_source(struct dbg *d, const char *args, const char *fmt)
 
 	if (!*path)
 		return dbg_error(d, "source needs a file name (source FILE)");
+	if (d->lang && ends_with(path, d->lang->suffix))
+		return run_lang(d, path, true);
 	f = fopen(path, "r");
 	if (!f)
 		return dbg_error(d, "%s: No such file or directory.", path);
 	while (r == DBG_OK && (n = getline(&line, &cap, f)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
-		r = exec_nested(d, line);
+		r = dbg_exec_nested(d, line);
 		if (r == DBG_QUIT)
 			break;
 	}

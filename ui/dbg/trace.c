@@ -149,6 +149,11 @@ bool trace_attach_vmm(struct trace *t, struct vmm *v)
 	return true;
 }
 
+void trace_set_out(struct trace *t, FILE *out)
+{
+	t->out = out;
+}
+
 void trace_set(struct trace *t, unsigned cats)
 {
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {

@@ -33,6 +33,8 @@ enum {
 bool trace_parse(const char *spec, unsigned *cats, const char **bad, size_t *badlen);
 struct trace *trace_new(struct machine *m, const struct image *img, FILE *out);
 void trace_set(struct trace *t, unsigned cats);
+/* Write to out from now on. */
+void trace_set_out(struct trace *t, FILE *out);
 /* The machine runs guests of this monitor: trace its exits too (the
  * exit category) and name the VM on insn lines.  false if the monitor
  * has no room for another observer. */

@@ -49,6 +49,7 @@ static void set_reg(struct lmachine *lm, unsigned n, uint32_t v)
 		lm->pregmask |= 1u << n;
 	} else {
 		machine_set_reg(lm->m, n, v);
+		vl_touch(lm);
 	}
 }
 
@@ -59,6 +60,7 @@ static void set_pc(struct lmachine *lm, uint32_t v)
 		lm->has_pc = true;
 	} else {
 		machine_set_pc(lm->m, v);
+		vl_touch(lm);
 	}
 }
 
@@ -70,6 +72,7 @@ static void set_psw(struct lmachine *lm, uint32_t v)
 		lm->has_psw = true;
 	} else {
 		machine_set_psw(lm->m, v);
+		vl_touch(lm);
 	}
 }
 
@@ -233,6 +236,7 @@ static int cr_newindex(lua_State *L)
 		lm->pcrmask |= 1u << cr;
 	} else {
 		machine_set_cr(lm->m, (unsigned)cr, v);
+		vl_touch(lm);
 	}
 	return 0;
 }

@@ -274,6 +274,7 @@ bool vl_apply_pending(struct lmachine *lm)
 		machine_set_psw(lm->m, lm->ppsw);
 	if (lm->has_pc)
 		machine_set_pc(lm->m, lm->ppc);
+	vl_touch(lm);
 	lm->pregmask = lm->pcrmask = 0;
 	lm->has_pc = lm->has_psw = false;
 	return true;
@@ -356,6 +357,15 @@ bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyh
 	bool made = false;
 	uint64_t instret = machine_instret(lm->m), step = 0;
 
+	if (lm->borrowed == LB_DEBUG) {
+		/* the debugger runs it: from its prompt (no Lua runs), or from a
+		 * dbg:command (on that thread).  Not while it replays the past,
+		 * nor when the script itself touches a device: no run then. */
+		struct vlua *v = lm->v;
+		if (dbg_replaying(lm->dbg) || (v->run_depth > 0 && !v->L_cur))
+			return false;
+		lm->L_run = v->L_cur ? v->L_cur : v->L;
+	}
 	if (lm->error || !lm->L_run)
 		return true;
 	lm->dispatching++;
@@ -598,6 +608,16 @@ static int handle_index(lua_State *L)
 	return 1;
 }
 
+/* Printed without an address, so that transcripts stay the same. */
+static int handle_tostring(lua_State *L)
+{
+	struct lhandle *h = luaL_checkudata(L, 1, T_HANDLE);
+
+	lua_pushfstring(L, "vmlab.handle (%s, %s)", lev_names[h->kind],
+			handle_active(h) ? "active" : "removed");
+	return 1;
+}
+
 void vl_open_event(lua_State *L)
 {
 	static const luaL_Reg handle_methods[] = { { "remove", h_remove }, { NULL, NULL } };
@@ -605,4 +625,5 @@ void vl_open_event(lua_State *L)
 	vl_newclass(L, T_EVENT, NULL, event_index, event_newindex);
 	vl_metamethod(L, T_EVENT, "__tostring", event_tostring);
 	vl_newclass(L, T_HANDLE, handle_methods, handle_index, event_newindex);
+	vl_metamethod(L, T_HANDLE, "__tostring", handle_tostring);
 }

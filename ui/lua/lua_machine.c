@@ -214,15 +214,7 @@ static int l_machine_new(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) {
-		bool known = false;
-		for (int i = 0; machine_fields[i]; i++)
-			known |= lua_type(L, -2) == LUA_TSTRING &&
-				 !strcmp(lua_tostring(L, -2), machine_fields[i]);
-		if (!known)
-			return luaL_error(L, "vmlab.machine: unknown field '%s'",
-					  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-	}
+	vl_check_keys(L, 1, machine_fields, "vmlab.machine");
 	if (v->nmachines >= VLUA_MAX_MACHINES)
 		lua_gc(L, LUA_GCCOLLECT); /* machines no longer referenced go */
 	if (v->nmachines >= VLUA_MAX_MACHINES)
@@ -279,8 +271,42 @@ static int l_machine_new(lua_State *L)
 	return 1;
 }
 
+/* A borrowed machine lets go: its handlers leave the machine, which
+ * lives on with its owner. */
+static void let_go(lua_State *L, struct lmachine *lm)
+{
+	if (!lm->m)
+		return;
+	while (lm->nh > 0 && !lm->dispatching)
+		vl_remove_handler(L, lm, lm->h[0].id);
+	free(lm->h);
+	free(lm->error);
+	lm->h = NULL;
+	lm->nh = lm->caph = 0;
+	lm->error = NULL;
+	lm->m = NULL;
+	lm->img = NULL;
+	lm->v->nmachines--;
+}
+
+struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct image *img,
+				  enum lborrow how)
+{
+	struct lmachine *lm = vl_new_machine_udata(L, 7); /* sub-objects */
+
+	lm->m = m;
+	lm->img = (struct image *)img; /* never freed: lm->borrowed */
+	lm->borrowed = how;
+	lm->v->nmachines++;
+	return lm;
+}
+
 void vl_close_machine(lua_State *L, struct lmachine *lm)
 {
+	if (lm->borrowed) {
+		let_go(L, lm);
+		return;
+	}
 	image_free(lm->img); /* a half-built machine may have an image only */
 	lm->img = NULL;
 	if (lm->mon)
@@ -317,6 +343,9 @@ static int l_close(lua_State *L)
 
 	if (lm->running)
 		return luaL_error(L, "x:close: the machine is running");
+	if (lm->borrowed && lm->m)
+		return luaL_error(L, "x:close: %s is not the script's to close",
+				  lm->borrowed == LB_DEBUG ? "dbg.machine" : "vmlab.session");
 	vl_close_machine(L, lm);
 	return 0;
 }
@@ -367,6 +396,12 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 	int until_id = -1;
 
 	vl_not_in_handler(L, "x:run");
+	if (lm->borrowed == LB_DEBUG)
+		return luaL_error(L, "x:run: the debugger runs dbg.machine\n(dbg:command(\"stepi 5\"), "
+				     "dbg:command(\"continue\"))");
+	if (lm->borrowed == LB_RUN)
+		return luaL_error(L, "x:run: vmlab run runs vmlab.session once the script has "
+				     "ended\n(install handlers with vmlab.session:on)");
 	if (lm->running)
 		return luaL_error(L, "x:run: the machine is already running");
 	if (max_cycles != UINT64_MAX)
@@ -400,6 +435,12 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 			if (cyc_end - now < chunk)
 				chunk = cyc_end - now; /* at least a cycle per step */
 		}
+		if (v->interrupted) { /* Ctrl-C: the hook raises it in Lua */
+			reason = "stopped";
+			break;
+		}
+		if (chunk > VLUA_RUN_CHUNK)
+			chunk = VLUA_RUN_CHUNK;
 		if (v->guest_left != UINT64_MAX) {
 			if (v->guest_left == 0) {
 				reason = NULL;
@@ -527,9 +568,11 @@ static int l_stop(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 
-	if (lm->running)
+	bool running = lm->running || lm->dispatching; /* dispatching: a run of the front end's */
+
+	if (running)
 		lm->user_stop = true;
-	lua_pushboolean(L, lm->running);
+	lua_pushboolean(L, running);
 	return 1;
 }
 
@@ -539,6 +582,9 @@ static int l_console(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 
+	if (lm->borrowed)
+		return luaL_error(L, "x:console: this machine's console is the terminal's "
+				     "(only vmlab.machine{} keeps its output)");
 	lua_pushlstring(L, lm->out.data ? lm->out.data : "", lm->out.len);
 	return 1;
 }
@@ -552,6 +598,7 @@ static int l_send(lua_State *L)
 	machine_console_input(lm->m, (const uint8_t *)s, len);
 	if (lua_toboolean(L, 3))
 		machine_console_eof(lm->m);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -591,6 +638,7 @@ static int l_restore(lua_State *L)
 	if (!machine_state_restore(lm->m, *s, err, sizeof err))
 		return luaL_error(L, "x:restore: %s", err);
 	lm->poweroff_seen = false;
+	vl_touch(lm);
 	for (int i = 0; i < lm->nh; i++)
 		lm->h[i].seen = false;
 	return 0;

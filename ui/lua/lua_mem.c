@@ -58,9 +58,10 @@ static void ram_copy(struct ram r, uint32_t a, void *buf, uint32_t n, bool write
 		vmm_gpa_write(r.lm->mon->v, r.vm, a, buf, n);
 	else if (r.vm >= 0)
 		vmm_gpa_read(r.lm->mon->v, r.vm, a, buf, n);
-	else if (write)
+	else if (write) {
 		machine_phys_write(r.lm->m, a, buf, n);
-	else
+		vl_touch(r.lm); /* a debugger's machine: its history restarts */
+	} else
 		machine_phys_read(r.lm->m, a, buf, n);
 }
 
@@ -211,12 +212,12 @@ static bool vcopy(lua_State *L, struct lmachine *lm, uint32_t va, uint8_t *buf, 
 				   "not RAM (x.mem reaches RAM only; devices through x.dev)");
 			return false;
 		}
-		if (dry)
-			;
-		else if (acc == ACC_WRITE)
+		if (!dry && acc == ACC_WRITE) { /* dry: only checking */
 			machine_phys_write(lm->m, w.pa, buf + done, n);
-		else
+			vl_touch(lm);
+		} else if (!dry) {
 			machine_phys_read(lm->m, w.pa, buf + done, n);
+		}
 		done += n;
 	}
 	return true;
@@ -463,6 +464,7 @@ static int mmu_flush(lua_State *L)
 	if (lm->dispatching)
 		return luaL_error(L, "mmu:flush: not inside the machine's own handler");
 	machine_tlb_flush(lm->m);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -474,6 +476,7 @@ static int mmu_invalidate(lua_State *L)
 	if (lm->dispatching)
 		return luaL_error(L, "mmu:invalidate: not inside the machine's own handler");
 	machine_tlb_invalidate(lm->m, va);
+	vl_touch(lm);
 	return 0;
 }
 
@@ -567,6 +570,7 @@ static int dev_read(lua_State *L)
 
 	if (d->lm->dispatching)
 		return luaL_error(L, "device:read: not inside the machine's own handler");
+	vl_touch(d->lm); /* a read may change the device (the UART's data) */
 	if (!machine_bus_read(d->lm->m, base + off, &v))
 		return luaL_error(L, "%s: register at offset %I does not answer a read", name,
 				  (lua_Integer)off);
@@ -583,6 +587,7 @@ static int dev_write(lua_State *L)
 
 	if (d->lm->dispatching)
 		return luaL_error(L, "device:write: not inside the machine's own handler");
+	vl_touch(d->lm);
 	if (!machine_bus_write(d->lm->m, base + off, v))
 		return luaL_error(L, "%s: register at offset %I does not accept a write", name,
 				  (lua_Integer)off);

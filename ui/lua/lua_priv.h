@@ -10,6 +10,10 @@
  *   lua_monitor.c  vmlab.monitor{...}: VMs, costs, monitor events,
  *                  policies (mon:handle) and the scheduler (mon:schedule)
  *   lua_vm.c       mon.vms[i]: virtual CPU, guest-physical memory, walks
+ *   lua_dbg.c      `lua` and `source FILE.lua` in vmlab debug: the dbg
+ *                  object over the session's debugger and machine
+ *   lua_session.c  vmlab run --lua: vmlab.session, handlers on a run that
+ *                  the front end drives
  *
  * Object model.  A machine is a full userdata holding struct lmachine;
  * its sub-objects (cpu, phys, mem, mmu, dev) are small userdata holding a
@@ -22,6 +26,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,6 +37,7 @@
 #define VLUA_MAX_MACHINES 64           /* live machines per script          */
 #define VLUA_MAX_CONSOLE (16u << 20)   /* console bytes kept per machine    */
 #define VLUA_MAX_VMS 16                /* VMs per monitor                   */
+#define VLUA_RUN_CHUNK (1u << 20)      /* steps between looks at Ctrl-C     */
 
 struct vlua {
 	lua_State *L;
@@ -43,6 +49,14 @@ struct vlua {
 	lua_State *script;     /* the script's coroutine, while it runs      */
 	int handler_depth;     /* > 0 while an event handler runs            */
 	int nmachines;         /* machines not closed                        */
+	int env_ref;           /* the sandbox's _ENV, kept across chunks     */
+	struct lmachine *session; /* vmlab run --lua: vmlab.session, or NULL */
+	int session_ref;       /* ... kept alive in the registry             */
+	void *dbg;             /* lua_dbg.c: the debugger's side, or NULL    */
+	lua_State *L_cur;      /* the thread a dbg:command runs on, or NULL  */
+	int run_depth;         /* scripts and chunks running, nested (read   */
+			       /* by vlua_interrupt in a signal handler)     */
+	volatile sig_atomic_t interrupted; /* Ctrl-C: stop the Lua code now  */
 };
 
 /* The struct vlua of any thread of the state. */
@@ -107,9 +121,23 @@ struct lhandler {
 	uint32_t seen_pc;
 };
 
+/* A machine the script does not own (vl_push_borrowed): the front end's.
+ * Lua never frees it, never runs it (the front end does), and lets go of
+ * it -- its handlers removed from the machine -- when the state closes,
+ * which the front end does before it frees the machine. */
+enum lborrow {
+	LB_OWN,      /* vmlab.machine{...}: the script's                   */
+	LB_DEBUG,    /* dbg.machine: the debugger runs it, handlers fire   */
+	LB_RUN,      /* vmlab.session: `vmlab run` runs it, handlers fire  */
+};
+
 struct lmachine {
 	struct vlua *v;
 	struct machine *m;   /* NULL after x:close()                         */
+	enum lborrow borrowed;
+	struct dbg *dbg;     /* LB_DEBUG: the debugger that runs it          */
+	bool touched;        /* a script changed it (LB_DEBUG: the debugger's
+			      * history restarts)                          */
 	struct image *img;
 	struct vl_out out;   /* console output so far                         */
 	struct lmon *mon;    /* a monitor's machine: the monitor, else NULL   */
@@ -169,6 +197,13 @@ void vl_pushsub(lua_State *L, int machine_idx, struct lmachine *lm, const char *
 /* Integers that must fit 32 bits (addresses) or are taken modulo 2^32 (values). */
 uint32_t vl_checkaddr(lua_State *L, int idx);
 uint32_t vl_checkvalue(lua_State *L, int idx);
+/* Every key of the table at t is one of known (NULL-ended), or an error
+ * "what: unknown field 'k'". */
+void vl_check_keys(lua_State *L, int t, const char *const *known, const char *what);
+/* Call f(a, b, c) (light userdata) protected, from C; false with
+ * "cannot start Lua: message" in err. */
+bool vl_call(struct vlua *v, lua_CFunction f, void *a, void *b, void *c, char *err,
+	     size_t errlen);
 /* Forbid what handlers must not do (run, wait, restore). */
 void vl_not_in_handler(lua_State *L, const char *what);
 
@@ -178,6 +213,14 @@ void vl_open_machine(lua_State *L);   /* classes + vmlab.machine in table at -1 
 int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_cycles,
 	   int until_kind, uint32_t until_lo, uint32_t until_hi);
 void vl_close_machine(lua_State *L, struct lmachine *lm);
+/* Push a machine object over m, which the caller owns (see lborrow). */
+struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct image *img,
+				  enum lborrow how);
+/* The script changed the machine's state (not inside a run). */
+static inline void vl_touch(struct lmachine *lm)
+{
+	lm->touched = true;
+}
 
 /* lua_cpu.c, lua_mem.c */
 void vl_open_cpu(lua_State *L);
@@ -291,5 +334,13 @@ int vl_mon_event_index(lua_State *L, const struct levent *e, const char *k);
 enum machine_stop vl_mon_run(struct lmachine *lm, uint64_t n);
 /* Forbid changing VMs from inside event handlers. */
 void vl_mon_writable(lua_State *L, struct lmachine *lm, const char *what);
+/* lua_dbg.c: the debugger no longer calls into this state. */
+void vl_detach_debugger(struct vlua *v);
+
+/* lua_state.c: run a file (path) or a chunk of text named name; an
+ * expression chunk (show) prints its values with the global print.  0, or
+ * 1 after "name:LINE: message" and a traceback went to err. */
+int vl_run_script(struct vlua *v, const char *path, const char *chunk, const char *name,
+		  bool show, int nargs, char **args, FILE *err);
 
 #endif

@@ -70,6 +70,36 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	v->lua_left -= HOOK_EVERY;
 }
 
+/* Ctrl-C: the hook vlua_interrupt sets raises an error at the next Lua
+ * instruction, then puts the budget's hook back (as lua.c's laction). */
+static void budget_hook(struct vlua *v, lua_State *L)
+{
+	v->interrupted = 0;
+	if (v->cfg.lua_insns != UINT64_MAX)
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	else
+		lua_sethook(L, NULL, 0, 0);
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	budget_hook(vlua_of(L), L);
+	luaL_error(L, "interrupted (Ctrl-C)");
+}
+
+void vlua_interrupt(struct vlua *v)
+{
+	/* only while Lua runs: a hook left on an idle thread would stop the
+	 * next chunk before it starts.  lua_sethook is safe in a signal
+	 * handler (the Lua manual; lua.c does this). */
+	if (v && (v->run_depth > 0 || v->handler_depth > 0)) {
+		v->interrupted = 1; /* for a machine run in C (vl_run) */
+		lua_sethook(v->script ? v->script : v->L, stop_hook,
+			    LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+	}
+}
+
 /* ---- helpers shared by the bindings --------------------------------------- */
 
 void vl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
@@ -147,6 +177,33 @@ uint32_t vl_checkvalue(lua_State *L, int idx)
 	if (a < -0x80000000ll || a > 0xffffffffll)
 		luaL_argerror(L, idx, lua_pushfstring(L, "value %I does not fit 32 bits", a));
 	return (uint32_t)a;
+}
+
+void vl_check_keys(lua_State *L, int t, const char *const *known, const char *what)
+{
+	t = lua_absindex(L, t);
+	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1)) {
+		bool ok = false;
+		for (int i = 0; known[i]; i++)
+			ok |= lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), known[i]);
+		if (!ok)
+			luaL_error(L, "%s: unknown field '%s'", what,
+				   lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+	}
+}
+
+bool vl_call(struct vlua *v, lua_CFunction f, void *a, void *b, void *c, char *err,
+	     size_t errlen)
+{
+	lua_pushcfunction(v->L, f);
+	lua_pushlightuserdata(v->L, a);
+	lua_pushlightuserdata(v->L, b);
+	lua_pushlightuserdata(v->L, c);
+	if (lua_pcall(v->L, 3, 0, 0) == LUA_OK)
+		return true;
+	snprintf(err, errlen, "cannot start Lua: %s", lua_tostring(v->L, -1));
+	lua_pop(v->L, 1);
+	return false;
 }
 
 void vl_not_in_handler(lua_State *L, const char *what)
@@ -255,40 +312,80 @@ static void set_arg(lua_State *L, const char *path, int nargs, char **args)
  * too, since ("").dump reaches it through the string metatable. */
 static void push_sandbox_env(lua_State *L);
 
+/* The environment scripts run in: _G, or the sandbox's, made once and
+ * kept, so that a debugger session's chunks share their globals. */
+static void push_env(lua_State *L, struct vlua *v)
+{
+	if (!v->cfg.sandbox) {
+		lua_pushglobaltable(L);
+		return;
+	}
+	if (v->env_ref == LUA_NOREF) {
+		push_sandbox_env(L);
+		v->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, v->env_ref);
+}
+
+struct run_req {
+	const char *path;      /* a file, or NULL and:             */
+	const char *chunk;     /* a chunk of text                  */
+	const char *name;      /* ... its name in messages         */
+	bool show;             /* print an expression's values     */
+	int nargs;
+	char **args;
+};
+
+/* Load the request's code as text; an expression chunk to show loads as
+ * "return CHUNK" (as lua.c's prompt does). */
+static int load_req(lua_State *L, const struct run_req *rq)
+{
+	if (rq->path)
+		return luaL_loadfilex(L, rq->path, "t");
+	if (rq->show) {
+		const char *ret = lua_pushfstring(L, "return %s;", rq->chunk);
+		int st = luaL_loadbufferx(L, ret, strlen(ret), rq->name, "t");
+		lua_remove(L, -2);
+		if (st == LUA_OK)
+			return st;
+		lua_pop(L, 1);
+	}
+	return luaL_loadbufferx(L, rq->chunk, strlen(rq->chunk), rq->name, "t");
+}
+
 static int pmain(lua_State *L)
 {
 	struct vlua *v = vlua_of(L);
-	const char *path = lua_touserdata(L, 1);
-	int nargs = (int)lua_tointeger(L, 2);
-	char **args = lua_touserdata(L, 3);
-	const char *text = lua_touserdata(L, 4); /* the script itself, or NULL: read path */
+	const struct run_req *rq = lua_touserdata(L, 1);
 	int status, nres, narg;
 	lua_State *co;
 
 	lua_settop(L, 0);
-	if ((text ? luaL_loadbufferx(L, text, strlen(text), path, "t")
-		  : luaL_loadfilex(L, path, "t")) != LUA_OK)
+	if (load_req(L, rq) != LUA_OK)
 		return lua_error(L); /* "cannot open", syntax error with file:line */
-	if (v->cfg.sandbox) {
-		push_sandbox_env(L);
-		set_arg(L, path, nargs, args);
+	push_env(L, v);
+	if (rq->path) {
+		set_arg(L, rq->path, rq->nargs, rq->args);
 		lua_setfield(L, -2, "arg");
-		lua_setupvalue(L, 1, 1); /* the chunk's _ENV */
-	} else {
-		set_arg(L, path, nargs, args);
-		lua_setglobal(L, "arg");
 	}
+	lua_setupvalue(L, 1, 1); /* the chunk's _ENV */
 	co = lua_newthread(L);           /* stack: chunk, co */
 	lua_pushvalue(L, 1);
 	lua_xmove(L, co, 1);
-	for (int i = 0; i < nargs; i++)  /* ... holds the arguments too */
-		lua_pushstring(co, args[i]);
-	narg = nargs;
+	for (int i = 0; i < rq->nargs; i++) /* ... holds the arguments too */
+		lua_pushstring(co, rq->args[i]);
+	narg = rq->nargs;
 	v->script = co;
 	for (;;) {
 		status = lua_resume(co, L, narg, &nres);
 		if (status == LUA_OK) {
 			v->script = NULL;
+			if (rq->show && nres > 0) { /* print(results) */
+				push_env(L, v);
+				lua_getfield(L, -1, "print");
+				lua_xmove(co, L, nres);
+				lua_call(L, nres, 0);
+			}
 			return 0;
 		}
 		if (status != LUA_YIELD) {
@@ -322,20 +419,38 @@ static int pmain(lua_State *L)
 	}
 }
 
-static int run_script(struct vlua *v, const char *path, const char *text, int nargs, char **args)
+int vl_run_script(struct vlua *v, const char *path, const char *chunk, const char *name,
+		  bool show, int nargs, char **args, FILE *err)
 {
-	lua_State *L = v->L;
-	int status;
+	/* a chunk may run inside another's dbg:command: then on the thread
+	 * that is running (v->L_cur), and the outer script's coroutine is
+	 * its again afterwards */
+	lua_State *L = v->L_cur ? v->L_cur : v->L;
+	struct run_req rq = { path, chunk, name, show, nargs, args };
+	lua_State *saved = v->script, *saved_cur = v->L_cur;
+	int top = lua_gettop(L), status;
 
-	v->lua_left = v->cfg.lua_insns;
-	v->guest_left = v->cfg.guest_insns;
-	lua_settop(L, 0);
+	/* each script, or each chunk a debugger session runs, has the budgets
+	 * afresh -- but not a nested one, or a loop of them would never end */
+	if (v->run_depth++ == 0) {
+		budget_hook(v, v->L); /* a Ctrl-C that came after the last Lua ran is over */
+		v->lua_left = v->cfg.lua_insns;
+		v->guest_left = v->cfg.guest_insns;
+		v->mem_limit = v->cfg.mem_limit;
+	}
+	size_t limit = v->mem_limit;
+	if (!lua_checkstack(L, 4)) {
+		v->run_depth--;
+		fprintf(err, "%s: Lua stack overflow\n", path ? path : name);
+		return 1;
+	}
 	lua_pushcfunction(L, pmain);
-	lua_pushlightuserdata(L, (void *)path);
-	lua_pushinteger(L, nargs);
-	lua_pushlightuserdata(L, args);
-	lua_pushlightuserdata(L, (void *)text);
-	status = lua_pcall(L, 4, 0, 0);
+	lua_pushlightuserdata(L, &rq);
+	v->L_cur = NULL; /* the new chunk's own dbg:command sets it again */
+	status = lua_pcall(L, 1, 0, 0);
+	v->L_cur = saved_cur;
+	v->run_depth--;
+	v->script = saved;
 	if (status != LUA_OK) {
 		const char *msg;
 		if (status == LUA_ERRMEM)
@@ -343,21 +458,24 @@ static int run_script(struct vlua *v, const char *path, const char *text, int na
 		else
 			msg = lua_tostring(L, -1);
 		fflush(stdout);
-		fprintf(v->cfg.err, "%s\n", msg ? msg : "(error object is not a string)");
-		lua_settop(L, 0);
+		fprintf(err, "%s\n", msg ? msg : "(error object is not a string)");
+		fflush(err);
+		lua_settop(L, top);
+		v->mem_limit = limit; /* push_report raised it */
 		return 1;
 	}
+	lua_settop(L, top);
 	return 0;
 }
 
 int vlua_run_file(struct vlua *v, const char *path, int nargs, char **args)
 {
-	return run_script(v, path, NULL, nargs, args);
+	return vl_run_script(v, path, NULL, NULL, false, nargs, args, v->cfg.err);
 }
 
 int vlua_run_string(struct vlua *v, const char *name, const char *text, int nargs, char **args)
 {
-	return run_script(v, name, text, nargs, args);
+	return vl_run_script(v, NULL, text, name, false, nargs, args, v->cfg.err);
 }
 
 /* ---- the sandbox ------------------------------------------------------------ */
@@ -412,7 +530,7 @@ static void push_sandbox_env(lua_State *L)
 	static const char *const base[] = {
 		"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
 		"print", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
-		"tonumber", "tostring", "type", "xpcall", "_VERSION", "vmlab", NULL,
+		"tonumber", "tostring", "type", "xpcall", "_VERSION", "vmlab", "dbg", NULL,
 	};
 	static const char *const libs[] = { "coroutine", "math", "table", "utf8", "string", NULL };
 	static const char *const no_dump[] = { "dump", NULL };
@@ -496,6 +614,8 @@ struct vlua *vlua_new(const struct vlua_config *cfg, char *err, size_t errlen)
 	v->mem_limit = v->cfg.mem_limit;
 	v->lua_left = v->cfg.lua_insns;
 	v->guest_left = v->cfg.guest_insns;
+	v->env_ref = LUA_NOREF;
+	v->session_ref = LUA_NOREF;
 	v->L = lua_newstate(alloc, v);
 	if (!v->L) {
 		snprintf(err, errlen, "cannot create a Lua state (memory cap too small?)");
@@ -520,6 +640,8 @@ void vlua_free(struct vlua *v)
 	if (!v)
 		return;
 	v->mem_limit = SIZE_MAX; /* closing may allocate nothing, but never fail */
+	vl_detach_debugger(v);
 	lua_close(v->L);
+	free(v->dbg);
 	free(v);
 }

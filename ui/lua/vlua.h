@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/machine.h"
+
 #define VLUA_DEFAULT_MEM (256u << 20)        /* bytes the Lua allocator may hold */
 #define VLUA_SANDBOX_INSNS 1000000000ull     /* Lua instructions, --sandbox default */
 #define VLUA_SANDBOX_GUEST 10000000000ull    /* guest steps, --sandbox default      */
@@ -55,5 +57,40 @@ int vlua_run_string(struct vlua *v, const char *name, const char *text, int narg
 struct lua_State;
 struct lua_State *vlua_state(struct vlua *v);
 void vlua_push_sandbox_env(struct lua_State *L);
+
+/* From a signal handler (Ctrl-C): the Lua code running now fails with
+ * "interrupted (Ctrl-C)" at its next instruction (a C function it is in,
+ * such as a machine run, ends first).  Nothing if no Lua runs. */
+void vlua_interrupt(struct vlua *v);
+
+/* ---- vmlab debug: `lua CHUNK`, `source FILE.lua`, the `dbg` object ----
+ * Give the session's debugger this state: the global `dbg` is d, and
+ * dbg.machine is m (NULL under the monitor: dbg.machine is nil), a
+ * machine the script does not own.  Plugs the runner into the core
+ * (dbg_set_lang).  Free the state before d and m.  false: err says why. */
+struct dbg;
+struct machine;
+struct image;
+bool vlua_attach_debugger(struct vlua *v, struct dbg *d, struct machine *m,
+			  const struct image *img, char *err, size_t errlen);
+
+/* ---- vmlab run --lua FILE.lua ------------------------------------------
+ * Before the script: vmlab.session is m, a machine the script does not own
+ * and cannot run; its handlers (vmlab.session:on) fire while the front end
+ * runs m.  Free the state before m. */
+bool vlua_session_attach(struct vlua *v, struct machine *m, const struct image *img,
+			 char *err, size_t errlen);
+/* After the script, before the run: handlers may fire from now on. */
+void vlua_session_begin(struct vlua *v);
+/* After each machine_run (or console_run) of the ordinary run: apply the
+ * writes handlers made (at this instruction boundary), call the poweroff
+ * handlers when it powered off, and say how to go on. */
+enum vlua_next {
+	VLUA_GO_ON,    /* the stop was only for the handlers: run again     */
+	VLUA_DONE,     /* nothing of Lua's: the run's own stop              */
+	VLUA_STOPPED,  /* a handler called x:stop()                          */
+	VLUA_FAILED,   /* a handler failed; its report went to cfg.err       */
+};
+enum vlua_next vlua_session_stopped(struct vlua *v, enum machine_stop why);
 
 #endif
