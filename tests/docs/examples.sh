@@ -21,7 +21,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin"
 ln -s "$VMLAB" "$tmp/bin/vmlab"
-export PATH="$tmp/bin:$PATH" VMLAB_HISTORY=/dev/null
+# scripts the examples run (scripts/mklab) find the same vmlab
+export PATH="$tmp/bin:$PATH" VMLAB_HISTORY=/dev/null VMLAB
 
 (cd "$base" && for md in "$@"; do awk -f "$here/examples.awk" "$md"; done) >"$tmp/records"
 
