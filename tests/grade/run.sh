@@ -188,6 +188,17 @@ sys.exit(0 if len(o.encode()) <= 4096 + 200 else 1)
 PY
 grep -q '^  no monitor yet .* 1/1  ok$' "$T/seeds" && ok || bad "t:monitor without vmlab.monitor"
 
+# ---- toyos with the student's file in place of its own (tests/grade/toyos)
+mkdir -p "$T/os-ok" "$T/os-bad" "$T/os-none"
+cp labs/os/progs.s "$T/os-ok/"
+printf 'frob\n' >"$T/os-bad/progs.s"
+"$VMLAB" grade $G/toyos "$T/os-ok" >"$T/os.out" 2>&1
+[ "$(tail -1 "$T/os.out")" = "Score: 1/1" ] && ok || bad "toyos: $(cat "$T/os.out")"
+"$VMLAB" grade $G/toyos "$T/os-bad" >"$T/os.out" 2>&1
+grep -q '^    progs.s:1:1: error: unknown instruction' "$T/os.out" && ok || bad "toyos bad: $(cat "$T/os.out")"
+"$VMLAB" grade $G/toyos "$T/os-none" >"$T/os.out" 2>&1
+grep -q 'the submission has no file progs.s' "$T/os.out" && ok || bad "toyos none: $(cat "$T/os.out")"
+
 # ---- many submissions --------------------------------------------------------------
 expect_status 0 "$VMLAB" grade --no-timing --jobs 2 -f gradescope -o "$T/batch" $G/lab $G/subs
 for s in correct partial nobuild hostile; do

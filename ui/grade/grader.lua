@@ -145,6 +145,7 @@ local function tidy(text)
   s = s:gsub(opts.tmp:gsub("%p", "%%%0") .. "/", "")
   s = s:gsub(opts.lab:gsub("%p", "%%%0") .. "/", (opts.lab_arg:gsub("%%", "%%%%")) .. "/")
   s = s:gsub("grader%.lua:%d+: ", "")
+  s = s:gsub("toyos%-%d+/", "") -- grade.toyos's copies: the student's file names
   return s
 end
 
