@@ -141,6 +141,27 @@ LUA
 timeout 60 "$VMLAB" grade "$T/plab" "$T/probe" >"$T/probe.out" 2>&1
 [ "$(tail -1 "$T/probe.out")" = "Score: 1/1" ] && ok || bad "sandbox probe 2: $(cat "$T/probe.out")"
 
+# the assembler reads what the student's user may read, never the grader:
+# .include of the lab's grade.lua (by its path, and by ../lab/) gives no
+# line of it, when the lab is readable by root only (as the bundles make it)
+if [ "$(id -u)" = 0 ]; then
+	cp -r $G/lab "$T/hidden-lab" && chmod -R go-rwx "$T/hidden-lab"
+	mkdir -p "$T/peek" && cp $G/subs/correct/* "$T/peek/"
+	printf '.include "%s/hidden-lab/grade.lua"\n' "$T" >>"$T/peek/sum.s"
+	"$VMLAB" grade "$T/hidden-lab" "$T/peek" >"$T/peek.out" 2>&1
+	grep -q "cannot open include file" "$T/peek.out" && grep -q "grade.lua': Permission denied" \
+		"$T/peek.out" && ok ||
+		bad "include of the hidden grader: $(head -20 "$T/peek.out")"
+	cp $G/subs/correct/sum.s "$T/peek/sum.s"
+	printf '.include "../lab/grade.lua"\n' >>"$T/peek/sum.s"
+	"$VMLAB" grade "$T/hidden-lab" "$T/peek" >"$T/peek.out" 2>&1
+	grep -q "cannot open include file '../lab/grade.lua'" "$T/peek.out" && ok ||
+		bad "include of ../lab/grade.lua: $(head -20 "$T/peek.out")"
+	grep -qE "unknown instruction '(lab|test|local)" "$T/peek.out" && bad "the grader's lines leaked" || ok
+else
+	echo "skip: not root: the hidden-lab include checks need another user"
+fi
+
 # ---- exit statuses, options ------------------------------------------------------
 expect_status() {
 	local want=$1

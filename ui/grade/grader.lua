@@ -141,11 +141,13 @@ local G = { lab = opts.lab, submission = opts.sub }
 
 -- Messages name files as the student knows them, not by our temporary copy.
 local function tidy(text)
-  local s = text:gsub(opts.sub:gsub("%p", "%%%0") .. "/", "")
+  local s = text:gsub(opts.lab_src:gsub("%p", "%%%0") .. "/",
+                      (opts.lab_arg:gsub("%%", "%%%%")) .. "/")
+  s = s:gsub(opts.sub:gsub("%p", "%%%0") .. "/", "")
   s = s:gsub(opts.tmp:gsub("%p", "%%%0") .. "/", "")
   s = s:gsub(opts.lab:gsub("%p", "%%%0") .. "/", (opts.lab_arg:gsub("%%", "%%%%")) .. "/")
   s = s:gsub("grader%.lua:%d+: ", "")
-  s = s:gsub("toyos%-%d+/", "") -- grade.toyos's copies: the student's file names
+  s = s:gsub("build/toyos%-%d+/", "") -- grade.toyos's copies: the student's file names
   return s
 end
 
@@ -158,8 +160,8 @@ end
 local function include_dirs(spec, extra)
   local dirs = { opts.sub }
   for _, d in ipairs(extra or {}) do dirs[#dirs + 1] = d end
-  for _, d in ipairs(spec.include or {}) do dirs[#dirs + 1] = path_in(opts.lab, d) end
-  dirs[#dirs + 1] = opts.lab
+  for _, d in ipairs(spec.include or {}) do dirs[#dirs + 1] = path_in(opts.lab_src, d) end
+  dirs[#dirs + 1] = opts.lab_src
   return dirs
 end
 
@@ -169,8 +171,8 @@ function G.assemble(spec)
   if type(spec) == "string" then spec = { main = spec } end
   check_keys("grade.assemble{}", spec, { main = true, name = true, include = true })
   if type(spec.main) ~= "string" then error("grade.assemble{}: main = the lab's .s file", 2) end
-  local out = string.format("%s/build-%d.elf", opts.tmp, #builds + 1)
-  local ok, msgs = C.assemble(path_in(opts.lab, spec.main), include_dirs(spec), out)
+  local out = string.format("%s/build-%d.elf", opts.build, #builds + 1)
+  local ok, msgs = C.assemble(path_in(opts.lab_src, spec.main), include_dirs(spec), out)
   local replay = "vmlab debug " .. shell_quote(path_in(opts.lab_arg, spec.main))
   for _, d in ipairs(spec.include or {}) do
     replay = replay .. " -I " .. shell_quote(path_in(opts.lab_arg, d))
@@ -187,7 +189,7 @@ function G.toyos(spec)
   check_keys("grade.toyos{}", spec, { replace = true, os = true, name = true, main = true })
   local os_dir = path_in(opts.lab, spec.os or "../os")
   local n = #builds + 1
-  local dir = string.format("%s/toyos-%d", opts.tmp, n)
+  local dir = string.format("%s/toyos-%d", opts.build, n)
   local name = spec.name or "toyos"
   local ok, err = C.copytree(os_dir, dir)
   if not ok then error("grade.toyos: cannot copy " .. os_dir .. ": " .. err, 2) end
@@ -203,7 +205,8 @@ function G.toyos(spec)
     dst:write(text)
     dst:close()
   end
-  local out = string.format("%s/build-%d.elf", opts.tmp, n)
+  C.handover(dir)
+  local out = string.format("%s/build-%d.elf", opts.build, n)
   local okb, msgs = C.assemble(dir .. "/" .. (spec.main or "toyos.s"), { dir }, out)
   return add_build{ name = name, ok = okb, output = msgs, image = out, replay = nil }
 end
