@@ -199,6 +199,11 @@ for s in 1 2 3 4 5; do # the seeds below 6 really pass
 done && ok
 "$VMLAB" grade --seeds 5 $G/limits $G/empty | grep -q '^  flaky .* 1/1  ok$' && ok || bad "--seeds 5 should pass flaky"
 grep -q "^SKIP after flaky: 'flaky' did not pass" "$T/seeds" && ok || bad "after= did not skip"
+"$VMLAB" grade --no-timing --seeds 8 -f tap $G/limits $G/empty >"$T/limits.tap"
+check tap "$T/limits.tap" 1 4 2 1
+"$VMLAB" grade --no-timing --seeds 8 -f junit $G/limits $G/empty >"$T/limits.xml"
+check junit "$T/limits.xml" 5 2 0 1 limits
+grep -q "^ok 3 - after flaky # SKIP 'flaky' did not pass$" "$T/limits.tap" && ok || bad "TAP: no SKIP directive"
 grep -q 'bytes cut: output is kept to 4096 bytes' "$T/seeds" && ok || bad "long output not cut"
 "$VMLAB" grade --no-timing -f gradescope $G/limits $G/empty >"$T/cut.json"
 [ $have_py = 0 ] || python3 - "$T/cut.json" <<'PY' && ok || bad "the cut output is over the limit"
