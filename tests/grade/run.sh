@@ -127,7 +127,9 @@ LUA
 cat >"$T/probe/fmt.lua" <<'LUA'
 local gc = pcall(setmetatable, {}, { __gc = function() while true do end end })
 local slow = setmetatable({}, { __index = function() while true do end end })
-return { gc = gc, slow = slow, spin = function() while true do end end }
+return { gc = gc, slow = slow, spin = function() while true do end end,
+         sly = function() return setmetatable({}, { __tostring = function() while true do end end,
+                                                     __eq = function() while true do end end }) end }
 LUA
 cat >"$T/plab/grade.lua" <<'LUA'
 test{ name = "probe", function(t)
@@ -135,6 +137,8 @@ test{ name = "probe", function(t)
   t:expect_eq(m.gc, false, "setmetatable with __gc")
   t:expect_eq(m.slow.anything, nil, "a field of a returned table")
   t:expect(not pcall(m.spin), "an endless student function is stopped")
+  local v = m.sly()
+  t:expect(getmetatable(v) == nil and v ~= {} and tostring(v):find("^table"), "a returned table is plain")
   collectgarbage()
 end }
 LUA

@@ -284,16 +284,18 @@ function G.student_lua(file, o)
   if not chunk then return nil, err end
   local res = table.pack(C.guard(budget, chunk))
   if not res[1] then return nil, res[2] end
+  -- what the student returns is copied raw (no metamethod of theirs ever
+  -- runs in the grader), functions wrapped in the budget
+  local copy
   local function wrap(fn)
     return function(...)
       local r = table.pack(C.guard(budget, fn, ...))
       if not r[1] then error("in the student's " .. file .. ": " .. tostring(r[2]), 2) end
+      for i = 2, r.n do r[i] = copy(r[i], 0) end
       return table.unpack(r, 2, r.n)
     end
   end
-  -- what the student returns is copied raw (no metamethod of theirs ever
-  -- runs in the grader), functions wrapped in the budget
-  local function copy(v, depth)
+  function copy(v, depth)
     if type(v) == "function" then return wrap(v) end
     if type(v) ~= "table" then return v end
     if depth > 8 then return nil end
