@@ -42,6 +42,19 @@
 
 #define ASM_MAX_INCLUDES 32
 
+/* AddressSanitizer reserves terabytes of address space: under it, the
+ * assembler's child gets no RLIMIT_AS (its input limits still hold). */
+#if defined(__SANITIZE_ADDRESS__)
+#define GR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GR_ASAN 1
+#endif
+#endif
+#ifndef GR_ASAN
+#define GR_ASAN 0
+#endif
+
 struct asm_job {
 	const char *main, *out;
 	const char *inc[ASM_MAX_INCLUDES];
@@ -100,6 +113,8 @@ static int p_assemble(lua_State *L)
 	lim.cpu_s = 60;
 	lim.wall_s = 120;
 	lim.nproc = 0;
+	if (GR_ASAN)
+		lim.mem = 0;
 	if (!spawn_call(asm_child, &j, NULL, NULL, 0, &lim, &res, err, sizeof err))
 		return luaL_error(L, "assemble: %s", err);
 	lua_pushboolean(L, res.exit_code == 0 && !res.timed_out);
