@@ -435,33 +435,23 @@ static int p_sandbox_env(lua_State *L)
 
 void gr_push_prims(lua_State *L, const char *run_as, bool timing)
 {
+	/* the ones that start a child know the student's user (upvalue 1) */
+	static const luaL_Reg with_user[] = {
+		{ "assemble", p_assemble }, { "handover", p_handover }, { "spawn", p_spawn },
+		{ NULL, NULL },
+	};
+	static const luaL_Reg plain[] = {
+		{ "copytree", p_copytree }, { "clock", p_clock }, { "guard", p_guard },
+		{ "sandbox_env", p_sandbox_env }, { NULL, NULL },
+	};
+
 	lua_newtable(L);
 	if (run_as)
 		lua_pushstring(L, run_as);
 	else
 		lua_pushnil(L);
-	lua_pushcclosure(L, p_assemble, 1);
-	lua_setfield(L, -2, "assemble");
-	if (run_as)
-		lua_pushstring(L, run_as);
-	else
-		lua_pushnil(L);
-	lua_pushcclosure(L, p_handover, 1);
-	lua_setfield(L, -2, "handover");
-	if (run_as)
-		lua_pushstring(L, run_as);
-	else
-		lua_pushnil(L);
-	lua_pushcclosure(L, p_spawn, 1);
-	lua_setfield(L, -2, "spawn");
-	lua_pushcfunction(L, p_copytree);
-	lua_setfield(L, -2, "copytree");
-	lua_pushcfunction(L, p_clock);
-	lua_setfield(L, -2, "clock");
+	luaL_setfuncs(L, with_user, 1);
+	luaL_setfuncs(L, plain, 0);
 	lua_pushboolean(L, timing); /* false: timing fields are 0 */
 	lua_setfield(L, -2, "timing");
-	lua_pushcfunction(L, p_guard);
-	lua_setfield(L, -2, "guard");
-	lua_pushcfunction(L, p_sandbox_env);
-	lua_setfield(L, -2, "sandbox_env");
 }
