@@ -25,6 +25,7 @@ def fail(msg):
 def parse_tap(lines, indent, counts):
     """Parse one TAP document at this indentation; return the points."""
     plan, points, i = None, [], 0
+    closes_subtest = False  # the next point is a subtest's own
     pre = " " * indent
     while i < len(lines):
         line = lines[i]
@@ -42,6 +43,7 @@ def parse_tap(lines, indent, counts):
             while j < len(lines) and (lines[j].startswith(pre + "    ") or not lines[j].strip()):
                 j += 1
             parse_tap(lines[sub_start:j], indent + 4, counts)
+            closes_subtest = True
             i = j
         else:
             m = re.match(r"^(not ok|ok) (\d+) - (.*)$", body)
@@ -68,10 +70,12 @@ def parse_tap(lines, indent, counts):
                 if j == len(lines):
                     fail("YAML block not closed")
                 i = j + 1
-            if indent > 0:
+            build = indent == 0 and desc.startswith("build ")
+            if not closes_subtest and not build:
                 counts["tests"] += 1
                 counts["failed"] += (not ok)
                 counts["skipped"] += skip
+            closes_subtest = False
     if plan is None:
         fail("no plan at indent %d" % indent)
     if plan != len(points):

@@ -127,7 +127,9 @@ LUA
 cat >"$T/probe/fmt.lua" <<'LUA'
 local gc = pcall(setmetatable, {}, { __gc = function() while true do end end })
 local slow = setmetatable({}, { __index = function() while true do end end })
-return { gc = gc, slow = slow, spin = function() while true do end end }
+return { gc = gc, slow = slow, spin = function() while true do end end,
+         sly = function() return setmetatable({}, { __tostring = function() while true do end end,
+                                                     __eq = function() while true do end end }) end }
 LUA
 cat >"$T/plab/grade.lua" <<'LUA'
 test{ name = "probe", function(t)
@@ -135,11 +137,34 @@ test{ name = "probe", function(t)
   t:expect_eq(m.gc, false, "setmetatable with __gc")
   t:expect_eq(m.slow.anything, nil, "a field of a returned table")
   t:expect(not pcall(m.spin), "an endless student function is stopped")
+  local v = m.sly()
+  t:expect(getmetatable(v) == nil and v ~= {} and tostring(v):find("^table"), "a returned table is plain")
   collectgarbage()
 end }
 LUA
 timeout 60 "$VMLAB" grade "$T/plab" "$T/probe" >"$T/probe.out" 2>&1
 [ "$(tail -1 "$T/probe.out")" = "Score: 1/1" ] && ok || bad "sandbox probe 2: $(cat "$T/probe.out")"
+
+# the assembler reads what the student's user may read, never the grader:
+# .include of the lab's grade.lua (by its path, and by ../lab/) gives no
+# line of it, when the lab is readable by root only (as the bundles make it)
+if [ "$(id -u)" = 0 ]; then
+	cp -r $G/lab "$T/hidden-lab" && chmod -R go-rwx "$T/hidden-lab"
+	mkdir -p "$T/peek" && cp $G/subs/correct/* "$T/peek/"
+	printf '.include "%s/hidden-lab/grade.lua"\n' "$T" >>"$T/peek/sum.s"
+	"$VMLAB" grade "$T/hidden-lab" "$T/peek" >"$T/peek.out" 2>&1
+	grep -q "cannot open include file" "$T/peek.out" && grep -q "grade.lua': Permission denied" \
+		"$T/peek.out" && ok ||
+		bad "include of the hidden grader: $(head -20 "$T/peek.out")"
+	cp $G/subs/correct/sum.s "$T/peek/sum.s"
+	printf '.include "../lab/grade.lua"\n' >>"$T/peek/sum.s"
+	"$VMLAB" grade "$T/hidden-lab" "$T/peek" >"$T/peek.out" 2>&1
+	grep -q "cannot open include file '../lab/grade.lua'" "$T/peek.out" && ok ||
+		bad "include of ../lab/grade.lua: $(head -20 "$T/peek.out")"
+	grep -qE "unknown instruction '(lab|test|local)" "$T/peek.out" && bad "the grader's lines leaked" || ok
+else
+	echo "skip: not root: the hidden-lab include checks need another user"
+fi
 
 # ---- exit statuses, options ------------------------------------------------------
 expect_status() {
@@ -178,6 +203,11 @@ for s in 1 2 3 4 5; do # the seeds below 6 really pass
 done && ok
 "$VMLAB" grade --seeds 5 $G/limits $G/empty | grep -q '^  flaky .* 1/1  ok$' && ok || bad "--seeds 5 should pass flaky"
 grep -q "^SKIP after flaky: 'flaky' did not pass" "$T/seeds" && ok || bad "after= did not skip"
+"$VMLAB" grade --no-timing --seeds 8 -f tap $G/limits $G/empty >"$T/limits.tap"
+check tap "$T/limits.tap" 1 4 2 1
+"$VMLAB" grade --no-timing --seeds 8 -f junit $G/limits $G/empty >"$T/limits.xml"
+check junit "$T/limits.xml" 5 2 0 1 limits
+grep -q "^ok 3 - after flaky # SKIP 'flaky' did not pass$" "$T/limits.tap" && ok || bad "TAP: no SKIP directive"
 grep -q 'bytes cut: output is kept to 4096 bytes' "$T/seeds" && ok || bad "long output not cut"
 "$VMLAB" grade --no-timing -f gradescope $G/limits $G/empty >"$T/cut.json"
 [ $have_py = 0 ] || python3 - "$T/cut.json" <<'PY' && ok || bad "the cut output is over the limit"
@@ -187,6 +217,17 @@ o = [t for t in d["tests"] if t["name"] == "long output"][0]["output"]
 sys.exit(0 if len(o.encode()) <= 4096 + 200 else 1)
 PY
 grep -q '^  no monitor yet .* 1/1  ok$' "$T/seeds" && ok || bad "t:monitor without vmlab.monitor"
+
+# ---- toyos with the student's file in place of its own (tests/grade/toyos)
+mkdir -p "$T/os-ok" "$T/os-bad" "$T/os-none"
+cp labs/os/progs.s "$T/os-ok/"
+printf 'frob\n' >"$T/os-bad/progs.s"
+"$VMLAB" grade $G/toyos "$T/os-ok" >"$T/os.out" 2>&1
+[ "$(tail -1 "$T/os.out")" = "Score: 1/1" ] && ok || bad "toyos: $(cat "$T/os.out")"
+"$VMLAB" grade $G/toyos "$T/os-bad" >"$T/os.out" 2>&1
+grep -q '^    progs.s:1:1: error: unknown instruction' "$T/os.out" && ok || bad "toyos bad: $(cat "$T/os.out")"
+"$VMLAB" grade $G/toyos "$T/os-none" >"$T/os.out" 2>&1
+grep -q 'the submission has no file progs.s' "$T/os.out" && ok || bad "toyos none: $(cat "$T/os.out")"
 
 # ---- many submissions --------------------------------------------------------------
 expect_status 0 "$VMLAB" grade --no-timing --jobs 2 -f gradescope -o "$T/batch" $G/lab $G/subs

@@ -33,8 +33,11 @@ static void name_cell(struct gbuf *b, const char *name)
 		gb_printf(b, "%-*s", NAME_COL, name);
 		return;
 	}
-	gb_addn(b, name, NAME_COL - 3);
-	gb_add(b, "...");
+	size_t cut = NAME_COL - 3;
+	while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
+		cut--; /* not inside a UTF-8 sequence */
+	gb_addn(b, name, cut);
+	gb_printf(b, "...%*s", (int)(NAME_COL - 3 - cut), "");
 }
 
 static void test_row(struct gbuf *b, const struct gr_test *t)

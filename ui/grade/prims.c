@@ -4,6 +4,8 @@
  * what it needs that Lua has not:
  *
  *   C.assemble(main, {include dirs}, out_elf) -> true | false, messages
+ *           (in a child process, as the student's user)
+ *   C.handover(path): chown a folder to the student's user (root only)
  *   C.spawn{argv=, cwd=, input=, cpu=, mem=, fsize=, nproc=, wall=,
  *           output=} -> {exit=, signal=, timed_out=, cut=, output=}
  *   C.copytree(src, dst) -> true | nil, err
@@ -18,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,45 +40,91 @@
 
 /* ---- building: the assembler ---------------------------------------- */
 
-static int p_assemble(lua_State *L)
+#define ASM_MAX_INCLUDES 32
+
+/* AddressSanitizer reserves terabytes of address space: under it, the
+ * assembler's child gets no RLIMIT_AS (its input limits still hold). */
+#if defined(__SANITIZE_ADDRESS__)
+#define GR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GR_ASAN 1
+#endif
+#endif
+#ifndef GR_ASAN
+#define GR_ASAN 0
+#endif
+
+struct asm_job {
+	const char *main, *out;
+	const char *inc[ASM_MAX_INCLUDES];
+	int ninc;
+};
+
+/* In a child process, as the student's user: the student's .include
+ * lines may name any file, and what the assembler reads can come back in
+ * its messages, so it may read only what that user may. */
+static int asm_child(void *arg)
 {
-	const char *main_path = luaL_checkstring(L, 1);
-	const char *out = luaL_checkstring(L, 3);
-	struct assembler *as;
-	luaL_Buffer b;
+	const struct asm_job *j = arg;
+	struct assembler *as = asm_new();
 	char err[512];
 
-	luaL_checktype(L, 2, LUA_TTABLE);
-	as = asm_new();
 	if (!as)
-		return luaL_error(L, "out of memory");
-	for (lua_Integer i = 1; lua_rawgeti(L, 2, i) == LUA_TSTRING; i++) {
-		asm_add_include_dir(as, lua_tostring(L, -1));
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	bool ok = asm_assemble_file(as, main_path) && asm_error_count(as) == 0;
-	luaL_buffinit(L, &b);
+		return 1;
+	for (int i = 0; i < j->ninc; i++)
+		asm_add_include_dir(as, j->inc[i]);
+	bool ok = asm_assemble_file(as, j->main) && asm_error_count(as) == 0;
 	for (size_t i = 0, shown = 0; i < asm_diag_count(as) && shown < ASM_MAX_MESSAGES; i++) {
 		const struct asm_diag *d = asm_diag_get(as, i);
-		lua_pushfstring(L, "%s:%d:%d: %s: %s\n", d->file, (int)d->line, (int)d->col,
-				d->severity == ASM_ERROR ? "error" : "warning", d->message);
-		luaL_addvalue(&b);
+		printf("%s:%d:%d: %s: %s\n", d->file, (int)d->line, (int)d->col,
+		       d->severity == ASM_ERROR ? "error" : "warning", d->message);
 		shown++;
 	}
 	if (ok) {
 		struct image *img = asm_take_image(as);
-		ok = img && image_write_elf(img, out, err, sizeof err);
-		if (!ok) {
-			lua_pushfstring(L, "%s\n", img ? err : "out of memory");
-			luaL_addvalue(&b);
-		}
+		ok = img && image_write_elf(img, j->out, err, sizeof err);
+		if (!ok)
+			printf("%s\n", img ? err : "out of memory");
 		image_free(img);
 	}
 	asm_free(as);
-	luaL_pushresult(&b);
-	lua_pushboolean(L, ok);
-	lua_insert(L, -2); /* ok, messages */
+	return ok ? 0 : 1;
+}
+
+static int p_assemble(lua_State *L)
+{
+	struct asm_job j = { luaL_checkstring(L, 1), luaL_checkstring(L, 3), { NULL }, 0 };
+	struct spawn_limits lim;
+	struct spawn_result res;
+	char err[256];
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	for (lua_Integer i = 1; lua_rawgeti(L, 2, i) == LUA_TSTRING; i++) {
+		if (j.ninc == ASM_MAX_INCLUDES)
+			return luaL_error(L, "assemble: more than %d include folders",
+					  ASM_MAX_INCLUDES);
+		j.inc[j.ninc++] = lua_tostring(L, -1); /* kept alive by the table */
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	spawn_limits_defaults(&lim);
+	lim.run_as = lua_tostring(L, lua_upvalueindex(1));
+	lim.cpu_s = 60;
+	lim.wall_s = 120;
+	lim.nproc = 0;
+	if (GR_ASAN)
+		lim.mem = 0;
+	if (!spawn_call(asm_child, &j, NULL, NULL, 0, &lim, &res, err, sizeof err))
+		return luaL_error(L, "assemble: %s", err);
+	lua_pushboolean(L, res.exit_code == 0 && !res.timed_out);
+	lua_pushlstring(L, res.out, res.outlen);
+	if (res.timed_out || res.signal) {
+		lua_pushstring(L, res.timed_out ? "(the assembler ran out of time)\n"
+				  : "(the assembler was killed: out of memory?)\n");
+		lua_concat(L, 2);
+	}
+	free(res.out);
 	return 2;
 }
 
@@ -311,6 +360,19 @@ static int p_copytree(lua_State *L)
 	return 1;
 }
 
+/* C.handover(path): give a folder we made to the student's user, so
+ * builds running as that user can use it (nothing to do when not root). */
+static int p_handover(lua_State *L)
+{
+	const char *path = luaL_checkstring(L, 1);
+	const char *user = lua_tostring(L, lua_upvalueindex(1));
+	struct passwd *pw = user && geteuid() == 0 ? getpwnam(user) : NULL;
+
+	if (pw && !gr_chown_tree(path, pw->pw_uid, pw->pw_gid))
+		return luaL_error(L, "cannot give %s to %s", path, user);
+	return 0;
+}
+
 /* ---- time, and budgets for student Lua -------------------------------- */
 
 static int p_clock(lua_State *L)
@@ -373,23 +435,23 @@ static int p_sandbox_env(lua_State *L)
 
 void gr_push_prims(lua_State *L, const char *run_as, bool timing)
 {
+	/* the ones that start a child know the student's user (upvalue 1) */
+	static const luaL_Reg with_user[] = {
+		{ "assemble", p_assemble }, { "handover", p_handover }, { "spawn", p_spawn },
+		{ NULL, NULL },
+	};
+	static const luaL_Reg plain[] = {
+		{ "copytree", p_copytree }, { "clock", p_clock }, { "guard", p_guard },
+		{ "sandbox_env", p_sandbox_env }, { NULL, NULL },
+	};
+
 	lua_newtable(L);
-	lua_pushcfunction(L, p_assemble);
-	lua_setfield(L, -2, "assemble");
 	if (run_as)
 		lua_pushstring(L, run_as);
 	else
 		lua_pushnil(L);
-	lua_pushcclosure(L, p_spawn, 1);
-	lua_setfield(L, -2, "spawn");
-	lua_pushcfunction(L, p_copytree);
-	lua_setfield(L, -2, "copytree");
-	lua_pushcfunction(L, p_clock);
-	lua_setfield(L, -2, "clock");
+	luaL_setfuncs(L, with_user, 1);
+	luaL_setfuncs(L, plain, 0);
 	lua_pushboolean(L, timing); /* false: timing fields are 0 */
 	lua_setfield(L, -2, "timing");
-	lua_pushcfunction(L, p_guard);
-	lua_setfield(L, -2, "guard");
-	lua_pushcfunction(L, p_sandbox_env);
-	lua_setfield(L, -2, "sandbox_env");
 }

@@ -3,10 +3,12 @@
  * state (ui/lua) with the primitives (prims.c), the embedded runner
  * (grader.lua), and its result table turned into the result tree.
  *
- *   TMP/                     mkdtemp, removed at the end
+ *   TMP/                     mkdtemp, removed at the end (0711 as root)
  *     submission/            the student's regular files (no links)
- *     build-N.elf            images the builds made
- *     toyos-N/               toyos copies with the student's files in
+ *     lab/                   the lab's files but grade.lua
+ *     build/build-N.elf      images the builds made
+ *     build/toyos-N/         toyos copies with the student's files in
+ * (as root, the last three belong to the student's user: builds run as it)
  */
 #include "ui/grade/grade.h"
 
@@ -136,7 +138,7 @@ static int to_tree(lua_State *L)
 
 struct run_args {
 	const struct grade_opts *o;
-	const char *tmp, *sub, *copy_error;
+	const char *tmp, *sub, *lab_src, *build, *copy_error;
 	struct gr_result *r;
 };
 
@@ -170,6 +172,8 @@ static int run_main(lua_State *L)
 	set_str(L, "sub_arg", o->submission);
 	set_str(L, "sub_name", base_name(o->submission, name, sizeof name));
 	set_str(L, "tmp", a->tmp);
+	set_str(L, "lab_src", a->lab_src);
+	set_str(L, "build", a->build);
 	set_str(L, "only", o->only);
 	set_str(L, "copy_error", a->copy_error);
 	lua_pushinteger(L, o->first_seed ? o->first_seed : 1);
@@ -186,21 +190,22 @@ static int run_main(lua_State *L)
 
 /* The student's programs run as run_as: it must be able to reach and
  * write its copy, and nothing else of ours. */
-static void hand_over(const char *tmp, const char *sub, const char *run_as)
+static void hand_over(const char *tmp, const char *const *dirs, const char *run_as)
 {
 	struct passwd *pw = run_as && geteuid() == 0 ? getpwnam(run_as) : NULL;
 
 	if (!pw)
 		return;
 	chmod(tmp, 0711);
-	if (!gr_chown_tree(sub, pw->pw_uid, pw->pw_gid))
-		fprintf(stderr, "vmlab grade: cannot give %s to %s\n", sub, run_as);
+	for (int i = 0; dirs[i]; i++)
+		if (!gr_chown_tree(dirs[i], pw->pw_uid, pw->pw_gid))
+			fprintf(stderr, "vmlab grade: cannot give %s to %s\n", dirs[i], run_as);
 }
 
 struct gr_result *grade_submission(const struct grade_opts *o_in, char *err, size_t errlen)
 {
 	struct grade_opts opts = *o_in, *o = &opts;
-	char grade_lua[4200], tmp[4200], sub[4300], copy_err[600];
+	char grade_lua[4400], tmp[4200], sub[4300], lab_src[4300], build[4300], copy_err[600];
 	struct stat st;
 	struct run_args a = { 0 };
 
@@ -229,7 +234,18 @@ struct gr_result *grade_submission(const struct grade_opts *o_in, char *err, siz
 	snprintf(sub, sizeof sub, "%s/submission", tmp);
 	if (!gr_copy_tree(o->submission, sub, copy_err, sizeof copy_err))
 		a.copy_error = copy_err;
-	hand_over(tmp, sub, o->run_as);
+	/* the lab's files without the grader (its hidden tests): what the
+	 * assembler, running as the student's user, may read */
+	snprintf(lab_src, sizeof lab_src, "%s/lab", tmp);
+	snprintf(build, sizeof build, "%s/build", tmp);
+	if (!gr_copy_tree(o->lab, lab_src, err, errlen) || mkdir(build, 0700) != 0) {
+		gr_remove_tree(tmp);
+		return NULL;
+	}
+	snprintf(grade_lua, sizeof grade_lua, "%s/grade.lua", lab_src);
+	unlink(grade_lua);
+	const char *given[] = { sub, lab_src, build, NULL };
+	hand_over(tmp, given, o->run_as);
 
 	struct vlua_config cfg;
 	vlua_config_defaults(&cfg);
@@ -251,6 +267,8 @@ struct gr_result *grade_submission(const struct grade_opts *o_in, char *err, siz
 	a.o = o;
 	a.tmp = tmp;
 	a.sub = sub;
+	a.lab_src = lab_src;
+	a.build = build;
 	a.r = r;
 	lua_pushcfunction(L, run_main);
 	lua_pushlightuserdata(L, &a);

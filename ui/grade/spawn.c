@@ -105,9 +105,14 @@ static void drop_network(bool switch_user)
 	write_file("/proc/self/gid_map", map);
 }
 
-static void child(char *const argv[], const char *cwd, int in_fd, int out_fd,
-		  const struct spawn_limits *lim, int nproc_base, uid_t uid, gid_t gid,
-		  bool switch_user)
+struct job {
+	int (*fn)(void *arg);  /* runs in the child; its value is the status */
+	void *arg;
+	const char *cwd;
+};
+
+static void child(const struct job *j, int in_fd, int out_fd, const struct spawn_limits *lim,
+		  int nproc_base, uid_t uid, gid_t gid, bool switch_user)
 {
 	setpgid(0, 0);
 	dup2(in_fd, 0);
@@ -120,8 +125,8 @@ static void child(char *const argv[], const char *cwd, int in_fd, int out_fd,
 		fprintf(stderr, "vmlab grade: cannot switch to the user for student code\n");
 		_exit(126);
 	}
-	if (cwd && chdir(cwd) != 0) {
-		fprintf(stderr, "vmlab grade: cannot enter %s: %s\n", cwd, strerror(errno));
+	if (j->cwd && chdir(j->cwd) != 0) {
+		fprintf(stderr, "vmlab grade: cannot enter %s: %s\n", j->cwd, strerror(errno));
 		_exit(126);
 	}
 	if (lim->cpu_s > 0)
@@ -134,12 +139,27 @@ static void child(char *const argv[], const char *cwd, int in_fd, int out_fd,
 		set_limit(RLIMIT_NPROC, (uint64_t)(nproc_base + lim->nproc));
 	set_limit(RLIMIT_CORE, 0);
 	signal(SIGPIPE, SIG_DFL);
+	int status = j->fn(j->arg);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(status);
+}
+
+struct exec_args {
+	char *const *argv;
+	const char *cwd;
+};
+
+static int exec_fn(void *arg)
+{
+	const struct exec_args *a = arg;
 	char home[4200];
-	snprintf(home, sizeof home, "HOME=%s", cwd ? cwd : "/tmp");
+
+	snprintf(home, sizeof home, "HOME=%s", a->cwd ? a->cwd : "/tmp");
 	char *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C", "LC_ALL=C", home, NULL };
-	execvpe(argv[0], argv, env);
-	fprintf(stderr, "vmlab grade: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
+	execvpe(a->argv[0], a->argv, env);
+	fprintf(stderr, "vmlab grade: cannot run %s: %s\n", a->argv[0], strerror(errno));
+	return 127;
 }
 
 /* What the child started dies with it, even what left its process group
@@ -196,6 +216,16 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 	       const struct spawn_limits *lim, struct spawn_result *res, char *err,
 	       size_t errlen)
 {
+	struct exec_args a = { argv, cwd };
+
+	return spawn_call(exec_fn, &a, cwd, input, inlen, lim, res, err, errlen);
+}
+
+bool spawn_call(int (*fn)(void *arg), void *arg, const char *cwd, const char *input,
+		size_t inlen, const struct spawn_limits *lim, struct spawn_result *res,
+		char *err, size_t errlen)
+{
+	struct job j = { fn, arg, cwd };
 	int in[2], out[2], status = 0;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -236,7 +266,7 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 		return false;
 	}
 	if (pid == 0)
-		child(argv, cwd, in[0], out[1], lim, base, uid, gid, switch_user);
+		child(&j, in[0], out[1], lim, base, uid, gid, switch_user);
 	setpgid(pid, pid); /* both sides, so the kill below never misses */
 	close(in[0]);
 	close(out[1]);

@@ -46,4 +46,12 @@ bool spawn_run(char *const argv[], const char *cwd, const char *input, size_t in
 	       const struct spawn_limits *lim, struct spawn_result *res, char *err,
 	       size_t errlen);
 
+/* The same, with fn(arg) in the child instead of a program (code of
+ * vmlab's own that must not run as root, such as the assembler reading
+ * the student's .include paths); fn's value is the exit status, and what
+ * it writes to stdout or stderr is the output. */
+bool spawn_call(int (*fn)(void *arg), void *arg, const char *cwd, const char *input,
+		size_t inlen, const struct spawn_limits *lim, struct spawn_result *res,
+		char *err, size_t errlen);
+
 #endif
