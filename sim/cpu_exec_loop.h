@@ -12,8 +12,10 @@ EXEC_RET EXEC_FN(struct machine *m)
 {
 	struct cpu *const c = &m->cpu;
 	uint32_t *const R = c->r;
-	struct ftlb_entry *const ft = m->ftlb[cpu_class(m)];
-	const uint32_t tmask = m->tlb_mask;
+	/* The fast TLB of this ring's class, and its index mask pre-shifted
+	 * to a byte offset: (va >> 8) & tmask16 is the entry's offset. */
+	const char *const ft = (const char *)m->ftlb[cpu_class(m)];
+	const uint32_t tmask16 = m->tlb_mask << 4;
 	const unsigned ring = cpu_ring(m); /* constant: a ring change leaves */
 	const bool strict = m->variant == VARIANT_STRICT;
 #if EXEC_FAST
@@ -121,10 +123,9 @@ EXEC_RET EXEC_FN(struct machine *m)
 	} while (0)
 #define BRANCH(cond) do { \
 		if (cond) { \
-			int32_t idx_ = (int32_t)(ip - page_ip) + ip->imm; \
-			if (LIKELY((uint32_t)idx_ < DPAGE_SLOTS)) \
-				GOTO_SLOT(page_ip + idx_); \
-			pc = page_va + ((uint32_t)idx_ << 2); \
+			if (LIKELY(ip->rd == DINSN_IN_PAGE)) /* resolved at decode */ \
+				GOTO_SLOT(ip + ip->imm); \
+			pc = PC() + ((uint32_t)ip->imm << 2); \
 			LEAVE_PAGE(); \
 		} \
 		NEXT(); \
@@ -133,18 +134,20 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define RS1 R[ip->rs1]
 #define RS2 R[ip->rs2]
 #define IMM ((uint32_t)ip->imm)
+_Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
+#define FTLB_OF(a) ((const struct ftlb_entry *)(ft + (((a) >> (PAGE_SHIFT - 4)) & tmask16)))
 #define LOAD(T, size, mask) do { \
 		uint32_t a_ = RS1 + IMM, v_; \
-		struct ftlb_entry *f_ = &ft[(a_ >> PAGE_SHIFT) & tmask]; \
+		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		bool dev_ = false; \
 		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
 			T x_; \
-			memcpy(&x_, f_->host + (a_ & PAGE_MASK), size); \
+			memcpy(&x_, (const void *)(f_->addend + a_), size); \
 			v_ = (uint32_t)x_; \
 		} else { \
-			SLOW(cpu_load_slow(m, a_, size, &v_), dev_); \
-			v_ &= mask; \
-			v_ = (uint32_t)(T)v_; \
+			uint32_t s_; /* apart from v_: no spill on the fast path */ \
+			SLOW(cpu_load_slow(m, a_, size, &s_), dev_); \
+			v_ = (uint32_t)(T)(s_ & mask); \
 		} \
 		RD = v_; \
 		if (dev_) SERIALIZE(); \
@@ -152,11 +155,11 @@ EXEC_RET EXEC_FN(struct machine *m)
 	} while (0)
 #define STORE(T, size) do { \
 		uint32_t a_ = RS1 + IMM; \
-		struct ftlb_entry *f_ = &ft[(a_ >> PAGE_SHIFT) & tmask]; \
+		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		bool dev_ = false; \
 		if (LIKELY(f_->wtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
 			T x_ = (T)RS2; \
-			memcpy(f_->host + (a_ & PAGE_MASK), &x_, size); \
+			memcpy((void *)(f_->addend + a_), &x_, size); \
 		} else { \
 			SLOW(cpu_store_slow(m, a_, size, RS2), dev_); \
 			if (dev_) SERIALIZE(); \
@@ -233,7 +236,7 @@ dispatch:
 			instret++;
 		}
 		c->bkpt_pass_valid = false;
-		mem_decode_slot(ip, WORD());
+		mem_decode_slot(ip, WORD(), (unsigned)(ip - page_ip));
 		c->bkpt_repatch = pa;
 		c->bkpt_repatch_valid = true;
 		c->slice_end = instret; /* leave right after this instruction */
@@ -463,6 +466,7 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef RS2
 #undef IMM
 #undef LOAD
+#undef FTLB_OF
 #undef STORE
 #undef PC
 #undef WORD

@@ -9,8 +9,9 @@
  *     into the page resets just the entries it overwrote.
  *  2. The fast TLB (ftlb).  For each architectural TLB slot and for each
  *     privilege class (supervisor, user), the page address it grants for
- *     reading and for writing in the current context, and a host pointer to
- *     the page.  A load or store that hits needs one compare.  It mirrors the
+ *     reading and for writing in the current context, and what to add to
+ *     a virtual address to get the host address (the TLB yields a host
+ *     pointer).  A load or store that hits needs one compare and one add.  It mirrors the
  *     architectural TLB slot by slot, so that replacing an architectural
  *     entry can drop exactly the fast entries derived from it.
  *  3. The fetch page.  The dispatch loop keeps the decoded page of the
@@ -42,7 +43,10 @@ enum {
 };
 
 /* A pre-decoded instruction (8 bytes).  rd is 16 (a sink register) when
- * the instruction names r0 as its destination, so writes need no test. */
+ * the instruction names r0 as its destination, so writes need no test.
+ * Branches and j/jal name no rd: their rd says whether the target lies in
+ * the same page (DINSN_IN_PAGE), resolved once at decode, so a taken
+ * branch within the page is ip + imm with no range check. */
 struct dinsn {
 	uint8_t op;   /* enum isa_op, OP_DECODE or OP_PAGE_END   */
 	uint8_t rd;   /* destination register, 16 for r0          */
@@ -51,6 +55,7 @@ struct dinsn {
 	int32_t imm;  /* extended immediate, word offsets unscaled */
 };
 
+#define DINSN_IN_PAGE 1
 #define DPAGE_SLOTS (PAGE_SIZE / 4)
 struct dpage {
 	struct dinsn insn[DPAGE_SLOTS + 1]; /* +1: the OP_PAGE_END sentinel */
@@ -85,7 +90,8 @@ struct tlb_entry {
 struct ftlb_entry {
 	uint32_t rtag;  /* page readable through this entry      */
 	uint32_t wtag;  /* page writable through this entry      */
-	uint8_t *host;  /* host address of the page              */
+	uintptr_t addend; /* host address of the page minus its
+			   * virtual address: host = va + addend  */
 };
 #define FTLB_NONE 0xffffffffu
 enum { CLASS_SUPER = 0, CLASS_USER = 1 };
@@ -218,8 +224,9 @@ static inline bool mem_is_ram(const struct machine *m, uint32_t pa, uint32_t len
 struct dpage *mem_code_page(struct machine *m, uint32_t pfn);
 /* Keep decoded code exact after bytes [pa, pa+len) of RAM changed. */
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len);
-/* Decode one slot in place (OP_DECODE -> real op). */
-void mem_decode_slot(struct dinsn *d, uint32_t word);
+/* Decode one slot in place (OP_DECODE -> real op); slot is its index in
+ * the page (branch targets are resolved against it). */
+void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot);
 /* Decode the slot of physical address pa, honouring breakpoints. */
 void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
 bool mem_is_break(const struct machine *m, uint32_t pa);
