@@ -48,10 +48,17 @@ struct shadow_as {
 	uint8_t asid;             /* real ASID tagging its TLB entries       */
 	uint32_t asid_gen;        /* generation the ASID was given in        */
 	uint64_t last_used;       /* for LRU eviction                        */
-	uint16_t nactive;         /* directory slots with a shadow table     */
-	uint16_t active[1024];    /* which ones                              */
-	uint32_t spt[1024];       /* host pa of the shadow table, or 0       */
-	uint32_t guest_pt[1024];  /* gpa of the guest table it mirrors       */
+	/* Its shadow tables, one per directory slot that has one, in no
+	 * order.  The shadow directory (in host RAM at spd) says which slot
+	 * has which table; this list is for visiting them and for the guest
+	 * table each mirrors.  A list, not arrays of 1024: a VM keeps 8
+	 * address spaces of a few tables each (docs/monitor.md, section 11). */
+	uint16_t nactive, cap;    /* tables, and room in pt                  */
+	struct shadow_pt {
+		uint32_t spt;         /* host pa of the shadow table            */
+		uint32_t guest_pt;    /* gpa of the guest table, or NO_FRAME    */
+		uint16_t dir;         /* its directory slot                     */
+	} *pt;                    /* malloc'd, kept when the slot is reused  */
 };
 
 struct vcpu {
@@ -190,6 +197,8 @@ uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr); /* as t
 /* ---- shadow.c ---- */
 bool shadow_init(struct vmm *v, uint32_t pool_frames, char *err, size_t errlen);
 void shadow_free_vm(struct vmm *v, struct vm *vm);
+/* Free the VM's host-side shadow bookkeeping: the reverse map and the
+ * address spaces' table lists (the tables themselves are pool frames). */
 void shadow_free_rmap(struct vm *vm);
 /* Make the shadow of the guest's current address space the real one. */
 void shadow_activate(struct vmm *v, struct vm *vm);
