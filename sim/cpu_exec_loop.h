@@ -157,9 +157,16 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 		uint32_t a_ = RS1 + IMM; \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		bool dev_ = false; \
-		if (LIKELY(f_->wtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
+		uint32_t t_ = a_ & (~PAGE_MASK | (size - 1)); \
+		if (LIKELY(f_->wtag == t_)) { \
 			T x_ = (T)RS2; \
 			memcpy((void *)(f_->addend + a_), &x_, size); \
+		} else if (f_->wtag == (t_ | FTLB_CODE)) { \
+			/* a page with decoded code: store, then keep the \
+			 * decoded copy exact (as the slow path would) */ \
+			T x_ = (T)RS2; \
+			memcpy((void *)(f_->addend + a_), &x_, size); \
+			mem_code_written(m, (uint32_t)(f_->addend + a_ - (uintptr_t)m->ram), size); \
 		} else { \
 			SLOW(cpu_store_slow(m, a_, size, RS2), dev_); \
 			if (dev_) SERIALIZE(); \

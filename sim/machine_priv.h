@@ -21,9 +21,9 @@
  * Invariants:
  *  - ftlb[c][i] grants only what architectural TLB slot i grants to
  *    privilege class c under the current ASID (paging on), or maps RAM
- *    1:1 (paging off); never an MMIO page, never a watched page; write
- *    never to a page that has a dpage (so stores to code take the slow
- *    path, which keeps the decoded copy exact).
+ *    1:1 (paging off); never an MMIO page, never a watched page; a
+ *    write tag of a page that has a dpage carries FTLB_CODE (so stores to
+ *    code take the code-write path, which keeps the decoded copy exact).
  *  - cycles = instret + penalty, always.
  */
 #ifndef VMLAB_MACHINE_PRIV_H
@@ -94,6 +94,11 @@ struct ftlb_entry {
 			   * virtual address: host = va + addend  */
 };
 #define FTLB_NONE 0xffffffffu
+/* wtag | FTLB_CODE: writable, but the page has decoded code, so a store
+ * must also call mem_code_written.  Bit 11 is never set in the compared
+ * address (page bits and at most the low two), so such a tag never
+ * matches the plain compare. */
+#define FTLB_CODE 0x800u
 enum { CLASS_SUPER = 0, CLASS_USER = 1 };
 
 struct mtimer {
@@ -240,7 +245,7 @@ void mmu_free(struct machine *m);
  * walk (charging cycles, setting A/D) and fill the TLB and fast TLB. */
 uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint32_t *pa);
 void mmu_ftlb_flush(struct machine *m);           /* drop every fast entry  */
-void mmu_ftlb_drop_write(struct machine *m, uint32_t pfn); /* page became code */
+void mmu_ftlb_mark_code(struct machine *m, uint32_t pfn); /* page became code */
 void mmu_tlb_invalidate(struct machine *m, uint32_t va);   /* tlbinv         */
 void mmu_tlb_flush(struct machine *m);                     /* tlbflush       */
 

@@ -128,8 +128,8 @@ struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
 		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
 			p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
 		p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
-		/* From now on stores to this page must take the slow path. */
-		mmu_ftlb_drop_write(m, pfn);
+		/* From now on stores to this page must keep it exact. */
+		mmu_ftlb_mark_code(m, pfn);
 	}
 	return p->code;
 }

@@ -57,15 +57,15 @@ void mmu_ftlb_flush(struct machine *m)
 		ftlb_clear_slot(m, i);
 }
 
-void mmu_ftlb_drop_write(struct machine *m, uint32_t pfn)
+void mmu_ftlb_mark_code(struct machine *m, uint32_t pfn)
 {
 	uint8_t *host = m->ram + ((size_t)pfn << PAGE_SHIFT);
 
 	for (int c = 0; c < 2; c++)
 		for (unsigned i = 0; i <= m->tlb_mask; i++) {
 			struct ftlb_entry *f = &m->ftlb[c][i];
-			if (f->wtag != FTLB_NONE && f->wtag + f->addend == (uintptr_t)host)
-				f->wtag = FTLB_NONE;
+			if (f->wtag != FTLB_NONE && (f->wtag & ~PAGE_MASK) + f->addend == (uintptr_t)host)
+				f->wtag |= FTLB_CODE;
 		}
 }
 
@@ -160,7 +160,8 @@ static void ftlb_fill(struct machine *m, unsigned slot, uint32_t va,
 		return;
 	f->addend = (uintptr_t)(m->ram + ((size_t)pfn << PAGE_SHIFT)) - (va & ~PAGE_MASK);
 	f->rtag = can_read ? (va & ~PAGE_MASK) : FTLB_NONE;
-	f->wtag = can_write && !m->pages[pfn].code ? (va & ~PAGE_MASK) : FTLB_NONE;
+	f->wtag = !can_write ? FTLB_NONE
+		  : (va & ~PAGE_MASK) | (m->pages[pfn].code ? FTLB_CODE : 0);
 }
 
 uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint32_t *pa)
