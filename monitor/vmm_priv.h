@@ -38,6 +38,7 @@
 #define POOL_FRAMES_BASE 64u    /* pool frames for the monitor          */
 #define POOL_FRAMES_PER_VM 512u /* and per VM (2 MiB)                   */
 #define VMM_MAX_EVENTS (VMM_MAX_VMS * 4) /* timer, UART, disk per VM, and spare */
+#define VM_MAX_EVENTS 8         /* events of one VM's devices           */
 #define FLOOD_LIMIT 8          /* traced writes before a frame is unshadowed */
 
 /* One shadowed guest address space. */
@@ -112,6 +113,22 @@ struct vm {
 	uint64_t now_override;
 	bool now_overridden;
 	int timer_event;          /* its timer device's event, or -1       */
+	/* its devices' events (indexes into vmm.events, ascending), and the
+	 * earliest of them cached with what it was computed from (vmm.c,
+	 * "time"): an exit looks at one VM's events, not every VM's */
+	int ev[VM_MAX_EVENTS];
+	int nev;
+	uint32_t ev_gen;          /* bumped when one of them is (dis)armed */
+	struct due_cache {
+		uint64_t due;         /* earliest machine cycle, or UINT64_MAX  */
+		int idx;              /* the event (lowest index on a tie)      */
+		uint64_t hidden;      /* the inputs it was computed from        */
+		uint32_t gen;
+		int timer_event;
+		int policy;           /* vmm.cfg.timer                          */
+		enum vm_state state;
+		bool line, valid;
+	} due;
 	const struct mdev *timer; /* its timer device                      */
 };
 
