@@ -19,9 +19,10 @@
  * check point at most DPAGE_SLOTS instructions run before the next one:
  *
  *   check point:  a jump or taken branch, a page entry, a refetch
- *   base          instructions completed when base_ip's slot was reached
- *   completed     base + (ip - base_ip), computed only when needed (a
- *                 trap, a slow path, leaving the loop)
+ *   acc           set at each check point so that (acc + ip) / 8 (the
+ *                 size of a decoded instruction) is the count completed
+ *                 before ip; computed only when needed (a trap, a slow
+ *                 path, leaving the loop)
  *
  * At each check point the fast loop goes on only while the limit is at
  * least FAST_MARGIN instructions away; otherwise the step loop finishes
@@ -51,6 +52,16 @@
 
 /* The fast loop needs this much room below the limit at a check point. */
 #define FAST_MARGIN ((uint64_t)DPAGE_SLOTS)
+/* It counts in bytes of decoded code, so it treats limits beyond 2^58
+ * instructions (an unlimited run) as 2^58, and leaves what follows to the
+ * step loop (never met in practice). */
+#define FAST_COUNT_MAX ((uint64_t)1 << 58)
+static inline uint64_t fast_cap(uint64_t limit)
+{
+	return limit < FAST_COUNT_MAX ? limit : FAST_COUNT_MAX;
+}
+/* The fast loop's limit, in its unit: leave at a check point beyond it. */
+#define LIMIT_X(limit) ((uintptr_t)(fast_cap(limit) - FAST_MARGIN) * sizeof(struct dinsn))
 
 /* Fetch: point the instruction buffer at the decoded page holding pc.
  * Returns false if the fetch trapped (the trap is already taken). */
@@ -116,7 +127,8 @@ void cpu_exec(struct machine *m)
 {
 	struct cpu *c = &m->cpu;
 
-	if (c->limit - c->instret >= FAST_MARGIN && !exec_fast(m))
+	if (c->instret < FAST_COUNT_MAX && fast_cap(c->limit) - c->instret >= FAST_MARGIN &&
+	    !exec_fast(m))
 		return;
 	if (c->limit > c->instret && !m->stopping)
 		exec_step(m);

@@ -13,22 +13,31 @@ EXEC_RET EXEC_FN(struct machine *m)
 	struct cpu *const c = &m->cpu;
 	uint32_t *const R = c->r;
 	/* The fast TLB of this ring's class, and its index mask pre-shifted
-	 * to a byte offset: (va >> 8) & tmask16 is the entry's offset. */
-	const char *const ft = (const char *)m->ftlb[cpu_class(m)];
-	const uint32_t tmask16 = m->tlb_mask << 4;
-	const unsigned ring = cpu_ring(m); /* constant: a ring change leaves */
-	const bool strict = m->variant == VARIANT_STRICT;
+	 * to a byte offset: (va >> 8) & mask16 is the entry's offset.  Kept
+	 * in the machine, not in locals, so that a load or store reads them
+	 * as memory operands instead of reloading spilled locals. */
+	m->ft_cur = (const char *)m->ftlb[cpu_class(m)];
+	m->ft_mask16 = m->tlb_mask << 4;
+	/* Rare inputs are read where used, not kept in locals: the hot
+	 * handlers need the host registers (ring is constant here: a ring
+	 * change leaves the loop; c->itlb_va/pa change only in fetch). */
+#define ring cpu_ring(m)
+#define strict (m->variant == VARIANT_STRICT)
+#define page_va (c->itlb_va)
+#define page_host (m->ram + c->itlb_pa)
 #if EXEC_FAST
-	uint64_t base = c->instret;      /* instructions done before base_ip */
-	uint64_t fast_limit = c->limit - FAST_MARGIN; /* cpu_exec checked */
-	struct dinsn *base_ip = NULL;
+	/* Counting by distance, in bytes of decoded code: acc + ip is
+	 * sizeof(struct dinsn) times the instructions completed before ip
+	 * (cpu_exec keeps instret below 2^58, so this cannot wrap). */
+	uint64_t base = c->instret;      /* at refetch: instructions done     */
+	uintptr_t acc = 0;
+	uintptr_t limit_x = LIMIT_X(c->limit); /* cpu_exec checked the room */
 #else
 	uint64_t instret = c->instret;
 	uint64_t limit = c->limit;
 #endif
 	struct dinsn *ip, *page_ip;
-	uint32_t page_va, pc = c->pc;
-	const uint8_t *page_host;
+	uint32_t pc = c->pc;
 
 #ifdef VMLAB_THREADED
 	static const void *const labels[OP_DISPATCH_COUNT] = {
@@ -51,15 +60,16 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define PC() (page_va + ((uint32_t)(ip - page_ip) << 2))
 #define WORD() word_at(page_host, ip - page_ip)
 #if EXEC_FAST
-/* Instructions completed before ip: base plus the straight line since. */
-#define BEFORE() (base + (uint64_t)(ip - base_ip))
+/* Instructions completed before ip. */
+#define BEFORE() ((uint64_t)((acc + (uintptr_t)ip) / sizeof(struct dinsn)))
 /* Run the next instruction: no count, no limit (see cpu_exec.c). */
 #define NEXT() do { ip++; DISPATCH(); } while (0)
 /* A jump within the page to slot p: a check point. */
 #define GOTO_SLOT(p) do { \
-		base = BEFORE() + 1; \
-		ip = base_ip = (p); \
-		if (UNLIKELY(base > fast_limit)) goto to_step; \
+		uintptr_t x_ = acc + (uintptr_t)ip + sizeof(struct dinsn); \
+		ip = (p); \
+		acc = x_ - (uintptr_t)ip; \
+		if (UNLIKELY(x_ > limit_x)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
 /* The jump leaves the page: count this instruction, fetch pc. */
@@ -95,10 +105,10 @@ EXEC_RET EXEC_FN(struct machine *m)
  * the loop serializes after the instruction. */
 #if EXEC_FAST
 #define SLOW_LIMIT(dev_flag) do { \
-		if (c->limit - c->instret < FAST_MARGIN) \
+		if (fast_cap(c->limit) - c->instret < FAST_MARGIN) \
 			dev_flag = true; /* the limit came near: step mode */ \
 		else \
-			fast_limit = c->limit - FAST_MARGIN; \
+			limit_x = LIMIT_X(c->limit); \
 	} while (0)
 #else
 #define SLOW_LIMIT(dev_flag) (limit = c->limit)
@@ -135,7 +145,7 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define RS2 R[ip->rs2]
 #define IMM ((uint32_t)ip->imm)
 _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
-#define FTLB_OF(a) ((const struct ftlb_entry *)(ft + (((a) >> (PAGE_SHIFT - 4)) & tmask16)))
+#define FTLB_OF(a) ((const struct ftlb_entry *)(m->ft_cur + (((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16)))
 #define LOAD(T, size, mask) do { \
 		uint32_t a_ = RS1 + IMM, v_; \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
@@ -178,18 +188,18 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 refetch:
 #if EXEC_FAST
 	c->instret = base;
-	if (UNLIKELY(base > fast_limit)) {
+	if (UNLIKELY(base * sizeof(struct dinsn) > limit_x)) {
 		c->pc = pc;
 		return EXEC_STEP;
 	}
 	if (!fetch(m, pc))
 		return EXEC_DONE;
 	machine_update_limit(m); /* a walk may have charged cycles */
-	if (c->limit - base < FAST_MARGIN) {
+	if (fast_cap(c->limit) - base < FAST_MARGIN) {
 		c->pc = pc;
 		return EXEC_STEP;
 	}
-	fast_limit = c->limit - FAST_MARGIN;
+	limit_x = LIMIT_X(c->limit);
 #else
 	if (UNLIKELY(instret >= limit)) {
 		c->pc = pc;
@@ -203,11 +213,9 @@ refetch:
 	limit = c->limit;
 #endif
 	page_ip = c->itlb_code->insn;
-	page_va = c->itlb_va;
-	page_host = m->ram + c->itlb_pa;
 	ip = page_ip + ((pc & PAGE_MASK) >> 2);
 #if EXEC_FAST
-	base_ip = ip;
+	acc = base * sizeof(struct dinsn) - (uintptr_t)ip;
 	DISPATCH();
 #else
 	NEXT_AT_IP();
@@ -446,7 +454,7 @@ leave_at_ip:
 	return EXEC_DONE;
 to_step: /* a check point found the limit near: the step loop goes on */
 	c->pc = PC();
-	c->instret = base;
+	c->instret = BEFORE();
 	return EXEC_STEP;
 #else
 	c->instret = instret;
@@ -473,6 +481,10 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef RS2
 #undef IMM
 #undef LOAD
+#undef ring
+#undef strict
+#undef page_va
+#undef page_host
 #undef FTLB_OF
 #undef STORE
 #undef PC

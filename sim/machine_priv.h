@@ -159,6 +159,8 @@ struct machine {
 	struct tlb_entry *tlb;       /* architectural TLB                  */
 	unsigned tlb_mask;           /* entries - 1                        */
 	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
+	const char *ft_cur;          /* the dispatch loop's: ftlb[its class] */
+	uint32_t ft_mask16;          /* ... and tlb_mask << 4               */
 
 	uint32_t irq_lines;          /* interrupt line levels              */
 	uint32_t irq_enabled;        /* interrupt controller ENABLE        */
