@@ -155,8 +155,10 @@ void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles)
 	if (!vm)
 		return;
 	vm->stats.monitor_cycles += cycles;
-	if (v->cfg.timer == VMM_TIMER_GUEST)
+	if (v->cfg.timer == VMM_TIMER_GUEST) {
 		vm->hidden += cycles; /* off the VM's clock */
+		vmm_vm_changed(v, vm);
+	}
 }
 
 /* Close the running VM's stretch on the CPU. */
@@ -186,6 +188,7 @@ int vmm_event_new(struct vmm *v, struct vm *vm, dev_timer_fn fn, void *opaque)
 	v->events[v->nevents] = (struct vevent){ .fn = fn, .opaque = opaque, .vm = vm };
 	vm->ev[vm->nev++] = v->nevents;
 	vm->ev_gen++;
+	vmm_vm_changed(v, vm);
 	return v->nevents++;
 }
 
@@ -195,6 +198,7 @@ void vmm_event_arm(struct vmm *v, int e, uint64_t when)
 		v->events[e].when = when;
 		v->events[e].armed = true;
 		v->events[e].vm->ev_gen++;
+		vmm_vm_changed(v, v->events[e].vm);
 	}
 }
 
@@ -203,6 +207,7 @@ void vmm_event_disarm(struct vmm *v, int e)
 	if (e >= 0 && e < v->nevents) {
 		v->events[e].armed = false;
 		v->events[e].vm->ev_gen++;
+		vmm_vm_changed(v, v->events[e].vm);
 	}
 }
 
@@ -267,7 +272,7 @@ static uint64_t earliest_event(const struct vmm *v, struct vm *only, const struc
 
 	if (only)
 		return only == except ? UINT64_MAX : vm_due(v, only, &idx);
-	for (int i = 0; i < v->nvms; i++) {
+	for (int i = 0; i < v->nvms; i++) { /* O(VMs): see others_due() */
 		uint64_t due;
 		if (v->vms[i] == except)
 			continue;
@@ -276,6 +281,18 @@ static uint64_t earliest_event(const struct vmm *v, struct vm *only, const struc
 			when = due;
 	}
 	return when;
+}
+
+/* The earliest event of every VM but the running one, from the cache
+ * while no input of theirs moved (vmm_vm_changed) and cur is the same. */
+static uint64_t others_due(struct vmm *v)
+{
+	if (!v->others.valid || v->others.gen != v->others_gen) {
+		v->others.due = earliest_event(v, NULL, v->cur);
+		v->others.gen = v->others_gen;
+		v->others.valid = true;
+	}
+	return v->others.due;
 }
 
 static uint64_t next_event(const struct vmm *v)
@@ -333,6 +350,7 @@ void vmm_fire_events(struct vmm *v)
 		struct vevent *e = &v->events[first];
 		e->armed = false;
 		e->vm->ev_gen++;
+		v->others_gen++; /* its device may change anything of its VM */
 		if (first == e->vm->timer_event)
 			fire_tick(v, e->vm, e, now - first_due);
 		else
@@ -363,7 +381,7 @@ void vmm_program_timer(struct vmm *v)
 		 * events wait for the monitor at most slice/8 cycles at a time,
 		 * counted from the last time it fired events (not from now: a
 		 * guest that exits all the time would put them off forever). */
-		uint64_t others = earliest_event(v, NULL, v->cur), gap = v->cfg.slice / 8;
+		uint64_t others = others_due(v), gap = v->cfg.slice / 8;
 		want = earliest_event(v, v->cur, NULL);
 		if (others != UINT64_MAX && others < v->events_fired + gap)
 			others = v->events_fired + gap;
@@ -398,6 +416,7 @@ void vmm_crash(struct vmm *v, struct vm *vm, const char *reason, uint32_t cause,
 	if (reason != vm->reason)
 		snprintf(vm->reason, sizeof vm->reason, "%s", reason);
 	vm->state = VM_CRASHED;
+	vmm_vm_changed(v, vm);
 	vm->crash_cause = cause;
 	vm->crash_pc = pc;
 	vm->crash_badva = badva;
@@ -418,6 +437,7 @@ static void switch_to(struct vmm *v, struct vm *vm)
 				vcpu_save(v, v->cur);
 		}
 		v->cur = vm;
+		v->others_gen++; /* "the others" are others now */
 		/* its stretch opens before the switch is charged to it: the
 		 * monitor's cycles for a VM lie within its stretches */
 		vm->entered_instret = machine_instret(v->m);
@@ -655,6 +675,7 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 	}
 	v->next_base += mem;
 	v->vms[v->nvms++] = vm;
+	v->others_gen++;
 	return vm->id;
 }
 

@@ -171,7 +171,22 @@ struct vmm {
 	struct vmm_observer obs[VMM_MAX_OBSERVERS]; /* exit listeners        */
 	int nobs;                 /* attached (0: nothing done per exit)    */
 	uint64_t events_fired;    /* machine cycle the events were last fired */
+	/* The earliest event of every VM but cur (vmm.c, "time"): asked at
+	 * every exit, and stable while cur runs.  others_gen moves whenever
+	 * an input of another VM's events may have (vmm_vm_changed), or cur
+	 * changes; the cache holds for the generation it was computed in. */
+	uint64_t others_gen;
+	struct { uint64_t due, gen; bool valid; } others;
 };
+
+/* Something event_due() reads changed for vm (an event armed, its hidden
+ * cycles, its state, its interrupt lines): the running VM's own cache
+ * sees it; the cache of the others must be told. */
+static inline void vmm_vm_changed(struct vmm *v, const struct vm *vm)
+{
+	if (vm != v->cur)
+		v->others_gen++;
+}
 
 /* ---- vmm.c ---- */
 void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles);
