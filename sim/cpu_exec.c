@@ -65,7 +65,7 @@ static inline uint64_t fast_cap(uint64_t limit)
 
 /* Fetch: point the instruction buffer at the decoded page holding pc.
  * Returns false if the fetch trapped (the trap is already taken). */
-static bool fetch(struct machine *m, uint32_t pc)
+static ALWAYS_INLINE bool fetch(struct machine *m, uint32_t pc)
 {
 	struct cpu *c = &m->cpu;
 	uint32_t pa, cause;

@@ -192,7 +192,7 @@ refetch:
 		c->pc = pc;
 		return EXEC_STEP;
 	}
-	if (!fetch(m, pc))
+	if (!(c->itlb_valid && (pc & ~PAGE_MASK) == c->itlb_va) && !fetch(m, pc))
 		return EXEC_DONE;
 	machine_update_limit(m); /* a walk may have charged cycles */
 	if (fast_cap(c->limit) - base < FAST_MARGIN) {
@@ -207,7 +207,7 @@ refetch:
 		return;
 	}
 	c->instret = instret;
-	if (!fetch(m, pc))
+	if (!(c->itlb_valid && (pc & ~PAGE_MASK) == c->itlb_va) && !fetch(m, pc))
 		return;
 	machine_update_limit(m); /* a walk may have charged cycles */
 	limit = c->limit;

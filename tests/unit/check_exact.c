@@ -112,13 +112,14 @@ static void prog_paging(struct machine *m)
 	g_enter(m, G_CODE, 3);
 }
 
-/* A periodic timer of 37 cycles; the handler acknowledges, stores the
- * cycle counter, and returns into a load/store loop. */
-static void prog_timer(struct machine *m)
+/* A periodic timer every `period` cycles with its interrupt enabled, from
+ * G_CODE (12 words; the program's loop follows them); the handler
+ * acknowledges, logs the cycle counter in a ring at 0x7100 and returns. */
+static void timer_setup(struct machine *m, int32_t period)
 {
 	G_PROG(m, G_CODE,
 	       G_LI(12, MMIO_TIMER),
-	       g_i(OP_addi, 5, 0, 37),
+	       g_i(OP_addi, 5, 0, period),
 	       g_s(OP_sw, 5, 12, 4),
 	       g_i(OP_addi, 5, 0, 7),         /* ENABLE | PERIODIC | IRQ */
 	       g_s(OP_sw, 5, 12, 0),
@@ -126,11 +127,7 @@ static void prog_timer(struct machine *m)
 	       g_i(OP_addi, 5, 0, 1),
 	       g_s(OP_sw, 5, 13, 4),
 	       g_i(OP_addi, 5, 0, PSW_IE),
-	       g_rs(OP_wrpsw, 5),
-	       g_i(OP_addi, 1, 1, 3),         /* loop: */
-	       g_s(OP_sw, 1, 0, 0x7000),
-	       g_i(OP_lw, 2, 0, 0x7000),
-	       g_j(OP_j, -3));
+	       g_rs(OP_wrpsw, 5));
 	slot_jump(m, TRAP_INTERRUPT, HANDLER);
 	G_PROG(m, HANDLER,
 	       g_i(OP_addi, 11, 0, 1),
@@ -141,6 +138,17 @@ static void prog_timer(struct machine *m)
 	       g_i(OP_addi, 10, 10, 4),
 	       g_n(OP_rfe));
 	machine_set_pc(m, G_CODE);
+}
+
+/* A periodic timer of 37 cycles interrupts a load/store loop. */
+static void prog_timer(struct machine *m)
+{
+	timer_setup(m, 37);
+	G_PROG(m, G_CODE + 4 * 12,
+	       g_i(OP_addi, 1, 1, 3),         /* loop: */
+	       g_s(OP_sw, 1, 0, 0x7000),
+	       g_i(OP_lw, 2, 0, 0x7000),
+	       g_j(OP_j, -3));
 }
 
 /* Each round rewrites `addi r3, r3, k` ahead in the same page and in
@@ -202,32 +210,12 @@ static void prog_line(struct machine *m)
 }
 
 /* A periodic timer every 1500 cycles interrupts a 700-instruction line
- * wherever it is; the handler acknowledges and logs the cycle counter. */
+ * wherever it is. */
 static void prog_timer_line(struct machine *m)
 {
-	G_PROG(m, G_CODE,
-	       G_LI(12, MMIO_TIMER),
-	       g_i(OP_addi, 5, 0, 1500),
-	       g_s(OP_sw, 5, 12, 4),
-	       g_i(OP_addi, 5, 0, 7),         /* ENABLE | PERIODIC | IRQ */
-	       g_s(OP_sw, 5, 12, 0),
-	       G_LI(13, MMIO_INTC),
-	       g_i(OP_addi, 5, 0, 1),
-	       g_s(OP_sw, 5, 13, 4),
-	       g_i(OP_addi, 5, 0, PSW_IE),
-	       g_rs(OP_wrpsw, 5));
+	timer_setup(m, 1500);
 	line(m, G_CODE + 4 * 12, 700);     /* 12: loop */
 	g_poke(m, G_CODE + 4 * 712, g_j(OP_j, -700));
-	slot_jump(m, TRAP_INTERRUPT, HANDLER);
-	G_PROG(m, HANDLER,
-	       g_i(OP_addi, 11, 0, 1),
-	       g_s(OP_sw, 11, 12, 8),
-	       g_rd(OP_rdcycle, 14),
-	       g_i(OP_andi, 15, 10, 0xfc),
-	       g_s(OP_sw, 14, 15, 0x7100),
-	       g_i(OP_addi, 10, 10, 4),
-	       g_n(OP_rfe));
-	machine_set_pc(m, G_CODE);
 }
 
 /* Two address spaces (ASIDs 1 and 2, two page directories) map virtual
