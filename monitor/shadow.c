@@ -116,16 +116,26 @@ static void real_tlbinv(struct vmm *v, const struct shadow_as *as, uint32_t va)
  * fills the guest caused, not to the size of its shadows.
  */
 
+/* The host pa of as's shadow table for directory slot dir, or 0: the
+ * shadow directory entry is the one record of it. */
+static uint32_t spt_of(struct vmm *v, const struct shadow_as *as, uint32_t dir)
+{
+	uint32_t spde = 0;
+
+	machine_phys_read(v->m, as->spd + 4 * dir, &spde, 4);
+	return (spde & PTE_P) ? PTE_FRAME(spde) : 0;
+}
+
 /* Does shadow entry e map host_frame writable now? */
 static bool rmap_live(struct vmm *v, const struct vm *vm, uint32_t e, uint32_t host_frame,
 		      uint32_t *spte_pa)
 {
 	const struct shadow_as *as = &vm->as[RMAP_AS(e) % SHADOW_AS_PER_VM];
-	uint32_t va = RMAP_VA(e), pte = 0;
+	uint32_t va = RMAP_VA(e), pte = 0, spt;
 
-	if (!as->used || !as->spt[VA_DIR(va)])
+	if (!as->used || !(spt = spt_of(v, as, VA_DIR(va))))
 		return false;
-	*spte_pa = as->spt[VA_DIR(va)] + 4 * VA_TABLE(va);
+	*spte_pa = spt + 4 * VA_TABLE(va);
 	machine_phys_read(v->m, *spte_pa, &pte, 4);
 	return (pte & (PTE_P | PTE_W)) == (PTE_P | PTE_W) && PTE_FRAME(pte) == host_frame;
 }
@@ -177,6 +187,12 @@ static void rmap_add(struct vmm *v, struct vm *vm, uint32_t gpa, const struct sh
 
 void shadow_free_rmap(struct vm *vm)
 {
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		free(vm->as[i].pt);
+		vm->as[i].pt = NULL;
+		vm->as[i].cap = 0;
+		vm->as[i].nactive = 0;
+	}
 	if (!vm->rmap)
 		return;
 	for (uint32_t i = 0; i < vm->mem >> PAGE_SHIFT; i++)
@@ -195,14 +211,14 @@ static void write_protect_scan(struct vmm *v, struct vm *vm, uint32_t host_frame
 		if (!as->used)
 			continue;
 		for (uint16_t k = 0; k < as->nactive; k++) {
-			uint32_t dir = as->active[k];
-			machine_phys_read(v->m, as->spt[dir], table, sizeof table);
+			uint32_t dir = as->pt[k].dir;
+			machine_phys_read(v->m, as->pt[k].spt, table, sizeof table);
 			vm->stats.protect_visits += 1024;
 			for (uint32_t e = 0; e < 1024; e++) {
 				if ((table[e] & (PTE_P | PTE_W)) == (PTE_P | PTE_W) &&
 				    PTE_FRAME(table[e]) == host_frame) {
 					uint32_t ro = table[e] & ~PTE_W;
-					machine_phys_write(v->m, as->spt[dir] + 4 * e, &ro, 4);
+					machine_phys_write(v->m, as->pt[k].spt + 4 * e, &ro, 4);
 					real_tlbinv(v, as, dir << 22 | e << 12);
 				}
 			}
@@ -258,20 +274,18 @@ static bool is_traced(const struct vm *vm, uint32_t gpa)
 
 static void drop_table(struct vmm *v, struct vm *vm, struct shadow_as *as, uint16_t k)
 {
-	uint16_t dir = as->active[k];
+	const struct shadow_pt t = as->pt[k];
 	uint32_t zero = 0;
 
-	machine_phys_write(v->m, as->spd + 4u * dir, &zero, 4);
-	frame_put(v, as->spt[dir]);
-	as->spt[dir] = 0;
-	if (as->guest_pt[dir] != NO_FRAME)
-		trace(v, vm, as->guest_pt[dir], -1);
-	as->guest_pt[dir] = NO_FRAME;
-	as->active[k] = as->active[--as->nactive];
+	machine_phys_write(v->m, as->spd + 4u * t.dir, &zero, 4);
+	frame_put(v, t.spt);
+	if (t.guest_pt != NO_FRAME)
+		trace(v, vm, t.guest_pt, -1);
+	as->pt[k] = as->pt[--as->nactive];
 	vm->stats.shadow_drops++;
 	if (v->nobs)
 		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_DROP, .vm = vm->id,
-						 .va = (uint32_t)dir << 22, .flag = true });
+						 .va = (uint32_t)t.dir << 22, .flag = true });
 }
 
 static void drop_as(struct vmm *v, struct vm *vm, struct shadow_as *as)
@@ -337,12 +351,14 @@ static struct shadow_as *find_or_make_as(struct vmm *v, struct vm *vm, uint32_t 
 	}
 	if (!spd)
 		return NULL;
+	struct shadow_pt *pt = as->pt; /* its list's memory is kept */
+	uint16_t cap = as->cap;
 	memset(as, 0, sizeof *as);
+	as->pt = pt;
+	as->cap = cap;
 	as->used = true;
 	as->key = key;
 	as->spd = spd;
-	for (int i = 0; i < 1024; i++)
-		as->guest_pt[i] = NO_FRAME;
 	if (key != PHYS_MODE_KEY)
 		trace(v, vm, key, +1);
 	vm->stats.shadow_tables++;
@@ -427,9 +443,10 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 {
 	struct shadow_as *as = vm->cur;
 	uint32_t dir = VA_DIR(va), spte;
+	uint32_t spt = spt_of(v, as, dir);
 
-	if (!as->spt[dir]) {
-		uint32_t spt = frame_get(v);
+	if (!spt) {
+		spt = frame_get(v);
 		if (!spt) {
 			flush_all(v);
 			shadow_activate(v, vm);
@@ -437,11 +454,19 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 			if (!as || !(spt = frame_get(v)))
 				return false;
 		}
+		if (as->nactive == as->cap) { /* at most 1024: one per slot */
+			uint16_t cap = as->cap ? (uint16_t)(2 * as->cap) : 4;
+			struct shadow_pt *pt = realloc(as->pt, cap * sizeof *pt);
+			if (!pt) {
+				frame_put(v, spt);
+				return false;
+			}
+			as->pt = pt;
+			as->cap = cap;
+		}
 		uint32_t spde = spt | SPDE_FLAGS;
 		machine_phys_write(v->m, as->spd + 4 * dir, &spde, 4);
-		as->spt[dir] = spt;
-		as->active[as->nactive++] = (uint16_t)dir;
-		as->guest_pt[dir] = pt_gpa;
+		as->pt[as->nactive++] = (struct shadow_pt){ spt, pt_gpa, (uint16_t)dir };
 		if (pt_gpa != NO_FRAME)
 			trace(v, vm, pt_gpa, +1);
 		vm->stats.shadow_tables++;
@@ -449,7 +474,7 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 	if (is_traced(vm, gpa)) /* checked after tracing: a table may map itself */
 		flags &= ~PTE_W;
 	spte = ((vm->base + gpa) & ~PAGE_MASK) | PTE_P | PTE_A | flags | ((flags & PTE_W) ? PTE_D : 0);
-	machine_phys_write(v->m, as->spt[dir] + 4 * VA_TABLE(va), &spte, 4);
+	machine_phys_write(v->m, spt + 4 * VA_TABLE(va), &spte, 4);
 	if (flags & PTE_W)
 		rmap_add(v, vm, gpa, as, va);
 	vm->stats.shadow_fills++;
@@ -480,7 +505,7 @@ static void unshadow(struct vmm *v, struct vm *vm, uint32_t gpa)
 			continue;
 		}
 		for (uint16_t k = 0; k < as->nactive;) {
-			if (as->guest_pt[as->active[k]] == frame)
+			if (as->pt[k].guest_pt == frame)
 				drop_table(v, vm, as, k);
 			else
 				k++;
@@ -581,17 +606,17 @@ void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len
 		if (!as->used)
 			continue;
 		for (uint16_t k = 0; k < as->nactive;) {
-			uint16_t dir = as->active[k];
+			uint16_t dir = as->pt[k].dir;
 			if (as->key == frame && dir >= first && dir <= last) {
 				/* a directory entry changed: drop its whole table */
 				drop_table(v, vm, as, k);
 				machine_tlb_flush(v->m);
 				continue;
 			}
-			if (as->guest_pt[dir] == frame) {
+			if (as->pt[k].guest_pt == frame) {
 				uint32_t zero = 0;
 				for (uint32_t e = first; e <= last; e++) {
-					machine_phys_write(v->m, as->spt[dir] + 4 * e, &zero, 4);
+					machine_phys_write(v->m, as->pt[k].spt + 4 * e, &zero, 4);
 					/* dir is a uint16_t: widen it before the shift */
 					real_tlbinv(v, as, (uint32_t)dir << 22 | e << 12);
 					vm->stats.shadow_drops++;
@@ -609,10 +634,10 @@ void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len
 void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va)
 {
 	struct shadow_as *as = vm->cur;
-	uint32_t dir = VA_DIR(va), zero = 0;
+	uint32_t dir = VA_DIR(va), zero = 0, spt;
 
-	if (as && as->spt[dir]) {
-		machine_phys_write(v->m, as->spt[dir] + 4 * VA_TABLE(va), &zero, 4);
+	if (as && (spt = spt_of(v, as, dir))) {
+		machine_phys_write(v->m, spt + 4 * VA_TABLE(va), &zero, 4);
 		vm->stats.shadow_drops++;
 		if (v->nobs)
 			vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_DROP, .vm = vm->id,
@@ -630,13 +655,13 @@ void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va)
 {
 	struct shadow_as *as = vm->cur;
 	struct gwalk w;
-	uint32_t spte = 0;
+	uint32_t spte = 0, spt;
 	unsigned ring = vm->cpu.vring;
 
 	if (!as)
 		return;
-	if (as->spt[VA_DIR(va)])
-		machine_phys_read(v->m, as->spt[VA_DIR(va)] + 4 * VA_TABLE(va), &spte, 4);
+	if ((spt = spt_of(v, as, VA_DIR(va))) != 0)
+		machine_phys_read(v->m, spt + 4 * VA_TABLE(va), &spte, 4);
 	if (spte & PTE_P)
 		return;
 	vm->cpu.vring = 1; /* the ring the vector runs in */

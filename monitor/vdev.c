@@ -44,6 +44,7 @@ static void vh_set_irq(void *h, unsigned line, bool level)
 	struct vm *vm = h;
 	uint32_t bit = 1u << (line & 31);
 	vm->vlines = level ? vm->vlines | bit : vm->vlines & ~bit;
+	vmm_vm_changed(vm->vmm, vm); /* the timer line decides a late tick */
 }
 
 static uint32_t vh_irq_lines(void *h) { return ((struct vm *)h)->vlines; }
@@ -69,6 +70,7 @@ static void vh_power_off(void *h, int code)
 	struct vm *vm = h;
 	if (vm->state == VM_RUNNING) {
 		vm->state = VM_POWERED_OFF;
+		vmm_vm_changed(vm->vmm, vm);
 		vm->exit_code = code;
 		vmm_vm_ended(vm->vmm, vm);
 	}

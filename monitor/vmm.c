@@ -178,8 +178,10 @@ void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles)
 	if (!vm)
 		return;
 	vm->stats.monitor_cycles += cycles;
-	if (v->cfg.timer == VMM_TIMER_GUEST)
+	if (v->cfg.timer == VMM_TIMER_GUEST) {
 		vm->hidden += cycles; /* off the VM's clock */
+		vmm_vm_changed(v, vm);
+	}
 }
 
 /* Close the running VM's stretch on the CPU. */
@@ -204,9 +206,12 @@ uint64_t vmm_vm_now(const struct vmm *v, const struct vm *vm)
 
 int vmm_event_new(struct vmm *v, struct vm *vm, dev_timer_fn fn, void *opaque)
 {
-	if (v->nevents == VMM_MAX_EVENTS)
+	if (v->nevents == VMM_MAX_EVENTS || vm->nev == VM_MAX_EVENTS)
 		return -1;
 	v->events[v->nevents] = (struct vevent){ .fn = fn, .opaque = opaque, .vm = vm };
+	vm->ev[vm->nev++] = v->nevents;
+	vm->ev_gen++;
+	vmm_vm_changed(v, vm);
 	return v->nevents++;
 }
 
@@ -215,13 +220,18 @@ void vmm_event_arm(struct vmm *v, int e, uint64_t when)
 	if (e >= 0 && e < v->nevents) {
 		v->events[e].when = when;
 		v->events[e].armed = true;
+		v->events[e].vm->ev_gen++;
+		vmm_vm_changed(v, v->events[e].vm);
 	}
 }
 
 void vmm_event_disarm(struct vmm *v, int e)
 {
-	if (e >= 0 && e < v->nevents)
+	if (e >= 0 && e < v->nevents) {
 		v->events[e].armed = false;
+		v->events[e].vm->ev_gen++;
+		vmm_vm_changed(v, v->events[e].vm);
+	}
 }
 
 static bool line_up(const struct vm *vm, unsigned line)
@@ -245,21 +255,67 @@ static uint64_t event_due(const struct vmm *v, int i)
 	return e->when > UINT64_MAX - vm->hidden ? UINT64_MAX : e->when + vm->hidden;
 }
 
+/* The earliest event of vm's devices, and in *idx which (the lowest
+ * index on a tie, -1 if none).  Every exit asks, for the running VM and
+ * for all the others: scanning every VM's events each time made a VM's
+ * cost grow with the number of VMs.  So each VM caches its answer with
+ * the inputs of event_due() that can change (an event armed or disarmed,
+ * its clock's hidden cycles, its state, its timer line, its timer event,
+ * the timer policy),
+ * and recomputes only when one of them moved: the same answer, cheaper. */
+static uint64_t vm_due(const struct vmm *v, struct vm *vm, int *idx)
+{
+	struct due_cache *c = &vm->due;
+	bool line = line_up(vm, IRQ_TIMER);
+
+	if (!c->valid || c->gen != vm->ev_gen || c->hidden != vm->hidden ||
+	    c->state != vm->state || c->line != line || c->timer_event != vm->timer_event ||
+	    c->policy != (int)v->cfg.timer) {
+		*c = (struct due_cache){ .due = UINT64_MAX, .idx = -1, .hidden = vm->hidden,
+					 .gen = vm->ev_gen, .timer_event = vm->timer_event,
+					 .policy = (int)v->cfg.timer, .state = vm->state,
+					 .line = line, .valid = true };
+		for (int k = 0; k < vm->nev; k++) { /* ascending: ties keep the lowest */
+			uint64_t due = event_due(v, vm->ev[k]);
+			if (due < c->due) {
+				c->due = due;
+				c->idx = vm->ev[k];
+			}
+		}
+	}
+	*idx = c->idx;
+	return c->due;
+}
+
 /* The earliest event: of `only` if given, else of every VM but `except`. */
-static uint64_t earliest_event(const struct vmm *v, const struct vm *only, const struct vm *except)
+static uint64_t earliest_event(const struct vmm *v, struct vm *only, const struct vm *except)
 {
 	uint64_t when = UINT64_MAX;
+	int idx;
 
-	for (int i = 0; i < v->nevents; i++) {
-		const struct vevent *e = &v->events[i];
+	if (only)
+		return only == except ? UINT64_MAX : vm_due(v, only, &idx);
+	for (int i = 0; i < v->nvms; i++) { /* O(VMs): see others_due() */
 		uint64_t due;
-		if ((only && e->vm != only) || e->vm == except)
+		if (v->vms[i] == except)
 			continue;
-		due = event_due(v, i);
+		due = vm_due(v, v->vms[i], &idx);
 		if (due < when)
 			when = due;
 	}
 	return when;
+}
+
+/* The earliest event of every VM but the running one, from the cache
+ * while no input of theirs moved (vmm_vm_changed) and cur is the same. */
+static uint64_t others_due(struct vmm *v)
+{
+	if (!v->others.valid || v->others.gen != v->others_gen) {
+		v->others.due = earliest_event(v, NULL, v->cur);
+		v->others.gen = v->others_gen;
+		v->others.valid = true;
+	}
+	return v->others.due;
 }
 
 static uint64_t next_event(const struct vmm *v)
@@ -302,13 +358,13 @@ void vmm_fire_events(struct vmm *v)
 	uint64_t now = machine_cycles(v->m);
 
 	v->events_fired = now;
-	for (;;) {
-		int first = -1;
+	for (;;) { /* due events in (time, index) order, as one scan would */
+		int first = -1, idx;
 		uint64_t first_due = UINT64_MAX;
-		for (int i = 0; i < v->nevents; i++) {
-			uint64_t due = event_due(v, i);
-			if (due <= now && due < first_due) {
-				first = i;
+		for (int i = 0; i < v->nvms; i++) {
+			uint64_t due = vm_due(v, v->vms[i], &idx);
+			if (due <= now && (due < first_due || (due == first_due && idx < first))) {
+				first = idx;
 				first_due = due;
 			}
 		}
@@ -316,6 +372,8 @@ void vmm_fire_events(struct vmm *v)
 			return;
 		struct vevent *e = &v->events[first];
 		e->armed = false;
+		e->vm->ev_gen++;
+		v->others_gen++; /* its device may change anything of its VM */
 		if (first == e->vm->timer_event)
 			fire_tick(v, e->vm, e, now - first_due);
 		else
@@ -346,7 +404,7 @@ void vmm_program_timer(struct vmm *v)
 		 * events wait for the monitor at most slice/8 cycles at a time,
 		 * counted from the last time it fired events (not from now: a
 		 * guest that exits all the time would put them off forever). */
-		uint64_t others = earliest_event(v, NULL, v->cur), gap = v->cfg.slice / 8;
+		uint64_t others = others_due(v), gap = v->cfg.slice / 8;
 		want = earliest_event(v, v->cur, NULL);
 		if (others != UINT64_MAX && others < v->events_fired + gap)
 			others = v->events_fired + gap;
@@ -381,6 +439,7 @@ void vmm_crash(struct vmm *v, struct vm *vm, const char *reason, uint32_t cause,
 	if (reason != vm->reason)
 		snprintf(vm->reason, sizeof vm->reason, "%s", reason);
 	vm->state = VM_CRASHED;
+	vmm_vm_changed(v, vm);
 	vm->crash_cause = cause;
 	vm->crash_pc = pc;
 	vm->crash_badva = badva;
@@ -401,6 +460,7 @@ static void switch_to(struct vmm *v, struct vm *vm)
 			vcpu_save(v, v->cur); /* an ended VM's registers stay readable */
 		}
 		v->cur = vm;
+		v->others_gen++; /* "the others" are others now */
 		/* its stretch opens before the switch is charged to it: the
 		 * monitor's cycles for a VM lie within its stretches */
 		vm->entered_instret = machine_instret(v->m);
@@ -667,6 +727,7 @@ int vmm_add_vm(struct vmm *v, const struct vm_config *vc, char *err, size_t errl
 	}
 	v->next_base += mem;
 	v->vms[v->nvms++] = vm;
+	v->others_gen++;
 	return vm->id;
 }
 

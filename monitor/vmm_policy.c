@@ -151,8 +151,10 @@ void vmm_vcpu_set_psw(struct vmm *v, int i, uint32_t psw)
 {
 	struct vm *vm = vm_of(v, i);
 
-	if (vm)
+	if (vm) {
 		vcpu_set_psw(v, vm, psw & PSW_WRITABLE);
+		vmm_vm_changed(v, vm); /* its IE decides whether a tick is late */
+	}
 }
 
 uint32_t vmm_vcpu_cr(const struct vmm *v, int i, unsigned cr)
@@ -169,6 +171,7 @@ bool vmm_vcpu_set_cr(struct vmm *v, int i, unsigned cr, uint32_t x)
 	if (!vm || cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID || cr == CR_MEMSIZE)
 		return false;
 	vcpu_write_cr(v, vm, cr, x);
+	vmm_vm_changed(v, vm); /* (e.g. the interrupt mask) */
 	return true;
 }
 

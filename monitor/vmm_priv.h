@@ -38,6 +38,7 @@
 #define POOL_FRAMES_BASE 64u    /* pool frames for the monitor          */
 #define POOL_FRAMES_PER_VM 512u /* and per VM (2 MiB)                   */
 #define VMM_MAX_EVENTS (VMM_MAX_VMS * 4) /* timer, UART, disk per VM, and spare */
+#define VM_MAX_EVENTS 8         /* events of one VM's devices           */
 #define FLOOD_LIMIT 8          /* traced writes before a frame is unshadowed */
 
 /* One shadowed guest address space. */
@@ -48,10 +49,17 @@ struct shadow_as {
 	uint8_t asid;             /* real ASID tagging its TLB entries       */
 	uint32_t asid_gen;        /* generation the ASID was given in        */
 	uint64_t last_used;       /* for LRU eviction                        */
-	uint16_t nactive;         /* directory slots with a shadow table     */
-	uint16_t active[1024];    /* which ones                              */
-	uint32_t spt[1024];       /* host pa of the shadow table, or 0       */
-	uint32_t guest_pt[1024];  /* gpa of the guest table it mirrors       */
+	/* Its shadow tables, one per directory slot that has one, in no
+	 * order.  The shadow directory (in host RAM at spd) says which slot
+	 * has which table; this list is for visiting them and for the guest
+	 * table each mirrors.  A list, not arrays of 1024: a VM keeps 8
+	 * address spaces of a few tables each (docs/monitor.md, section 11). */
+	uint16_t nactive, cap;    /* tables, and room in pt                  */
+	struct shadow_pt {
+		uint32_t spt;         /* host pa of the shadow table            */
+		uint32_t guest_pt;    /* gpa of the guest table, or NO_FRAME    */
+		uint16_t dir;         /* its directory slot                     */
+	} *pt;                    /* malloc'd, kept when the slot is reused  */
 };
 
 struct vcpu {
@@ -113,6 +121,22 @@ struct vm {
 	uint64_t now_override;
 	bool now_overridden;
 	int timer_event;          /* its timer device's event, or -1       */
+	/* its devices' events (indexes into vmm.events, ascending), and the
+	 * earliest of them cached with what it was computed from (vmm.c,
+	 * "time"): an exit looks at one VM's events, not every VM's */
+	int ev[VM_MAX_EVENTS];
+	int nev;
+	uint32_t ev_gen;          /* bumped when one of them is (dis)armed */
+	struct due_cache {
+		uint64_t due;         /* earliest machine cycle, or UINT64_MAX  */
+		int idx;              /* the event (lowest index on a tie)      */
+		uint64_t hidden;      /* the inputs it was computed from        */
+		uint32_t gen;
+		int timer_event;
+		int policy;           /* vmm.cfg.timer                          */
+		enum vm_state state;
+		bool line, valid;
+	} due;
 	const struct mdev *timer; /* its timer device                      */
 	/* paravirtual guest (--vmm pv, pv.c): its kernel runs in real ring 1
 	 * with the real ring-1 bank and delegation; vcpu.vcr[16..21] hold the
@@ -170,7 +194,22 @@ struct vmm {
 	int npolicies;            /* set anywhere (0: none is looked up)    */
 	vmm_sched_fn sched;       /* a scheduler, or NULL: round robin      */
 	void *sched_opaque;
+	/* The earliest event of every VM but cur (vmm.c, "time"): asked at
+	 * every exit, and stable while cur runs.  others_gen moves whenever
+	 * an input of another VM's events may have (vmm_vm_changed), or cur
+	 * changes; the cache holds for the generation it was computed in. */
+	uint64_t others_gen;
+	struct { uint64_t due, gen; bool valid; } others;
 };
+
+/* Something event_due() reads changed for vm (an event armed, its hidden
+ * cycles, its state, its interrupt lines): the running VM's own cache
+ * sees it; the cache of the others must be told. */
+static inline void vmm_vm_changed(struct vmm *v, const struct vm *vm)
+{
+	if (vm != v->cur)
+		v->others_gen++;
+}
 
 /* ---- vmm.c ---- */
 void vmm_charge(struct vmm *v, struct vm *vm, uint32_t cycles);
@@ -223,6 +262,8 @@ uint32_t vcpu_cr(const struct vmm *v, const struct vm *vm, unsigned cr); /* as t
 /* ---- shadow.c ---- */
 bool shadow_init(struct vmm *v, uint32_t pool_frames, char *err, size_t errlen);
 void shadow_free_vm(struct vmm *v, struct vm *vm);
+/* Free the VM's host-side shadow bookkeeping: the reverse map and the
+ * address spaces' table lists (the tables themselves are pool frames). */
 void shadow_free_rmap(struct vm *vm);
 /* Make the shadow of the guest's current address space the real one. */
 void shadow_activate(struct vmm *v, struct vm *vm);

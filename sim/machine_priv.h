@@ -9,8 +9,9 @@
  *     into the page resets just the entries it overwrote.
  *  2. The fast TLB (ftlb).  For each architectural TLB slot and for each
  *     privilege class (supervisor, user), the page address it grants for
- *     reading and for writing in the current context, and a host pointer to
- *     the page.  A load or store that hits needs one compare.  It mirrors the
+ *     reading and for writing in the current context, and what to add to
+ *     a virtual address to get the host address (the TLB yields a host
+ *     pointer).  A load or store that hits needs one compare and one add.  It mirrors the
  *     architectural TLB slot by slot, so that replacing an architectural
  *     entry can drop exactly the fast entries derived from it.
  *  3. The fetch page.  The dispatch loop keeps the decoded page of the
@@ -20,9 +21,9 @@
  * Invariants:
  *  - ftlb[c][i] grants only what architectural TLB slot i grants to
  *    privilege class c under the current ASID (paging on), or maps RAM
- *    1:1 (paging off); never an MMIO page, never a watched page; write
- *    never to a page that has a dpage (so stores to code take the slow
- *    path, which keeps the decoded copy exact).
+ *    1:1 (paging off); never an MMIO page, never a watched page; a
+ *    write tag of a page that has a dpage carries FTLB_CODE (so stores to
+ *    code take the code-write path, which keeps the decoded copy exact).
  *  - cycles = instret + penalty, always.
  */
 #ifndef VMLAB_MACHINE_PRIV_H
@@ -32,6 +33,12 @@
 
 #define LIKELY(x)   __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* Inlined into both dispatch loops (cpu_exec.c) even though it is big. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 /* Pseudo-operations used only in decoded pages. */
 enum {
@@ -42,7 +49,10 @@ enum {
 };
 
 /* A pre-decoded instruction (8 bytes).  rd is 16 (a sink register) when
- * the instruction names r0 as its destination, so writes need no test. */
+ * the instruction names r0 as its destination, so writes need no test.
+ * Branches and j/jal name no rd: their rd says whether the target lies in
+ * the same page (DINSN_IN_PAGE), resolved once at decode, so a taken
+ * branch within the page is ip + imm with no range check. */
 struct dinsn {
 	uint8_t op;   /* enum isa_op, OP_DECODE or OP_PAGE_END   */
 	uint8_t rd;   /* destination register, 16 for r0          */
@@ -51,6 +61,7 @@ struct dinsn {
 	int32_t imm;  /* extended immediate, word offsets unscaled */
 };
 
+#define DINSN_IN_PAGE 1
 #define DPAGE_SLOTS (PAGE_SIZE / 4)
 struct dpage {
 	struct dinsn insn[DPAGE_SLOTS + 1]; /* +1: the OP_PAGE_END sentinel */
@@ -85,9 +96,15 @@ struct tlb_entry {
 struct ftlb_entry {
 	uint32_t rtag;  /* page readable through this entry      */
 	uint32_t wtag;  /* page writable through this entry      */
-	uint8_t *host;  /* host address of the page              */
+	uintptr_t addend; /* host address of the page minus its
+			   * virtual address: host = va + addend  */
 };
 #define FTLB_NONE 0xffffffffu
+/* wtag | FTLB_CODE: writable, but the page has decoded code, so a store
+ * must also call mem_code_written.  Bit 11 is never set in the compared
+ * address (page bits and at most the low two), so such a tag never
+ * matches the plain compare. */
+#define FTLB_CODE 0x800u
 enum { CLASS_SUPER = 0, CLASS_USER = 1 };
 
 struct mtimer {
@@ -148,6 +165,8 @@ struct machine {
 	struct tlb_entry *tlb;       /* architectural TLB                  */
 	unsigned tlb_mask;           /* entries - 1                        */
 	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
+	const char *ft_cur;          /* the dispatch loop's: ftlb[its class] */
+	uint32_t ft_mask16;          /* ... and tlb_mask << 4               */
 
 	uint32_t irq_lines;          /* interrupt line levels              */
 	uint32_t irq_enabled;        /* interrupt controller ENABLE        */
@@ -218,8 +237,9 @@ static inline bool mem_is_ram(const struct machine *m, uint32_t pa, uint32_t len
 struct dpage *mem_code_page(struct machine *m, uint32_t pfn);
 /* Keep decoded code exact after bytes [pa, pa+len) of RAM changed. */
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len);
-/* Decode one slot in place (OP_DECODE -> real op). */
-void mem_decode_slot(struct dinsn *d, uint32_t word);
+/* Decode one slot in place (OP_DECODE -> real op); slot is its index in
+ * the page (branch targets are resolved against it). */
+void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot);
 /* Decode the slot of physical address pa, honouring breakpoints. */
 void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
 bool mem_is_break(const struct machine *m, uint32_t pa);
@@ -233,7 +253,7 @@ void mmu_free(struct machine *m);
  * walk (charging cycles, setting A/D) and fill the TLB and fast TLB. */
 uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint32_t *pa);
 void mmu_ftlb_flush(struct machine *m);           /* drop every fast entry  */
-void mmu_ftlb_drop_write(struct machine *m, uint32_t pfn); /* page became code */
+void mmu_ftlb_mark_code(struct machine *m, uint32_t pfn); /* page became code */
 void mmu_tlb_invalidate(struct machine *m, uint32_t va);   /* tlbinv         */
 void mmu_tlb_flush(struct machine *m);                     /* tlbflush       */
 

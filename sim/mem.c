@@ -45,7 +45,7 @@ void mem_free(struct machine *m)
 		munmap(m->ram, m->mem_bytes);
 }
 
-void mem_decode_slot(struct dinsn *d, uint32_t word)
+void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot)
 {
 	struct isa_insn in;
 
@@ -55,6 +55,11 @@ void mem_decode_slot(struct dinsn *d, uint32_t word)
 	d->rs1 = in.rs1;
 	d->rs2 = in.rs2;
 	d->imm = in.imm;
+	if (in.op != OP_INVALID) {
+		enum isa_format f = isa_info(in.op)->format;
+		if (f == FMT_B || f == FMT_J) /* rd unused: where the target is */
+			d->rd = (uint32_t)((int64_t)slot + in.imm) < DPAGE_SLOTS ? DINSN_IN_PAGE : 0;
+	}
 }
 
 bool mem_is_break(const struct machine *m, uint32_t pa)
@@ -69,7 +74,7 @@ bool mem_is_break(const struct machine *m, uint32_t pa)
 
 void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word)
 {
-	mem_decode_slot(d, word);
+	mem_decode_slot(d, word, (pa & PAGE_MASK) >> 2);
 	if (mem_is_break(m, pa))
 		d->op = OP_BKPT;
 }
@@ -123,8 +128,8 @@ struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
 		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
 			p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
 		p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
-		/* From now on stores to this page must take the slow path. */
-		mmu_ftlb_drop_write(m, pfn);
+		/* From now on stores to this page must keep it exact. */
+		mmu_ftlb_mark_code(m, pfn);
 	}
 	return p->code;
 }

@@ -48,7 +48,7 @@ void mmu_free(struct machine *m)
 static void ftlb_clear_slot(struct machine *m, unsigned slot)
 {
 	for (int c = 0; c < 2; c++)
-		m->ftlb[c][slot] = (struct ftlb_entry){ FTLB_NONE, FTLB_NONE, NULL };
+		m->ftlb[c][slot] = (struct ftlb_entry){ FTLB_NONE, FTLB_NONE, 0 };
 }
 
 void mmu_ftlb_flush(struct machine *m)
@@ -57,14 +57,16 @@ void mmu_ftlb_flush(struct machine *m)
 		ftlb_clear_slot(m, i);
 }
 
-void mmu_ftlb_drop_write(struct machine *m, uint32_t pfn)
+void mmu_ftlb_mark_code(struct machine *m, uint32_t pfn)
 {
 	uint8_t *host = m->ram + ((size_t)pfn << PAGE_SHIFT);
 
 	for (int c = 0; c < 2; c++)
-		for (unsigned i = 0; i <= m->tlb_mask; i++)
-			if (m->ftlb[c][i].host == host)
-				m->ftlb[c][i].wtag = FTLB_NONE;
+		for (unsigned i = 0; i <= m->tlb_mask; i++) {
+			struct ftlb_entry *f = &m->ftlb[c][i];
+			if (f->wtag != FTLB_NONE && (f->wtag & ~PAGE_MASK) + f->addend == (uintptr_t)host)
+				f->wtag |= FTLB_CODE;
+		}
 }
 
 static bool tlb_matches(const struct machine *m, const struct tlb_entry *e, uint32_t vpn)
@@ -156,9 +158,10 @@ static void ftlb_fill(struct machine *m, unsigned slot, uint32_t va,
 
 	if (!mem_is_ram(m, pa & ~PAGE_MASK, PAGE_SIZE) || m->pages[pfn].watched)
 		return;
-	f->host = m->ram + ((size_t)pfn << PAGE_SHIFT);
+	f->addend = (uintptr_t)(m->ram + ((size_t)pfn << PAGE_SHIFT)) - (va & ~PAGE_MASK);
 	f->rtag = can_read ? (va & ~PAGE_MASK) : FTLB_NONE;
-	f->wtag = can_write && !m->pages[pfn].code ? (va & ~PAGE_MASK) : FTLB_NONE;
+	f->wtag = !can_write ? FTLB_NONE
+		  : (va & ~PAGE_MASK) | (m->pages[pfn].code ? FTLB_CODE : 0);
 }
 
 uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint32_t *pa)

@@ -120,6 +120,12 @@ grep -qE '^\{"workloads":\[\{"name":"syscall","paging":false,"insns":[0-9]+,"cyc
 	ok || bad "bench json: $(cat "$T/bench.json") $(cat "$T/err")"
 expect 2 "no workload named 'nope'" -- "$VMLAB" bench --only nope
 expect 2 "--repeat: 0 is not between 1 and 1000" -- "$VMLAB" bench --repeat 0
+expect 2 "--scale-down: 0 is not between 1 and 1000000" -- "$VMLAB" bench --scale-down 0
+# every workload, peers10 included, checks its result at any size: a
+# small run of each must power off with 0 (status 0, one line each)
+"$VMLAB" bench --repeat 1 --scale-down 1000 >"$T/bench.txt" 2>"$T/err" &&
+	[ "$(grep -cE '^(alu-paging|alu-nopaging|tlb-walk|peers10|syscall) ' "$T/bench.txt")" = 5 ] &&
+	ok || bad "bench --scale-down 1000: $(cat "$T/bench.txt" "$T/err")"
 
 # --- options that would do nothing in the chosen mode are errors
 expect 2 "--slice needs the monitor" -- "$VMLAB" run --slice 1000 labs/demo/demo.s

@@ -3,7 +3,9 @@
  * machine.h, machine_run): stepping one instruction at a time, in odd
  * chunks, or all at once reaches the same registers, memory, cycles, TLB
  * and counters, for ALU loops, traps, page faults, timer interrupts and
- * self-modifying code; self-modifying code runs the new instruction;
+ * self-modifying code, and for the fast loop's cases (long straight lines
+ * across pages, stores into the line being run, interrupts and budgets
+ * in the middle of a line, ASID switches under decoded code); self-modifying code runs the new instruction;
  * execution breakpoints and memory watchpoints.
  */
 #include <check.h>
@@ -110,13 +112,14 @@ static void prog_paging(struct machine *m)
 	g_enter(m, G_CODE, 3);
 }
 
-/* A periodic timer of 37 cycles; the handler acknowledges, stores the
- * cycle counter, and returns into a load/store loop. */
-static void prog_timer(struct machine *m)
+/* A periodic timer every `period` cycles with its interrupt enabled, from
+ * G_CODE (12 words; the program's loop follows them); the handler
+ * acknowledges, logs the cycle counter in a ring at 0x7100 and returns. */
+static void timer_setup(struct machine *m, int32_t period)
 {
 	G_PROG(m, G_CODE,
 	       G_LI(12, MMIO_TIMER),
-	       g_i(OP_addi, 5, 0, 37),
+	       g_i(OP_addi, 5, 0, period),
 	       g_s(OP_sw, 5, 12, 4),
 	       g_i(OP_addi, 5, 0, 7),         /* ENABLE | PERIODIC | IRQ */
 	       g_s(OP_sw, 5, 12, 0),
@@ -124,11 +127,7 @@ static void prog_timer(struct machine *m)
 	       g_i(OP_addi, 5, 0, 1),
 	       g_s(OP_sw, 5, 13, 4),
 	       g_i(OP_addi, 5, 0, PSW_IE),
-	       g_rs(OP_wrpsw, 5),
-	       g_i(OP_addi, 1, 1, 3),         /* loop: */
-	       g_s(OP_sw, 1, 0, 0x7000),
-	       g_i(OP_lw, 2, 0, 0x7000),
-	       g_j(OP_j, -3));
+	       g_rs(OP_wrpsw, 5));
 	slot_jump(m, TRAP_INTERRUPT, HANDLER);
 	G_PROG(m, HANDLER,
 	       g_i(OP_addi, 11, 0, 1),
@@ -139,6 +138,17 @@ static void prog_timer(struct machine *m)
 	       g_i(OP_addi, 10, 10, 4),
 	       g_n(OP_rfe));
 	machine_set_pc(m, G_CODE);
+}
+
+/* A periodic timer of 37 cycles interrupts a load/store loop. */
+static void prog_timer(struct machine *m)
+{
+	timer_setup(m, 37);
+	G_PROG(m, G_CODE + 4 * 12,
+	       g_i(OP_addi, 1, 1, 3),         /* loop: */
+	       g_s(OP_sw, 1, 0, 0x7000),
+	       g_i(OP_lw, 2, 0, 0x7000),
+	       g_j(OP_j, -3));
 }
 
 /* Each round rewrites `addi r3, r3, k` ahead in the same page and in
@@ -162,6 +172,90 @@ static void prog_smc(struct machine *m)
 	machine_set_pc(m, G_CODE);
 }
 
+/* ---- programs for the fast loop (sim/cpu_exec.c) ------------------------------
+ * The fast loop counts instructions only at check points (jumps, taken
+ * branches, page entries), at most a page of straight line apart, and
+ * hands the last stretch before a limit to the step loop.  These programs
+ * put long straight lines across page boundaries, with stores into the
+ * line being run, timer interrupts and budgets ending in the middle of a
+ * line, and address-space switches under decoded code. */
+
+/* n words of straight-line ALU work from pa on (r1..r3 only). */
+static void line(struct machine *m, uint32_t pa, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		g_poke(m, pa + 4 * k, k % 3 == 0 ? g_i(OP_addi, 1, 1, 1)
+				      : k % 3 == 1 ? g_r(OP_xor, 2, 2, 1)
+						   : g_r(OP_add, 3, 3, 2));
+}
+
+/* A 1100-instruction line from the middle of a page across the next
+ * page boundary; each pass first rewrites `addi r6, r6, k` 300
+ * instructions ahead in the same line with the next k. */
+static void prog_line(struct machine *m)
+{
+	const uint32_t at = G_CODE + 0x800, smc = at + 4 * 300;
+	const uint32_t word = g_i(OP_addi, 6, 6, 0);
+
+	line(m, at, 1107);
+	G_PROG(m, at,
+	       g_i(OP_lui, 8, 0, word >> 16),
+	       G_LI(5, smc),
+	       g_i(OP_addi, 7, 7, 1),        /* 3: loop */
+	       g_r(OP_or, 4, 8, 7),
+	       g_s(OP_sw, 4, 5, 0));
+	g_poke(m, smc, word);
+	g_poke(m, at + 4 * 1106, g_j(OP_j, 3 - 1106));
+	machine_set_pc(m, at);
+}
+
+/* A periodic timer every 1500 cycles interrupts a 700-instruction line
+ * wherever it is. */
+static void prog_timer_line(struct machine *m)
+{
+	timer_setup(m, 1500);
+	line(m, G_CODE + 4 * 12, 700);     /* 12: loop */
+	g_poke(m, G_CODE + 4 * 712, g_j(OP_j, -700));
+}
+
+/* Two address spaces (ASIDs 1 and 2, two page directories) map virtual
+ * 0x00400000 to different code pages, both decoded; the loop calls it in
+ * each space in turn, and every eighth round flushes the TLB. */
+static void prog_asid(struct machine *m)
+{
+	const uint32_t va = 0x00400000u, pa1 = 0x00030000u, pa2 = 0x00031000u;
+	struct g_pt a, b;
+
+	g_paged_at(&a, m, G_TABLES);
+	g_paged_at(&b, m, G_TABLES + 0x10000);
+	g_map(&a, va, pa1, PTE_P | PTE_W);
+	g_map(&b, va, pa2, PTE_P | PTE_W);
+	line(m, pa1, 500);
+	g_poke(m, pa1 + 4 * 500, g_i(OP_jalr, 0, ISA_REG_RA, 0));
+	for (unsigned k = 0; k < 400; k++)
+		g_poke(m, pa2 + 4 * k, g_i(OP_addi, 4, 4, (int32_t)k));
+	g_poke(m, pa2 + 4 * 400, g_i(OP_jalr, 0, ISA_REG_RA, 0));
+	G_PROG(m, G_CODE,
+	       G_LI(10, a.dir),
+	       G_LI(12, b.dir),
+	       g_i(OP_addi, 11, 0, 1),
+	       g_i(OP_addi, 13, 0, 2),
+	       g_mtcr(CR_PTBR, 10),          /* 6: loop */
+	       g_mtcr(CR_ASID, 11),
+	       g_j(OP_jal, (int32_t)(va - (G_CODE + 4 * 8)) / 4),
+	       g_mtcr(CR_PTBR, 12),
+	       g_mtcr(CR_ASID, 13),
+	       g_j(OP_jal, (int32_t)(va - (G_CODE + 4 * 11)) / 4),
+	       g_i(OP_addi, 9, 9, 1),
+	       g_i(OP_andi, 14, 9, 7),
+	       g_b(OP_bne, 14, 0, 2),
+	       g_n(OP_tlbflush),
+	       g_j(OP_j, -10));
+	g_set_cr(m, CR_PTBR, a.dir);
+	g_set_cr(m, CR_MMU, MMU_PG);
+	machine_set_pc(m, G_CODE);
+}
+
 typedef void (*prog_fn)(struct machine *m);
 static const struct {
 	const char *name;
@@ -173,6 +267,9 @@ static const struct {
 	{ "paging", prog_paging, 3000 },
 	{ "timer", prog_timer, 3000 },
 	{ "smc", prog_smc, 3000 },
+	{ "line", prog_line, 30000 },
+	{ "timer-line", prog_timer_line, 30000 },
+	{ "asid", prog_asid, 30000 },
 };
 
 /* ---- snapshots -------------------------------------------------------------------- */
@@ -224,16 +321,21 @@ static void same(const struct snap *a, const struct snap *b, const char *what)
 	ck_assert_msg(!memcmp(a->ram, b->ram, CMP_BYTES), "%s: memory differs", what);
 }
 
-/* _i = program: all at once, one by one, in odd chunks, and all at once
- * on a second machine give the same state. */
+/* Budgets that end just before, at and after the fast loop's margin
+ * (a page of instructions), and far inside long straight lines. */
+static const uint64_t margin_chunks[] = { 1023, 1024, 1025, 1, 1500, 2047, 2048, 7, 4099 };
+
+/* _i = program: all at once, one by one, in odd chunks, in chunks around
+ * the fast loop's margin, and all at once on a second machine give the
+ * same state. */
 START_TEST(test_step_equals_run)
 {
 	const uint64_t n = progs[_i].insns;
-	struct machine *m[4];
-	struct snap s[4];
+	struct machine *m[5];
+	struct snap s[5];
 	uint64_t done = 0, chunk = 1;
 
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 5; k++) {
 		m[k] = g_machine(VARIANT_CLASSIC);
 		g_vectors(m[k], G_VEC);
 		progs[_i].build(m[k]);
@@ -248,7 +350,14 @@ START_TEST(test_step_equals_run)
 		chunk = chunk >= 64 ? 3 + chunk % 7 : chunk * 2;
 	}
 	g_step(m[3], n);
-	for (int k = 0; k < 4; k++)
+	done = 0;
+	for (unsigned k = 0; done < n; k++) {
+		uint64_t c = margin_chunks[k % (sizeof margin_chunks / sizeof margin_chunks[0])];
+		c = c < n - done ? c : n - done;
+		g_step(m[4], c);
+		done += c;
+	}
+	for (int k = 0; k < 5; k++)
 		take(m[k], &s[k]);
 	/* a step is an instruction that retired or trapped (not an interrupt) */
 	uint64_t trapped = 0;
@@ -258,7 +367,8 @@ START_TEST(test_step_equals_run)
 	same(&s[0], &s[1], "one by one");
 	same(&s[0], &s[2], "chunks");
 	same(&s[0], &s[3], "second machine");
-	for (int k = 0; k < 4; k++) {
+	same(&s[0], &s[4], "chunks around the margin");
+	for (int k = 0; k < 5; k++) {
 		free(s[k].ram);
 		machine_free(m[k]);
 	}
@@ -295,6 +405,37 @@ START_TEST(test_programs_exercise)
 	machine_get_stats(gm, &st);
 	ck_assert_uint_gt(st.irqs_taken, 50);
 	ck_assert_uint_eq(machine_reg(gm, 10), 4 * st.irqs_taken);
+
+	/* the line's stores rewrite code it then runs: r6 sums the ks */
+	g_teardown();
+	g_setup();
+	prog_line(gm);
+	g_step(gm, 30000);
+	machine_get_stats(gm, &st);
+	uint32_t k = machine_reg(gm, 7);
+	ck_assert_uint_ge(k, 20);
+	ck_assert_uint_ge(st.code_writes, k);
+	ck_assert(machine_reg(gm, 6) == k * (k + 1) / 2 || machine_reg(gm, 6) == (k - 1) * k / 2);
+
+	/* interrupts land inside the line, 1500 cycles apart */
+	g_teardown();
+	g_setup();
+	prog_timer_line(gm);
+	g_step(gm, 30000);
+	machine_get_stats(gm, &st);
+	ck_assert_uint_ge(st.irqs_taken, 15);
+	ck_assert_uint_eq(g_peek(gm, 0x7104) - g_peek(gm, 0x7100), 1500);
+
+	/* both address spaces ran their own code at the same address */
+	g_teardown();
+	g_setup();
+	prog_asid(gm);
+	g_step(gm, 30000);
+	machine_get_stats(gm, &st);
+	ck_assert_uint_ge(machine_reg(gm, 9), 20);
+	ck_assert_uint_ge(machine_reg(gm, 1), 166 * machine_reg(gm, 9));
+	ck_assert_uint_ge(machine_reg(gm, 4), 79800 * machine_reg(gm, 9));
+	ck_assert_uint_ge(st.tlb_flushes, 2);
 }
 END_TEST
 

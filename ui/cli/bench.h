@@ -5,13 +5,18 @@
 #define VMLAB_BENCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct bench_workload {
 	const char *name;
 	const char *summary;
 	const char *source;  /* assembly; powers off with 0 when correct */
 	bool paging;
+	uint32_t iters;      /* ITERS at full size (an even number)        */
 };
+
+/* peers10's hash and table sum after `iters` iterations (its check). */
+void bench_peers10_expect(uint32_t iters, uint32_t *hash, uint32_t *sum);
 
 /* Terminated by an entry with a NULL name. */
 extern const struct bench_workload bench_workloads[];

@@ -9,6 +9,7 @@
 #include "ui/cli/commands.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,7 +20,7 @@
 #include "ui/cli/bench.h"
 #include "ui/cli/options.h"
 
-enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST, OPT_VMM, OPT_OS, OPT_LUA };
+enum { OPT_HELP = 1, OPT_JSON, OPT_REPEAT, OPT_ONLY, OPT_LIST, OPT_VMM, OPT_OS, OPT_LUA, OPT_SCALE };
 
 static const struct opt_spec bench_opts[] = {
 	{ "help", 'h', false, OPT_HELP },
@@ -30,6 +31,7 @@ static const struct opt_spec bench_opts[] = {
 	{ "vmm", 0, false, OPT_VMM },
 	{ "os", 0, true, OPT_OS },
 	{ "lua", 0, false, OPT_LUA },
+	{ "scale-down", 0, true, OPT_SCALE },
 	{ NULL, 0, false, 0 },
 };
 
@@ -47,13 +49,40 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The workload's source with ITERS (its count divided by scale_down,
+ * kept even and at least 2) and peers10's expected results defined in
+ * front; NULL if out of memory. */
+static char *workload_source(const struct bench_workload *w, uint32_t scale_down)
+{
+	uint32_t iters = w->iters / scale_down & ~1u, hash, sum;
+	char head[192];
+	char *src;
+
+	if (iters < 2)
+		iters = 2;
+	bench_peers10_expect(iters, &hash, &sum);
+	snprintf(head, sizeof head,
+		 "        .equ  ITERS, %u\n        .equ  PEERS10_HASH, 0x%08x\n"
+		 "        .equ  PEERS10_SUM, 0x%08x\n", iters, hash, sum);
+	src = malloc(strlen(head) + strlen(w->source) + 1);
+	if (src) {
+		strcpy(src, head);
+		strcat(src, w->source);
+	}
+	return src;
+}
+
 /* Assemble and run one workload `repeat` times; false with a message if
  * it does not assemble or does not finish correctly. */
-static bool run_workload(const struct bench_workload *w, unsigned repeat, struct bench_result *r)
+static bool run_workload(const struct bench_workload *w, unsigned repeat, uint32_t scale_down,
+			 struct bench_result *r)
 {
 	struct assembler *as = asm_new();
 	char err[256];
-	bool ok = as && asm_assemble_string(as, w->name, w->source);
+	char *src = workload_source(w, scale_down);
+	bool ok = as && src && asm_assemble_string(as, w->name, src);
+
+	free(src);
 
 	if (!ok) {
 		fprintf(stderr, "vmlab bench: %s: does not assemble (%zu errors)\n", w->name,
@@ -118,6 +147,7 @@ static void bench_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmlab bench [--json] [--repeat N] [--only NAME] [--list]\n"
+		"                   [--scale-down N]\n"
 		"       vmlab bench --vmm [--os IMAGE] [--json] [--repeat N] [--only NAME]\n"
 		"       vmlab bench --lua [--repeat N]\n\n"
 		"Run fixed guest workloads and report guest instructions, seconds and\n"
@@ -137,14 +167,16 @@ static void bench_usage(FILE *out)
 		"                \"seconds\":...,\"mips\":...}]}\n"
 		"  --repeat N    run each workload N times, report the fastest (default 3)\n"
 		"  --only NAME   run one workload\n"
-		"  --list        list the workloads\n");
+		"  --list        list the workloads\n"
+		"  --scale-down N  run 1/N of each workload's iterations (for\n"
+		"                slow hosts such as callgrind: scripts/bench-host.sh)\n");
 }
 
 int cmd_bench(int argc, char **argv)
 {
 	struct opt_parser p;
 	const char *arg, *only = NULL;
-	uint64_t repeat = 3;
+	uint64_t repeat = 3, scale_down = 1;
 	bool json = false, found = false, ok = true, vmm = false, lua = false;
 	const char *os = NULL;
 	char os_default[4096];
@@ -169,6 +201,15 @@ int cmd_bench(int argc, char **argv)
 			break;
 		case OPT_ONLY:
 			only = arg;
+			break;
+		case OPT_SCALE:
+			if (!opt_u64("bench", "--scale-down", arg, &scale_down))
+				return 2;
+			if (scale_down == 0 || scale_down > 1000000) {
+				fprintf(stderr, "vmlab bench: --scale-down: %s is not between 1 and 1000000\n",
+					arg);
+				return 2;
+			}
 			break;
 		case OPT_LIST:
 			for (const struct bench_workload *w = bench_workloads; w->name; w++)
@@ -215,7 +256,7 @@ int cmd_bench(int argc, char **argv)
 		struct bench_result r = { 0 };
 		if (only && strcmp(only, w->name))
 			continue;
-		if (!run_workload(w, (unsigned)repeat, &r)) {
+		if (!run_workload(w, (unsigned)repeat, (uint32_t)scale_down, &r)) {
 			ok = false;
 			continue;
 		}

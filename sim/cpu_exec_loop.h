@@ -1,0 +1,493 @@
+/*
+ * cpu_exec_loop.h -- the dispatch loop, included twice by cpu_exec.c.
+ *
+ * Every instruction's semantics are written here, once.  cpu_exec.c
+ * includes this file with EXEC_FAST 0 (the step loop: it counts each
+ * instruction and compares the count with the limit before it) and with
+ * EXEC_FAST 1 (the fast loop: it counts by distance, see cpu_exec.c).
+ * The mode only changes the macros NEXT, GOTO_SLOT, BEFORE and friends;
+ * the handlers below are the same text for both.
+ */
+EXEC_RET EXEC_FN(struct machine *m)
+{
+	struct cpu *const c = &m->cpu;
+	uint32_t *const R = c->r;
+	/* The fast TLB of this ring's class, and its index mask pre-shifted
+	 * to a byte offset: (va >> 8) & mask16 is the entry's offset.  Kept
+	 * in the machine, not in locals, so that a load or store reads them
+	 * as memory operands instead of reloading spilled locals. */
+	m->ft_cur = (const char *)m->ftlb[cpu_class(m)];
+	m->ft_mask16 = m->tlb_mask << 4;
+	/* Rare inputs are read where used, not kept in locals: the hot
+	 * handlers need the host registers (ring is constant here: a ring
+	 * change leaves the loop; c->itlb_va/pa change only in fetch). */
+#define ring cpu_ring(m)
+#define strict (m->variant == VARIANT_STRICT)
+#define page_va (c->itlb_va)
+#define page_host (m->ram + c->itlb_pa)
+#if EXEC_FAST
+	/* Counting by distance, in bytes of decoded code: acc + ip is
+	 * sizeof(struct dinsn) times the instructions completed before ip
+	 * (cpu_exec keeps instret below 2^58, so this cannot wrap). */
+	uint64_t base = c->instret;      /* at refetch: instructions done     */
+	uintptr_t acc = 0;
+	uintptr_t limit_x = LIMIT_X(c->limit); /* cpu_exec checked the room */
+#else
+	uint64_t instret = c->instret;
+	uint64_t limit = c->limit;
+#endif
+	struct dinsn *ip, *page_ip;
+	uint32_t pc = c->pc;
+
+#ifdef VMLAB_THREADED
+	static const void *const labels[OP_DISPATCH_COUNT] = {
+		[OP_INVALID] = &&L_INVALID,
+#define X(name, opc, fmt, imm, cls, doc) [OP_##name] = &&L_##name,
+#include "isa.def"
+#undef X
+		[OP_DECODE] = &&L_DECODE,
+		[OP_PAGE_END] = &&L_PAGE_END,
+		[OP_BKPT] = &&L_BKPT,
+	};
+#define DISPATCH() goto *labels[ip->op]
+#define CASE(x) L_##x:
+#else
+#define DISPATCH() goto dispatch
+#define CASE(x) case OP_##x:
+#endif
+
+/* The current instruction's address and word. */
+#define PC() (page_va + ((uint32_t)(ip - page_ip) << 2))
+#define WORD() word_at(page_host, ip - page_ip)
+#if EXEC_FAST
+/* Instructions completed before ip. */
+#define BEFORE() ((uint64_t)((acc + (uintptr_t)ip) / sizeof(struct dinsn)))
+/* Run the next instruction: no count, no limit (see cpu_exec.c). */
+#define NEXT() do { ip++; DISPATCH(); } while (0)
+/* A jump within the page to slot p: a check point. */
+#define GOTO_SLOT(p) do { \
+		uintptr_t x_ = acc + (uintptr_t)ip + sizeof(struct dinsn); \
+		ip = (p); \
+		acc = x_ - (uintptr_t)ip; \
+		if (UNLIKELY(x_ > limit_x)) goto to_step; \
+		DISPATCH(); \
+	} while (0)
+/* The jump leaves the page: count this instruction, fetch pc. */
+#define LEAVE_PAGE() do { base = BEFORE() + 1; goto refetch; } while (0)
+#define SYNC_AFTER() (c->instret = BEFORE() + 1)
+#else
+#define BEFORE() (instret - 1) /* counted at dispatch */
+/* Count the next instruction and run it, unless the limit is reached. */
+#define NEXT_AT_IP() do { \
+		if (UNLIKELY(instret >= limit)) goto leave_at_ip; \
+		instret++; \
+		DISPATCH(); \
+	} while (0)
+#define NEXT() do { ip++; NEXT_AT_IP(); } while (0)
+#define GOTO_SLOT(p) do { ip = (p); NEXT_AT_IP(); } while (0)
+#define LEAVE_PAGE() goto refetch
+#define SYNC_AFTER() (c->instret = instret)
+#endif
+/* Leave the loop after this instruction, which completed. */
+#define SERIALIZE() do { ip++; goto leave_at_ip; } while (0)
+/* This instruction traps: it did not complete. */
+#define TRAP(code, access, badva) do { \
+		c->instret = BEFORE(); \
+		cpu_trap(m, CAUSE_MAKE(code, access, 0, ring), PC(), (badva), WORD()); \
+		return EXEC_DONE; \
+	} while (0)
+/* Ring 1 may reach the ring-1 control registers, numbers 16..31. */
+#define RING1_CR(cr) ((cr) >= CR_RING1_BASE && (cr) < CR_COUNT)
+#define REQUIRE_RING0() do { if (ring != 0) TRAP(TRAP_PRIVILEGED, 0, 0); } while (0)
+#define REQUIRE_RING0_IF_STRICT() do { if (strict && ring != 0) TRAP(TRAP_PRIVILEGED, 0, 0); } while (0)
+/* Call a slow path with the machine state in sync; it may trap (ret < 0),
+ * touch a device (ret > 0) or refill the TLB slot of the code page: then
+ * the loop serializes after the instruction. */
+#if EXEC_FAST
+#define SLOW_LIMIT(dev_flag) do { \
+		if (fast_cap(c->limit) - c->instret < FAST_MARGIN) \
+			dev_flag = true; /* the limit came near: step mode */ \
+		else \
+			limit_x = LIMIT_X(c->limit); \
+	} while (0)
+#else
+#define SLOW_LIMIT(dev_flag) (limit = c->limit)
+#endif
+#define SLOW(call, dev_flag) do { \
+		c->instret = BEFORE(); \
+		c->pc = PC(); \
+		int r_ = (call); \
+		if (r_ < 0) return EXEC_DONE; \
+		SYNC_AFTER(); \
+		machine_update_limit(m); \
+		dev_flag = r_ > 0 || !c->itlb_valid; \
+		SLOW_LIMIT(dev_flag); \
+	} while (0)
+/* Jump to an absolute address: within the page for free, else refetch. */
+#define JUMP(target) do { \
+		uint32_t t_ = (target); \
+		if (LIKELY((t_ & ~PAGE_MASK) == page_va)) \
+			GOTO_SLOT(page_ip + ((t_ & PAGE_MASK) >> 2)); \
+		pc = t_; \
+		LEAVE_PAGE(); \
+	} while (0)
+#define BRANCH(cond) do { \
+		if (cond) { \
+			if (LIKELY(ip->rd == DINSN_IN_PAGE)) /* resolved at decode */ \
+				GOTO_SLOT(ip + ip->imm); \
+			pc = PC() + ((uint32_t)ip->imm << 2); \
+			LEAVE_PAGE(); \
+		} \
+		NEXT(); \
+	} while (0)
+#define RD  R[ip->rd]
+#define RS1 R[ip->rs1]
+#define RS2 R[ip->rs2]
+#define IMM ((uint32_t)ip->imm)
+_Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
+#define FTLB_OF(a) ((const struct ftlb_entry *)(m->ft_cur + (((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16)))
+#define LOAD(T, size, mask) do { \
+		uint32_t a_ = RS1 + IMM, v_; \
+		const struct ftlb_entry *f_ = FTLB_OF(a_); \
+		bool dev_ = false; \
+		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
+			T x_; \
+			memcpy(&x_, (const void *)(f_->addend + a_), size); \
+			v_ = (uint32_t)x_; \
+		} else { \
+			uint32_t s_; /* apart from v_: no spill on the fast path */ \
+			SLOW(cpu_load_slow(m, a_, size, &s_), dev_); \
+			v_ = (uint32_t)(T)(s_ & mask); \
+		} \
+		RD = v_; \
+		if (dev_) SERIALIZE(); \
+		NEXT(); \
+	} while (0)
+#define STORE(T, size) do { \
+		uint32_t a_ = RS1 + IMM; \
+		const struct ftlb_entry *f_ = FTLB_OF(a_); \
+		bool dev_ = false; \
+		uint32_t t_ = a_ & (~PAGE_MASK | (size - 1)); \
+		if (LIKELY(f_->wtag == t_)) { \
+			T x_ = (T)RS2; \
+			memcpy((void *)(f_->addend + a_), &x_, size); \
+		} else if (f_->wtag == (t_ | FTLB_CODE)) { \
+			/* a page with decoded code: store, then keep the \
+			 * decoded copy exact (as the slow path would) */ \
+			T x_ = (T)RS2; \
+			memcpy((void *)(f_->addend + a_), &x_, size); \
+			mem_code_written(m, (uint32_t)(f_->addend + a_ - (uintptr_t)m->ram), size); \
+		} else { \
+			SLOW(cpu_store_slow(m, a_, size, RS2), dev_); \
+			if (dev_) SERIALIZE(); \
+		} \
+		NEXT(); \
+	} while (0)
+
+	R[0] = 0;
+refetch:
+#if EXEC_FAST
+	c->instret = base;
+	if (UNLIKELY(base * sizeof(struct dinsn) > limit_x)) {
+		c->pc = pc;
+		return EXEC_STEP;
+	}
+	if (!(c->itlb_valid && (pc & ~PAGE_MASK) == c->itlb_va) && !fetch(m, pc))
+		return EXEC_DONE;
+	machine_update_limit(m); /* a walk may have charged cycles */
+	if (fast_cap(c->limit) - base < FAST_MARGIN) {
+		c->pc = pc;
+		return EXEC_STEP;
+	}
+	limit_x = LIMIT_X(c->limit);
+#else
+	if (UNLIKELY(instret >= limit)) {
+		c->pc = pc;
+		c->instret = instret;
+		return;
+	}
+	c->instret = instret;
+	if (!(c->itlb_valid && (pc & ~PAGE_MASK) == c->itlb_va) && !fetch(m, pc))
+		return;
+	machine_update_limit(m); /* a walk may have charged cycles */
+	limit = c->limit;
+#endif
+	page_ip = c->itlb_code->insn;
+	ip = page_ip + ((pc & PAGE_MASK) >> 2);
+#if EXEC_FAST
+	acc = base * sizeof(struct dinsn) - (uintptr_t)ip;
+	DISPATCH();
+#else
+	NEXT_AT_IP();
+#endif
+
+#ifndef VMLAB_THREADED
+dispatch:
+	switch (ip->op) {
+#endif
+	/* ---- pseudo-operations of the decoded page ---- */
+	CASE(DECODE) {
+		mem_decode_at(m, ip, c->itlb_pa + ((uint32_t)(ip - page_ip) << 2), WORD());
+		m->stats.decoded++;
+		DISPATCH(); /* already counted */
+	}
+	CASE(BKPT) {
+#if EXEC_FAST
+		/* breakpoints are the step loop's business */
+		c->instret = BEFORE();
+		c->pc = PC();
+		return EXEC_STEP;
+#else
+		/* Ask the listeners, unless this is the pc the run started at;
+		 * then run the real instruction once and re-arm afterwards. */
+		uint32_t pa = c->itlb_pa + ((uint32_t)(ip - page_ip) << 2);
+		if (!(c->bkpt_pass_valid && c->bkpt_pass == PC())) {
+			instret--;
+			c->instret = instret;
+			c->pc = PC();
+			struct machine_event_info ev = { .kind = EV_BREAK, .pc = c->pc, .addr = pa };
+			if (machine_emit(m, &ev))
+				return; /* stopped before the instruction */
+			instret++;
+		}
+		c->bkpt_pass_valid = false;
+		mem_decode_slot(ip, WORD(), (unsigned)(ip - page_ip));
+		c->bkpt_repatch = pa;
+		c->bkpt_repatch_valid = true;
+		c->slice_end = instret; /* leave right after this instruction */
+		limit = instret;
+		DISPATCH();
+#endif
+	}
+	CASE(PAGE_END) {
+#if EXEC_FAST
+		base = BEFORE(); /* the sentinel is not an instruction */
+#else
+		instret--; /* the sentinel is not an instruction */
+#endif
+		pc = page_va + PAGE_SIZE;
+		goto refetch;
+	}
+	CASE(INVALID) TRAP(TRAP_ILLEGAL, 0, 0);
+
+	/* ---- ALU ---- */
+	CASE(add)  { RD = RS1 + RS2; NEXT(); }
+	CASE(sub)  { RD = RS1 - RS2; NEXT(); }
+	CASE(and)  { RD = RS1 & RS2; NEXT(); }
+	CASE(or)   { RD = RS1 | RS2; NEXT(); }
+	CASE(xor)  { RD = RS1 ^ RS2; NEXT(); }
+	CASE(sll)  { RD = RS1 << (RS2 & 31); NEXT(); }
+	CASE(srl)  { RD = RS1 >> (RS2 & 31); NEXT(); }
+	CASE(sra)  { RD = (uint32_t)((int32_t)RS1 >> (RS2 & 31)); NEXT(); }
+	CASE(slt)  { RD = (int32_t)RS1 < (int32_t)RS2; NEXT(); }
+	CASE(sltu) { RD = RS1 < RS2; NEXT(); }
+
+	CASE(mul)   { RD = RS1 * RS2; NEXT(); }
+	CASE(mulh)  { RD = (uint32_t)((uint64_t)((int64_t)(int32_t)RS1 * (int32_t)RS2) >> 32); NEXT(); }
+	CASE(mulhu) { RD = (uint32_t)(((uint64_t)RS1 * RS2) >> 32); NEXT(); }
+	CASE(div) {
+		int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+		if (b == 0) TRAP(TRAP_DIVZERO, 0, 0);
+		RD = (a == INT32_MIN && b == -1) ? (uint32_t)a : (uint32_t)(a / b);
+		NEXT();
+	}
+	CASE(divu) { if (RS2 == 0) TRAP(TRAP_DIVZERO, 0, 0); RD = RS1 / RS2; NEXT(); }
+	CASE(rem) {
+		int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+		if (b == 0) TRAP(TRAP_DIVZERO, 0, 0);
+		RD = (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b);
+		NEXT();
+	}
+	CASE(remu) { if (RS2 == 0) TRAP(TRAP_DIVZERO, 0, 0); RD = RS1 % RS2; NEXT(); }
+
+	CASE(addi)  { RD = RS1 + IMM; NEXT(); }
+	CASE(andi)  { RD = RS1 & IMM; NEXT(); }
+	CASE(ori)   { RD = RS1 | IMM; NEXT(); }
+	CASE(xori)  { RD = RS1 ^ IMM; NEXT(); }
+	CASE(slli)  { RD = RS1 << IMM; NEXT(); }
+	CASE(srli)  { RD = RS1 >> IMM; NEXT(); }
+	CASE(srai)  { RD = (uint32_t)((int32_t)RS1 >> IMM); NEXT(); }
+	CASE(slti)  { RD = (int32_t)RS1 < ip->imm; NEXT(); }
+	CASE(sltiu) { RD = RS1 < IMM; NEXT(); }
+	CASE(lui)   { RD = IMM << 16; NEXT(); }
+
+	/* ---- memory ---- */
+	CASE(lw)  LOAD(uint32_t, 4, 0xffffffffu);
+	CASE(lh)  LOAD(int16_t, 2, 0xffffu);
+	CASE(lhu) LOAD(uint16_t, 2, 0xffffu);
+	CASE(lb)  LOAD(int8_t, 1, 0xffu);
+	CASE(lbu) LOAD(uint8_t, 1, 0xffu);
+	CASE(sw)  STORE(uint32_t, 4);
+	CASE(sh)  STORE(uint16_t, 2);
+	CASE(sb)  STORE(uint8_t, 1);
+
+	/* ---- control flow ---- */
+	CASE(beq)  BRANCH(RS1 == RS2);
+	CASE(bne)  BRANCH(RS1 != RS2);
+	CASE(blt)  BRANCH((int32_t)RS1 < (int32_t)RS2);
+	CASE(bge)  BRANCH((int32_t)RS1 >= (int32_t)RS2);
+	CASE(bltu) BRANCH(RS1 < RS2);
+	CASE(bgeu) BRANCH(RS1 >= RS2);
+	CASE(j)    BRANCH(1);
+	CASE(jal) {
+		R[ISA_REG_RA] = PC() + 4;
+		BRANCH(1);
+	}
+	CASE(jalr) {
+		uint32_t target = RS1 + IMM;
+		if (target & 3) {
+			c->instret = BEFORE();
+			cpu_trap(m, CAUSE_MAKE(TRAP_ALIGN, ACC_FETCH, 0, ring), PC(), target, WORD());
+			return EXEC_DONE;
+		}
+		RD = PC() + 4;
+		JUMP(target);
+	}
+
+	/* ---- traps on purpose ---- */
+	CASE(syscall) {
+		/* completes: epc is the next instruction */
+		SYNC_AFTER();
+		cpu_trap(m, CAUSE_MAKE(TRAP_SYSCALL, 0, 0, ring), PC() + 4, 0, WORD());
+		return EXEC_DONE;
+	}
+	CASE(break)     TRAP(TRAP_BREAKPOINT, 0, 0);
+	CASE(hypercall) TRAP(TRAP_ILLEGAL, 0, 0);
+
+	/* ---- sensitive: the holes of the classic machine ---- */
+	CASE(rdpsw) {
+		REQUIRE_RING0_IF_STRICT();
+		RD = c->psw; /* the real ring and IE, whoever asks */
+		NEXT();
+	}
+	CASE(wrpsw) {
+		REQUIRE_RING0_IF_STRICT();
+		c->pc = PC() + 4;
+		SYNC_AFTER();
+		if (ring == 0)
+			cpu_set_psw(m, RS1);
+		else /* like x86 POPF: the privileged fields are silently kept */
+			cpu_set_psw(m, (c->psw & ~PSW_FLAGS_MASK) | (RS1 & PSW_FLAGS_MASK));
+		return EXEC_DONE;
+	}
+	CASE(rdcycle) {
+		REQUIRE_RING0_IF_STRICT();
+		RD = (uint32_t)(BEFORE() + c->penalty); /* cycles before this one */
+		NEXT();
+	}
+	CASE(rdcycleh) {
+		REQUIRE_RING0_IF_STRICT();
+		RD = (uint32_t)((BEFORE() + c->penalty) >> 32);
+		NEXT();
+	}
+
+	/* ---- privileged ---- */
+	CASE(mfcr) {
+		unsigned cr = IMM;
+		if (ring > 1 || (ring == 1 && !RING1_CR(cr)))
+			TRAP(TRAP_PRIVILEGED, 0, 0);
+		if (cr >= CR_COUNT || !isa_cr_name(cr))
+			TRAP(TRAP_ILLEGAL, 0, 0);
+		RD = c->cr[cr];
+		NEXT();
+	}
+	CASE(mtcr) {
+		unsigned cr = IMM;
+		if (ring > 1 || (ring == 1 && !RING1_CR(cr)))
+			TRAP(TRAP_PRIVILEGED, 0, 0);
+		if (cr >= CR_COUNT || !isa_cr_name(cr) || cr == CR_CPUID || cr == CR_MEMSIZE)
+			TRAP(TRAP_ILLEGAL, 0, 0);
+		c->pc = PC() + 4;
+		SYNC_AFTER();
+		cpu_write_cr(m, cr, RS1);
+		return EXEC_DONE;
+	}
+	CASE(rfe) {
+		uint32_t epsw;
+		if (ring == 0) {
+			c->pc = c->cr[CR_EPC];
+			epsw = c->cr[CR_EPSW];
+		} else if (ring == 1 && (c->cr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
+			/* ring 1 returns through its own registers; IE is ring 0's */
+			c->pc = c->cr[CR_EPC1];
+			epsw = (c->cr[CR_EPSW1] & ~PSW_IE) | (c->psw & PSW_IE);
+		} else {
+			TRAP(TRAP_PRIVILEGED, 0, 0);
+		}
+		SYNC_AFTER();
+		cpu_set_psw(m, epsw);
+		return EXEC_DONE;
+	}
+	CASE(tlbinv) {
+		REQUIRE_RING0();
+		mmu_tlb_invalidate(m, RS1);
+		c->itlb_valid = false;
+		SERIALIZE();
+	}
+	CASE(tlbflush) {
+		REQUIRE_RING0();
+		mmu_tlb_flush(m);
+		c->itlb_valid = false;
+		SERIALIZE();
+	}
+	CASE(halt) {
+		REQUIRE_RING0();
+		c->pc = PC() + 4;
+		SYNC_AFTER();
+		c->halted = true; /* machine_run waits in virtual time */
+		if (UNLIKELY(m->nlisten[EV_HALT])) {
+			struct machine_event_info ev = { .kind = EV_HALT, .pc = c->pc - 4 };
+			machine_emit(m, &ev);
+		}
+		return EXEC_DONE;
+	}
+#ifndef VMLAB_THREADED
+	default:
+		TRAP(TRAP_ILLEGAL, 0, 0);
+	}
+#endif
+
+leave_at_ip:
+	c->pc = PC();
+#if EXEC_FAST
+	c->instret = BEFORE();
+	return EXEC_DONE;
+to_step: /* a check point found the limit near: the step loop goes on */
+	c->pc = PC();
+	c->instret = BEFORE();
+	return EXEC_STEP;
+#else
+	c->instret = instret;
+#endif
+}
+
+#undef BEFORE
+#undef NEXT
+#undef NEXT_AT_IP
+#undef GOTO_SLOT
+#undef LEAVE_PAGE
+#undef SYNC_AFTER
+#undef SERIALIZE
+#undef TRAP
+#undef RING1_CR
+#undef REQUIRE_RING0
+#undef REQUIRE_RING0_IF_STRICT
+#undef SLOW_LIMIT
+#undef SLOW
+#undef JUMP
+#undef BRANCH
+#undef RD
+#undef RS1
+#undef RS2
+#undef IMM
+#undef LOAD
+#undef ring
+#undef strict
+#undef page_va
+#undef page_host
+#undef FTLB_OF
+#undef STORE
+#undef PC
+#undef WORD
+#undef DISPATCH
+#undef CASE
