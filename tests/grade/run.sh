@@ -229,6 +229,11 @@ grep -q '^    progs.s:1:1: error: unknown instruction' "$T/os.out" && ok || bad 
 "$VMLAB" grade $G/toyos "$T/os-none" >"$T/os.out" 2>&1
 grep -q 'the submission has no file progs.s' "$T/os.out" && ok || bad "toyos none: $(cat "$T/os.out")"
 
+# ---- t:monitor: guests under the monitor, seeds per VM (tests/grade/monitor)
+mkdir -p "$T/nothing"
+"$VMLAB" grade --seeds 3 $G/monitor "$T/nothing" >"$T/mon.out" 2>&1
+[ "$(tail -1 "$T/mon.out")" = "Score: 2/2" ] && ok || bad "t:monitor: $(cat "$T/mon.out")"
+
 # ---- many submissions --------------------------------------------------------------
 expect_status 0 "$VMLAB" grade --no-timing --jobs 2 -f gradescope -o "$T/batch" $G/lab $G/subs
 for s in correct partial nobuild hostile; do
