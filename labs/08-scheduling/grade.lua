@@ -18,6 +18,12 @@ local function source(kind)
   return s
 end
 
+-- t:expect with what was expected and what came in the message itself
+-- (the text report shows only the message)
+local function check(t, ok, what, want, got)
+  return t:expect(ok, ("%s: expected %s, got %s"):format(what, want, got), want, got)
+end
+
 local function list(t)
   local s = {}
   for i, v in ipairs(t) do s[i] = type(v) == "number" and ("%g"):format(v) or tostring(v) end
@@ -103,8 +109,8 @@ local function expect_shares(t, mon, want, before, what)
     for i, v in ipairs(t2) do s[i] = ("%.1f%%"):format(100 * v) end
     return table.concat(s, " ")
   end
-  t:expect(ok, what .. ": each VM's share of the guest instructions (vm0 vm1 ...)",
-           pct(want) .. " (within " .. math.floor(100 * TOL) .. " points)", pct(got))
+  check(t, ok, what .. ": the shares of vm0, vm1 ...",
+        pct(want) .. " (each within " .. math.floor(100 * TOL) .. " points)", pct(got))
 end
 
 local function fractions(weights)
@@ -136,9 +142,7 @@ test{ name = "only ready VMs picked", points = 1, group = "work conservation",
   budget = BUDGET,
   function(t)
     local mon, st = start(t, { 1, 1, 1, 1 }, { "halt", "compute", "crash", "finish" })
-    run(t, mon, st, RUN)
-    t:expect_eq(mon.vms[3].state, "crashed", "vm2 (crash.s) state")
-    t:expect_eq(mon.vms[4].state, "poweroff", "vm3 (finish.s) state")
+    run(t, mon, st, RUN)   -- (run fails the test at a pick of another VM)
   end }
 
 test{ name = "a halted VM's share goes to the others", points = 2,
@@ -183,8 +187,8 @@ test{ name = "a hostile VM", points = 2, group = "isolation", budget = BUDGET,
     local all = mon.machine.cpu.cycles - c0
     for i = 2, 3 do
       local got = mon.vms[i]:stats().guest_cycles / all
-      t:expect(got >= 0.25, ("vm%d's guest cycles, a share of the machine's"):format(i - 1),
-               "at least 25%", ("%.1f%%"):format(100 * got))
+      check(t, got >= 0.25, ("vm%d's share of the machine's cycles"):format(i - 1),
+            "at least 25%", ("%.1f%%"):format(100 * got))
     end
   end }
 
@@ -203,7 +207,8 @@ local function near_list(t, key, got, want, eps)
   for i = 1, #want do
     if type(got[i]) ~= "number" or math.abs(got[i] - want[i]) > eps then ok = false end
   end
-  t:expect(ok, key, eps == 0 and list(want) or "right within " .. eps, list(got))
+  check(t, ok, key, eps == 0 and "other ids" or "other shares (within " .. eps .. ")",
+        list(got))
 end
 
 test{ name = "Q1 shares", points = 1, group = "questions", function(t)
