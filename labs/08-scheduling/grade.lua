@@ -164,6 +164,24 @@ test{ name = "a VM that powers off", points = 2, group = "work conservation",
     expect_shares(t, mon, { 1 / 3, 2 / 3, 0 }, before, "after vm2 powered off, weights {1, 2, 3}")
   end }
 
+test{ name = "a VM that wakes", points = 2, group = "work conservation",
+  budget = BUDGET,
+  function(t)
+    -- vm0 sleeps 8 million cycles while vm1 and vm2 run, then computes:
+    -- from then on the three share equally; sleeping earned it no credit
+    local mon, st = start(t, { 1, 1, 1 }, { "sleep", "compute", "compute" })
+    run(t, mon, st, RUN // 40)                -- it halts at once ...
+    for _ = 1, 40 do                          -- ... and wakes
+      if mon.vms[1].state ~= "halted" then break end
+      run(t, mon, st, RUN // 40)
+    end
+    t:expect_eq(mon.vms[1].state, "running", "vm0 (sleep.s) state after its timer")
+    local before = insns_of(mon)
+    run(t, mon, st, RUN // 4)
+    expect_shares(t, mon, { 1 / 3, 1 / 3, 1 / 3 }, before, "the 5 million instructions "
+                  .. "after vm0 woke, weights {1, 1, 1}")
+  end }
+
 group "isolation"
 test{ name = "a crashing VM", points = 2, group = "isolation", budget = BUDGET,
   function(t)

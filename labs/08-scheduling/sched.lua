@@ -25,6 +25,7 @@ local S = {}
 -- pass grows by at most 2^40 a pick, far from 2^63 in any run.
 local STRIDE1 = 1 << 40
 local pass, stride = {}, {}
+local away = {}      -- VMs not ready at some pick since they last ran
 -- END SOLUTION
 
 function S.init(weights)
@@ -37,6 +38,25 @@ function S.init(weights)
 end
 
 function S.pick(vms, current)
+  -- BEGIN SOLUTION TODO: a VM back from a halt starts at the smallest pass of the others
+  -- A VM back from a halt must not have saved up: its pass is where it
+  -- was when it stopped, behind the others', and it would run alone until
+  -- it caught up.  It starts again at the smallest pass of the others.
+  local min
+  for _, vm in ipairs(vms) do
+    if vm.state == "ready" and not away[vm.id] and (not min or pass[vm.id] < min) then
+      min = pass[vm.id]
+    end
+  end
+  for _, vm in ipairs(vms) do
+    if vm.state ~= "ready" then
+      away[vm.id] = true
+    elseif away[vm.id] then
+      away[vm.id] = nil
+      if min and pass[vm.id] < min then pass[vm.id] = min end
+    end
+  end
+  -- END SOLUTION
   -- BEGIN SOLUTION TODO: pick the ready VM with the smallest pass; advance its pass
   -- the ready VM with the smallest pass (the lower id on a tie)
   local best
