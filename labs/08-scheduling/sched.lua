@@ -70,7 +70,7 @@ function S.pick(vms, current)
     return best
   end
   -- END SOLUTION
-  -- the starter's choice: the first ready VM (valid, but ignores weights)
+  -- (the starter's choice: the first ready VM; valid, but ignores weights)
   for _, vm in ipairs(vms) do
     if vm.state == "ready" then return vm.id end
   end
