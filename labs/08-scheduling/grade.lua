@@ -92,8 +92,9 @@ local function insns_of(mon)
 end
 
 -- Each VM's share of the guest instructions from `before` to now must be
--- near `want[i]`.
-local function expect_shares(t, mon, want, before, what)
+-- near `want[i]` (within `tol`, default TOL).
+local function expect_shares(t, mon, want, before, what, tol)
+  tol = tol or TOL
   local now, total, got = insns_of(mon), 0, {}
   for i = 1, #now do
     now[i] = now[i] - (before and before[i] or 0)
@@ -102,7 +103,7 @@ local function expect_shares(t, mon, want, before, what)
   local ok = true
   for i = 1, #now do
     got[i] = total > 0 and now[i] / total or 0
-    if math.abs(got[i] - want[i]) > TOL then ok = false end
+    if math.abs(got[i] - want[i]) > tol then ok = false end
   end
   local function pct(t2)
     local s = {}
@@ -110,7 +111,7 @@ local function expect_shares(t, mon, want, before, what)
     return table.concat(s, " ")
   end
   check(t, ok, what .. ": the shares of vm0, vm1 ...",
-        pct(want) .. " (each within " .. math.floor(100 * TOL) .. " points)", pct(got))
+        pct(want) .. " (each within " .. math.floor(100 * tol) .. " points)", pct(got))
 end
 
 local function fractions(weights)
@@ -177,9 +178,12 @@ test{ name = "a VM that wakes", points = 2, group = "work conservation",
     end
     t:expect_eq(mon.vms[1].state, "running", "vm0 (sleep.s) state after its timer")
     local before = insns_of(mon)
-    run(t, mon, st, RUN // 4)
-    expect_shares(t, mon, { 1 / 3, 1 / 3, 1 / 3 }, before, "the 5 million instructions "
-                  .. "after vm0 woke, weights {1, 1, 1}")
+    -- (a long window and 5 points: a lottery's draws wander more than 3
+    -- points over fewer picks; a waker that ran alone to catch up takes
+    -- 43% of it)
+    run(t, mon, st, RUN)
+    expect_shares(t, mon, { 1 / 3, 1 / 3, 1 / 3 }, before, "the 20 million instructions "
+                  .. "after vm0 woke, weights {1, 1, 1}", 0.05)
   end }
 
 group "isolation"
@@ -196,17 +200,18 @@ test{ name = "a crashing VM", points = 2, group = "isolation", budget = BUDGET,
 test{ name = "a hostile VM", points = 2, group = "isolation", budget = BUDGET,
   function(t)
     -- vm0 exits at every other instruction; at equal weights vm1 and vm2
-    -- must each still run a quarter of the machine's cycles (a third,
-    -- less the monitor's work at each switch: 31% each with three
-    -- compute-bound VMs)
+    -- must each still run nearly a third of the machine's cycles as their
+    -- own: a third less the monitor's work at each switch is 27.7% with
+    -- three compute-bound VMs, 26.9% beside this one under stride
+    -- scheduling; 24% leaves a lottery room
     local mon, st = start(t, { 1, 1, 1 }, { "hostile", "compute", "compute" })
     local c0 = mon.machine.cpu.cycles
     run(t, mon, st, RUN)
     local all = mon.machine.cpu.cycles - c0
     for i = 2, 3 do
       local got = mon.vms[i]:stats().guest_cycles / all
-      check(t, got >= 0.25, ("vm%d's share of the machine's cycles"):format(i - 1),
-            "at least 25%", ("%.1f%%"):format(100 * got))
+      check(t, got >= 0.24, ("vm%d's share of the machine's cycles"):format(i - 1),
+            "at least 24%", ("%.1f%%"):format(100 * got))
     end
   end }
 
