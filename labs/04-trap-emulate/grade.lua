@@ -1,0 +1,215 @@
+-- grade.lua -- lab 04, trap-and-emulate.  Two tracks, graded the same way:
+--
+--   privileged.lua  Lua policies (mon:handle) for the privileged
+--                   instructions, run by the grader's own monitor
+--   emulate.c       the monitor's vcpu_emulate_insn, linked into a vmlab
+--                   of its own (build/libvmlab.a without monitor/emulate.o)
+--
+-- A submission is graded on the track(s) whose file it holds.  Every test
+-- is an equivalence check (Popek and Goldberg 1974): a guest on the bare
+-- strict machine and the same guest under the student's monitor must
+-- print the same console output and power off with the same status.  The
+-- directed guest guests/priv.s prints a line per instruction group; toyos
+-- sessions run whole.
+lab{ name = "04-trap-emulate", files = { "privileged.lua", "emulate.c" } }
+
+local has_lua, has_c = grade.file("privileged.lua") ~= nil, grade.file("emulate.c") ~= nil
+if not has_lua and not has_c then
+  has_lua, has_c = true, true -- grade both: every test says what is missing
+end
+
+-- (grade.toyos: a folder copied and assembled -- grade.assemble would
+-- want every student file, and a submission holds one track's)
+local priv = grade.toyos{ os = "guests", main = "priv.s", name = "priv" }
+local toyos = grade.toyos{ name = "toyos" }
+local OS = grade.lab .. "/../os"
+local PRIV_MEM, OS_MEM = 1024 * 1024, 4 * 1024 * 1024
+local SESSIONS = {
+  { name = "toyos: the demo session", input = OS .. "/demo.txt", points = 3 },
+  { name = "toyos: fork and crash", input = grade.lab .. "/guests/fork.txt", points = 2 },
+}
+
+-- ---- the bare-metal side (the grader's own machine), once per guest -------
+
+local bare_cache = {}
+local function bare(t, b, mem, input)
+  local key = b.name .. (input or "")
+  if not bare_cache[key] then
+    local x = t:boot(b, { variant = "strict", mem = mem, console_in = input })
+    local why, d = t:run(x)
+    bare_cache[key] = { why = why, exit = d and d.exit, out = x:console() }
+  end
+  return bare_cache[key]
+end
+
+-- ---- the C track: a vmlab of the student's --------------------------------
+
+-- the running vmlab's build folder (BUILD/vmlab), and the source tree
+local function dirname(p) return p:match("^(.*)/[^/]*$") or "." end
+local function exists(p) local f = io.open(p, "rb"); if f then f:close() end; return f ~= nil end
+local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+local cbuild
+if has_c then
+  local h = io.popen("readlink /proc/$PPID/exe 2>/dev/null")
+  local exe = h and h:read("l") or ""
+  if h then h:close() end
+  local B = dirname(exe)
+  local src
+  for _, d in ipairs({ B .. "/..", grade.lab .. "/../..", grade.lab .. "/../vmlab" }) do
+    if exists(d .. "/monitor/vmm_priv.h") then src = d; break end
+  end
+  local san = ""
+  local nm = io.popen("nm " .. q(B .. "/obj/ui/cli/main.o") .. " 2>/dev/null")
+  if nm and (nm:read("a") or ""):find("__asan", 1, true) then
+    san = "-fsanitize=address,undefined"
+  end
+  if nm then nm:close() end
+  local script = table.concat({
+    "set -e",
+    "cc -std=c11 -D_DEFAULT_SOURCE -O1 -Wall -Wno-unused-parameter " .. san
+      .. " -I " .. q(src or "MISSING-vmlab-source") .. " -c emulate.c -o emulate.o",
+    "libs=$(pkg-config --libs readline lua5.4 ncursesw 2>/dev/null || "
+      .. "echo -lreadline -llua5.4 -lncursesw -ltinfo)",
+    "cc " .. san .. " -o vmlab-emulate emulate.o " .. q(B .. "/obj/ui/cli/main.o") .. " "
+      .. q(B .. "/libvmlab.a") .. " $libs -lm",
+  }, "\n")
+  cbuild = grade.build_c{ name = "emulate.c", cmd = { "sh", "-c", script },
+                          limits = { mem = san ~= "" and 0 or nil, cpu = 60, wall = 120 } }
+  cbuild.san = san ~= ""
+end
+
+-- run image under the student's vmlab: console output, exit status,
+-- vmlab's own messages
+local runs = 0
+local function c_run(t, image, mem, input, insns)
+  if not cbuild.ok then t:fail("emulate.c did not build (see its build output)") end
+  runs = runs + 1
+  local out = ("console-%d.txt"):format(runs)
+  local spec = ("%s,mem=%d,seed=%d,console-out=%s"):format(image, mem, t.seed, out)
+  if input then spec = spec .. ",console-in=" .. input end
+  local r = grade.exec({ "./vmlab-emulate", "run", "--machine", "strict", "--max-insns",
+                         tostring(insns), "--vm", spec },
+                       { cpu = 20, wall = 60, mem = cbuild.san and 0 or nil })
+  return { exit = r.exit, out = grade.read(out) or "", msgs = r.output, status = r.status }
+end
+
+-- ---- the Lua track: the grader's monitor with the student's policies ------
+
+local policies, lua_err
+if has_lua then
+  policies, lua_err = grade.student_lua("privileged.lua", { insns = 100000 })
+  if policies ~= nil and type(policies) ~= "table" then
+    policies, lua_err = nil, "privileged.lua must return a table of policies"
+  end
+end
+
+local function lua_run(t, b, mem, input, insns)
+  if not policies then t:fail("privileged.lua does not load: " .. tostring(lua_err)) end
+  if not b.ok then t:fail("the build '" .. b.name .. "' failed, so this test cannot run") end
+  -- (vmlab.monitor itself: t:monitor passes a seed= it does not take)
+  local mon = vmlab.monitor{ variant = "strict", vms = { { image = b.image, mem = mem,
+                             console_in = input, seed = t.seed } } }
+  local cost = mon.costs.emulate
+  for cause, fn in pairs(policies) do
+    if type(fn) == "function" then
+      mon:handle(cause, function(vm, cpu, insn)
+        local verdict = fn(vm, cpu, insn)
+        if verdict == "handled" then vm:charge(cost) end -- as the C code charges
+        return verdict
+      end)
+    end
+  end
+  -- (mon:run itself: t:run reads x:console(), which a monitor takes a VM for)
+  local ok, why = pcall(mon.run, mon, { max_insns = insns })
+  if not ok then
+    t:fail("a policy failed: " .. tostring(why):gsub("^.-in the student's ", "in "))
+  end
+  if why == "limit" then
+    t:note(("the guest did not finish within %d instructions (a policy that does "
+      .. "not move the pc on?)"):format(insns))
+  end
+  local vm = mon.vms[1]
+  return { exit = vm.exit_code, out = mon:console(vm),
+           msgs = why ~= "done" and ("the monitor stopped: " .. tostring(why)) or "" }
+end
+
+-- ---- comparing ------------------------------------------------------------
+
+local function line_of(text, prefix)
+  for l in (text .. "\n"):gmatch("([^\n]*)\n") do
+    if l:sub(1, #prefix) == prefix then return l end
+  end
+end
+
+local function same(t, want, got, what)
+  if want.out == got.out and want.exit == got.exit then return end
+  if got.msgs and got.msgs ~= "" then t:note("the monitor said: " .. got.msgs) end
+  local i = 1
+  while want.out:sub(i, i) == got.out:sub(i, i) do i = i + 1 end
+  local from = math.max(1, i - 40)
+  t:expect(want.out == got.out, what .. ": console output, from byte " .. i,
+    ("%q"):format(want.out:sub(from, i + 40)), ("%q"):format(got.out:sub(from, i + 40)))
+  t:expect_eq(got.exit, want.exit, what .. ": exit status")
+end
+
+-- one test per instruction group: its line of priv.s's output
+local GROUPS = {
+  { name = "mfcr and mtcr", line = "cr:", points = 2,
+    hint = "mfcr/mtcr of scratch, tvec, cpuid, memsize; mtcr of read-only cpuid traps" },
+  { name = "rfe", line = "rfe:", points = 2,
+    hint = "rfe to ring 3: the trap from there must say ring 3" },
+  { name = "rdpsw and wrpsw", line = "psw:", points = 2,
+    hint = "the PSW the guest wrote, read back; wrpsw to ring 3" },
+  { name = "tlbinv and tlbflush", line = "tlb:", points = 1,
+    hint = "a remapped page read after tlbinv, then after tlbflush" },
+  { name = "mtcr ptbr: a new address space", line = "ptbr:", points = 2,
+    hint = "VA 0x400000 read after switching page directories" },
+  { name = "halt", line = "halt:", points = 1,
+    hint = "halt until the timer's interrupt line is high" },
+}
+
+local function tests_for(track, run_priv, run_os)
+  local cache
+  for _, g in ipairs(GROUPS) do
+    test{ name = track .. ": " .. g.name, points = g.points, group = track,
+      budget = { insns = 400000 },
+      function(t)
+        local want = bare(t, priv, PRIV_MEM)
+        cache = cache or run_priv(t)
+        local got = cache
+        local w, s = line_of(want.out, g.line), line_of(got.out, g.line)
+        if w ~= s then
+          t:note("guests/priv.s: " .. g.hint)
+          if got.msgs and got.msgs ~= "" then t:note("the monitor said: " .. got.msgs) end
+          t:expect(false, "the line '" .. g.line .. "' of guests/priv.s", w or "(none)",
+                   s or "(none: the guest stopped before it)")
+        end
+      end }
+  end
+  for _, s in ipairs(SESSIONS) do
+    test{ name = track .. ": " .. s.name, points = s.points, group = track,
+      budget = { insns = 60000000 },
+      function(t)
+        local want = bare(t, toyos, OS_MEM, s.input)
+        same(t, want, run_os(t, s.input), "toyos")
+      end }
+  end
+end
+
+if has_lua then
+  tests_for("Lua",
+    function(t) return lua_run(t, priv, PRIV_MEM, nil, 400000) end,
+    function(t, input) return lua_run(t, toyos, OS_MEM, input, 60000000) end)
+end
+if has_c then
+  tests_for("C",
+    function(t)
+      if not priv.ok then t:fail("the build 'priv' failed") end
+      return c_run(t, priv.image, PRIV_MEM, nil, 400000)
+    end,
+    function(t, input)
+      if not toyos.ok then t:fail("the build 'toyos' failed") end
+      return c_run(t, toyos.image, OS_MEM, input, 60000000)
+    end)
+end
