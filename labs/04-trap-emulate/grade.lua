@@ -50,54 +50,11 @@ end
 
 -- ---- the C track: a vmlab of the student's --------------------------------
 
--- the running vmlab's build folder (BUILD/vmlab), and the source tree
-local function dirname(p) return p:match("^(.*)/[^/]*$") or "." end
-local function exists(p) local f = io.open(p, "rb"); if f then f:close() end; return f ~= nil end
-local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
-local cbuild
-if has_c then
-  local h = io.popen("readlink /proc/$PPID/exe 2>/dev/null")
-  local exe = h and h:read("l") or ""
-  if h then h:close() end
-  local B = dirname(exe)
-  local src
-  for _, d in ipairs({ B .. "/..", grade.lab .. "/../..", grade.lab .. "/../vmlab" }) do
-    if exists(d .. "/monitor/vmm_priv.h") then src = d; break end
-  end
-  local san = ""
-  local nm = io.popen("nm " .. q(B .. "/obj/ui/cli/main.o") .. " 2>/dev/null")
-  if nm and (nm:read("a") or ""):find("__asan", 1, true) then
-    san = "-fsanitize=address,undefined"
-  end
-  if nm then nm:close() end
-  local script = table.concat({
-    "set -e",
-    "cc -std=c11 -D_DEFAULT_SOURCE -O1 -Wall -Wno-unused-parameter " .. san
-      .. " -I " .. q(src or "MISSING-vmlab-source") .. " -c emulate.c -o emulate.o",
-    "libs=$(pkg-config --libs readline lua5.4 ncursesw 2>/dev/null || "
-      .. "echo -lreadline -llua5.4 -lncursesw -ltinfo)",
-    "cc " .. san .. " -o vmlab-emulate emulate.o " .. q(B .. "/obj/ui/cli/main.o") .. " "
-      .. q(B .. "/libvmlab.a") .. " $libs -lm",
-  }, "\n")
-  cbuild = grade.build_c{ name = "emulate.c", cmd = { "sh", "-c", script },
-                          limits = { mem = san ~= "" and 0 or nil, cpu = 60, wall = 120 } }
-  cbuild.san = san ~= ""
-end
-
--- run image under the student's vmlab: console output, exit status,
--- vmlab's own messages
-local runs = 0
+local vc = dofile(OS .. "/vmlab_c.lua")(grade)
+local cbuild = has_c and vc.build("emulate.c")
 local function c_run(t, image, mem, input, insns, cycles)
-  if not cbuild.ok then t:fail("emulate.c did not build (see its build output)") end
-  runs = runs + 1
-  local out = ("console-%d.txt"):format(runs)
-  local spec = ("%s,mem=%d,seed=%d,console-out=%s"):format(image, mem, t.seed, out)
-  if input then spec = spec .. ",console-in=" .. input end
-  local r = grade.exec({ "./vmlab-emulate", "run", "--machine", "strict", "--max-insns",
-                         tostring(insns), "--max-cycles", tostring(cycles), "--vm", spec },
-                       { cpu = 20, wall = 60, mem = cbuild.san and 0 or nil })
-  return { exit = r.exit, out = grade.read(out) or "", msgs = r.output, status = r.status }
+  return vc.run(t, cbuild, { image = image, mem = mem, input = input, insns = insns,
+                             cycles = cycles })
 end
 
 -- ---- the Lua track: the grader's monitor with the student's policies ------
