@@ -104,7 +104,9 @@ case:   li    t0, PT_T
         tlbinv t1
         lw    a0, 0(t1)
         call  puthex
-        li    t0, PT_T
+        li    t0, PT_T              # the kernel's own mapping of its table:
+        tlbinv t0                   # dropped, then used again (D is set now)
+        lw    t2, 0(t0)
         li    t1, FB | 3
         sw    t1, 0(t0)
         tlbflush
