@@ -37,20 +37,11 @@ local SESSIONS = {
 
 -- ---- the bare-metal side (the grader's own machine), once per guest -------
 
-local bare_cache = {}
-local function bare(t, b, mem, input)
-  local key = b.name .. (input or "")
-  if not bare_cache[key] then
-    local x = t:boot(b, { variant = "strict", mem = mem, console_in = input })
-    local why, d = t:run(x)
-    bare_cache[key] = { why = why, exit = d and d.exit, out = x:console() }
-  end
-  return bare_cache[key]
-end
+local vc = dofile(OS .. "/vmlab_c.lua")(grade)
+local function bare(...) return vc.bare(...) end
 
 -- ---- the C track: a vmlab of the student's --------------------------------
 
-local vc = dofile(OS .. "/vmlab_c.lua")(grade)
 local cbuild = has_c and vc.build("emulate.c")
 local function c_run(t, image, mem, input, insns, cycles)
   return vc.run(t, cbuild, { image = image, mem = mem, input = input, insns = insns,

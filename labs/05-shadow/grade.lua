@@ -20,16 +20,8 @@ local MX_MEM, OS_MEM = 1024 * 1024, 4 * 1024 * 1024
 local MX = { insns = 60000, cycles = 15000000 }
 local OSL = { insns = 16000000, cycles = 600000000 }
 
-local bare_cache, mine = {}, nil
-local function bare(t, b, mem, input)
-  local key = b.name .. (input or "")
-  if not bare_cache[key] then
-    local x = t:boot(b, { variant = "strict", mem = mem, console_in = input })
-    local why, d = t:run(x)
-    bare_cache[key] = { why = why, exit = d and d.exit, out = x:console() }
-  end
-  return bare_cache[key]
-end
+local mine
+local function bare(...) return vc.bare(...) end
 
 local function lines(text)
   local r = {}

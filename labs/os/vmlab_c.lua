@@ -5,6 +5,7 @@
 --   local vc = dofile(grade.lab .. "/../os/vmlab_c.lua")(grade)
 --   local b = vc.build("emulate.c")      -- a build row, like grade.build_c
 --   local r = vc.run(t, b, {image=, mem=, input=, insns=, cycles=})
+--   local w = vc.bare(t, build, mem, input) -- the same guest on bare metal
 --   -- r.out: the guest's console, r.exit: vmlab's status, r.msgs: its messages
 --
 -- The student's file is compiled against vmlab's source and linked before
@@ -59,6 +60,19 @@ function M.build(file)
                            limits = { mem = san ~= "" and 0 or nil, cpu = 60, wall = 120 } }
   b.san = san ~= ""
   return b
+end
+
+-- The same guest on the bare strict machine, in the grader (cached: one
+-- run per build and input, whatever the tests that compare with it).
+local bare_cache = {}
+function M.bare(t, b, mem, input)
+  local key = b.name .. "\0" .. (input or "")
+  if not bare_cache[key] then
+    local x = t:boot(b, { variant = "strict", mem = mem, console_in = input })
+    local why, d = t:run(x)
+    bare_cache[key] = { why = why, exit = d and d.exit, out = x:console() }
+  end
+  return bare_cache[key]
 end
 
 -- Run o.image under the student's monitor on the strict machine.
