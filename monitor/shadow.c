@@ -49,18 +49,6 @@ bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len)
 	return gpa < vm->mem && len <= vm->mem - gpa;
 }
 
-static uint32_t guest_read32(struct vmm *v, struct vm *vm, uint32_t gpa)
-{
-	uint32_t x = 0;
-	machine_phys_read(v->m, vm->base + gpa, &x, 4);
-	return x;
-}
-
-static void guest_write32(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t x)
-{
-	machine_phys_write(v->m, vm->base + gpa, &x, 4);
-}
-
 /* ---- frames and real-TLB housekeeping ---- */
 
 static uint32_t frame_get(struct vmm *v)
@@ -265,11 +253,6 @@ static void trace(struct vmm *v, struct vm *vm, uint32_t gpa, int delta)
 		write_protect(v, vm, gpa);
 }
 
-static bool is_traced(const struct vm *vm, uint32_t gpa)
-{
-	return gpa < vm->mem && vm->traced[gpa >> PAGE_SHIFT] != 0;
-}
-
 /* ---- building and dropping shadows ---- */
 
 static void drop_table(struct vmm *v, struct vm *vm, struct shadow_as *as, uint16_t k)
@@ -388,57 +371,10 @@ void shadow_activate(struct vmm *v, struct vm *vm)
 	machine_set_cr(v->m, CR_MMU, MMU_PG);
 }
 
-/* ---- the guest's tables, walked as the hardware would ---- */
-
-struct gwalk {
-	uint32_t gpa;     /* translation                          */
-	uint32_t pt_gpa;  /* guest page table used (or NO_FRAME)  */
-	uint8_t flags;    /* effective W and U, and D              */
-};
-
-static uint32_t guest_walk(struct vmm *v, struct vm *vm, uint32_t va, enum mem_access acc,
-			   struct gwalk *w)
-{
-	struct vcpu *c = &vm->cpu;
-	unsigned ring = c->vring;
-	uint32_t pde_gpa, pte_gpa, pde, pte;
-
-	w->pt_gpa = NO_FRAME;
-	if (!(c->vcr[CR_MMU] & MMU_PG)) {
-		w->gpa = va;
-		w->flags = PTE_W | PTE_U | PTE_D;
-		return 0;
-	}
-	pde_gpa = (c->vcr[CR_PTBR] & ~PAGE_MASK) + 4 * VA_DIR(va);
-	if (!gpa_is_ram(vm, pde_gpa, 4))
-		return CAUSE_MAKE(TRAP_BUS_ERROR, acc, 0, ring);
-	pde = guest_read32(v, vm, pde_gpa);
-	if (!(pde & PTE_P))
-		return CAUSE_MAKE(TRAP_PAGE_FAULT, acc, 0, ring);
-	pte_gpa = PTE_FRAME(pde) + 4 * VA_TABLE(va);
-	if (!gpa_is_ram(vm, pte_gpa, 4))
-		return CAUSE_MAKE(TRAP_BUS_ERROR, acc, 0, ring);
-	pte = guest_read32(v, vm, pte_gpa);
-	if (!(pte & PTE_P))
-		return CAUSE_MAKE(TRAP_PAGE_FAULT, acc, 0, ring);
-	w->flags = (uint8_t)(pde & pte & (PTE_W | PTE_U));
-	if ((ring == RING_USER && !(w->flags & PTE_U)) || (acc == ACC_WRITE && !(w->flags & PTE_W)))
-		return CAUSE_MAKE(TRAP_PAGE_FAULT, acc, 1, ring);
-	/* the hardware's A/D updates, on the guest's own entries */
-	if (!(pde & PTE_A))
-		guest_write32(v, vm, pde_gpa, pde | PTE_A);
-	if ((pte | PTE_A | (acc == ACC_WRITE ? PTE_D : 0)) != pte) {
-		pte |= PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
-		guest_write32(v, vm, pte_gpa, pte);
-	}
-	w->flags |= (uint8_t)(pte & PTE_D);
-	w->gpa = PTE_FRAME(pte) | (va & PAGE_MASK);
-	w->pt_gpa = PTE_FRAME(pde);
-	return 0;
-}
+/* ---- the guest's tables, walked as the hardware would: shadow_fill.c ---- */
 
 /* Install the shadow entry for va -> the host frame of guest frame gpa. */
-static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, uint32_t flags,
+static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, uint32_t gflags,
 		       uint32_t pt_gpa)
 {
 	struct shadow_as *as = vm->cur;
@@ -471,18 +407,16 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 			trace(v, vm, pt_gpa, +1);
 		vm->stats.shadow_tables++;
 	}
-	if (is_traced(vm, gpa)) /* checked after tracing: a table may map itself */
-		flags &= ~PTE_W;
-	spte = ((vm->base + gpa) & ~PAGE_MASK) | PTE_P | PTE_A | flags | ((flags & PTE_W) ? PTE_D : 0);
+	spte = shadow_pte(vm, gpa, gflags); /* after tracing: a table may map itself */
 	machine_phys_write(v->m, spt + 4 * VA_TABLE(va), &spte, 4);
-	if (flags & PTE_W)
+	if (spte & PTE_W)
 		rmap_add(v, vm, gpa, as, va);
 	vm->stats.shadow_fills++;
 	if (v->nobs)
 		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_FILL, .vm = vm->id,
 						 .va = va & ~PAGE_MASK, .gpa = gpa & ~PAGE_MASK,
 						 .hpa = (vm->base + gpa) & ~PAGE_MASK,
-						 .flag = (flags & PTE_W) != 0 });
+						 .flag = (spte & PTE_W) != 0 });
 	return true;
 }
 
@@ -518,25 +452,20 @@ static void unshadow(struct vmm *v, struct vm *vm, uint32_t gpa)
 /* Emulate the store that hit a traced page-table page. */
 static void emulate_pt_store(struct vmm *v, struct vm *vm, const struct trap_event *t, uint32_t gpa)
 {
-	struct isa_insn in;
-	unsigned size;
-	uint32_t value;
+	uint32_t value = 0;
+	unsigned size = pt_store(v, vm, t, gpa, &value);
 
-	if (!isa_decode(t->insn, &in) ||
-	    (in.op != OP_sw && in.op != OP_sh && in.op != OP_sb)) {
-		vcpu_inject(v, vm, TRAP_PAGE_FAULT, ACC_WRITE, 1, t->pc, t->badva); /* cannot happen */
+	if (size == 0) { /* not a store: cannot happen */
+		vcpu_inject(v, vm, TRAP_PAGE_FAULT, ACC_WRITE, 1, t->pc, t->badva);
 		return;
 	}
-	size = in.op == OP_sw ? 4 : in.op == OP_sh ? 2 : 1;
-	value = machine_reg(v->m, in.rs2);
-	machine_phys_write(v->m, vm->base + gpa, &value, size);
 	if (v->nobs)
 		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_PT_WRITE, .vm = vm->id, .pc = t->pc,
 						 .gpa = gpa,
 						 .value = value & (size == 4 ? ~0u : (1u << 8 * size) - 1),
 						 .size = size });
 	shadow_guest_wrote(v, vm, gpa, size);
-	if (++vm->flood[gpa >> PAGE_SHIFT] > FLOOD_LIMIT && is_traced(vm, gpa))
+	if (++vm->flood[gpa >> PAGE_SHIFT] > FLOOD_LIMIT && gpa_traced(vm, gpa))
 		unshadow(v, vm, gpa);
 	vcpu_next(v, vm, t);
 }
@@ -568,7 +497,7 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t)
 		}
 		return;
 	}
-	if (acc == ACC_WRITE && is_traced(vm, w.gpa)) {
+	if (acc == ACC_WRITE && gpa_traced(vm, w.gpa)) {
 		if (vmm_exit_begin(v, vm, EXIT_PT_WRITE, t, t->cause))
 			return;
 		vmm_charge(v, vm, v->cfg.costs.pt_write);
@@ -582,10 +511,7 @@ void shadow_fault(struct vmm *v, struct vm *vm, const struct trap_event *t)
 		vm->flood[w.pt_gpa >> PAGE_SHIFT] = 0;
 		vm->flood[(vm->cpu.vcr[CR_PTBR] & ~PAGE_MASK) >> PAGE_SHIFT] = 0;
 	}
-	uint32_t flags = w.flags & PTE_U;
-	if ((w.flags & PTE_W) && (w.flags & PTE_D))
-		flags |= PTE_W;
-	if (!shadow_map(v, vm, va, w.gpa, flags, w.pt_gpa)) {
+	if (!shadow_map(v, vm, va, w.gpa, w.flags, w.pt_gpa)) {
 		vmm_crash(v, vm, "monitor out of shadow page-table memory", t->cause, t->pc, va);
 		return;
 	}
@@ -599,7 +525,7 @@ void shadow_guest_wrote(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t len
 	uint32_t frame = gpa & ~PAGE_MASK;
 	uint32_t first = (gpa & PAGE_MASK) >> 2, last = ((gpa & PAGE_MASK) + len - 1) >> 2;
 
-	if (!is_traced(vm, gpa) || last >= 1024)
+	if (!gpa_traced(vm, gpa) || last >= 1024)
 		return;
 	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
 		struct shadow_as *as = &vm->as[i];
@@ -666,7 +592,6 @@ void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va)
 		return;
 	vm->cpu.vring = 1; /* the ring the vector runs in */
 	if (guest_walk(v, vm, va, ACC_FETCH, &w) == 0 && gpa_is_ram(vm, w.gpa & ~PAGE_MASK, PAGE_SIZE))
-		shadow_map(v, vm, va, w.gpa, (w.flags & PTE_U) |
-			   ((w.flags & PTE_W) && (w.flags & PTE_D) ? PTE_W : 0), w.pt_gpa);
+		shadow_map(v, vm, va, w.gpa, w.flags, w.pt_gpa);
 	vm->cpu.vring = ring;
 }

@@ -238,8 +238,6 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	struct vcpu *c = &vm->cpu;
 	struct isa_insn in;
 	enum vmm_exit cause;
-	unsigned cr;
-	uint32_t x;
 
 	isa_decode(t->insn, &in);
 	if ((t->psw & PSW_RING_MASK) == RING_USER || vm->pv) {
@@ -254,79 +252,5 @@ void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t)
 	if (vmm_exit_begin(v, vm, cause, t, t->cause))
 		return; /* a policy took it */
 	vmm_charge(v, vm, v->cfg.costs.emulate);
-	switch (in.op) {
-	case OP_mfcr:
-	case OP_mtcr:
-		cr = (unsigned)in.imm;
-		if (!isa_cr_ring_ok(c->vring, cr)) {
-			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
-		} else if (cr >= CR_COUNT || !isa_cr_name(cr) ||
-			   (in.op == OP_mtcr && (cr == CR_CPUID || cr == CR_MEMSIZE))) {
-			vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
-		} else if (in.op == OP_mfcr) {
-			machine_set_reg(v->m, in.rd, c->vcr[cr]);
-			vcpu_next(v, vm, t);
-		} else {
-			vcpu_write_cr(v, vm, cr, machine_reg(v->m, in.rs1));
-			vcpu_next(v, vm, t);
-		}
-		return;
-	case OP_rfe:
-		if (c->vring == 0) {
-			machine_set_pc(v->m, c->vcr[CR_EPC]);
-			vcpu_set_psw(v, vm, c->vcr[CR_EPSW]);
-			c->inject_valid = false;
-		} else if (c->vring == 1 && (c->vcr[CR_EPSW1] & PSW_RING_MASK) >= 1) {
-			x = c->vcr[CR_EPSW1];
-			machine_set_pc(v->m, c->vcr[CR_EPC1]);
-			vcpu_set_psw(v, vm, (x & ~PSW_IE) | (c->vie ? PSW_IE : 0));
-			c->inject_valid = false;
-		} else {
-			vcpu_inject(v, vm, TRAP_PRIVILEGED, 0, 0, t->pc, 0);
-		}
-		return;
-	default:
-		break;
-	}
-	if (cause == EXIT_REFLECT) { /* ring 0's only; or no such instruction */
-		vcpu_inject(v, vm, c->vring != 0 ? TRAP_PRIVILEGED : TRAP_ILLEGAL, 0, 0, t->pc, 0);
-		return;
-	}
-	/* on the strict machine rdpsw, wrpsw and rdcycle trap too (on the
-	 * classic one they never do) */
-	switch (in.op) {
-	case OP_rdpsw: /* strict machine: these trap, so they can be right */
-		machine_set_reg(v->m, in.rd, vcpu_psw(v, vm));
-		vcpu_next(v, vm, t);
-		return;
-	case OP_wrpsw:
-		vcpu_set_psw(v, vm, machine_reg(v->m, in.rs1));
-		vcpu_next(v, vm, t);
-		return;
-	case OP_rdcycle:
-	case OP_rdcycleh:
-		/* the guest's clock, as its timer counts it (the timer policy:
-		 * under "guest" it leaves out the monitor's work for this VM) */
-		x = in.op == OP_rdcycle ? (uint32_t)vmm_vm_now(v, vm)
-					: (uint32_t)(vmm_vm_now(v, vm) >> 32);
-		machine_set_reg(v->m, in.rd, x);
-		vcpu_next(v, vm, t);
-		return;
-	case OP_tlbinv:
-		shadow_invalidate(v, vm, machine_reg(v->m, in.rs1));
-		vcpu_next(v, vm, t);
-		return;
-	case OP_tlbflush:
-		/* shadows are coherent through tracing; only the real TLB goes */
-		machine_tlb_flush(v->m);
-		vcpu_next(v, vm, t);
-		return;
-	case OP_halt:
-		vcpu_next(v, vm, t);
-		vcpu_halt(vm);
-		return;
-	default:
-		vcpu_inject(v, vm, TRAP_ILLEGAL, 0, 0, t->pc, 0);
-		return;
-	}
+	vcpu_emulate_insn(v, vm, t, &in, cause);
 }

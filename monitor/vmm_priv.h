@@ -243,6 +243,11 @@ void vcpu_injected(struct vmm *v, struct vm *vm, uint32_t code, uint32_t cause, 
 		   uint32_t badva);
 /* Emulate a privileged or sensitive instruction the guest trapped on. */
 void vcpu_emulate(struct vmm *v, struct vm *vm, const struct trap_event *t);
+/* emulate.c: do what the decoded instruction `in` does to the vCPU, after
+ * vcpu_emulate charged it (`cause`: what it counts as, EXIT_REFLECT for
+ * an instruction ring 0 alone may run, in another ring). */
+void vcpu_emulate_insn(struct vmm *v, struct vm *vm, const struct trap_event *t,
+		       const struct isa_insn *in, enum vmm_exit cause);
 /* Deliver a pending virtual interrupt if the guest can take it now. */
 void vcpu_check_irq(struct vmm *v, struct vm *vm);
 /* An emulated instruction completed: resume the guest after it. */
@@ -275,6 +280,29 @@ void shadow_invalidate(struct vmm *v, struct vm *vm, uint32_t va);
 bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len);
 /* Keep va filled in the current shadow (a pv guest's trap vector). */
 void shadow_prefault(struct vmm *v, struct vm *vm, uint32_t va);
+/* Is guest frame gpa a page-table page some shadow was built from? */
+static inline bool gpa_traced(const struct vm *vm, uint32_t gpa)
+{
+	return gpa < vm->mem && vm->traced[gpa >> PAGE_SHIFT] != 0;
+}
+
+/* ---- shadow_fill.c (the student's file in labs/05-shadow) ---- */
+/* One guest page walk's result. */
+struct gwalk {
+	uint32_t gpa;     /* translation                          */
+	uint32_t pt_gpa;  /* guest page table used (or NO_FRAME)  */
+	uint8_t flags;    /* effective W and U, and D              */
+};
+/* Walk the guest's tables for va as its hardware would, for its virtual
+ * ring, setting the guest's A/D bits: 0, or the guest's fault (CAUSE). */
+uint32_t guest_walk(struct vmm *v, struct vm *vm, uint32_t va, enum mem_access acc,
+		    struct gwalk *w);
+/* The shadow entry for guest frame gpa, from a walk's flags (W, U, D). */
+uint32_t shadow_pte(const struct vm *vm, uint32_t gpa, uint32_t gflags);
+/* Do the guest's store that hit traced frame gpa: its size (0: not a
+ * store), *value what it stored. */
+unsigned pt_store(struct vmm *v, struct vm *vm, const struct trap_event *t, uint32_t gpa,
+		  uint32_t *value);
 
 /* ---- pv.c (--vmm pv) ---- */
 #define PV_HYPERCALL_WORD 0x62000000u /* the `hypercall` instruction     */

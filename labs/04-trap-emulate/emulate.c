@@ -1,0 +1,1 @@
+../../monitor/emulate.c

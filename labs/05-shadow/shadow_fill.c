@@ -1,0 +1,1 @@
+../../monitor/shadow_fill.c
