@@ -20,29 +20,8 @@ local detect = grade.assemble{ main = "harness/detect-main.s", name = "detect" }
 local pv = grade.toyos{ replace = { "arch.inc" }, main = "toyos-pv.s", name = "toyos-pv" }
 local bare = grade.toyos{ replace = {}, name = "toyos" }   -- the lab's own toyos
 
--- ---- running a monitor within the test's budget -------------------------------
-
--- run monitor m (or machine) until it stops, in chunks, charging t's budget
-local function mrun(t, m, o)
-  o = o or {}
-  local cpu = m.machine and m.machine.cpu or m.cpu
-  while true do
-    local left = t.budget.insns - t.used
-    if left <= 0 then
-      t:fail(("the instruction budget of %d ran out (an endless loop?)"):format(t.budget.insns))
-    end
-    local before = cpu.instret
-    local why, d = m:run{ max_insns = math.min(left, 2000000), stop_at = o.stop_at }
-    t.used = t.used + math.max(cpu.instret - before, 1)
-    if why ~= "limit" then return why, d end
-  end
-end
-
-local function monitor(t, spec)
-  local m = vmlab.monitor(spec)
-  t.machines[#t.machines + 1] = m
-  return m
-end
+local toy = dofile(grade.lab .. "/../os/grading.lua")
+local mrun, monitor = toy.mon_run, toy.monitor
 
 -- ---- the truth, measured ----------------------------------------------------------
 
@@ -215,7 +194,7 @@ test{ name = "under the monitor: detected", points = 2, group = "detect",
     if not detect.ok then t:fail("the build 'detect' failed, so this test cannot run") end
     local m = monitor(t, { mode = "trap", variant = "classic",
                            vms = { { image = detect.image, mem = "64K", seed = t.seed } } })
-    mrun(t, m, { })
+    mrun(t, m)
     local vm = m.vms[1]
     t:expect_eq(vm.state, "poweroff", "detect.s as a guest kernel (--vmm trap, classic) powers off")
     t:expect_eq(vm.exit_code, 1, "its status under the monitor")
@@ -243,24 +222,10 @@ local function pv_output(t, input, variant)
   return m:console(0), vm.exit_code
 end
 
--- the first line where two outputs differ, for the message
-local function first_diff(a, b)
-  local la, lb = {}, {}
-  for l in (a .. "\n"):gmatch("([^\n]*)\n") do la[#la + 1] = l end
-  for l in (b .. "\n"):gmatch("([^\n]*)\n") do lb[#lb + 1] = l end
-  for i = 1, math.max(#la, #lb) do
-    if la[i] ~= lb[i] then return i, la[i] or "(nothing)", lb[i] or "(nothing)" end
-  end
-end
-
 local function same_output(t, input, variant)
   local want, wexit = bare_output(t, input, variant)
   local got, gexit = pv_output(t, input, variant)
-  local i, w, g = first_diff(want, got)
-  if i then
-    t:expect(false, ("toyos-pv (--vmm pv, %s) differs from bare toyos at line %d:\n"
-      .. "    bare: %s\n    pv:   %s"):format(variant, i, w, g), w, g)
-  end
+  toy.expect_same_console(t, want, got, "toyos-pv (--vmm pv, " .. variant .. ")")
   t:expect_eq(gexit, wexit, "toyos-pv's exit status (bare toyos's)")
 end
 

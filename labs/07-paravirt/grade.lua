@@ -14,32 +14,14 @@ local toy = dofile(grade.lab .. "/../os/grading.lua")
 local K = toy.init(grade.lab .. "/../os")
 local HC_MMU_UPDATE, EPERM = 1, -1
 
--- run monitor m until it stops, in chunks, charging t's budget
-local function mrun(t, m)
-  local cpu = m.machine.cpu
-  while true do
-    local left = t.budget.insns - t.used
-    if left <= 0 then
-      local out = m:console(0)
-      t:fail(("the instruction budget of %d ran out (an endless loop?); toyos-pvb's "
-        .. "console ends with:\n%s"):format(t.budget.insns, out:sub(-160)))
-    end
-    local before = cpu.instret
-    local why, d = m:run{ max_insns = math.min(left, 2000000) }
-    t.used = t.used + math.max(cpu.instret - before, 1)
-    if why ~= "limit" then return why, d end
-  end
-end
-
 -- toyos-pvb under the pv monitor with console input `input`; returns the
 -- VM, its console and the counts {calls, mmu, entries, largest}; `policy`
 -- (optional) sees each hypercall first and may answer for the monitor
 local function run_pv(t, input, o)
   o = o or {}
   if not pvb.ok then t:fail("the build 'toyos-pvb' failed, so this test cannot run") end
-  local m = vmlab.monitor{ mode = "pv", variant = "classic",
-                           vms = { { image = pvb.image, mem = o.mem or "4M", seed = t.seed } } }
-  t.machines[#t.machines + 1] = m
+  local m = toy.monitor(t, { mode = "pv", variant = "classic",
+                            vms = { { image = pvb.image, mem = o.mem or "4M", seed = t.seed } } })
   local n = { calls = 0, mmu = 0, entries = 0, largest = 0 }
   m:handle("hypercall", function(vm, cpu, insn)
     n.calls = n.calls + 1
@@ -52,7 +34,7 @@ local function run_pv(t, input, o)
     return "default"
   end)
   m:send(0, input, true)
-  mrun(t, m)
+  toy.mon_run(t, m)
   local vm = m.vms[1]
   if vm.state == "crashed" then t:note("toyos-pvb crashed: " .. tostring(vm.reason)) end
   return vm, m:console(0), n
@@ -65,24 +47,11 @@ local function bare_output(t, input, mem)
   return x:console(), x.exit_code
 end
 
-local function first_diff(a, b)
-  local la, lb = {}, {}
-  for l in (a .. "\n"):gmatch("([^\n]*)\n") do la[#la + 1] = l end
-  for l in (b .. "\n"):gmatch("([^\n]*)\n") do lb[#lb + 1] = l end
-  for i = 1, math.max(#la, #lb) do
-    if la[i] ~= lb[i] then return i, la[i] or "(nothing)", lb[i] or "(nothing)" end
-  end
-end
-
 -- toyos-pvb prints what bare toyos prints; returns the VM and the counts
 local function same_output(t, input, mem)
   local want, wexit = bare_output(t, input, mem)
   local vm, got, n = run_pv(t, input, { mem = mem })
-  local i, w, g = first_diff(want, got)
-  if i then
-    t:expect(false, ("toyos-pvb (--vmm pv) differs from bare toyos at line %d:\n"
-      .. "    bare: %s\n    pvb:  %s"):format(i, w, g), w, g)
-  end
+  toy.expect_same_console(t, want, got, "toyos-pvb (--vmm pv)")
   t:expect_eq(vm.exit_code, wexit, "toyos-pvb's exit status (bare toyos's)")
   return vm, n
 end
