@@ -141,4 +141,47 @@ function M.user_pages(x, pdir)
   return pages, tables
 end
 
+-- ---- under a monitor (labs 06, 07) --------------------------------------------
+
+-- A monitor (vmlab.monitor{...}) that the test closes when it ends.
+function M.monitor(t, spec)
+  local m = vmlab.monitor(spec)
+  t.machines[#t.machines + 1] = m
+  return m
+end
+
+-- Run monitor m until it stops, within the test's instruction budget (what
+-- t:run does for a machine); running out fails the test and shows the end
+-- of VM 0's console.
+function M.mon_run(t, m)
+  local cpu = m.machine.cpu
+  while true do
+    local left = t.budget.insns - t.used
+    if left <= 0 then
+      t:fail(("the instruction budget of %d ran out (an endless loop?); the "
+        .. "guest's console ends with:\n%s"):format(t.budget.insns, m:console(0):sub(-160)))
+    end
+    local before = cpu.instret
+    local why, d = m:run{ max_insns = math.min(left, 2000000) }
+    t.used = t.used + math.max(cpu.instret - before, 1)
+    if why ~= "limit" then return why, d end
+  end
+end
+
+-- Console `got` must be `want`, line for line: a failure names the first
+-- line that differs (`what` names got's side, e.g. "toyos-pv (--vmm pv)").
+function M.expect_same_console(t, want, got, what)
+  local la, lb = {}, {}
+  for l in (want .. "\n"):gmatch("([^\n]*)\n") do la[#la + 1] = l end
+  for l in (got .. "\n"):gmatch("([^\n]*)\n") do lb[#lb + 1] = l end
+  for i = 1, math.max(#la, #lb) do
+    if la[i] ~= lb[i] then
+      local w, g = la[i] or "(nothing)", lb[i] or "(nothing)"
+      return t:expect(false, ("%s differs from bare toyos at line %d:\n    bare: %s\n"
+        .. "    got:  %s"):format(what, i, w, g), w, g)
+    end
+  end
+  return true
+end
+
 return M

@@ -18,6 +18,8 @@
 #   selftest.s   the kernel's machine checks (rdpsw, wrpsw)
 #   lib.s        printing, memory and string helpers, panic
 #   user.s       the user image: ulib.s, sh.s, progs.s, and the program table
+#   cow.s        copy-on-write fork (COW = 1: toyos-cow.s, lab 03)
+#   pvmmu.s      batched page-table updates (PV_BATCH = 1: toyos-pvb.s, lab 07)
 #
 # docs/toyos.md explains the design.
 
@@ -38,6 +40,9 @@
         .include "user.s"
         .if COW
         .include "cow.s"
+        .endif
+        .if PV_BATCH
+        .include "pvmmu.s"
         .endif
 
 # The end of the kernel.  Free memory starts at KERNEL_END (toyos.inc),

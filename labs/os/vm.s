@@ -24,7 +24,9 @@
 #  +------------------------------+---------+---+---+---+---+---+---+
 #
 # Kernel pages: P W G.  User pages: P W U.  Every store into a directory or
-# a table goes through PTE_WRITE (arch.inc).
+# a table goes through PTE_WRITE (PDE_WRITE in walk, arch.inc); loops that
+# write many entries run in lazy MMU mode (MMU_LAZY_BEGIN .. _END), where a
+# paravirtual build may batch them (toyos-pvb.s, pvmmu.s).
 
         .text
 
@@ -129,7 +131,7 @@ walk:
         addi  sp, sp, 16
         beqz  t1, 3f
         or    t1, t1, a2
-        PTE_WRITE t1, t0
+        PDE_WRITE t1, t0
 2:      srli  t1, t1, PAGE_SHIFT        # t1 = the page table's address
         slli  t1, t1, PAGE_SHIFT
         srli  t2, a1, PAGE_SHIFT        # index in the table: va bits 21..12
@@ -170,6 +172,7 @@ kvm_init:
         la    t0, kernel_pdir
         sw    a0, 0(t0)
         mv    s0, a0
+        MMU_LAZY_BEGIN
         li    s1, PAGE_SIZE             # s1 = the page being mapped
 1:      mv    a0, s0
         mv    a1, s1
@@ -191,6 +194,7 @@ kvm_init:
         add   s1, s1, t0
         li    t0, INTC + DEV_PAGES * PAGE_SIZE
         bltu  s1, t0, 2b
+        MMU_LAZY_END
         CR_WRITE ptbr, s0
         CR_WRITE asid, zero
         TLB_FLUSH
@@ -209,6 +213,7 @@ pdir_new:
         push  ra
         call  page_alloc
         beqz  a0, 3f
+        MMU_LAZY_BEGIN
         la    t0, kernel_pdir
         lw    t0, 0(t0)                 # t0 = the kernel's entry i
         mv    t1, a0                    # t1 = the new directory's entry i
@@ -220,6 +225,7 @@ pdir_new:
 2:      addi  t0, t0, 4
         addi  t1, t1, 4
         bne   t0, t2, 1b
+        MMU_LAZY_END
 3:      pop   ra
         ret
 
@@ -302,6 +308,7 @@ uvm_copy:
         push  s3
         mv    s0, a0
         mv    s1, a1
+        MMU_LAZY_BEGIN
         li    s2, USER_BASE             # s2 = the user address being copied
 1:      li    t0, USER_TOP
         bgeu  s2, t0, 8f
@@ -347,7 +354,8 @@ uvm_copy:
 8:      li    a0, 0
         j     10f
 9:      li    a0, E_NOMEM
-10:     pop   s3
+10:     MMU_LAZY_END
+        pop   s3
         pop   s2
         pop   s1
         pop   s0
@@ -362,6 +370,7 @@ load_image:
         push  s1
         push  s2
         mv    s0, a0
+        MMU_LAZY_BEGIN
         li    s1, 0                     # s1 = offset in the image
 1:      la    t0, ubin_end
         la    t1, ubin_start
@@ -395,7 +404,8 @@ load_image:
 8:      li    a0, 0
         j     10f
 9:      li    a0, E_NOMEM
-10:     pop   s2
+10:     MMU_LAZY_END
+        pop   s2
         pop   s1
         pop   s0
         pop   ra

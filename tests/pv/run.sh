@@ -18,6 +18,9 @@
 #                 alone; tests/pv/dfault.s double-faults and ends alone
 #   rings         tests/pv/ring.s: 16 KiB through the emulated UART and the
 #                 shared console ring, same bytes, far fewer exits
+#   batched       toyos-pvb (labs/os/pvmmu.s): every page-table write
+#                 through mmu_update in batches: the same sessions' output,
+#                 at least 8 entries a call (forkwait)
 #
 # Last line: "N passed, M failed".
 set -u
@@ -75,6 +78,33 @@ for machine in classic strict; do
 		fi
 	done
 done
+# toyos-pvb (PV_BATCH = 1, labs/os/pvmmu.s): every page-table write through
+# mmu_update, batched in lazy MMU mode; the same output, far fewer calls
+"$VMLAB" asm labs/os/toyos-pvb.s -o "$T/pvb.elf" 2>"$T/pvb.err" ||
+	fail "toyos-pvb.s does not assemble" "$(cat "$T/pvb.err")"
+for t in basic forkwait pagetouch pingpong crash full selftest; do
+	"$VMLAB" run "$BARE" --console-in tests/os/$t.in $BUDGET >"$T/bare.out" 2>/dev/null
+	echo "status $?" >>"$T/bare.out"
+	"$VMLAB" run --vmm pv "$T/pvb.elf" --console-in tests/os/$t.in $BUDGET \
+		>"$T/pvb.out" 2>"$T/pvb.err"
+	echo "status $?" >>"$T/pvb.out"
+	if diff -u "$T/bare.out" "$T/pvb.out" >"$T/diff"; then
+		ok "classic $t: toyos-pvb under --vmm pv prints what bare toyos prints"
+	else
+		fail "classic $t: toyos-pvb's output differs" "$(cat "$T/diff" "$T/pvb.err")"
+	fi
+done
+"$VMLAB" run --vmm pv "$T/pvb.elf" --console-in tests/os/forkwait.in --stats $BUDGET \
+	>/dev/null 2>"$T/pvb.err"
+calls=$(sed -n 's/^  mmu_update *\([0-9]*\)$/\1/p' "$T/pvb.err")
+entries=$(sed -n 's/^batches *\([0-9]*\) entries.*/\1/p' "$T/pvb.err")
+if [ -n "$calls" ] && [ -n "$entries" ] && [ $((calls * 8)) -le "$entries" ]; then
+	ok "toyos-pvb batches: $calls mmu_update calls for $entries entries"
+else
+	fail "toyos-pvb batches: '$calls' mmu_update calls for '$entries' entries" \
+		"$(grep -A12 '^hypercalls' "$T/pvb.err")"
+fi
+
 # the self-test passes on both machines: paravirtualization closes the hole
 for machine in classic strict; do
 	"$VMLAB" run --vmm pv "$PV" --machine "$machine" --console-in tests/os/selftest.in \
