@@ -19,6 +19,13 @@
  * A typed byte thus arrives at an instruction boundary (or inside a
  * sleep), at a cycle the recording keeps; a replay puts it on the UART's
  * tape at that cycle and the machine takes the same path.
+ *
+ * The budget of a chunk counts halted cycles too (`vmlab run`), so a
+ * paced sleep goes on over several chunks, and Ctrl-C may stop the run
+ * between two: partway through the sleep, after the last instruction.
+ * The replay runs to that instruction and then sleeps to the recorded
+ * cycle with machine_sleep, which runs no instruction and needs no
+ * instruction budget (machine_run(m, 0) could not sleep at all).
  */
 #include "ui/cli/console.h"
 
