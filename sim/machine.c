@@ -390,22 +390,29 @@ void machine_set_irq_enabled(struct machine *m, uint32_t mask)
 
 /* ---- the run loop ---------------------------------------------------- */
 
-/* Let idle cycles pass, up to a budget's end and not past it; false if
- * the budget ended the sleep first (the run loop then stops there). */
-static bool sleep_within_budget(struct machine *m, uint64_t idle)
+/* Let idle cycles pass, up to room and not past it; false if room ended
+ * the sleep first. */
+static bool sleep_cycles(struct machine *m, uint64_t idle, uint64_t room)
 {
-	uint64_t room = cycles_left(m);
-	bool whole;
+	bool whole = idle <= room;
 
-	if (m->idle_counts && insns_left(m) < room)
-		room = insns_left(m);
-	whole = idle <= room;
 	if (!whole)
 		idle = room;
 	m->cpu.penalty += idle;
 	m->idle_cycles += idle;
 	m->budget_idle += idle;
 	return whole;
+}
+
+/* Let idle cycles pass, up to a budget's end and not past it; false if
+ * the budget ended the sleep first (the run loop then stops there). */
+static bool sleep_within_budget(struct machine *m, uint64_t idle)
+{
+	uint64_t room = cycles_left(m);
+
+	if (m->idle_counts && insns_left(m) < room)
+		room = insns_left(m);
+	return sleep_cycles(m, idle, room);
 }
 
 /* Halted: sleep in virtual time until an enabled line is high. */
@@ -440,6 +447,38 @@ static void wait_for_interrupt(struct machine *m)
 	    !sleep_within_budget(m, m->next_deadline - cpu_cycles(m)))
 		return;
 	machine_fire_timers(m);
+}
+
+enum machine_stop machine_sleep(struct machine *m, uint64_t until)
+{
+	struct cpu *c = &m->cpu;
+	enum machine_stop why = STOP_IDLE;
+
+	if (m->dead)
+		return m->stop;
+	m->stopping = false;
+	/* the halted half of machine_run's loop, with `until` for a limit */
+	while (c->halted && !(m->irq_lines & m->irq_enabled)) {
+		uint64_t now = cpu_cycles(m), to = until;
+		if (m->next_deadline <= now) {
+			machine_fire_timers(m);
+			if (m->stopping) { /* a listener asked, or the device did */
+				why = m->stop;
+				break;
+			}
+			continue;
+		}
+		if (now >= until)
+			break;
+		if (m->next_deadline < to)
+			to = m->next_deadline;
+		if (!sleep_cycles(m, to - now, cycles_left(m))) {
+			why = STOP_LIMIT;
+			break;
+		}
+	}
+	m->stopping = m->dead;
+	return why;
 }
 
 static bool insn_listeners_stop(struct machine *m)

@@ -85,6 +85,17 @@ void machine_request_stop(struct machine *m);
  * wake-up is the same as sleeping there at once.  The default is
  * UINT64_MAX (sleep to the next event; nothing to wake it is fatal). */
 void machine_set_sleep_limit(struct machine *m, uint64_t cycle);
+/* A halted CPU sleeps to cycle `until` (if later than now) and no
+ * instruction runs: device events fire on the way as in machine_run,
+ * those due at `until` included.  It ends early when an enabled
+ * interrupt line is high (the next machine_run takes the interrupt) and
+ * at the cycle_end of machine_set_budget (STOP_LIMIT); a CPU that is not
+ * halted does not sleep.  Unlike machine_run(m, 0) under idle_counts,
+ * no instruction budget bounds the sleep: the host that calls this keeps
+ * its own (the cycles slept count in machine_idle_counted).  For a host
+ * that must reach a cycle exactly, as a replayed stop does.  STOP_IDLE,
+ * STOP_LIMIT, or the stop a device event's listener asked for. */
+enum machine_stop machine_sleep(struct machine *m, uint64_t until);
 /* The cycle at which the next device event is due; UINT64_MAX if none. */
 uint64_t machine_next_event(const struct machine *m);
 int machine_exit_code(const struct machine *m); /* after STOP_POWER_OFF */

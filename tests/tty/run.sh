@@ -126,6 +126,29 @@ diff <(grep -v '^#' "$tmp/hand.rec" | sed 's/^3000000 "hello\\r"$//' | grep .) \
 	grep -q '^3000000 "hello\\r"$' "$tmp/hand2.rec"
 check "recording a replay writes the same arrivals" $? "$(cat "$tmp/hand2.rec")"
 
+# A Ctrl-C stop that fell while the guest slept, far past its halt (the
+# live run paced the sleep in chunks and Ctrl-C came between two): the
+# replay sleeps to the stop with no instruction, though `vmlab run`'s
+# budget counts halted cycles.  (It used to stop at the halt: "the replay
+# stops at cycle 385986, not 3000000".)  The stop's instruction count is
+# what a run cut at that cycle retired; the guest idles from 2M to 3M.
+printf 'vmlab console recording 1\n200000 "hello\\r"\n300000 "ps\\r"\n' >"$tmp/idle.rec"
+insns_at() { # CYCLE: the instruction count of a run of idle.rec cut there
+	"$VMLAB" run "$IMG" --replay "$tmp/idle.rec" --max-cycles "$1" --stats </dev/null \
+		2>"$tmp/cut.err" >/dev/null
+	sed -n 's/^instructions *\([0-9]*\)$/\1/p' "$tmp/cut.err"
+}
+i2=$(insns_at 2000000) i3=$(insns_at 3000000)
+{ cat "$tmp/idle.rec"; echo "3000000 stop $i3"; } >"$tmp/idle-stop.rec"
+"$VMLAB" run "$IMG" --replay "$tmp/idle-stop.rec" --stats </dev/null >/dev/null 2>"$tmp/is.err"
+rc=$?
+[ -n "$i3" ] && [ "$i2" = "$i3" ] && [ $rc -eq 130 ] && ! grep -q 'the replay stops' "$tmp/is.err" &&
+	grep -q '^  cycle  3000000, after '"$i3"' instructions$' "$tmp/is.err" &&
+	diff <(sed -n '/^--- statistics/,$p' "$tmp/cut.err") \
+		<(sed -n '/^--- statistics/,$p' "$tmp/is.err") >/dev/null
+check "a stop recorded in the guest's sleep replays there, no instruction more" $? \
+	"instructions at 2M $i2, at 3M $i3; exit $rc; $(cat "$tmp/is.err")"
+
 # Standard input that is not a terminal keeps the batch behaviour.
 printf 'hello\n' | "$VMLAB" run "$IMG" --console-in - >"$tmp/pipe.out" 2>&1
 rc=$?

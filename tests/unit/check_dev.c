@@ -802,6 +802,50 @@ START_TEST(test_sleep_limit_idle)
 }
 END_TEST
 
+/* machine_sleep: a halted CPU sleeps to a cycle with no instruction, under
+ * a budget that counts halted cycles (where machine_run(m, 0) cannot
+ * sleep at all), through events that do not wake it, to one that does
+ * (fired at the very cycle), and not past cycle_end. */
+START_TEST(test_sleep_no_insn)
+{
+	const uint32_t prog[] = { enc(OP_halt, 0, 0, 0, 0), enc(OP_j, 0, 0, 0, 0) };
+	struct env *e = env_new();
+
+	poke_words(e->m, 0x3000, prog, 2);
+	ck_assert_int_eq(machine_sleep(e->m, 500), STOP_IDLE); /* running: no sleep */
+	ck_assert_uint_eq(machine_cycles(e->m), 0);
+	machine_set_pc(e->m, 0x3000);
+	timer_start(e, 1000, T_ENABLE | T_PERIODIC | T_IRQ); /* line masked at the INTC */
+	machine_set_budget(e->m, UINT64_MAX, true);          /* as `vmlab run` */
+	ck_assert_int_eq(machine_run(e->m, 1), STOP_LIMIT);  /* the halt */
+	ck_assert_int_eq(machine_run(e->m, 0), STOP_LIMIT);
+	ck_assert_uint_eq(machine_cycles(e->m), 1);          /* no room to sleep */
+
+	machine_set_budget(e->m, 1500, true);
+	ck_assert_int_eq(machine_sleep(e->m, 2500), STOP_LIMIT);
+	ck_assert_uint_eq(machine_cycles(e->m), 1500);
+	machine_set_budget(e->m, UINT64_MAX, true);
+	ck_assert_int_eq(machine_sleep(e->m, 2500), STOP_IDLE);
+	ck_assert_uint_eq(machine_cycles(e->m), 2500);       /* ticks 1000, 2000 */
+	ck_assert(line(e, IRQ_TIMER));                        /* ... did not wake it */
+	ck_assert_uint_eq(machine_instret(e->m), 1);
+
+	wr(e, TIMER(T_STATUS), 1);
+	wr(e, INTC(0x04), 1u << IRQ_TIMER);
+	ck_assert_int_eq(machine_sleep(e->m, 3000), STOP_IDLE);
+	ck_assert_uint_eq(machine_cycles(e->m), 3000);
+	ck_assert(line(e, IRQ_TIMER));                        /* the tick at 3000 fired */
+	ck_assert_int_eq(machine_sleep(e->m, 9000), STOP_IDLE);
+	ck_assert_uint_eq(machine_cycles(e->m), 3000);       /* woken: no further */
+	ck_assert_uint_eq(machine_instret(e->m), 1);
+	ck_assert_uint_eq(machine_idle_counted(e->m), 2999);
+	ck_assert_int_eq(machine_run(e->m, 1), STOP_LIMIT);  /* awake: the `j` */
+	ck_assert_uint_eq(machine_instret(e->m), 2);
+	ck_assert_uint_eq(machine_cycles(e->m), 3001);
+	env_free(e);
+}
+END_TEST
+
 /* A snapshot keeps how much of the tape has arrived: restoring one taken
  * before an arrival delivers it again at its cycle. */
 START_TEST(test_uart_tape_survives_restore)
@@ -1401,6 +1445,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, test_uart_rx_tape_at_cycles);
 	tcase_add_test(tc, test_uart_eof_raises_line_once);
 	tcase_add_test(tc, test_sleep_limit_idle);
+	tcase_add_test(tc, test_sleep_no_insn);
 	tcase_add_test(tc, test_uart_tape_survives_restore);
 	tcase_add_test(tc, test_uart_empty_queue_leaves_no_event);
 	tcase_add_test(tc, test_uart_rx_long_input);

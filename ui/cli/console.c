@@ -19,6 +19,13 @@
  * A typed byte thus arrives at an instruction boundary (or inside a
  * sleep), at a cycle the recording keeps; a replay puts it on the UART's
  * tape at that cycle and the machine takes the same path.
+ *
+ * The budget of a chunk counts halted cycles too (`vmlab run`), so a
+ * paced sleep goes on over several chunks, and Ctrl-C may stop the run
+ * between two: partway through the sleep, after the last instruction.
+ * The replay runs to that instruction and then sleeps to the recorded
+ * cycle with machine_sleep, which runs no instruction and needs no
+ * instruction budget (machine_run(m, 0) could not sleep at all).
  */
 #include "ui/cli/console.h"
 
@@ -113,6 +120,7 @@ int console_open(struct console *c, const char *cmd, struct machine *m, FILE *ou
 	c->out = out;
 	c->in_fd = -1;
 	c->limit = UINT64_MAX;
+	c->end = UINT64_MAX;
 	if (replay && console_in) {
 		fprintf(stderr, "vmlab %s: --replay and --console-in both give the input\n", cmd);
 		return 2;
@@ -191,6 +199,28 @@ static bool wait_input(struct console *c, uint64_t ns)
 	return r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR));
 }
 
+/* What is left of console_run's budget: instructions and halted cycles
+ * together, as `vmlab run` counts them (machine_set_budget's idle_counts,
+ * added up here over many machine_run calls). */
+static uint64_t budget_left(const struct console *c)
+{
+	uint64_t used = machine_instret(c->m) + (machine_idle_counted(c->m) - c->idle0);
+
+	return used >= c->end ? 0 : c->end - used;
+}
+
+/* The cycle a halted CPU may sleep to: `until`, or sooner if the budget
+ * ends first. */
+static uint64_t sleep_end(const struct console *c, uint64_t until)
+{
+	uint64_t now = machine_cycles(c->m), left;
+
+	if (c->end == UINT64_MAX || until <= now)
+		return until;
+	left = budget_left(c);
+	return left < until - now ? now + left : until;
+}
+
 /* The guest is idle: pace its sleep, deliver what is typed meanwhile. */
 static void idle(struct console *c)
 {
@@ -226,9 +256,9 @@ static void idle(struct console *c)
 	/* A key, `waited` into the sleep: it arrives there, before the event. */
 	waited = (host_ns() - t0) / 1000u * (CONSOLE_IDLE_HZ / 1000000u);
 	uint64_t at = next != UINT64_MAX && waited >= next - now ? next - 1 : now + waited;
-	machine_set_sleep_limit(m, at);
-	machine_run(m, 0); /* sleeps to `at`: STOP_IDLE */
-	machine_set_sleep_limit(m, UINT64_MAX);
+	/* not machine_run(m, 0): a budget that counts halted cycles would
+	 * not let it sleep at all, and the key would arrive `now` */
+	machine_sleep(m, sleep_end(c, at));
 	take_input(c);
 	c->limit = machine_cycles(m);
 }
@@ -242,14 +272,18 @@ static enum machine_stop stop_here(struct console *c, bool replayed)
 	return STOP_REQUESTED;
 }
 
-/* The replay's stop: instructions done; a sleep may still lead to it. */
+/* The replay's stop: instructions done; the recorded run may have slept
+ * on to its stop (Ctrl-C while the guest idled), through device events
+ * that did not wake it: sleep there too, with no instruction. */
 static enum machine_stop replay_stop(struct console *c)
 {
-	if (machine_cycles(c->m) < c->stop_cycle) {
-		machine_set_sleep_limit(c->m, c->stop_cycle);
-		machine_run(c->m, 0);
-		machine_set_sleep_limit(c->m, UINT64_MAX);
-	}
+	uint64_t to = sleep_end(c, c->stop_cycle);
+	enum machine_stop why = machine_sleep(c->m, to);
+
+	if (why != STOP_IDLE)
+		return why;
+	if (to < c->stop_cycle && machine_cycles(c->m) == to)
+		return STOP_LIMIT; /* this run's budget ends before the stop */
 	if (machine_cycles(c->m) != c->stop_cycle)
 		fprintf(stderr, "vmlab %s: the replay stops at cycle %llu, not %llu as recorded\n",
 			c->cmd, (unsigned long long)machine_cycles(c->m),
@@ -278,30 +312,40 @@ void console_hook(void *opaque, struct machine *m, bool before, enum machine_sto
 	}
 	if (c->in_open && wait_input(c, 0))
 		take_input(c);
-	c->limit = machine_cycles(m);
+	/* A sleep cut short by the budget of a chunk goes on to the limit
+	 * already waited for; the limit only catches up with the guest. */
+	if (c->limit < machine_cycles(m))
+		c->limit = machine_cycles(m);
 }
 
 enum machine_stop console_run(struct console *c, uint64_t max_insns)
 {
 	struct machine *m = c->m;
-	/* one budget over many machine_run calls: halted cycles that count
-	 * as instructions (machine_set_budget) are added up here */
-	uint64_t idle0 = machine_idle_counted(m), start = machine_instret(m);
-	uint64_t end = max_insns > UINT64_MAX - start ? UINT64_MAX : start + max_insns;
+	uint64_t start = machine_instret(m);
 	enum machine_stop why;
 
 	c->stopped = false;
+	c->end = max_insns > UINT64_MAX - start ? UINT64_MAX : start + max_insns;
+	c->idle0 = machine_idle_counted(m);
 	for (;;) {
-		uint64_t at = machine_instret(m), used = at + (machine_idle_counted(m) - idle0);
-		uint64_t n = used >= end ? 0 : end - used;
+		uint64_t at = machine_instret(m), n = budget_left(c);
 		if (n == 0)
 			return STOP_LIMIT;
 		if (tty_interrupted())
 			return stop_here(c, false);
 		if (c->has_stop && c->stop_insns <= at)
 			return replay_stop(c);
-		if (c->has_stop && c->stop_insns - at < n)
+		if (c->has_stop && c->stop_insns - at < n) {
+			/* n counts halted cycles too: a halted CPU would creep to
+			 * its wake-up n cycles a call; it sleeps there first */
+			uint64_t t0 = machine_cycles(m);
+			why = machine_sleep(m, sleep_end(c, c->stop_cycle));
+			if (why != STOP_IDLE)
+				return why;
+			if (machine_cycles(m) != t0)
+				continue; /* the budget, again */
 			n = c->stop_insns - at;
+		}
 		if (n > CONSOLE_CHUNK)
 			n = CONSOLE_CHUNK;
 		console_hook(c, m, true, STOP_LIMIT);
@@ -309,8 +353,8 @@ enum machine_stop console_run(struct console *c, uint64_t max_insns)
 		console_hook(c, m, false, why);
 		if (why == STOP_IDLE && c->has_stop)
 			return replay_stop(c);
-		if (why != STOP_IDLE && (why != STOP_LIMIT || machine_cycles_spent(m) ||
-					 machine_instret(m) + (machine_idle_counted(m) - idle0) >= end))
+		if (why != STOP_IDLE &&
+		    (why != STOP_LIMIT || machine_cycles_spent(m) || budget_left(c) == 0))
 			return why;
 	}
 }

@@ -51,6 +51,7 @@ struct console {
 	uint64_t stop_cycle, stop_insns;
 	uint64_t limit;           /* sleep limit while interactive        */
 	uint64_t debt_ns;         /* paced idle time not yet waited       */
+	uint64_t end, idle0;      /* console_run's budget (UINT64_MAX: none) */
 	bool stopped;             /* Ctrl-C, or the replay's stop         */
 	bool replay_stop;         /* it was the replay's stop             */
 };
