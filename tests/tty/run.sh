@@ -309,6 +309,23 @@ check "SIGTERM: vmlab ends (143) and the terminal's settings are restored" $? \
 	"status $(cat "$tmp/term.rc" 2>/dev/null); before $(cat "$tmp/term.before" 2>/dev/null)
 after $(cat "$tmp/term.after" 2>/dev/null)"
 
+# 5b. A signal that is not Ctrl-C (SIGCONT, as after Ctrl-Z and fg) while
+# the guest sleeps with no event due, waiting for a key: the sleep goes
+# on, the run does not end as a halt with nothing to wake it.
+session cont "bash '$tmp/pidexec.sh' '$tmp/cont.pid' '$VMLAB' run tests/guest/echo.s \
+2>'$tmp/cont.err'"
+wait_file "$tmp/cont.pid"
+sleep 0.3 # let it reach its sleep (a delay, not a wait for output)
+kill -CONT "$(cat "$tmp/cont.pid")"
+sleep 0.3
+keys ab
+wait_for 'AB'
+keys C-d
+wait_file "$tmp/cont.rc"
+[ "$(cat "$tmp/cont.rc" 2>/dev/null)" = 0 ] && wait_for 'bytes: 2'
+check "SIGCONT while the guest waits for a key: it waits on and gets the keys" $? \
+	"status $(cat "$tmp/cont.rc" 2>/dev/null); $(cat "$tmp/cont.err"); $(screen)"
+
 # 6. The debugger: guest output as it comes, keys to the guest while it
 # runs, Ctrl-C back to the prompt, the prompt's terminal as it was.
 session dbg "VMLAB_HISTORY=/dev/null '$VMLAB' debug '$IMG'"

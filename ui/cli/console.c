@@ -249,12 +249,17 @@ static void idle(struct console *c)
 		ns += c->debt_ns;
 	c->debt_ns = 0;
 	t0 = host_ns();
-	if (!wait_input(c, ns)) {
-		c->limit = next; /* waited the whole sleep (or a signal came) */
+	bool ready = wait_input(c, ns);
+	waited = (host_ns() - t0) / 1000u * (CONSOLE_IDLE_HZ / 1000000u);
+	if (!ready) {
+		/* The whole sleep, or a signal cut it short (Ctrl-C, or a
+		 * SIGCONT after Ctrl-Z): then sleep only as far as the host
+		 * waited, never to "no event at all", which would end the run
+		 * as a halt with nothing to wake it. */
+		c->limit = next != UINT64_MAX && waited >= next - now ? next : now + waited;
 		return;
 	}
 	/* A key, `waited` into the sleep: it arrives there, before the event. */
-	waited = (host_ns() - t0) / 1000u * (CONSOLE_IDLE_HZ / 1000000u);
 	uint64_t at = next != UINT64_MAX && waited >= next - now ? next - 1 : now + waited;
 	/* not machine_run(m, 0): a budget that counts halted cycles would
 	 * not let it sleep at all, and the key would arrive `now` */
