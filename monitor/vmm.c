@@ -812,6 +812,13 @@ void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
 		s->ring_chains += x->ring_chains;
 		s->ring_bytes += x->ring_bytes;
 	}
+	/* the running VM's open stretch (account() closes it at the next
+	 * exit that leaves it): a debugger stop or an observer mid-run sees
+	 * the instructions retired so far, not those of the last switch */
+	if (v->cur && (i < 0 || i == v->cur->id)) {
+		s->guest_insns += machine_instret(v->m) - v->cur->entered_instret;
+		s->guest_cycles += machine_cycles(v->m) - v->cur->entered_cycles;
+	}
 	/* the cycles a VM held the CPU include the monitor's work for it */
 	s->guest_cycles = s->guest_cycles > s->monitor_cycles ? s->guest_cycles - s->monitor_cycles : 0;
 }

@@ -233,6 +233,7 @@ static void vms(struct tui_model *m, struct dbg *d, const struct tui_exitlog *lo
 		}
 		vmm_get_stats(v, i, &st);
 		r->exits = st.exits_total;
+		r->insns = st.guest_insns;
 	}
 	vmm_get_stats(v, m->vm, &st);
 	memcpy(m->exits_by, st.exits, sizeof m->exits_by);

@@ -49,6 +49,7 @@ struct tui_vm_row {
 	unsigned vring;
 	bool on_cpu, halted;
 	uint64_t exits, mem_kib;
+	uint64_t insns; /* guest instructions retired so far */
 };
 
 struct tui_exit_rec {

@@ -1,11 +1,11 @@
 /*
  * pane_vms.c -- the monitor's VMs: one row each (state, virtual ring,
- * memory, exits), the selected VM's exits by cause, and a scrolling
- * log of the last exits (newest at the bottom) from the monitor's
- * observer.
+ * instructions retired, exits, memory), the selected VM's exits by
+ * cause, and a scrolling log of the last exits (newest at the bottom)
+ * from the monitor's observer.
  *
- *   vm name          state    vring cpu   mem KiB     exits
- *   0  toyos.elf     running  3     *        4096      4567
+ *   vm name            state    vring cpu      insns      exits  mem KiB
+ *   0  toyos.elf       running  3     *       123456       4567     4096
  *   exits of vm0: mfcr 12  mtcr 30  rfe 512  hidden-fault 77 ...
  *   cycle        vm cause          pc       ring  cost
  */
@@ -39,12 +39,13 @@ void pane_vms(const struct tui_model *m, struct tui_grid *g, struct tui_rect r)
 			 TA_DIM);
 		return;
 	}
-	tui_text(g, r.x, y++, r.w, "vm name            state    vring cpu   mem KiB      exits", TA_DIM);
+	tui_text(g, r.x, y++, r.w, "vm name            state    vring cpu      insns      exits  mem KiB", TA_DIM);
 	for (int i = 0; i < m->nvms && y < r.y + r.h; i++, y++) {
 		const struct tui_vm_row *v = &m->vms[i];
-		tui_printf(g, r.x, y, r.w, i == m->vm ? TA_PC : TA_NORMAL, "%-2d %-15.15s %-8s %-5u %-3s %10llu %10llu",
+		tui_printf(g, r.x, y, r.w, i == m->vm ? TA_PC : TA_NORMAL, "%-2d %-15.15s %-8s %-5u %-3s %10llu %10llu %8llu",
 			   i, v->name, state_name(v->state, v->halted), v->vring, v->on_cpu ? "*" : "",
-			   (unsigned long long)v->mem_kib, (unsigned long long)v->exits);
+			   (unsigned long long)v->insns, (unsigned long long)v->exits,
+			   (unsigned long long)v->mem_kib);
 	}
 	/* exits by cause, as many to a line as fit */
 	if (y < r.y + r.h)
