@@ -533,11 +533,16 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 					  .checkpoint_interval = tui ? TUI_CHECKPOINT_STEPS : 0,
 					  .batch_safe = batch_safe || lf.cfg.sandbox,
 					  .confirm = interactive, .ask = ask_yes_no });
-	/* one Lua state for the session; dbg.machine is the bare machine
-	 * (under the monitor: nil) */
+	/* one Lua state for the session; dbg.machine is the machine, and
+	 * under the monitor dbg.monitor the monitor */
+	const struct image *imgs[VM_FRONT_MAX];
+	struct vlua_monitor mon = { .m = m, .vmm = run ? vm_run_vmm(run) : NULL, .imgs = imgs };
+	for (int i = 0; run && i < vmm_vm_count(mon.vmm); i++)
+		imgs[i] = vm_run_image(run, i);
 	if (d && !(lua = lua_front_new(&lf, cmd))) {
 		status = 2;
-	} else if (d && !vlua_attach_debugger(lua, d, run ? NULL : m, img, err, sizeof err)) {
+	} else if (d && !vlua_attach_debugger(lua, d, m, img, run ? &mon : NULL, err,
+					      sizeof err)) {
 		fprintf(stderr, "vmlab %s: %s\n", cmd, err);
 		status = 2;
 	} else if (!d) {
