@@ -651,7 +651,7 @@ static void on_vmm_exit(void *opaque, const struct vmm_exit_info *x)
 	struct lmachine *lm = opaque;
 	struct levent proto = { .exit = *x, .ev = { .pc = x->pc } };
 
-	if (lm->L_run && vl_dispatch(lm, LEV_EXIT, x->cause, x->cause, &proto.ev, &proto))
+	if (vl_handler_thread(lm) && vl_dispatch(lm, LEV_EXIT, x->cause, x->cause, &proto.ev, &proto))
 		machine_request_stop(lm->m);
 }
 
@@ -666,7 +666,7 @@ static void on_vmm_event(void *opaque, const struct vmm_event *e)
 	struct levent proto = { .mon = *e };
 	uint32_t key;
 
-	if (!lm->L_run || (unsigned)e->kind >= VMM_EV_COUNT)
+	if (!vl_handler_thread(lm) || (unsigned)e->kind >= VMM_EV_COUNT)
 		return;
 	switch (e->kind) {
 	case VMM_EV_INJECT: key = CAUSE_CODE(e->cause); break;
