@@ -261,8 +261,8 @@ static void push_objects(lua_State *L, int self, struct lmachine *lm);
 static int l_monitor_new(lua_State *L)
 {
 	struct vlua *v = vlua_of(L);
-	struct vm_opts vms[VLUA_MAX_VMS];
-	struct vm_config vcs[VLUA_MAX_VMS];
+	struct vm_opts vms[VLUA_NEW_VMS];
+	struct vm_config vcs[VLUA_NEW_VMS];
 	struct machine_config mcfg;
 	struct vmm_config cfg;
 	const char *s;

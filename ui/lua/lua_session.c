@@ -102,7 +102,7 @@ enum vlua_next vlua_session_stopped(struct vlua *v, enum machine_stop why)
 	return why == STOP_REQUESTED && pending ? VLUA_GO_ON : VLUA_DONE;
 }
 
-static int end(lua_State *L)
+static int end_session(lua_State *L)
 {
 	struct vlua *v = vlua_of(L);
 
@@ -120,7 +120,7 @@ void vlua_session_end(struct vlua *v)
 		return;
 	v->session->running = false;
 	v->session->L_run = NULL;
-	if (!vl_call(v, end, NULL, NULL, NULL, err, sizeof err)) {
+	if (!vl_call(v, end_session, NULL, NULL, NULL, err, sizeof err)) {
 		fflush(stdout);
 		fprintf(v->cfg.err, "vmlab: %s\n", err);
 	}
