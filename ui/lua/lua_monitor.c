@@ -438,9 +438,9 @@ static int l_console(lua_State *L)
 	const struct vl_out *o = &lm->mon->con[vl_vm_arg(L, lm, 2)];
 
 	if (lm->borrowed)
-		return luaL_error(L, "mon:console: the guests' consoles are the run's (standard "
-				     "output, or their console-out files)\n(only vmlab.monitor{} "
-				     "keeps their output)");
+		return luaL_error(L, "mon:console: the guests' consoles are the run's\n"
+				     "(standard output or console-out files; only "
+				     "vmlab.monitor{} keeps them)");
 	lua_pushlstring(L, o->data ? o->data : "", o->len);
 	return 1;
 }

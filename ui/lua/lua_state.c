@@ -138,7 +138,7 @@ const char *vl_closed(const struct lmachine *lm, bool monitor)
 	if (lm->borrowed == LB_RUN)
 		return "the run is over: vmlab.session is closed";
 	if (lm->borrowed == LB_DEBUG)
-		return "the debugging session is over: the debugger's objects are closed";
+		return "the debugging session is over (its objects are closed)";
 	return monitor ? "the monitor is closed" : "the machine is closed";
 }
 
