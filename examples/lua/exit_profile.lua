@@ -1,12 +1,16 @@
 -- exit_profile.lua -- which guest instructions cost the most VM exits.
 --
 --   vmlab script examples/lua/exit_profile.lua [TOYOS.elf [INPUT.txt [N]]]
+--   vmlab run --vmm trap|pv --lua examples/lua/exit_profile.lua IMAGE ...
 --
 -- Runs toyos (default build/toyos.elf, console input labs/os/demo.txt)
 -- under the monitor on the strict machine, counts every exit by the
 -- guest pc that caused it (an `exit` handler), and prints the N (default
 -- 10) busiest pcs with their symbol, their causes and the monitor cycles
--- they cost.  As a library: loadfile(...)("--module").profile(mon).
+-- they cost.  With `vmlab run --lua` it profiles the run's own guests
+-- instead (vmlab.session is the run's monitor) and prints the table when
+-- the last of them ends.  As a library:
+-- loadfile(...)("--module").profile(mon).
 
 local M = {}
 
@@ -36,13 +40,8 @@ function M.top(by_pc, n)
 	return top
 end
 
-function M.main(image, input, n)
-	image = image or "build/toyos.elf"
-	input = input or "labs/os/demo.txt"
-	n = tonumber(n) or 10
-	local mon = vmlab.monitor{variant = "strict", vms = {{image = image, console_in = input}}}
-	local by_pc = M.profile(mon)
-	assert(mon:run{max_insns = 400000000} == "done")
+-- Print the n busiest pcs of by_pc, out of mon's exits.
+function M.report(mon, by_pc, n)
 	local total = mon:stats().exits_total
 	print(("%d exits; the %d guest pcs that caused the most:"):format(total, n))
 	print(("%-10s %-24s %8s %6s %10s  %s"):format("pc", "where", "exits", "%", "cycles",
@@ -57,7 +56,32 @@ function M.main(image, input, n)
 	end
 end
 
+function M.main(image, input, n)
+	image = image or "build/toyos.elf"
+	input = input or "labs/os/demo.txt"
+	local mon = vmlab.monitor{variant = "strict", vms = {{image = image, console_in = input}}}
+	local by_pc = M.profile(mon)
+	assert(mon:run{max_insns = 400000000} == "done")
+	M.report(mon, by_pc, tonumber(n) or 10)
+end
+
+-- vmlab run --lua: the run's guests.  The last exit of a guest is the one
+-- that ends it, so the table is printed at the exit after which none runs.
+function M.session(mon, n)
+	local by_pc = M.profile(mon)
+	mon:on("exit", function()
+		for _, vm in ipairs(mon.vms) do
+			if vm.state == "running" or vm.state == "halted" then return end
+		end
+		M.report(mon, by_pc, n or 10)
+	end)
+end
+
 if ... == "--module" then
 	return M
+end
+if vmlab.session then
+	M.session(vmlab.session)
+	return
 end
 M.main(...)

@@ -3,10 +3,14 @@
 -- Waldspurger and Weihl, 1995).
 --
 --   vmlab script examples/lua/share.lua [W1 W2 ...]     (default 1 2 3)
+--   vmlab run --lua examples/lua/share.lua --vm A --vm B ... --stats
 --
 -- Runs one VM per weight, each a guest that only computes, and prints the
 -- share of guest instructions each got beside the share its weight asks
--- for.  As a library: loadfile(...)("--module").install(mon, weights).
+-- for.  With `vmlab run --lua` it schedules the run's own guests instead
+-- (vmlab.session is the run's monitor), VM i (from 0) with weight i + 1:
+-- --stats shows the guest instructions each got.  As a library:
+-- loadfile(...)("--module").install(mon, weights).
 --
 -- Every VM has a pass, which grows by a stride inversely proportional to
 -- its weight each time it is picked; the monitor asks mon:schedule's
@@ -84,5 +88,11 @@ end
 
 if ... == "--module" then
 	return M
+end
+if vmlab.session then
+	local weights = {}
+	for i = 1, #vmlab.session.vms do weights[i] = i end
+	M.install(vmlab.session, weights)
+	return
 end
 M.main(...)

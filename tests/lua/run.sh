@@ -11,9 +11,11 @@
 #        -- expect: STATUS /regex on stderr/ [vmlab script options]
 #      (errors with line and traceback, sandbox escapes, budgets);
 #   7. Lua from the debugger and on a run: tests/lua/dbg_*.lua sourced in
-#      `vmlab debug`, tests/lua/session/*.lua by `vmlab run --lua` (the
-#      examples of docs/lua.md's "From the debugger" and "vmlab run --lua"
-#      run there too, in part 2).
+#      `vmlab debug` (dbg_vmm_*.lua in `vmlab debug --vmm trap`),
+#      tests/lua/session/*.lua by `vmlab run --lua`, bare and under
+#      --vmm trap and pv (the examples of docs/lua.md's "From the debugger"
+#      and "vmlab run --lua" run there too, in part 2; a block after
+#      `<!-- vmm -->` under --vmm trap).
 # Last line: "N passed, M failed".
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -117,12 +119,14 @@ if [ -n "$extra" ]; then bad "in docs/lua.md but not bound: $(echo $extra)"; els
 # ---- 2. the examples of docs/lua.md -----------------------------------------
 awk -v dir="$T" '
 /^<!-- prelude -->/ { want_prelude = 1; next }
+/^<!-- vmm -->/ { want_vmm = 1; next }
 BEGIN { part = "ex" }
 /^## / { part = ($0 ~ /^## From the debugger/) ? "dbg" : ($0 ~ /^## `vmlab run --lua`/) ? "ses" : "ex" }
 /^```lua/ { inb = 1; n++   # prelude blocks add up (the machine, the monitor)
 	    if (want_prelude) file = dir "/prelude.lua"
-	    else { file = sprintf("%s/%s%03d.lua", dir, part, n); printf "" > file }
-	    want_prelude = 0; next }
+	    else { file = sprintf("%s/%s%s%03d.lua", dir, want_vmm ? "vmm" : "", part, n)
+		   printf "" > file }
+	    want_prelude = 0; want_vmm = 0; next }
 /^```/ && inb { inb = 0; close(file); next }
 inb { print >> file }
 /^### / { heading = $0 }
@@ -148,14 +152,25 @@ for ex in "$T"/dbg*.lua; do
 		bad "docs/lua.md debugger example: $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
 	fi
 done
-for ex in "$T"/ses*.lua; do
+for ex in "$T"/vmmdbg*.lua; do
 	[ -e "$ex" ] || continue
-	"$VMLAB" run --lua "$ex" "$root/tests/debug/prog.s" >"$T/out" 2>"$T/err"
+	if "$VMLAB" debug --vmm trap "$root/tests/debug/prog.s" --batch <<<"source $ex" >"$T/out" 2>"$T/err"; then
+		ok
+	else
+		bad "docs/lua.md debugger example (--vmm trap): $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
+	fi
+done
+for ex in "$T"/ses*.lua "$T"/vmmses*.lua; do
+	[ -e "$ex" ] || continue
+	vmm=
+	case $ex in */vmmses*) vmm="--vmm trap" ;; esac
+	# shellcheck disable=SC2086
+	"$VMLAB" run $vmm --lua "$ex" "$root/tests/debug/prog.s" >"$T/out" 2>"$T/err"
 	got=$?
 	if [ "$got" -eq 30 ] || { [ "$got" -eq 0 ] && [ ! -s "$T/err" ] || grep -q "stopped by the Lua" "$T/err"; }; then
 		ok
 	else
-		bad "docs/lua.md run --lua example (status $got): $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
+		bad "docs/lua.md run $vmm --lua example (status $got): $(head -2 "$ex" | tr '\n' ' ')-> $(head -2 "$T/err" | tr '\n' ' ')"
 	fi
 done
 
@@ -229,11 +244,14 @@ done
 # dbg_*.lua assert what they test inside a debugger session
 for t in dbg_*.lua; do
 	[ -e "$t" ] || continue
-	out=$("$VMLAB" debug ../debug/prog.s --batch <<<"source $t" 2>"$T/err")
+	vmm=
+	case $t in dbg_vmm_*) vmm="--vmm trap" ;; esac
+	# shellcheck disable=SC2086
+	out=$("$VMLAB" debug $vmm ../debug/prog.s --batch <<<"source $t" 2>"$T/err")
 	if [ $? -eq 0 ] && grep -q "^${t%.lua} ok$" <<<"$out"; then
 		ok
 	else
-		bad "tests/lua/$t in vmlab debug: $(head -4 "$T/err" | tr '\n' ' ')"
+		bad "tests/lua/$t in vmlab debug $vmm: $(head -4 "$T/err" | tr '\n' ' ')"
 	fi
 done
 # Ctrl-C stops a Lua loop, and a machine a chunk runs, and the session goes on
@@ -276,17 +294,75 @@ got=$?
 [ "$got" -eq 1 ] && grep -q "vmlab run runs vmlab.session" "$T/err" && ok || bad "run --lua that runs: status $got"
 "$VMLAB" run --lua "$T/missing.lua" $prog >"$T/out" 2>"$T/err"
 got=$?
-[ "$got" -eq 1 ] && grep -q "cannot open" "$T/err" && ! grep -q "squares" "$T/out" && ok ||
-	bad "run --lua of a missing file: status $got"
+[ "$got" -eq 2 ] && grep -q "^vmlab run: --lua: cannot open .*missing.lua" "$T/err" &&
+	! grep -q "squares" "$T/out" && ok || bad "run --lua of a missing file: status $got"
 printf 'local x = vmlab.session\nio.open("/etc/passwd")\n' >"$T/escape.lua"
 "$VMLAB" run --sandbox --lua "$T/escape.lua" $prog >"$T/out" 2>"$T/err"
 got=$?
 [ "$got" -eq 1 ] && grep -q "escape.lua:2: attempt to index a nil value (global 'io')" "$T/err" &&
 	grep -q "stack traceback" "$T/err" && ok || bad "run --sandbox --lua io.open: status $got"
-"$VMLAB" run --lua session/count.lua --vmm trap $prog >"$T/out" 2>"$T/err"
-got=$?
-[ "$got" -eq 2 ] && grep -q "not there yet" "$T/err" && ok || bad "run --lua --vmm: status $got"
 "$VMLAB" run --help | grep -q -- "--lua FILE.lua" && ok || bad "run --help says nothing of --lua"
+"$VMLAB" run --help | grep -q "Under --vmm trap|pv vmlab.session is the monitor" && ok ||
+	bad "run --help says nothing of --lua under --vmm"
+
+# vmlab run --vmm trap|pv --lua: vmlab.session is the run's monitor
+guest=session/guest.s
+run_vmm() { "$VMLAB" run --vmm trap --lua "session/$1.lua" "${@:2}" >"$T/out" 2>"$T/err"; echo $?; }
+got=$(run_vmm mon_policy $guest) # guest.s powers off with 22 left alone
+[ "$got" -eq 41 ] && grep -q "^policy: 1 call, exit 41$" "$T/out" && grep -q "^ok$" "$T/out" && ok ||
+	bad "run --vmm --lua mon_policy: status $got, $(cat "$T/out" "$T/err" | head -3 | tr '\n' ' ')"
+got=$(run_vmm mon_write $guest)
+[ "$got" -eq 26 ] && [ ! -s "$T/err" ] && ok || bad "run --vmm --lua mon_write: status $got, $(head -3 "$T/err" | tr '\n' ' ')"
+got=$(run_vmm mon_stop $guest)
+[ "$got" -eq 0 ] && grep -q "stopped by the Lua script at cycle" "$T/err" && ! grep -q "^ok" "$T/out" &&
+	ok || bad "run --vmm --lua mon_stop: status $got, $(head -3 "$T/err" | tr '\n' ' ')"
+for t in "mon_error|5|vm.nosuch: a VM has no field|in a 'exit' handler" \
+	"mon_policy_error|5|no emulation of mfcr|in the 'mfcr' policy"; do
+	IFS='|' read -r name line msg where <<<"$t"
+	got=$(run_vmm "$name" $guest)
+	[ "$got" -eq 1 ] && grep -q "^session/$name.lua:$line: $msg" "$T/err" && grep -q "$where" "$T/err" &&
+		grep -q "stack traceback" "$T/err" && ! grep -qi "sanitizer\|runtime error" "$T/err" &&
+		ok || bad "run --vmm --lua $name: status $got, $(head -3 "$T/err" | tr '\n' ' ')"
+done
+got=$(run_vmm mon_after $guest)
+n=$(grep -c "^after [1-5]: false .*the run is over: vmlab.session is closed" "$T/err")
+[ "$got" -eq 22 ] && [ "$n" -eq 5 ] && ok || bad "run --vmm --lua mon_after: status $got, $n of 5 errors"
+# an exit profile of toyos, trap and pv, is --stats' exit counts
+for mode in trap:toyos.elf pv:toyos-pv.elf; do
+	img=$(dirname "$VMLAB")/${mode#*:}
+	"$VMLAB" run --vmm "${mode%%:*}" "$img" --console-in "$root/labs/os/demo.txt" --stats \
+		--lua session/mon_count.lua >"$T/out" 2>"$T/err"
+	got=$?
+	grep "^exits " "$T/err" >"$T/lua"
+	awk '/^vm exits/ { f = 1; next } f && /^  / { print "exits", $1, $2; next } { f = 0 }' \
+		"$T/err" | sort >"$T/stats"
+	[ "$got" -eq 0 ] && [ -s "$T/lua" ] && cmp -s "$T/lua" "$T/stats" && ok ||
+		bad "run --vmm ${mode%%:*} --lua mon_count: status $got, $(diff "$T/lua" "$T/stats" | head -3 | tr '\n' ' ')"
+done
+"$VMLAB" run --vmm trap "$(dirname "$VMLAB")/toyos.elf" --console-in "$root/labs/os/demo.txt" \
+	--stats --lua ../../examples/lua/exit_profile.lua >"$T/out" 2>"$T/err"
+got=$?
+total=$(awk '/^vm exits/ { print $3 }' "$T/err")
+[ "$got" -eq 0 ] && [ -n "$total" ] && grep -q "^$total exits; the 10 guest pcs" "$T/out" &&
+	[ "$(grep -c '^0x' "$T/out")" -eq 10 ] && ok ||
+	bad "run --lua examples/lua/exit_profile.lua: status $got, $(head -2 "$T/err" | tr '\n' ' ')"
+# the scheduler example on a plain run: 3 guests, shares 1:2:3 (round
+# robin without it: even)
+shares() { # guest instructions of vm0..vm2 from --stats
+	"$VMLAB" run --vm session/spin.s,mem=64K --vm session/spin.s,mem=64K \
+		--vm session/spin.s,mem=64K --slice 20000 --max-insns 6000000 --stats "$@" 2>&1 >/dev/null |
+		awk '/^--- monitor: vm/ { f = 1 } /^--- monitor: total/ { f = 0 }
+		     f && /^guest cycles/ { sub(/\(/, "", $4); printf "%s ", $4 }'
+}
+read -r a b c <<<"$(shares --lua ../../examples/lua/share.lua)"
+read -r ra rb rc <<<"$(shares)"
+if [ -n "$c" ] && [ -n "$rc" ] && awk -v a="$a" -v b="$b" -v c="$c" -v ra="$ra" -v rc="$rc" \
+	'BEGIN { exit !(b / a > 1.9 && b / a < 2.1 && c / a > 2.85 && c / a < 3.15 &&
+			rc / ra > 0.95 && rc / ra < 1.05) }'; then
+	ok
+else
+	bad "run --lua examples/lua/share.lua: shares $a $b $c (round robin $ra $rb $rc)"
+fi
 "$VMLAB" debug --help | grep -q -- "source FILE.lua" && ok || bad "debug --help says nothing of Lua"
 
 echo "$pass passed, $fail failed"

@@ -13,6 +13,8 @@
 #     same screen, the same cycle and instruction counts; a second session
 #     through `tee` compared byte for byte;
 #   - Ctrl-D ends the input (toyos's shell exits, the machine powers off);
+#   - under the monitor: the keyboard among guests, and with a Lua script
+#     (run --lua) whose handler stops the run to apply its writes;
 #   - bad --record/--replay files and options: exit 2 with FILE:LINE.
 #
 #   bash tests/tty/run.sh            from the repository root (make check runs it)
@@ -386,6 +388,20 @@ wait_file "$tmp/vms.rc"
 	grep -q 'vm1 (.*) powered off with status 0' "$tmp/vms.err"
 check "monitor: Ctrl-C stops, reports each VM, restores the terminal" $? \
 	"status $(cat "$tmp/vms.rc" 2>/dev/null); $(cat "$tmp/vms.err")"
+# 8. A Lua script on the monitor's run (run --lua): its handler stops the
+# run at every mtcr exit to apply a write; the keyboard stays as it was.
+session luavm "'$VMLAB' run --vm '$IMG' --lua tests/lua/session/mon_touch.lua 2>'$tmp/luavm.err'"
+wait_for '$ '
+keys hello Enter
+wait_for 'hello, world'
+check "monitor with run --lua: the keyboard goes to the guest" $? "$(screen)"
+keys C-d
+wait_file "$tmp/luavm.rc"
+[ "$(cat "$tmp/luavm.rc" 2>/dev/null)" = 0 ] && cmp -s "$tmp/luavm.before" "$tmp/luavm.after" &&
+	grep -q '^lua: [1-9][0-9]* mtcr exits$' "$tmp/luavm.err" &&
+	[ "$(grep -c 'the keyboard goes to vm0' "$tmp/luavm.err")" -eq 1 ]
+check "monitor with run --lua: the handler ran, one banner, the terminal restored" $? \
+	"status $(cat "$tmp/luavm.rc" 2>/dev/null); $(cat "$tmp/luavm.err")"
 out=$("$VMLAB" run --vm "$IMG" --console-vm 3 </dev/null 2>&1)
 rc=$?
 [ $rc -eq 2 ] && grep -q 'console-vm: 3 is not a VM' <<<"$out"

@@ -82,8 +82,8 @@ static void debug_usage(FILE *out)
 		"  --no-color        the `tui` command draws without colours\n"
 		"  -h, --help        this text\n\n"
 		"Lua: `lua CHUNK` and `source FILE.lua` run Lua in one state per session,\n"
-		"with `dbg`, the debugger, and dbg.machine (docs/lua.md, \"From the\n"
-		"debugger\"); --sandbox also refuses `shell`:\n"
+		"with `dbg`, the debugger, dbg.machine and under --vmm dbg.monitor\n"
+		"(docs/lua.md, \"From the debugger\"); --sandbox also refuses `shell`:\n"
 		LUA_FRONT_OPT_HELP "\n"
 		"the monitor and its guests (docs/debugger.md, \"Under the monitor\"):\n"
 		VM_FRONT_OPT_HELP "\n"
@@ -533,11 +533,16 @@ static int debug_main(int argc, char **argv, struct vm_front *front, bool tui)
 					  .checkpoint_interval = tui ? TUI_CHECKPOINT_STEPS : 0,
 					  .batch_safe = batch_safe || lf.cfg.sandbox,
 					  .confirm = interactive, .ask = ask_yes_no });
-	/* one Lua state for the session; dbg.machine is the bare machine
-	 * (under the monitor: nil) */
+	/* one Lua state for the session; dbg.machine is the machine, and
+	 * under the monitor dbg.monitor the monitor */
+	const struct image *imgs[VM_FRONT_MAX];
+	struct vlua_monitor mon = { .m = m, .vmm = run ? vm_run_vmm(run) : NULL, .imgs = imgs };
+	for (int i = 0; run && i < vmm_vm_count(mon.vmm); i++)
+		imgs[i] = vm_run_image(run, i);
 	if (d && !(lua = lua_front_new(&lf, cmd))) {
 		status = 2;
-	} else if (d && !vlua_attach_debugger(lua, d, run ? NULL : m, img, err, sizeof err)) {
+	} else if (d && !vlua_attach_debugger(lua, d, m, img, run ? &mon : NULL, err,
+					      sizeof err)) {
 		fprintf(stderr, "vmlab %s: %s\n", cmd, err);
 		status = 2;
 	} else if (!d) {

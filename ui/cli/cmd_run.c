@@ -50,7 +50,11 @@ static void run_usage(FILE *out)
 		"  --lua FILE.lua    run the script first: it gets the run's machine as\n"
 		"                    vmlab.session and installs handlers on it with\n"
 		"                    vmlab.session:on(...); then the run goes on with\n"
-		"                    them (a handler's error: status 1; x:stop(): 0)\n"
+		"                    them (a handler's error: status 1; x:stop(): 0).\n"
+		"                    Under --vmm trap|pv vmlab.session is the monitor,\n"
+		"                    as vmlab.monitor{} gives one: its VMs, its events\n"
+		"                    (exit, vm_end, ...), policies (:handle) and a\n"
+		"                    scheduler (:schedule) act on the run's guests\n"
 		LUA_FRONT_OPT_HELP "\n"
 		"the monitor (docs/monitor.md):\n"
 		VM_FRONT_OPT_HELP "\n"
@@ -72,7 +76,6 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 	int id, status, r;
 	struct lua_front lf;
 	struct vlua *lua = NULL;
-	char err[256];
 
 	lua_front_init(&lf);
 	session_init(&s, "run");
@@ -114,12 +117,11 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 			"not --vmm\n");
 		return 2;
 	}
-	if (front->vmm && lua_path) {
-		fprintf(stderr, "vmlab run: --lua with --vmm is not there yet (the bare machine "
-			"only, for now)\n");
+	if (lua_path && !lua_front_script_ok("run", lua_path))
 		return 2;
-	}
 	if (front->vmm) {
+		front->lua_path = lua_path; /* the script's vmlab.session: the monitor */
+		front->lua = &lf;
 		front->stats = stats;
 		front->stats_json = stats_json;
 		front->max_insns = s.max_insns;
@@ -139,22 +141,11 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 		return status;
 	}
 
-	if (lua_path) { /* the script first: it installs its handlers */
-		if (!(lua = lua_front_new(&lf, "run"))) {
-			status = 2;
-		} else if (!vlua_session_attach(lua, s.m, s.img, err, sizeof err)) {
-			fprintf(stderr, "vmlab run: %s\n", err);
-			status = 2;
-		} else {
-			status = vlua_run_file(lua, lua_path, 0, NULL);
-			vlua_session_begin(lua);
-		}
-		if (status) {
-			vlua_free(lua);
-			session_end(&s);
-			tty_release_interrupt();
-			return status;
-		}
+	/* the script first: it installs its handlers */
+	if (lua_path && !(lua = lua_front_session(&lf, "run", lua_path, s.m, s.img, NULL, &status))) {
+		session_end(&s);
+		tty_release_interrupt();
+		return status;
 	}
 
 	uint64_t max_insns = s.max_insns, left = max_insns;
@@ -182,6 +173,7 @@ static int run_main(int argc, char **argv, struct vm_front *front)
 			left = max_insns - machine_instret(s.m);
 	}
 	console_pause(&s.con); /* the terminal back before any report */
+	vlua_session_end(lua); /* no handler fires from here on */
 	if (next == VLUA_FAILED) {
 		status = 1; /* the handler's report is out */
 	} else if (next == VLUA_STOPPED) {

@@ -3,7 +3,9 @@
  */
 #include "ui/cli/lua_front.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 void lua_front_init(struct lua_front *f)
 {
@@ -51,5 +53,44 @@ struct vlua *lua_front_new(struct lua_front *f, const char *cmd)
 	v = vlua_new(&f->cfg, err, sizeof err);
 	if (!v)
 		fprintf(stderr, "vmlab %s: %s\n", cmd, err);
+	return v;
+}
+
+bool lua_front_script_ok(const char *cmd, const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "vmlab %s: --lua: cannot open %s: %s\n", cmd, path, strerror(errno));
+		return false;
+	}
+	fclose(f);
+	return true;
+}
+
+struct vlua *lua_front_session(struct lua_front *f, const char *cmd, const char *path,
+			       struct machine *m, const struct image *img,
+			       const struct vlua_monitor *mon, int *status)
+{
+	char err[256];
+	struct vlua *v = lua_front_new(f, cmd);
+	bool ok;
+
+	*status = 2;
+	if (!v)
+		return NULL;
+	ok = mon ? vlua_session_attach_monitor(v, mon, err, sizeof err)
+		 : vlua_session_attach(v, m, img, err, sizeof err);
+	if (!ok) {
+		fprintf(stderr, "vmlab %s: %s\n", cmd, err);
+		vlua_free(v);
+		return NULL;
+	}
+	*status = vlua_run_file(v, path, 0, NULL); /* it installs its handlers */
+	if (*status) {
+		vlua_free(v);
+		return NULL;
+	}
+	vlua_session_begin(v);
 	return v;
 }

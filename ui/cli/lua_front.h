@@ -39,4 +39,16 @@ int lua_front_option(struct lua_front *f, const char *cmd, int id, const char *a
  * after "vmlab CMD: why" on stderr. */
 struct vlua *lua_front_new(struct lua_front *f, const char *cmd);
 
+/* vmlab run --lua PATH, before the run is built: false after "vmlab CMD:
+ * --lua: cannot open PATH: why" if the script cannot be read. */
+bool lua_front_script_ok(const char *cmd, const char *path);
+/* The state of a run's script: vmlab.session is the run's machine m
+ * (program img) or, with mon, its monitor; the script has run and its
+ * handlers fire from now on (vlua_session_stopped after each stop,
+ * vlua_session_end when the run is over, vlua_free before m).  NULL with
+ * *status 1 (the script failed: its report is out) or 2 (no Lua). */
+struct vlua *lua_front_session(struct lua_front *f, const char *cmd, const char *path,
+			       struct machine *m, const struct image *img,
+			       const struct vlua_monitor *mon, int *status);
+
 #endif

@@ -100,7 +100,9 @@ static void poll_keys(struct keyboard *k, uint64_t ns)
 }
 
 enum vmm_stop vm_console_run(struct vmm *v, struct machine *m, int kbd, uint64_t max_insns,
-			     void (*flush)(void *opaque), void *opaque, bool *stopped)
+			     void (*flush)(void *opaque),
+			     bool (*again)(void *opaque, enum vmm_stop why), void *opaque,
+			     bool *stopped)
 {
 	struct keyboard k = { .v = v, .kbd = kbd };
 	uint64_t start = machine_instret(m), debt = 0, idle_seen = 0;
@@ -124,6 +126,8 @@ enum vmm_stop vm_console_run(struct vmm *v, struct machine *m, int kbd, uint64_t
 			n = max_insns - done;
 		why = vmm_run(v, n);
 		flush(opaque);
+		if (why != VMM_LIMIT && again && again(opaque, why))
+			continue;
 		if (why != VMM_LIMIT || machine_instret(m) - start >= max_insns)
 			break;
 		vmm_get_stats(v, -1, &st);

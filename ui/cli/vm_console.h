@@ -29,8 +29,13 @@
 bool vm_console_interactive(int console_vm, int nvms, const char *cmd, int *status);
 
 /* vmm_run with the keyboard: flush(opaque) shows the guests' output after
- * each chunk; *stopped says Ctrl-C ended it (VMM_STOPPED). */
+ * each chunk; again(opaque, why), if not NULL, is asked after a stretch
+ * that ended other than by the budget (a script's handler stopped it to
+ * apply its writes: true, run on); *stopped says Ctrl-C ended it
+ * (VMM_STOPPED). */
 enum vmm_stop vm_console_run(struct vmm *v, struct machine *m, int kbd, uint64_t max_insns,
-			     void (*flush)(void *opaque), void *opaque, bool *stopped);
+			     void (*flush)(void *opaque),
+			     bool (*again)(void *opaque, enum vmm_stop why), void *opaque,
+			     bool *stopped);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/image.h"
+#include "ui/cli/lua_front.h"
 #include "ui/cli/vm_console.h"
 #include "ui/dbg/report.h"
 #include "ui/dbg/trace.h"
@@ -40,6 +41,9 @@ struct vm_run {
 	/* a front end that shows the consoles itself (the TUI), or NULL */
 	void (*tap)(void *opaque, int vm, const uint8_t *bytes, size_t n);
 	void *tap_opaque;
+	/* run --lua: the script's state, and what its last stop said */
+	struct vlua *lua;
+	enum vlua_next next;
 };
 
 /* Out with a sink's line so far.  A part of a line (an interactive
@@ -581,6 +585,7 @@ void vm_front_free(struct vm_run *r)
 {
 	if (!r)
 		return;
+	vlua_free(r->lua); /* before what it borrows */
 	trace_free(r->tr);
 	vmm_free(r->v);
 	machine_free(r->m);
@@ -602,29 +607,83 @@ void vm_front_console_tap(struct vm_run *r, void (*tap)(void *opaque, int vm, co
 	r->tap_opaque = opaque;
 }
 
+/* A stretch of the run ended other than by its budget: a script's
+ * handler may have stopped it only to apply its writes (run on), or by
+ * x:stop() or an error (the run ends). */
+static bool lua_again(void *opaque, enum vmm_stop why)
+{
+	struct vm_run *r = opaque;
+
+	if (!r->lua)
+		return false;
+	r->next = vlua_session_stopped(r->lua, why == VMM_ALL_DONE ? STOP_POWER_OFF
+					       : why == VMM_LIMIT ? STOP_LIMIT : STOP_REQUESTED);
+	return r->next == VLUA_GO_ON;
+}
+
+/* Every guest to its end, the budget or a stop (no keyboard). */
+static enum vmm_stop run_guests(struct vm_front *f, struct vm_run *r)
+{
+	uint64_t start = machine_instret(r->m), done;
+	enum vmm_stop why;
+
+	do {
+		done = machine_instret(r->m) - start;
+		if (f->max_insns != UINT64_MAX && done >= f->max_insns)
+			return VMM_LIMIT;
+		why = vmm_run(r->v, f->max_insns == UINT64_MAX ? UINT64_MAX : f->max_insns - done);
+	} while (why != VMM_LIMIT && lua_again(r, why));
+	return why;
+}
+
 int vm_front_run(struct vm_front *f, struct session *s)
 {
 	int status;
 	bool stopped = false;
 	enum vmm_stop why;
 	struct vm_run *r;
+	const struct image *imgs[VM_FRONT_MAX];
 
 	f->interactive = true;
 	r = vm_front_start(f, s, &status);
 	if (!r)
 		return status;
+	if (f->lua_path) { /* the script first: vmlab.session is the monitor */
+		for (int i = 0; i < r->nvms; i++)
+			imgs[i] = r->imgs[i];
+		struct vlua_monitor mon = { .m = r->m, .vmm = r->v, .imgs = imgs };
+		r->lua = lua_front_session(f->lua, s->cmd, f->lua_path, NULL, NULL, &mon, &status);
+		if (!r->lua) {
+			vm_front_free(r);
+			return status;
+		}
+	}
+	r->next = VLUA_DONE;
 	machine_set_budget(r->m, f->max_cycles, true); /* every run ends, halted or not */
-	why = r->live ? vm_console_run(r->v, r->m, f->console_vm, f->max_insns, vm_flush_all, r,
-				       &stopped)
-		      : vmm_run(r->v, f->max_insns);
+	why = r->live ? vm_console_run(r->v, r->m, f->console_vm, f->max_insns, vm_flush_all,
+				       lua_again, r, &stopped)
+		      : run_guests(f, r);
+	if (r->lua && (why == VMM_LIMIT || stopped)) /* a handler's error at the end */
+		lua_again(r, stopped ? VMM_STOPPED : VMM_LIMIT);
+	vlua_session_end(r->lua); /* no handler fires from here on */
 	if (stopped) {
 		vm_front_flush(r);
 		fprintf(stderr, "vmlab %s: stopped (Ctrl-C) at cycle %llu\n", s->cmd,
+			(unsigned long long)machine_cycles(r->m));
+	} else if (r->next == VLUA_STOPPED) {
+		vm_front_flush(r);
+		fprintf(stderr, "vmlab %s: stopped by the Lua script at cycle %llu\n", s->cmd,
 			(unsigned long long)machine_cycles(r->m));
 	}
 	status = vm_front_finish(f, r, s, why);
 	if (stopped)
 		status = 130;
+	else if (r->next == VLUA_FAILED)
+		status = 1; /* the handler's report is out */
+	else if (r->next == VLUA_STOPPED && status != 2)
+		status = 0;
+	vlua_free(r->lua); /* before the monitor and the machine it borrows */
+	r->lua = NULL;
 	vm_front_free(r);
 	return status;
 }

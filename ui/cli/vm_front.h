@@ -16,6 +16,8 @@
 #include "monitor/vmm.h"
 #include "ui/cli/session.h"
 
+struct lua_front;
+
 #define VM_FRONT_MAX 64
 
 struct vm_spec {
@@ -59,6 +61,8 @@ struct vm_front {
 	int console_vm;           /* the VM that has the keyboard (vm_console.h) */
 	bool interactive;         /* vm_front_run: keys may go to the guests */
 	uint64_t max_cycles;   /* --max-cycles, or UINT64_MAX */
+	const char *lua_path;     /* run --lua: the script, or NULL        */
+	struct lua_front *lua;    /* ... and its options (lua_front.h)     */
 };
 
 void vm_front_init(struct vm_front *f);
@@ -73,6 +77,8 @@ bool vm_front_options_done(struct vm_front *f, struct session *s);
 bool vm_front_parse(struct vm_front *f, const char *cmd, const char *arg,
 		    const struct session *defaults);
 /* Build the machine and the monitor, run every guest to its end, report.
+ * With lua_path the script runs first, vmlab.session the monitor, and its
+ * handlers, policies and scheduler act in the run (docs/lua.md).
  * Returns vmlab's exit status. */
 int vm_front_run(struct vm_front *f, struct session *s);
 

@@ -6,6 +6,9 @@
  *   dbg.machine            the debugger's machine, as vmlab.machine{} gives
  *                          one, but borrowed (lborrow LB_DEBUG): the script
  *                          reads and changes it, the debugger runs it
+ *   dbg.monitor            under --vmm: the monitor, as vmlab.monitor{}
+ *                          gives one, borrowed the same way (dbg.machine
+ *                          is its machine); nil on the bare machine
  *   dbg:breakpoint(where, opts) -> n      the core's `break`, numbered and
  *   dbg.breakpoints        listed with the ones typed at the prompt
  *   dbg:delete(n)
@@ -35,7 +38,8 @@ struct ldbg {
 	struct vlua *v;
 	struct dbg *d;
 	struct dbg_lang lang;
-	struct lmachine *lm;   /* dbg.machine, or NULL under the monitor */
+	struct lmachine *lm;   /* dbg.machine (under the monitor: the monitor's) */
+	const struct vlua_monitor *mon; /* attach's: the monitor lent, or NULL */
 };
 
 static struct ldbg *check_dbg(lua_State *L)
@@ -339,11 +343,13 @@ static int dbg_index(lua_State *L)
 	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
 		return 1; /* a method */
 	if (!strcmp(k, "machine"))
-		lua_getiuservalue(L, 1, 1); /* nil under the monitor */
+		lua_getiuservalue(L, 1, 1);
+	else if (!strcmp(k, "monitor"))
+		lua_getiuservalue(L, 1, 2); /* nil on the bare machine */
 	else if (!strcmp(k, "breakpoints"))
 		push_breakpoints(L, ld);
 	else
-		return luaL_error(L, "dbg.%s: the debugger has machine, breakpoints, "
+		return luaL_error(L, "dbg.%s: the debugger has machine, monitor, breakpoints, "
 				     "breakpoint(), delete() and command()", k);
 	return 1;
 }
@@ -415,8 +421,9 @@ static unsigned after_run(void *ctx, enum machine_stop why)
 	if (vl_apply_pending(lm))
 		f |= DBG_LANG_CHANGED;
 	/* the core never runs a dead machine: STOP_POWER_OFF is a new power
-	 * off (again after `run` or a reverse command) */
-	if (why == STOP_POWER_OFF && !lm->error) {
+	 * off (again after `run` or a reverse command); under the monitor
+	 * the guests end with vm_end instead */
+	if (why == STOP_POWER_OFF && !lm->error && !lm->mon) {
 		vl_emit_poweroff(lm);
 		if (vl_apply_pending(lm))
 			f |= DBG_LANG_CHANGED;
@@ -442,6 +449,7 @@ static int attach(lua_State *L)
 	struct ldbg *ld = lua_touserdata(L, 1);
 	struct machine *m = lua_touserdata(L, 2);
 	const struct image *img = lua_touserdata(L, 3);
+	const struct vlua_monitor *mon = ld->mon;
 	static const luaL_Reg methods[] = {
 		{ "breakpoint", l_breakpoint }, { "delete", l_delete }, { "command", l_command },
 		{ NULL, NULL },
@@ -449,9 +457,15 @@ static int attach(lua_State *L)
 
 	vl_newclass(L, T_DBG, methods, dbg_index, dbg_newindex);
 	vl_metamethod(L, T_DBG, "__tostring", dbg_tostring);
-	*(struct ldbg **)lua_newuserdatauv(L, sizeof ld, 1) = ld;
+	*(struct ldbg **)lua_newuserdatauv(L, sizeof ld, 2) = ld;
 	luaL_setmetatable(L, T_DBG);
-	if (m) {
+	if (mon) { /* dbg.monitor, and its machine as dbg.machine */
+		ld->lm = vl_push_borrowed_monitor(L, mon->vmm, mon->m, mon->imgs, LB_DEBUG);
+		ld->lm->dbg = ld->d;
+		lua_getiuservalue(L, -1, 1);
+		lua_setiuservalue(L, -3, 1);
+		lua_setiuservalue(L, -2, 2);
+	} else if (m) {
 		ld->lm = vl_push_borrowed(L, m, img, LB_DEBUG);
 		ld->lm->dbg = ld->d;
 		lua_setiuservalue(L, -2, 1);
@@ -464,7 +478,8 @@ static int attach(lua_State *L)
 }
 
 bool vlua_attach_debugger(struct vlua *v, struct dbg *d, struct machine *m,
-			  const struct image *img, char *err, size_t errlen)
+			  const struct image *img, const struct vlua_monitor *mon, char *err,
+			  size_t errlen)
 {
 	struct ldbg *ld = calloc(1, sizeof *ld);
 
@@ -474,9 +489,12 @@ bool vlua_attach_debugger(struct vlua *v, struct dbg *d, struct machine *m,
 	}
 	ld->v = v;
 	ld->d = d;
+	ld->mon = mon;
 	ld->lang = (struct dbg_lang){ .name = "Lua", .suffix = ".lua", .run_chunk = run_chunk,
 				      .run_file = run_file, .after_run = after_run, .ctx = ld };
-	if (!vl_call(v, attach, ld, m, (void *)img, err, errlen)) {
+	bool ok = vl_call(v, attach, ld, m, (void *)img, err, errlen);
+	ld->mon = NULL; /* the caller's, read by attach only */
+	if (!ok) {
 		free(ld);
 		return false;
 	}

@@ -350,6 +350,20 @@ static void call_handler(struct lmachine *lm, int ref, const struct levent *e)
 	lua_settop(L, top);
 }
 
+lua_State *vl_handler_thread(struct lmachine *lm)
+{
+	if (lm->borrowed == LB_DEBUG) {
+		/* the debugger runs it: from its prompt (no Lua runs), or from a
+		 * dbg:command (on that thread).  Not while it replays the past,
+		 * nor when the script itself touches a device: no run then. */
+		struct vlua *v = lm->v;
+		if ((lm->dbg && dbg_replaying(lm->dbg)) || (v->run_depth > 0 && !v->L_cur))
+			return NULL;
+		lm->L_run = v->L_cur ? v->L_cur : v->L;
+	}
+	return lm->L_run;
+}
+
 bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyhi,
 		 const struct machine_event_info *ev, const struct levent *proto)
 {
@@ -357,15 +371,8 @@ bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyh
 	bool made = false;
 	uint64_t instret = machine_instret(lm->m), step = 0;
 
-	if (lm->borrowed == LB_DEBUG) {
-		/* the debugger runs it: from its prompt (no Lua runs), or from a
-		 * dbg:command (on that thread).  Not while it replays the past,
-		 * nor when the script itself touches a device: no run then. */
-		struct vlua *v = lm->v;
-		if (dbg_replaying(lm->dbg) || (v->run_depth > 0 && !v->L_cur))
-			return false;
-		lm->L_run = v->L_cur ? v->L_cur : v->L;
-	}
+	if (lm->borrowed == LB_DEBUG && !vl_handler_thread(lm))
+		return false;
 	if (lm->error || !lm->L_run)
 		return true;
 	lm->dispatching++;

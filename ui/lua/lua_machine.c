@@ -301,9 +301,18 @@ struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct 
 	return lm;
 }
 
+const char *vl_borrowed_name(const struct lmachine *lm)
+{
+	if (lm->borrowed == LB_DEBUG)
+		return lm->mon ? "dbg.monitor" : "dbg.machine";
+	return lm->mon ? "vmlab.session (the monitor)" : "vmlab.session";
+}
+
 void vl_close_machine(lua_State *L, struct lmachine *lm)
 {
 	if (lm->borrowed) {
+		if (lm->mon)
+			vl_mon_free(L, lm); /* its policies leave the monitor first */
 		let_go(L, lm);
 		return;
 	}
@@ -345,7 +354,7 @@ static int l_close(lua_State *L)
 		return luaL_error(L, "x:close: the machine is running");
 	if (lm->borrowed && lm->m)
 		return luaL_error(L, "x:close: %s is not the script's to close",
-				  lm->borrowed == LB_DEBUG ? "dbg.machine" : "vmlab.session");
+				  vl_borrowed_name(lm));
 	vl_close_machine(L, lm);
 	return 0;
 }
@@ -397,8 +406,8 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 
 	vl_not_in_handler(L, "x:run");
 	if (lm->borrowed == LB_DEBUG)
-		return luaL_error(L, "x:run: the debugger runs dbg.machine\n(dbg:command(\"stepi 5\"), "
-				     "dbg:command(\"continue\"))");
+		return luaL_error(L, "x:run: the debugger runs %s\n(dbg:command(\"stepi 5\"), "
+				     "dbg:command(\"continue\"))", vl_borrowed_name(lm));
 	if (lm->borrowed == LB_RUN)
 		return luaL_error(L, "x:run: vmlab run runs vmlab.session once the script has "
 				     "ended\n(install handlers with vmlab.session:on)");
@@ -568,7 +577,9 @@ static int l_stop(lua_State *L)
 {
 	struct lmachine *lm = vl_checkmachine(L, 1);
 
-	bool running = lm->running || lm->dispatching; /* dispatching: a run of the front end's */
+	/* dispatching, a policy, the scheduler: inside a run of the front end's */
+	bool running = lm->running || lm->dispatching ||
+		       (lm->mon && (lm->mon->in_policy >= 0 || lm->mon->in_sched));
 
 	if (running)
 		lm->user_stop = true;
@@ -739,7 +750,7 @@ static int machine_index(lua_State *L)
 	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
 		return 1; /* a method */
 	if (!lm->m)
-		return luaL_error(L, "x.%s: the machine is closed", k);
+		return luaL_error(L, "x.%s: %s", k, vl_closed(lm, false));
 	for (int i = 0; subs[i]; i++) {
 		if (strcmp(k, subs[i]))
 			continue;

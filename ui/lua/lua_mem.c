@@ -546,7 +546,7 @@ static struct ldevice *check_device(lua_State *L, uint32_t *base, uint32_t *size
 	struct ldevice *d = luaL_checkudata(L, 1, T_DEVICE);
 
 	if (!d->lm->m)
-		luaL_argerror(L, 1, "the machine is closed");
+		luaL_argerror(L, 1, vl_closed(d->lm, false));
 	machine_device_info(d->lm->m, d->index, name, base, size);
 	return d;
 }

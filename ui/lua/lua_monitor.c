@@ -66,7 +66,7 @@ static struct lmachine *check_mon(lua_State *L, int idx)
 	struct lmachine *lm = *(struct lmachine **)luaL_checkudata(L, idx, T_MONITOR);
 
 	if (!lm->m || !lm->mon)
-		luaL_argerror(L, idx, "the monitor is closed");
+		luaL_argerror(L, idx, vl_closed(lm, true));
 	return lm;
 }
 
@@ -242,11 +242,27 @@ static void add_vm(lua_State *L, struct lmachine *lm, int t, int i, struct vm_op
 	mon->nvms = id + 1;
 }
 
+/* lm's monitor data, empty; errors start with what. */
+static void new_lmon(lua_State *L, struct lmachine *lm, const char *what)
+{
+	if (!(lm->mon = calloc(1, sizeof *lm->mon)))
+		luaL_error(L, "%s: out of memory", what);
+	lm->mon->obs = -1;
+	lm->mon->in_policy = -1;
+	lm->mon->vms_ref = lm->mon->self_ref = LUA_NOREF;
+	lm->mon->sched_ref = lm->mon->insn_ref = LUA_NOREF;
+	for (int i = 0; i <= VLUA_MAX_VMS; i++)
+		for (int c = 0; c < EXIT_COUNT; c++)
+			lm->mon->policy[i][c] = LUA_NOREF;
+}
+
+static void push_objects(lua_State *L, int self, struct lmachine *lm);
+
 static int l_monitor_new(lua_State *L)
 {
 	struct vlua *v = vlua_of(L);
-	struct vm_opts vms[VLUA_MAX_VMS];
-	struct vm_config vcs[VLUA_MAX_VMS];
+	struct vm_opts vms[VLUA_NEW_VMS];
+	struct vm_config vcs[VLUA_NEW_VMS];
 	struct machine_config mcfg;
 	struct vmm_config cfg;
 	const char *s;
@@ -280,8 +296,8 @@ static int l_monitor_new(lua_State *L)
 		return luaL_error(L, "vmlab.monitor: timer '%s' is not guest, merge, late or drop", s);
 	if (lua_getfield(L, 1, "vms") != LUA_TTABLE || (n = (int)lua_rawlen(L, 2)) < 1)
 		return luaL_error(L, "vmlab.monitor: vms must be a list of VMs {{image=...}, ...}");
-	if (n > VLUA_MAX_VMS)
-		return luaL_error(L, "vmlab.monitor: more than %d VMs", VLUA_MAX_VMS);
+	if (n > VLUA_NEW_VMS)
+		return luaL_error(L, "vmlab.monitor: more than %d VMs", VLUA_NEW_VMS);
 	for (int i = 0; i < n; i++) {
 		lua_rawgeti(L, 2, i + 1);
 		read_vm(L, 3, i, &vms[i]);
@@ -297,15 +313,7 @@ static int l_monitor_new(lua_State *L)
 	/* the machine first: from here on its __gc frees what is built */
 	struct lmachine *lm = vl_new_machine_udata(L, MACHINE_UVS);
 	self = lua_gettop(L);
-	if (!(lm->mon = calloc(1, sizeof *lm->mon)))
-		return luaL_error(L, "vmlab.monitor: out of memory");
-	lm->mon->obs = -1;
-	lm->mon->in_policy = -1;
-	lm->mon->vms_ref = lm->mon->self_ref = LUA_NOREF;
-	lm->mon->sched_ref = lm->mon->insn_ref = LUA_NOREF;
-	for (int i = 0; i <= VLUA_MAX_VMS; i++)
-		for (int c = 0; c < EXIT_COUNT; c++)
-			lm->mon->policy[i][c] = LUA_NOREF;
+	new_lmon(L, lm, "vmlab.monitor");
 	mcfg.mem_bytes = vmm_ram_needed(vcs, n);
 	if (!mcfg.mem_bytes)
 		return luaL_error(L, "vmlab.monitor: the VMs need more RAM than a machine has");
@@ -323,8 +331,16 @@ static int l_monitor_new(lua_State *L)
 		add_vm(L, lm, lua_gettop(L), i, &vms[i]);
 		lua_pop(L, 1);
 	}
+	push_objects(L, self, lm);
+	return 1;
+}
 
-	/* the objects: VMs, the monitor view, and the way back from C */
+/* The objects over lm's monitor (machine at self): the VMs, the monitor
+ * view, and the way back from C; pushes the monitor object. */
+static void push_objects(lua_State *L, int self, struct lmachine *lm)
+{
+	int n = lm->mon->nvms;
+
 	lua_createtable(L, n, 0);
 	for (int i = 0; i < n; i++) {
 		vl_new_vm(L, self, lm, i);
@@ -340,17 +356,49 @@ static int l_monitor_new(lua_State *L)
 	vl_pushsub(L, self, lm, T_MONITOR);
 	lua_pushvalue(L, -1);
 	lua_setiuservalue(L, self, UV_MONITOR);
-	return 1;
+}
+
+struct lmachine *vl_push_borrowed_monitor(lua_State *L, struct vmm *vmm, struct machine *m,
+					  const struct image *const *imgs, enum lborrow how)
+{
+	struct lmachine *lm = vl_new_machine_udata(L, MACHINE_UVS);
+	int self = lua_gettop(L), n = vmm_vm_count(vmm);
+
+	lm->m = m; /* from here on its __gc lets go of what is set up */
+	lm->borrowed = how;
+	lm->v->nmachines++;
+	if (n > VLUA_MAX_VMS)
+		luaL_error(L, "the monitor has more than %d VMs, more than Lua can see", VLUA_MAX_VMS);
+	new_lmon(L, lm, "the monitor");
+	lm->mon->v = vmm;
+	lm->mon->nvms = n;
+	for (int i = 0; i < n; i++)
+		lm->mon->imgs[i] = (struct image *)imgs[i]; /* never freed: borrowed */
+	push_objects(L, self, lm);
+	lua_remove(L, self); /* the monitor object holds its machine */
+	return lm;
 }
 
 void vl_mon_free(lua_State *L, struct lmachine *lm)
 {
 	struct lmon *mon = lm->mon;
 
-	vmm_free(mon->v); /* before the machine: it unhooks itself */
-	for (int i = 0; i < VLUA_MAX_VMS; i++) {
-		image_free(mon->imgs[i]);
-		free(mon->con[i].data);
+	if (lm->borrowed) { /* the vmm lives on: take back what we set in it */
+		for (int i = 0; i <= VLUA_MAX_VMS; i++)
+			for (int c = 0; c < EXIT_COUNT; c++)
+				if (mon->policy[i][c] != LUA_NOREF)
+					vmm_set_policy(mon->v, (enum vmm_exit)c, i - 1, NULL, NULL);
+		if (mon->sched_ref != LUA_NOREF)
+			vmm_set_scheduler(mon->v, NULL, NULL);
+		if (mon->obs >= 0)
+			vmm_unobserve(mon->v, mon->obs);
+		mon->obs = -1;
+	} else {
+		vmm_free(mon->v); /* before the machine: it unhooks itself */
+		for (int i = 0; i < VLUA_MAX_VMS; i++) {
+			image_free(mon->imgs[i]);
+			free(mon->con[i].data);
+		}
 	}
 	for (int i = 0; i <= VLUA_MAX_VMS; i++)
 		for (int c = 0; c < EXIT_COUNT; c++)
@@ -389,6 +437,10 @@ static int l_console(lua_State *L)
 	struct lmachine *lm = check_mon(L, 1);
 	const struct vl_out *o = &lm->mon->con[vl_vm_arg(L, lm, 2)];
 
+	if (lm->borrowed)
+		return luaL_error(L, "mon:console: the guests' consoles are the run's\n"
+				     "(standard output or console-out files; only "
+				     "vmlab.monitor{} keeps them)");
 	lua_pushlstring(L, o->data ? o->data : "", o->len);
 	return 1;
 }
@@ -411,6 +463,9 @@ static int l_close(lua_State *L)
 {
 	struct lmachine *lm = *(struct lmachine **)luaL_checkudata(L, 1, T_MONITOR);
 
+	if (lm->borrowed && lm->m)
+		return luaL_error(L, "mon:close: %s is not the script's to close",
+				  vl_borrowed_name(lm));
 	if (lm->running)
 		return luaL_error(L, "mon:close: the monitor is running");
 	vl_close_machine(L, lm);
@@ -469,7 +524,7 @@ static uint32_t *cost_arg(lua_State *L, struct lmachine **lmp, struct vmm_costs 
 	uint32_t *f;
 
 	if (!lm->mon)
-		luaL_argerror(L, 1, "the monitor is closed");
+		luaL_argerror(L, 1, vl_closed(lm, true));
 	vmm_get_costs(lm->mon->v, c);
 	if (!(f = vmm_cost_field(c, k))) {
 		push_cost_names(L);
@@ -596,7 +651,7 @@ static void on_vmm_exit(void *opaque, const struct vmm_exit_info *x)
 	struct lmachine *lm = opaque;
 	struct levent proto = { .exit = *x, .ev = { .pc = x->pc } };
 
-	if (lm->L_run && vl_dispatch(lm, LEV_EXIT, x->cause, x->cause, &proto.ev, &proto))
+	if (vl_handler_thread(lm) && vl_dispatch(lm, LEV_EXIT, x->cause, x->cause, &proto.ev, &proto))
 		machine_request_stop(lm->m);
 }
 
@@ -611,7 +666,7 @@ static void on_vmm_event(void *opaque, const struct vmm_event *e)
 	struct levent proto = { .mon = *e };
 	uint32_t key;
 
-	if (!lm->L_run || (unsigned)e->kind >= VMM_EV_COUNT)
+	if (!vl_handler_thread(lm) || (unsigned)e->kind >= VMM_EV_COUNT)
 		return;
 	switch (e->kind) {
 	case VMM_EV_INJECT: key = CAUSE_CODE(e->cause); break;
@@ -759,7 +814,7 @@ static enum vmm_verdict policy_fn(void *opaque, struct vmm *v, const struct vmm_
 	static const char *const verdicts[] = { "default", "handled", "reflect", NULL };
 	struct lmachine *lm = opaque;
 	struct lmon *mon = lm->mon;
-	lua_State *L = lm->L_run;
+	lua_State *L = vl_handler_thread(lm);
 	int ref = mon->policy[x->vm + 1][x->cause], top, i;
 	struct vl_label label = { "the '%s' policy", vmm_exit_name(x->cause) };
 	bool ok;
@@ -779,10 +834,10 @@ static enum vmm_verdict policy_fn(void *opaque, struct vmm *v, const struct vmm_
 	ok = vl_call_handler(lm, &label, 3, 1);
 	lm->v->handler_depth--;
 	mon->in_policy = -1;
-	if (!ok) {
-		machine_request_stop(lm->m);
+	if (!ok || lm->user_stop)
+		machine_request_stop(lm->m); /* mon:stop(): after this exit */
+	if (!ok)
 		return VMM_DEFAULT; /* the C path completes the exit: the VM stays sound */
-	}
 	const char *r = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 	for (i = 0; r && verdicts[i] && strcmp(r, verdicts[i]); i++)
 		continue;
@@ -827,7 +882,7 @@ static int l_handle(lua_State *L)
 static int sched_fn(void *opaque, struct vmm *v, int current, const int *ready, int n)
 {
 	struct lmachine *lm = opaque;
-	lua_State *L = lm->L_run;
+	lua_State *L = vl_handler_thread(lm);
 	int top, pick = -1;
 
 	(void)v;
@@ -842,13 +897,15 @@ static int sched_fn(void *opaque, struct vmm *v, int current, const int *ready, 
 	}
 	vl_push_vm(L, lm, current);
 	lm->v->handler_depth++;
+	lm->mon->in_sched = true;
 	static const struct vl_label label = { "the %s", "scheduler" };
 	bool ok = vl_call_handler(lm, &label, 2, 1);
+	lm->mon->in_sched = false;
 	lm->v->handler_depth--;
-	if (!ok) {
+	if (!ok || lm->user_stop)
 		machine_request_stop(lm->m);
+	if (!ok)
 		return -1;
-	}
 	struct lvm *p = luaL_testudata(L, -1, T_VM);
 	if (p && p->lm == lm) {
 		for (int i = 0; i < n; i++)
@@ -897,7 +954,7 @@ static int mon_index(lua_State *L)
 		return 1;
 	}
 	if (!lm->m || !lm->mon)
-		return luaL_error(L, "mon.%s: the monitor is closed", k);
+		return luaL_error(L, "mon.%s: %s", k, vl_closed(lm, true));
 	if (!strcmp(k, "vms")) {
 		lua_getiuservalue(L, 1, 1);
 		lua_getiuservalue(L, -1, UV_VMS);

@@ -13,7 +13,8 @@
  *   lua_dbg.c      `lua` and `source FILE.lua` in vmlab debug: the dbg
  *                  object over the session's debugger and machine
  *   lua_session.c  vmlab run --lua: vmlab.session, handlers on a run that
- *                  the front end drives
+ *                  the front end drives (a machine, or under --vmm the
+ *                  monitor)
  *
  * Object model.  A machine is a full userdata holding struct lmachine;
  * its sub-objects (cpu, phys, mem, mmu, dev) are small userdata holding a
@@ -36,7 +37,8 @@
 
 #define VLUA_MAX_MACHINES 64           /* live machines per script          */
 #define VLUA_MAX_CONSOLE (16u << 20)   /* console bytes kept per machine    */
-#define VLUA_MAX_VMS 16                /* VMs per monitor                   */
+#define VLUA_MAX_VMS 64                /* VMs per monitor (a front end's)   */
+#define VLUA_NEW_VMS 16                /* ... per vmlab.monitor{...}        */
 #define VLUA_RUN_CHUNK (1u << 20)      /* steps between looks at Ctrl-C     */
 
 struct vlua {
@@ -121,14 +123,17 @@ struct lhandler {
 	uint32_t seen_pc;
 };
 
-/* A machine the script does not own (vl_push_borrowed): the front end's.
- * Lua never frees it, never runs it (the front end does), and lets go of
- * it -- its handlers removed from the machine -- when the state closes,
- * which the front end does before it frees the machine. */
+/* A machine the script does not own (vl_push_borrowed), or a monitor
+ * with its machine (vl_push_borrowed_monitor): the front end's.  Lua
+ * never frees it, never runs it (the front end does), and lets go of it
+ * -- its handlers removed from the machine, its policies and scheduler
+ * from the monitor -- when the state closes or the run ends
+ * (vlua_session_end), which the front end does before it frees them.
+ * After that the objects are closed: using one is an error. */
 enum lborrow {
 	LB_OWN,      /* vmlab.machine{...}: the script's                   */
-	LB_DEBUG,    /* dbg.machine: the debugger runs it, handlers fire   */
-	LB_RUN,      /* vmlab.session: `vmlab run` runs it, handlers fire  */
+	LB_DEBUG,    /* dbg.machine, dbg.monitor: the debugger runs it     */
+	LB_RUN,      /* vmlab.session: `vmlab run` runs it                 */
 };
 
 struct lmachine {
@@ -188,6 +193,9 @@ void vl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods,
 		 lua_CFunction index, lua_CFunction newindex);
 /* Set metamethod `event` (e.g. "__gc") of class tname. */
 void vl_metamethod(lua_State *L, const char *tname, const char *event, lua_CFunction f);
+/* Why lm's objects cannot be used: the script closed it, or (borrowed)
+ * its run or debugging session is over. */
+const char *vl_closed(const struct lmachine *lm, bool monitor);
 /* A machine that is not closed, at idx (an error naming the argument). */
 struct lmachine *vl_checkmachine(lua_State *L, int idx);
 /* A sub-object of type tname whose machine is not closed. */
@@ -216,6 +224,8 @@ void vl_close_machine(lua_State *L, struct lmachine *lm);
 /* Push a machine object over m, which the caller owns (see lborrow). */
 struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct image *img,
 				  enum lborrow how);
+/* What a borrowed object is called in messages ("dbg.monitor", ...). */
+const char *vl_borrowed_name(const struct lmachine *lm);
 /* The script changed the machine's state (not inside a run). */
 static inline void vl_touch(struct lmachine *lm)
 {
@@ -261,6 +271,10 @@ struct vl_label {
  * mode, as a handler (label names it in the report); false with
  * lm->error set if it failed.  nres results stay. */
 bool vl_call_handler(struct lmachine *lm, const struct vl_label *label, int nargs, int nres);
+/* The thread lm's handlers and policies run on now, or NULL if none may
+ * run (a debugger's machine while it replays, or that the script itself
+ * touches). */
+lua_State *vl_handler_thread(struct lmachine *lm);
 /* Dispatch an event to lm's handlers (proto: a monitor event's fields,
  * or NULL); true if the machine should stop. */
 bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyhi,
@@ -278,7 +292,8 @@ struct lmachine *vl_new_machine_udata(lua_State *L, int nuv);
 
 /* ---- the monitor (lua_monitor.c, lua_vm.c) ---- */
 
-/* A monitor's own data, owned by its machine (freed by vl_close_machine). */
+/* A monitor's own data, owned by its machine (freed by vl_close_machine).
+ * Borrowed (lm->borrowed): v and imgs are the front end's, con unused. */
 struct lmon {
 	struct vmm *v;
 	int nvms;
@@ -291,6 +306,7 @@ struct lmon {
 	int insn_ref;         /* the table a policy gets, reused             */
 	int obs;              /* our vmm observer, or -1                     */
 	int in_policy;        /* the VM whose policy runs now, or -1         */
+	bool in_sched;        /* the scheduler runs now                     */
 };
 #define T_MONITOR "vmlab.monitor"
 #define T_VM "vmlab.vm"
@@ -307,8 +323,13 @@ struct lvm {
 };
 void vl_open_monitor(lua_State *L);  /* classes + vmlab.monitor in table at -1 */
 void vl_open_vm(lua_State *L);
-/* Free the monitor of lm (before its machine). */
+/* Free the monitor of lm (before its machine); a borrowed one only lets
+ * go of the front end's vmm. */
 void vl_mon_free(lua_State *L, struct lmachine *lm);
+/* Push a monitor object over the front end's vmm on machine m (see
+ * lborrow); imgs[i] is VM i's program. */
+struct lmachine *vl_push_borrowed_monitor(lua_State *L, struct vmm *vmm, struct machine *m,
+					  const struct image *const *imgs, enum lborrow how);
 /* Push VM id's object (nil if none); true if it is one. */
 bool vl_push_vm(lua_State *L, struct lmachine *lm, int id);
 /* Make a VM object (and views) for lm's VM id, machine at midx. */

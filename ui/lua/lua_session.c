@@ -1,8 +1,12 @@
 /*
  * lua_session.c -- `vmlab run --lua FILE.lua`: the script runs first, with
- * the run's machine as vmlab.session, and installs handlers; then the
- * ordinary run (ui/cli/cmd_run.c, with its console, budgets and reports)
- * runs the machine, and the handlers fire inside it.
+ * the run's machine as vmlab.session (under --vmm: the run's monitor, a
+ * monitor object as vmlab.monitor{} gives), and installs handlers,
+ * policies, a scheduler; then the ordinary run (ui/cli/cmd_run.c or
+ * vm_front.c, with its console, budgets and reports) runs the machine, and
+ * they fire inside it.  When the run is over the script lets go
+ * (vlua_session_end): the objects are closed before the front end frees
+ * what they were over.
  *
  * The front end's run loop stands where vl_run stands for a machine of
  * the script's own: a handler that wrote pc or a register, or called
@@ -25,8 +29,12 @@ static int attach(lua_State *L)
 	struct vlua *v = vlua_of(L);
 	struct machine *m = lua_touserdata(L, 1);
 	const struct image *img = lua_touserdata(L, 2);
+	const struct vlua_monitor *mon = lua_touserdata(L, 3);
 
-	v->session = vl_push_borrowed(L, m, img, LB_RUN);
+	if (mon)
+		v->session = vl_push_borrowed_monitor(L, mon->vmm, mon->m, mon->imgs, LB_RUN);
+	else
+		v->session = vl_push_borrowed(L, m, img, LB_RUN);
 	lua_pushvalue(L, -1);
 	v->session_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* never collected */
 	lua_getglobal(L, "vmlab");
@@ -39,6 +47,15 @@ bool vlua_session_attach(struct vlua *v, struct machine *m, const struct image *
 			 char *err, size_t errlen)
 {
 	if (vl_call(v, attach, m, (void *)img, NULL, err, errlen))
+		return true;
+	v->session = NULL;
+	return false;
+}
+
+bool vlua_session_attach_monitor(struct vlua *v, const struct vlua_monitor *mon, char *err,
+				 size_t errlen)
+{
+	if (vl_call(v, attach, NULL, NULL, (void *)mon, err, errlen))
 		return true;
 	v->session = NULL;
 	return false;
@@ -63,7 +80,8 @@ enum vlua_next vlua_session_stopped(struct vlua *v, enum machine_stop why)
 	if (!lm || !lm->m || !lm->running)
 		return VLUA_DONE;
 	pending = vl_apply_pending(lm);
-	if (why == STOP_POWER_OFF && !lm->poweroff_seen && !lm->error) {
+	/* poweroff is the bare machine's; a monitor's guests end with vm_end */
+	if (why == STOP_POWER_OFF && !lm->poweroff_seen && !lm->error && !lm->mon) {
 		lm->poweroff_seen = true;
 		vl_emit_poweroff(lm);
 		vl_apply_pending(lm);
@@ -82,4 +100,29 @@ enum vlua_next vlua_session_stopped(struct vlua *v, enum machine_stop why)
 		return VLUA_STOPPED;
 	}
 	return why == STOP_REQUESTED && pending ? VLUA_GO_ON : VLUA_DONE;
+}
+
+static int end_session(lua_State *L)
+{
+	struct vlua *v = vlua_of(L);
+
+	vl_close_machine(L, v->session); /* borrowed: lets go */
+	luaL_unref(L, LUA_REGISTRYINDEX, v->session_ref);
+	v->session_ref = LUA_NOREF;
+	return 0;
+}
+
+void vlua_session_end(struct vlua *v)
+{
+	char err[128];
+
+	if (!v || !v->session)
+		return;
+	v->session->running = false;
+	v->session->L_run = NULL;
+	if (!vl_call(v, end_session, NULL, NULL, NULL, err, sizeof err)) {
+		fflush(stdout);
+		fprintf(v->cfg.err, "vmlab: %s\n", err);
+	}
+	v->session = NULL;
 }

@@ -133,12 +133,21 @@ void vl_metamethod(lua_State *L, const char *tname, const char *event, lua_CFunc
 	lua_pop(L, 1);
 }
 
+const char *vl_closed(const struct lmachine *lm, bool monitor)
+{
+	if (lm->borrowed == LB_RUN)
+		return "the run is over: vmlab.session is closed";
+	if (lm->borrowed == LB_DEBUG)
+		return "the debugging session is over (its objects are closed)";
+	return monitor ? "the monitor is closed" : "the machine is closed";
+}
+
 struct lmachine *vl_checkmachine(lua_State *L, int idx)
 {
 	struct lmachine *lm = luaL_checkudata(L, idx, T_MACHINE);
 
 	if (!lm->m)
-		luaL_argerror(L, idx, "the machine is closed");
+		luaL_argerror(L, idx, vl_closed(lm, false));
 	return lm;
 }
 
@@ -147,7 +156,7 @@ struct lmachine *vl_checksub(lua_State *L, int idx, const char *tname)
 	struct lmachine **p = luaL_checkudata(L, idx, tname);
 
 	if (!(*p)->m)
-		luaL_argerror(L, idx, "the machine is closed");
+		luaL_argerror(L, idx, vl_closed(*p, false));
 	return *p;
 }
 

@@ -53,7 +53,7 @@ struct lvm *vl_checkvm(lua_State *L, int idx, const char *tname)
 	struct lvm *p = luaL_checkudata(L, idx, tname);
 
 	if (!p->lm->m || !p->lm->mon)
-		luaL_argerror(L, idx, "the monitor is closed");
+		luaL_argerror(L, idx, vl_closed(p->lm, true));
 	return p;
 }
 

@@ -63,23 +63,40 @@ void vlua_push_sandbox_env(struct lua_State *L);
  * such as a machine run, ends first).  Nothing if no Lua runs. */
 void vlua_interrupt(struct vlua *v);
 
-/* ---- vmlab debug: `lua CHUNK`, `source FILE.lua`, the `dbg` object ----
- * Give the session's debugger this state: the global `dbg` is d, and
- * dbg.machine is m (NULL under the monitor: dbg.machine is nil), a
- * machine the script does not own.  Plugs the runner into the core
- * (dbg_set_lang).  Free the state before d and m.  false: err says why. */
+/* A monitor a front end runs (--vmm), lent to a script: the machine it
+ * runs on, the monitor, and each VM's program (symbols: imgs[i], VM i). */
 struct dbg;
 struct machine;
 struct image;
+struct vmm;
+struct vlua_monitor {
+	struct machine *m;
+	struct vmm *vmm;
+	const struct image *const *imgs;
+};
+
+/* ---- vmlab debug: `lua CHUNK`, `source FILE.lua`, the `dbg` object ----
+ * Give the session's debugger this state: the global `dbg` is d, and
+ * dbg.machine is m, a machine the script does not own.  Under the monitor
+ * (mon not NULL) dbg.monitor is mon's monitor, as vmlab.monitor{} gives
+ * one but borrowed, and dbg.machine its machine (mon->m).  Plugs the
+ * runner into the core (dbg_set_lang).  Free the state before d, m and
+ * the monitor.  false: err says why. */
 bool vlua_attach_debugger(struct vlua *v, struct dbg *d, struct machine *m,
-			  const struct image *img, char *err, size_t errlen);
+			  const struct image *img, const struct vlua_monitor *mon, char *err,
+			  size_t errlen);
 
 /* ---- vmlab run --lua FILE.lua ------------------------------------------
  * Before the script: vmlab.session is m, a machine the script does not own
  * and cannot run; its handlers (vmlab.session:on) fire while the front end
- * runs m.  Free the state before m. */
+ * runs m.  Under --vmm (the _monitor call) vmlab.session is the monitor
+ * object instead: handlers, policies (mon:handle) and the scheduler
+ * (mon:schedule) fire while the front end runs the guests (vmm_run).
+ * Free the state before m (and the monitor). */
 bool vlua_session_attach(struct vlua *v, struct machine *m, const struct image *img,
 			 char *err, size_t errlen);
+bool vlua_session_attach_monitor(struct vlua *v, const struct vlua_monitor *mon, char *err,
+				 size_t errlen);
 /* After the script, before the run: handlers may fire from now on. */
 void vlua_session_begin(struct vlua *v);
 /* After each machine_run (or console_run) of the ordinary run: apply the
@@ -92,5 +109,9 @@ enum vlua_next {
 	VLUA_FAILED,   /* a handler failed; its report went to cfg.err       */
 };
 enum vlua_next vlua_session_stopped(struct vlua *v, enum machine_stop why);
+/* The run is over (before its reports): no handler fires from now on, and
+ * vmlab.session is closed (a script's finalizer that uses it gets an
+ * error saying so, never a freed machine). */
+void vlua_session_end(struct vlua *v);
 
 #endif
