@@ -149,7 +149,11 @@ void machine_walk(struct machine *m, uint32_t va, enum mem_access acc,
 	walk(m, va, acc, ring & 3, false, w);
 }
 
-/* Let the dispatch loop reach page pa of RAM through fast slot `slot`. */
+/* Let the dispatch loop reach page pa of RAM through fast slot `slot`.
+ * Not for a watched physical page, nor for a virtual page a virtual watch
+ * overlaps: every access to those takes the slow path, which reports it.
+ * Every fast entry is made here, from the va it serves, so a virtual watch
+ * holds in whatever address space, mapping or paging mode is current. */
 static void ftlb_fill(struct machine *m, unsigned slot, uint32_t va,
 		      uint32_t pa, bool can_read, bool can_write)
 {
@@ -157,6 +161,8 @@ static void ftlb_fill(struct machine *m, unsigned slot, uint32_t va,
 	struct ftlb_entry *f = &m->ftlb[cpu_class(m)][slot];
 
 	if (!mem_is_ram(m, pa & ~PAGE_MASK, PAGE_SIZE) || m->pages[pfn].watched)
+		return;
+	if (m->vwatch.n && watch_list_hit(&m->vwatch, va & ~PAGE_MASK, PAGE_SIZE))
 		return;
 	f->addend = (uintptr_t)(m->ram + ((size_t)pfn << PAGE_SHIFT)) - (va & ~PAGE_MASK);
 	f->rtag = can_read ? (va & ~PAGE_MASK) : FTLB_NONE;
