@@ -1,5 +1,9 @@
 /*
- * check_vwatch.c -- watching a virtual range (machine_watch_va, machine.h):
+ * check_watch.c -- memory watches (machine.h): EV_MEM events for loads and
+ * stores in a watched range, with pc, va, pa, value, size and direction.
+ *
+ * A physical range (machine_watch) reports every access to its bytes,
+ * through any virtual address.  A virtual range (machine_watch_va):
  * every load and store whose virtual address touches the range is an
  * EV_MEM event with its va and pa, in whatever address space is current
  * when it happens -- after a ptbr or asid switch, a remap, a TLB flush,
@@ -9,7 +13,7 @@
  * in the machine's private fast TLB: the only place that shows it).  The
  * watch, like a physical one, is the tool's: a snapshot restore keeps it.
  *
- * Address spaces used (paging on unless a test says otherwise):
+ * Address spaces of the virtual tests (paging on unless one says otherwise):
  *
  *   va 0x00404000 ──► G_DATA            (space A, tables at G_TABLES)
  *   va 0x00502000 ──► G_DATA            (an alias, space A)
@@ -36,6 +40,7 @@
 struct seen {
 	int n;
 	struct machine_event_info ev[MAXEV];
+	int stop_at; /* stop on this access (1-based), 0: never */
 };
 
 static bool on_mem(void *opaque, struct machine *m, const struct machine_event_info *ev)
@@ -45,8 +50,7 @@ static bool on_mem(void *opaque, struct machine *m, const struct machine_event_i
 	(void)m;
 	if (s->n < MAXEV)
 		s->ev[s->n] = *ev;
-	s->n++;
-	return false;
+	return ++s->n == s->stop_at;
 }
 
 static void check_ev(const struct seen *s, int i, uint32_t pc, uint32_t va, uint32_t pa,
@@ -71,6 +75,70 @@ static bool fast(struct machine *m, uint32_t va)
 
 	return f->rtag == (va & ~PAGE_MASK);
 }
+
+/* ---- physical ranges ------------------------------------------------------------ */
+
+/* Loads and stores of the watched range report pc, address, value, size,
+ * direction; other pages report nothing.  The loop first runs unwatched
+ * so its pages are on the fast path. */
+START_TEST(test_watch)
+{
+	struct seen a = { 0 };
+
+	G_PROG(gm, G_CODE,
+	       g_s(OP_sw, 2, 1, 0), g_i(OP_lw, 3, 1, 0), g_s(OP_sb, 2, 1, 2),
+	       g_s(OP_sw, 2, 4, 0), g_i(OP_lhu, 5, 1, 2),
+	       g_j(OP_j, -5));
+	machine_set_reg(gm, 1, G_DATA);
+	machine_set_reg(gm, 2, 0x12345678u);
+	machine_set_reg(gm, 4, G_DATA + 0x1000);
+	g_step(gm, 14); /* twice round, then to the sb */
+	ck_assert_int_ge(machine_on(gm, EV_MEM, on_mem, &a), 0);
+	ck_assert(machine_watch(gm, G_DATA, G_DATA + 3));
+	g_step(gm, 7);
+	ck_assert_int_eq(a.n, 5);
+	check_ev(&a, 0, G_CODE + 8, G_DATA + 2, G_DATA + 2, 0x78, 1, true);
+	check_ev(&a, 1, G_CODE + 16, G_DATA + 2, G_DATA + 2, 0x1278, 2, false);
+	check_ev(&a, 2, G_CODE, G_DATA, G_DATA, 0x12345678u, 4, true);
+	check_ev(&a, 3, G_CODE + 4, G_DATA, G_DATA, 0x12345678u, 4, false);
+	check_ev(&a, 4, G_CODE + 8, G_DATA + 2, G_DATA + 2, 0x78, 1, true);
+
+	/* a listener returning true stops after the access completed */
+	a = (struct seen){ .stop_at = 1 };
+	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
+	ck_assert_int_eq(a.n, 1);
+	ck_assert_uint_eq(machine_pc(gm), G_CODE + 20);
+
+	/* unwatched: silence */
+	machine_unwatch(gm, G_DATA, G_DATA + 3);
+	a = (struct seen){ 0 };
+	g_step(gm, 20);
+	ck_assert_int_eq(a.n, 0);
+}
+END_TEST
+
+/* With paging the watch is by physical address. */
+START_TEST(test_watch_paged)
+{
+	struct seen a = { 0 };
+	struct g_pt pt;
+
+	g_paged_at(&pt, gm, G_TABLES);
+	g_map(&pt, 0x00400000u, G_DATA, PTE_P | PTE_W);
+	G_PROG(gm, G_CODE, g_s(OP_sw, 2, 1, 8), g_j(OP_j, -1));
+	machine_set_reg(gm, 1, 0x00400000u);
+	machine_set_reg(gm, 2, 99);
+	g_set_cr(gm, CR_MMU, MMU_PG);
+	g_step(gm, 4);
+	machine_on(gm, EV_MEM, on_mem, &a);
+	machine_watch(gm, G_DATA + 8, G_DATA + 11);
+	g_step(gm, 2);
+	ck_assert_int_eq(a.n, 1);
+	check_ev(&a, 0, G_CODE, 0x00400008u, G_DATA + 8, 99, 4, true);
+}
+END_TEST
+
+/* ---- virtual ranges ------------------------------------------------------------- */
 
 static void space_a(struct g_pt *pt)
 {
@@ -290,11 +358,14 @@ START_TEST(test_vwatch_full)
 }
 END_TEST
 
-static Suite *vwatch_suite(void)
+static Suite *watch_suite(void)
 {
-	Suite *s = suite_create("vwatch");
-	TCase *tc = g_tcase(s, "virtual watches");
+	Suite *s = suite_create("watch");
+	TCase *tc = g_tcase(s, "physical");
 
+	tcase_add_test(tc, test_watch);
+	tcase_add_test(tc, test_watch_paged);
+	tc = g_tcase(s, "virtual");
 	tcase_add_test(tc, test_vwatch_exact);
 	tcase_add_loop_test(tc, test_vwatch_spaces, 0, 2);
 	tcase_add_test(tc, test_vwatch_paging_off_handler);
@@ -306,5 +377,5 @@ static Suite *vwatch_suite(void)
 
 int main(void)
 {
-	return g_main(vwatch_suite());
+	return g_main(watch_suite());
 }
