@@ -84,7 +84,7 @@ static void mem_filter(lua_State *L, const char *what, int f, uint32_t *lo, uint
 	for (lua_pushnil(L); lua_next(L, f); lua_pop(L, 1)) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		if (key && strcmp(key, "pa") && strcmp(key, "va"))
-			luaL_error(L, "%s: filter: unknown field '%s' (read and write take an "
+			luaL_error(L, "%s: filter: unknown field '%s'\n(read and write take an "
 				      "address, {lo, hi}, {pa = ...} or {va = ...})", what, key);
 	}
 	tpa = lua_getfield(L, f, "pa");
@@ -180,7 +180,7 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 		if (*va)
 			return;
 		if (*lo >= machine_mem_bytes(lm->m))
-			luaL_error(L, "%s: %s watches RAM, and %s is outside it (a virtual "
+			luaL_error(L, "%s: %s watches RAM, and %s is outside it\n(a virtual "
 				      "address: {va = ...})", what, name, vl_hex(hex, *lo));
 		if (*hi >= machine_mem_bytes(lm->m)) /* as the machine watches it */
 			*hi = machine_mem_bytes(lm->m) - 1;
