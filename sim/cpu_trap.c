@@ -154,11 +154,21 @@ static uint32_t read_le(const uint8_t *p, unsigned size)
 	return v;
 }
 
-static void watch_event(struct machine *m, uint32_t pa, unsigned size, uint32_t v, bool write)
+/* Report an access that completed, if a watch covers it: a physical one
+ * by pa (RAM only), a virtual one by va (RAM or a device register). */
+static void watch_event(struct machine *m, uint32_t va, uint32_t pa, unsigned size,
+			uint32_t v, bool write)
 {
-	if (m->pages[pa >> PAGE_SHIFT].watched && m->nlisten[EV_MEM] && mem_watch_hit(m, pa, size)) {
+	bool phys, virt;
+
+	if (!m->nlisten[EV_MEM])
+		return;
+	phys = mem_is_ram(m, pa, size) && m->pages[pa >> PAGE_SHIFT].watched &&
+	       watch_list_hit(&m->pwatch, pa, size);
+	virt = m->vwatch.n && watch_list_hit(&m->vwatch, va, size);
+	if (phys || virt) {
 		struct machine_event_info ev = {
-			.kind = EV_MEM, .pc = m->cpu.pc, .addr = pa, .value = v,
+			.kind = EV_MEM, .pc = m->cpu.pc, .addr = pa, .va = va, .value = v,
 			.size = size, .write = write,
 		};
 		machine_emit(m, &ev);
@@ -208,7 +218,7 @@ int cpu_load_slow(struct machine *m, uint32_t va, unsigned size, uint32_t *value
 		return -1;
 	if (mem_is_ram(m, pa, size)) {
 		*value = read_le(m->ram + pa, size);
-		watch_event(m, pa, size, *value, false);
+		watch_event(m, va, pa, size, *value, false);
 		return 0;
 	}
 	m->stats.mmio_reads++;
@@ -216,6 +226,7 @@ int cpu_load_slow(struct machine *m, uint32_t va, unsigned size, uint32_t *value
 	if (size != 4 || !bus_read(m, pa, value))
 		return bus_error(m, va, ACC_READ);
 	device_event(m, pa, *value, false);
+	watch_event(m, va, pa, 4, *value, false);
 	return 1;
 }
 
@@ -229,7 +240,8 @@ int cpu_store_slow(struct machine *m, uint32_t va, unsigned size, uint32_t value
 		memcpy(m->ram + pa, &value, size);
 		if (m->pages[pa >> PAGE_SHIFT].code)
 			mem_code_written(m, pa, size);
-		watch_event(m, pa, size, size == 4 ? value : value & ((1u << 8 * size) - 1), true);
+		watch_event(m, va, pa, size, size == 4 ? value : value & ((1u << 8 * size) - 1),
+			    true);
 		return 0;
 	}
 	m->stats.mmio_writes++;
@@ -237,5 +249,6 @@ int cpu_store_slow(struct machine *m, uint32_t va, unsigned size, uint32_t value
 	if (size != 4 || !bus_write(m, pa, value))
 		return bus_error(m, va, ACC_WRITE);
 	device_event(m, pa, value, true);
+	watch_event(m, va, pa, 4, value, true);
 	return 1;
 }

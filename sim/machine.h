@@ -284,7 +284,7 @@ void machine_set_trap_hook(struct machine *m, machine_trap_hook_fn fn, void *opa
  * takes only its own pages off the TLB fast path. */
 enum machine_event {
 	EV_INSN,    /* before an instruction executes: pc, word          */
-	EV_MEM,     /* access to a watched physical range                */
+	EV_MEM,     /* a load or store in a watched range (pa or va)     */
 	EV_TRAP,    /* a trap is taken (after the hook declined)         */
 	EV_IRQ,     /* an interrupt line changed level                   */
 	EV_TLB_FILL,/* a page walk filled the TLB                        */
@@ -298,6 +298,8 @@ struct machine_event_info {
 	uint32_t pc;
 	uint32_t word;     /* EV_INSN: instruction; EV_TRAP: cause       */
 	uint32_t addr;     /* EV_MEM/EV_DEVICE: physical; EV_TLB_FILL: va; EV_TRAP: badva */
+	uint32_t va;       /* EV_MEM: the access's virtual address (= addr
+			      when paging is off)                         */
 	uint32_t value;    /* data, pa, or new level                     */
 	uint32_t size;     /* access size in bytes                       */
 	bool write;
@@ -307,10 +309,21 @@ typedef bool (*machine_event_fn)(void *opaque, struct machine *m,
 int machine_on(struct machine *m, enum machine_event kind,
 	       machine_event_fn fn, void *opaque); /* -1 if full */
 void machine_off(struct machine *m, int handle);
-/* Physical range [lo, hi] for EV_MEM listeners; unwatch ends it.  Only
- * the watched pages leave the fast path. */
+/* Physical range [lo, hi] of RAM for EV_MEM listeners; unwatch ends it.
+ * Only the watched pages leave the fast path.  Every load and store that
+ * touches the range is reported, through any virtual address. */
 bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi);
 void machine_unwatch(struct machine *m, uint32_t lo, uint32_t hi);
+/* Virtual range [lo, hi] for EV_MEM listeners: every load and store whose
+ * virtual address touches it, in whatever address space is current when it
+ * happens (after a ptbr or asid change, a remap, a TLB flush; with paging
+ * off the virtual address is the physical one), to RAM or to a device
+ * register; not other virtual addresses that alias the same RAM.  Only
+ * TLB entries whose virtual page overlaps the range leave the fast path.
+ * An access that faults is not reported (it did not happen).  At most 32
+ * ranges of each kind; false if full or hi < lo. */
+bool machine_watch_va(struct machine *m, uint32_t lo, uint32_t hi);
+void machine_unwatch_va(struct machine *m, uint32_t lo, uint32_t hi);
 
 /* Execution breakpoints, by physical address of the instruction.  Before
  * it runs, EV_BREAK listeners are called (pc, addr = pa); one returning
@@ -346,9 +359,10 @@ void machine_get_stats(const struct machine *m, struct machine_stats *s);
  *
  * Not in a snapshot: the host's caches (decoded code, the fast TLB, the
  * instruction buffer), which a restore drops; what tools attached (event
- * listeners, execution breakpoints, watched pages, the trap hook, the
- * machine_io callbacks), which a restore keeps; and the two statistics that
- * count host work, `decoded` and `code_writes`, which keep counting.
+ * listeners, execution breakpoints, watched ranges (physical and
+ * virtual), the trap hook, the machine_io callbacks), which a restore
+ * keeps; and the two statistics that count host work, `decoded` and
+ * `code_writes`, which keep counting.
  *
  * A snapshot restores only into a machine of the same configuration:
  * variant, RAM size, TLB size and the same devices.

@@ -21,7 +21,8 @@
  * Invariants:
  *  - ftlb[c][i] grants only what architectural TLB slot i grants to
  *    privilege class c under the current ASID (paging on), or maps RAM
- *    1:1 (paging off); never an MMIO page, never a watched page; a
+ *    1:1 (paging off); never an MMIO page, never a watched page, never
+ *    a virtual page that overlaps a virtual watch (machine_watch_va); a
  *    write tag of a page that has a dpage carries FTLB_CODE (so stores to
  *    code take the code-write path, which keeps the decoded copy exact).
  *  - cycles = instret + penalty, always.
@@ -75,6 +76,13 @@ struct ppage {
 };
 #define MAX_BREAKS 64
 #define MAX_WATCHES 32
+
+/* Ranges watched for EV_MEM listeners (machine_watch, machine_watch_va):
+ * inclusive [lo, hi], physical or virtual, at most MAX_WATCHES of each. */
+struct watch_list {
+	struct { uint32_t lo, hi; } r[MAX_WATCHES];
+	int n;
+};
 
 /* Architectural TLB entry (docs/isa.md, "TLB").
  *
@@ -202,8 +210,8 @@ struct machine {
 	struct machine_stats stats;  /* counters (instret/cycles filled on read) */
 	uint32_t breaks[MAX_BREAKS]; /* execution breakpoints (physical)   */
 	int nbreaks;
-	struct { uint32_t lo, hi; } watches[MAX_WATCHES]; /* EV_MEM ranges */
-	int nwatches;
+	struct watch_list pwatch;    /* EV_MEM ranges by physical address  */
+	struct watch_list vwatch;    /* ... and by virtual address         */
 };
 
 static inline uint64_t cpu_cycles(const struct machine *m)
@@ -243,8 +251,8 @@ void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot);
 /* Decode the slot of physical address pa, honouring breakpoints. */
 void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
 bool mem_is_break(const struct machine *m, uint32_t pa);
-/* Does [pa, pa+size) touch a watched range? (pages flag candidates) */
-bool mem_watch_hit(const struct machine *m, uint32_t pa, uint32_t size);
+/* Does [a, a+size) touch a range of the list? */
+bool watch_list_hit(const struct watch_list *w, uint32_t a, uint32_t size);
 
 /* --- MMU (mmu.c) --- */
 bool mmu_init(struct machine *m, unsigned entries, char *err, size_t errlen);

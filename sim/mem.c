@@ -170,8 +170,41 @@ bool machine_phys_write(struct machine *m, uint32_t pa, const void *buf, uint32_
 	return true;
 }
 
-/* Watched pages leave the fast path; the ranges decide which accesses
- * on them are reported. */
+/* ---- watched ranges ----------------------------------------------------
+ * Physical ranges mark their pages, which then never get a fast TLB entry;
+ * virtual ranges are checked where a fast entry is filled (mmu.c), by the
+ * virtual page the entry would serve.  Either way the slow path of a load
+ * or store (cpu_trap.c) decides from the lists whether to report it. */
+
+static bool watch_list_add(struct watch_list *w, uint32_t lo, uint32_t hi)
+{
+	if (w->n == MAX_WATCHES)
+		return false;
+	w->r[w->n].lo = lo;
+	w->r[w->n].hi = hi;
+	w->n++;
+	return true;
+}
+
+/* Drop every copy of [lo, hi]. */
+static void watch_list_remove(struct watch_list *w, uint32_t lo, uint32_t hi)
+{
+	for (int i = 0; i < w->n;) {
+		if (w->r[i].lo == lo && w->r[i].hi == hi)
+			w->r[i] = w->r[--w->n];
+		else
+			i++;
+	}
+}
+
+bool watch_list_hit(const struct watch_list *w, uint32_t a, uint32_t size)
+{
+	for (int i = 0; i < w->n; i++)
+		if (a <= w->r[i].hi && a + size - 1 >= w->r[i].lo)
+			return true;
+	return false;
+}
+
 static void mark_watched(struct machine *m, uint32_t lo, uint32_t hi, bool on)
 {
 	for (uint32_t p = lo >> PAGE_SHIFT; p <= hi >> PAGE_SHIFT; p++)
@@ -180,13 +213,12 @@ static void mark_watched(struct machine *m, uint32_t lo, uint32_t hi, bool on)
 
 bool machine_watch(struct machine *m, uint32_t lo, uint32_t hi)
 {
-	if (hi < lo || lo >= m->mem_bytes || m->nwatches == MAX_WATCHES)
+	if (hi < lo || lo >= m->mem_bytes)
 		return false;
 	if (hi >= m->mem_bytes)
 		hi = m->mem_bytes - 1;
-	m->watches[m->nwatches].lo = lo;
-	m->watches[m->nwatches].hi = hi;
-	m->nwatches++;
+	if (!watch_list_add(&m->pwatch, lo, hi))
+		return false;
 	mark_watched(m, lo, hi, true);
 	mmu_ftlb_flush(m);
 	return true;
@@ -198,21 +230,22 @@ void machine_unwatch(struct machine *m, uint32_t lo, uint32_t hi)
 		return;
 	if (hi >= m->mem_bytes)
 		hi = m->mem_bytes - 1;
-	for (int i = 0; i < m->nwatches;) {
-		if (m->watches[i].lo == lo && m->watches[i].hi == hi)
-			m->watches[i] = m->watches[--m->nwatches];
-		else
-			i++;
-	}
+	watch_list_remove(&m->pwatch, lo, hi);
 	mark_watched(m, lo, hi, false);
-	for (int i = 0; i < m->nwatches; i++) /* pages other ranges still need */
-		mark_watched(m, m->watches[i].lo, m->watches[i].hi, true);
+	for (int i = 0; i < m->pwatch.n; i++) /* pages other ranges still need */
+		mark_watched(m, m->pwatch.r[i].lo, m->pwatch.r[i].hi, true);
 }
 
-bool mem_watch_hit(const struct machine *m, uint32_t pa, uint32_t size)
+bool machine_watch_va(struct machine *m, uint32_t lo, uint32_t hi)
 {
-	for (int i = 0; i < m->nwatches; i++)
-		if (pa <= m->watches[i].hi && pa + size - 1 >= m->watches[i].lo)
-			return true;
-	return false;
+	if (hi < lo || !watch_list_add(&m->vwatch, lo, hi))
+		return false;
+	mmu_ftlb_flush(m); /* no fast entry may serve a watched virtual page */
+	return true;
+}
+
+void machine_unwatch_va(struct machine *m, uint32_t lo, uint32_t hi)
+{
+	/* fast entries come back as the slow path refills them */
+	watch_list_remove(&m->vwatch, lo, hi);
 }

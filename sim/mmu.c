@@ -149,19 +149,45 @@ void machine_walk(struct machine *m, uint32_t va, enum mem_access acc,
 	walk(m, va, acc, ring & 3, false, w);
 }
 
-/* Let the dispatch loop reach page pa of RAM through fast slot `slot`. */
-static void ftlb_fill(struct machine *m, unsigned slot, uint32_t va,
-		      uint32_t pa, bool can_read, bool can_write)
+/* Fill fast slot `slot` of the current class: va's page reaches RAM page
+ * pfn, for reading and writing as the TLB entry grants. */
+static inline void ftlb_set(struct machine *m, unsigned slot, uint32_t va, uint32_t pfn,
+			    bool can_read, bool can_write)
 {
-	uint32_t pfn = pa >> PAGE_SHIFT;
 	struct ftlb_entry *f = &m->ftlb[cpu_class(m)][slot];
 
-	if (!mem_is_ram(m, pa & ~PAGE_MASK, PAGE_SIZE) || m->pages[pfn].watched)
-		return;
 	f->addend = (uintptr_t)(m->ram + ((size_t)pfn << PAGE_SHIFT)) - (va & ~PAGE_MASK);
 	f->rtag = can_read ? (va & ~PAGE_MASK) : FTLB_NONE;
 	f->wtag = !can_write ? FTLB_NONE
 		  : (va & ~PAGE_MASK) | (m->pages[pfn].code ? FTLB_CODE : 0);
+}
+
+/* ftlb_fill while virtual watches exist: out of line and reached by a
+ * tail call, so that without them ftlb_fill pays one test and no frame. */
+static __attribute__((noinline, cold))
+void ftlb_set_if_unwatched(struct machine *m, unsigned slot, uint32_t va, uint32_t pfn,
+			   bool can_read, bool can_write)
+{
+	if (!watch_list_hit(&m->vwatch, va & ~PAGE_MASK, PAGE_SIZE))
+		ftlb_set(m, slot, va, pfn, can_read, can_write);
+}
+
+/* Let the dispatch loop reach page pa of RAM through fast slot `slot`.
+ * Not for a watched physical page, nor for a virtual page a virtual watch
+ * overlaps: every access to those takes the slow path, which reports it.
+ * Every fast entry is made here, from the va it serves, so a virtual watch
+ * holds in whatever address space, mapping or paging mode is current. */
+static void ftlb_fill(struct machine *m, unsigned slot, uint32_t va,
+		      uint32_t pa, bool can_read, bool can_write)
+{
+	uint32_t pfn = pa >> PAGE_SHIFT;
+
+	if (!mem_is_ram(m, pa & ~PAGE_MASK, PAGE_SIZE) || m->pages[pfn].watched)
+		return;
+	if (UNLIKELY(m->vwatch.n))
+		ftlb_set_if_unwatched(m, slot, va, pfn, can_read, can_write);
+	else
+		ftlb_set(m, slot, va, pfn, can_read, can_write);
 }
 
 uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint32_t *pa)

@@ -6,7 +6,7 @@
  * self-modifying code, and for the fast loop's cases (long straight lines
  * across pages, stores into the line being run, interrupts and budgets
  * in the middle of a line, ASID switches under decoded code); self-modifying code runs the new instruction;
- * execution breakpoints and memory watchpoints.
+ * execution breakpoints (memory watches: check_watch.c).
  */
 #include <check.h>
 #include <stdlib.h>
@@ -638,94 +638,6 @@ START_TEST(test_breakpoint_survives_code_write)
 }
 END_TEST
 
-/* ---- watchpoints -------------------------------------------------------------------- */
-
-struct accesses {
-	int n;
-	struct machine_event_info ev[8];
-	int stop_at; /* stop on this access (1-based), 0: never */
-};
-
-static bool on_mem(void *opaque, struct machine *m, const struct machine_event_info *ev)
-{
-	struct accesses *a = opaque;
-
-	if (a->n < 8)
-		a->ev[a->n] = *ev;
-	return ++a->n == a->stop_at;
-}
-
-static void check_access(const struct machine_event_info *ev, uint32_t pc, uint32_t pa,
-			 uint32_t value, uint32_t size, bool write)
-{
-	ck_assert_uint_eq(ev->kind, EV_MEM);
-	ck_assert_uint_eq(ev->pc, pc);
-	ck_assert_uint_eq(ev->addr, pa);
-	ck_assert_uint_eq(ev->value, value);
-	ck_assert_uint_eq(ev->size, size);
-	ck_assert_int_eq(ev->write, write);
-}
-
-/* Loads and stores of the watched range report pc, physical address,
- * value, size, direction; other pages report nothing.  The loop first
- * runs unwatched so its pages are on the fast path. */
-START_TEST(test_watch)
-{
-	struct accesses a = { 0 };
-
-	G_PROG(gm, G_CODE,
-	       g_s(OP_sw, 2, 1, 0), g_i(OP_lw, 3, 1, 0), g_s(OP_sb, 2, 1, 2),
-	       g_s(OP_sw, 2, 4, 0), g_i(OP_lhu, 5, 1, 2),
-	       g_j(OP_j, -5));
-	machine_set_reg(gm, 1, G_DATA);
-	machine_set_reg(gm, 2, 0x12345678u);
-	machine_set_reg(gm, 4, G_DATA + 0x1000);
-	g_step(gm, 14); /* twice round, then to the sb */
-	ck_assert_int_ge(machine_on(gm, EV_MEM, on_mem, &a), 0);
-	ck_assert(machine_watch(gm, G_DATA, G_DATA + 3));
-	g_step(gm, 7);
-	ck_assert_int_eq(a.n, 5);
-	check_access(&a.ev[0], G_CODE + 8, G_DATA + 2, 0x78, 1, true);
-	check_access(&a.ev[1], G_CODE + 16, G_DATA + 2, 0x1278, 2, false);
-	check_access(&a.ev[2], G_CODE, G_DATA, 0x12345678u, 4, true);
-	check_access(&a.ev[3], G_CODE + 4, G_DATA, 0x12345678u, 4, false);
-	check_access(&a.ev[4], G_CODE + 8, G_DATA + 2, 0x78, 1, true);
-
-	/* a listener returning true stops after the access completed */
-	a = (struct accesses){ .stop_at = 1 };
-	ck_assert_int_eq(machine_run(gm, 100), STOP_REQUESTED);
-	ck_assert_int_eq(a.n, 1);
-	ck_assert_uint_eq(machine_pc(gm), G_CODE + 20);
-
-	/* unwatched: silence */
-	machine_unwatch(gm, G_DATA, G_DATA + 3);
-	a = (struct accesses){ 0 };
-	g_step(gm, 20);
-	ck_assert_int_eq(a.n, 0);
-}
-END_TEST
-
-/* With paging the watch is by physical address. */
-START_TEST(test_watch_paged)
-{
-	struct accesses a = { 0 };
-	struct g_pt pt;
-
-	g_paged_at(&pt, gm, G_TABLES);
-	g_map(&pt, 0x00400000u, G_DATA, PTE_P | PTE_W);
-	G_PROG(gm, G_CODE, g_s(OP_sw, 2, 1, 8), g_j(OP_j, -1));
-	machine_set_reg(gm, 1, 0x00400000u);
-	machine_set_reg(gm, 2, 99);
-	g_set_cr(gm, CR_MMU, MMU_PG);
-	g_step(gm, 4);
-	machine_on(gm, EV_MEM, on_mem, &a);
-	machine_watch(gm, G_DATA + 8, G_DATA + 11);
-	g_step(gm, 2);
-	ck_assert_int_eq(a.n, 1);
-	check_access(&a.ev[0], G_CODE, G_DATA + 8, 99, 4, true);
-}
-END_TEST
-
 static Suite *exact_suite(void)
 {
 	Suite *s = suite_create("exact");
@@ -748,10 +660,6 @@ static Suite *exact_suite(void)
 	tcase_add_test(tc, test_breakpoint_counts_and_remove);
 	tcase_add_test(tc, test_breakpoint_paged);
 	tcase_add_test(tc, test_breakpoint_survives_code_write);
-
-	tc = g_tcase(s, "watchpoints");
-	tcase_add_test(tc, test_watch);
-	tcase_add_test(tc, test_watch_paged);
 	return s;
 }
 

@@ -70,8 +70,44 @@ void vl_filter_range(lua_State *L, const char *what, int f, uint32_t *lo, uint32
 	lua_pop(L, 2);
 }
 
+/* A read/write filter: an address or {lo, hi} (physical, as ever), or
+ * {pa = a or {lo, hi}}, or {va = a or {lo, hi}} (virtual: *va set). */
+static void mem_filter(lua_State *L, const char *what, int f, uint32_t *lo, uint32_t *hi,
+		       bool *va)
+{
+	int tpa, tva;
+
+	if (!lua_istable(L, f)) {
+		vl_filter_range(L, what, f, lo, hi);
+		return;
+	}
+	for (lua_pushnil(L); lua_next(L, f); lua_pop(L, 1)) {
+		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		if (key && strcmp(key, "pa") && strcmp(key, "va"))
+			luaL_error(L, "%s: filter: unknown field '%s'\n(read and write take an "
+				      "address, {lo, hi}, {pa = ...} or {va = ...})", what, key);
+	}
+	tpa = lua_getfield(L, f, "pa");
+	tva = lua_getfield(L, f, "va");
+	if (tpa == LUA_TNIL && tva == LUA_TNIL) {
+		lua_pop(L, 2);
+		vl_filter_range(L, what, f, lo, hi);
+		return;
+	}
+	if (tpa != LUA_TNIL && tva != LUA_TNIL)
+		luaL_error(L, "%s: filter: pa or va, not both", what);
+	lua_rawgeti(L, f, 1);
+	if (!lua_isnil(L, -1))
+		luaL_error(L, "%s: filter: {%s = ...} or {lo, hi}, not both", what,
+			   tva != LUA_TNIL ? "va" : "pa");
+	lua_pop(L, 1);
+	*va = tva != LUA_TNIL;
+	vl_filter_range(L, what, *va ? lua_gettop(L) : lua_gettop(L) - 1, lo, hi);
+	lua_pop(L, 2);
+}
+
 void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx, int fidx,
-		    enum lev *kind, uint32_t *lo, uint32_t *hi)
+		    enum lev *kind, uint32_t *lo, uint32_t *hi, bool *va)
 {
 	const char *name = lua_tostring(L, idx);
 	bool nofilter = fidx == 0 || lua_isnoneornil(L, fidx);
@@ -93,6 +129,7 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 	*kind = (enum lev)k;
 	*lo = 0;
 	*hi = 0xffffffffu;
+	*va = false;
 	if (k >= LEV_FIRST_MONITOR) {
 		if (!lm->mon)
 			luaL_error(L, "%s: '%s' is an event of the monitor (vmlab.monitor)", what, name);
@@ -138,13 +175,15 @@ void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx
 		return;
 	case LEV_READ:
 	case LEV_WRITE:
-		if (nofilter)
-			*hi = machine_mem_bytes(lm->m) - 1;
-		else
-			vl_filter_range(L, what, fidx, lo, hi);
+		if (!nofilter)
+			mem_filter(L, what, fidx, lo, hi, va);
+		if (*va)
+			return;
 		if (*lo >= machine_mem_bytes(lm->m))
-			luaL_error(L, "%s: %s watches RAM, and %s is outside it", what, name,
-				   vl_hex(hex, *lo));
+			luaL_error(L, "%s: %s watches RAM, and %s is outside it\n(a virtual "
+				      "address: {va = ...})", what, name, vl_hex(hex, *lo));
+		if (*hi >= machine_mem_bytes(lm->m)) /* as the machine watches it */
+			*hi = machine_mem_bytes(lm->m) - 1;
 		return;
 	default:
 		break;
@@ -161,7 +200,7 @@ static bool same_watch(const struct lhandler *a, const struct lhandler *b)
 	bool mem_b = b->kind == LEV_READ || b->kind == LEV_WRITE;
 
 	if (mem_a || mem_b)
-		return mem_a && mem_b && a->lo == b->lo && a->hi == b->hi;
+		return mem_a && mem_b && a->va == b->va && a->lo == b->lo && a->hi == b->hi;
 	return a->kind == b->kind && a->lo == b->lo;
 }
 
@@ -182,7 +221,7 @@ static bool shared(const struct lmachine *lm, const struct lhandler *h, bool lis
 static bool on_event(void *opaque, struct machine *m, const struct machine_event_info *ev);
 
 int vl_add_handler(lua_State *L, struct lmachine *lm, enum lev kind, uint32_t lo, uint32_t hi,
-		   int ref)
+		   bool va, int ref)
 {
 	enum machine_event mev = lev_mev[kind];
 	const char *fail = NULL;
@@ -199,10 +238,12 @@ int vl_add_handler(lua_State *L, struct lmachine *lm, enum lev kind, uint32_t lo
 		lm->caph = cap;
 	}
 	h = &lm->h[lm->nh];
-	*h = (struct lhandler){ .id = ++lm->next_id, .kind = kind, .lo = lo, .hi = hi, .ref = ref };
+	*h = (struct lhandler){ .id = ++lm->next_id, .kind = kind, .lo = lo, .hi = hi,
+				.va = va, .ref = ref };
 	if ((kind == LEV_READ || kind == LEV_WRITE) && !shared(lm, h, false) &&
-	    !machine_watch(lm->m, lo, hi))
-		fail = "too many watched ranges (at most 32 different ones)";
+	    !(va ? machine_watch_va : machine_watch)(lm->m, lo, hi))
+		fail = va ? "too many watched virtual ranges (at most 32 different ones)"
+			  : "too many watched ranges (at most 32 different ones)";
 	else if (kind == LEV_BREAK && !shared(lm, h, false) && !machine_break_insert(lm->m, lo))
 		fail = "too many breakpoints (at most 64)";
 	else if (mev != EV_COUNT && lm->mhandle[mev] < 0 &&
@@ -235,7 +276,7 @@ void vl_remove_handler(lua_State *L, struct lmachine *lm, int id)
 	h->ref = LUA_NOREF;
 	mev = lev_mev[h->kind];
 	if ((h->kind == LEV_READ || h->kind == LEV_WRITE) && !shared(lm, h, false))
-		machine_unwatch(lm->m, h->lo, h->hi);
+		(h->va ? machine_unwatch_va : machine_unwatch)(lm->m, h->lo, h->hi);
 	if (h->kind == LEV_BREAK && !shared(lm, h, false))
 		machine_break_remove(lm->m, h->lo);
 	if (mev != EV_COUNT && lm->mhandle[mev] >= 0 && !shared(lm, h, true)) {
@@ -379,7 +420,10 @@ bool vl_dispatch(struct lmachine *lm, enum lev kind, uint32_t key, uint32_t keyh
 	lm->v->handler_depth++;
 	for (int i = 0; i < lm->nh && !lm->error; i++) {
 		struct lhandler *h = &lm->h[i];
-		if (h->removed || h->kind != kind || keyhi < h->lo || key > h->hi)
+		uint32_t k = key, khi = keyhi;
+		if (h->va) /* a read/write by virtual address */
+			k = ev->va, khi = ev->va + ev->size - 1;
+		if (h->removed || h->kind != kind || khi < h->lo || k > h->hi)
 			continue;
 		if (kind == LEV_INSN) { /* once per boundary, however often the run re-enters */
 			if (!step)
@@ -501,6 +545,8 @@ static int event_index(lua_State *L)
 		lua_pushinteger(L, ev->value);
 	else if (!strcmp(k, "va") && kd == LEV_TLBFILL)
 		lua_pushinteger(L, ev->addr);
+	else if (!strcmp(k, "va") && (kd == LEV_READ || kd == LEV_WRITE))
+		lua_pushinteger(L, ev->va);
 	else if (!strcmp(k, "write") && (kd == LEV_TLBFILL || kd == LEV_DEVICE))
 		lua_pushboolean(L, ev->write);
 	else if (!strcmp(k, "value") && mem)
@@ -558,17 +604,18 @@ int vl_on(lua_State *L)
 	struct lmachine *lm = vl_checkmachine(L, 1);
 	enum lev kind;
 	uint32_t lo, hi;
+	bool va;
 	int ref, id;
 
 	if (lua_gettop(L) == 3 && lua_isfunction(L, 3)) { /* x:on(event, fn) */
 		lua_pushnil(L);
 		lua_insert(L, 3);
 	}
-	vl_check_event(L, "x:on", lm, 2, 3, &kind, &lo, &hi);
+	vl_check_event(L, "x:on", lm, 2, 3, &kind, &lo, &hi, &va);
 	luaL_checktype(L, 4, LUA_TFUNCTION);
 	lua_pushvalue(L, 4);
 	ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	id = vl_add_handler(L, lm, kind, lo, hi, ref);
+	id = vl_add_handler(L, lm, kind, lo, hi, va, ref);
 	struct lhandle *h = lua_newuserdatauv(L, sizeof *h, 1);
 	*h = (struct lhandle){ lm, id, kind };
 	luaL_setmetatable(L, T_HANDLE);

@@ -395,7 +395,7 @@ static void push_fatal(lua_State *L, struct lmachine *lm)
 }
 
 int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_cycles,
-	   int until_kind, uint32_t until_lo, uint32_t until_hi)
+	   int until_kind, uint32_t until_lo, uint32_t until_hi, bool until_va)
 {
 	struct vlua *v = lm->v;
 	struct machine *m = lm->m;
@@ -417,7 +417,8 @@ int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_c
 		cyc_end = machine_cycles(m) + max_cycles < machine_cycles(m)
 			  ? UINT64_MAX - 1 : machine_cycles(m) + max_cycles;
 	if (until_kind >= 0) {
-		until_id = vl_add_handler(L, lm, (enum lev)until_kind, until_lo, until_hi, LUA_NOREF);
+		until_id = vl_add_handler(L, lm, (enum lev)until_kind, until_lo, until_hi,
+					  until_va, LUA_NOREF);
 		/* "until the next insn at X" when at X already means the next
 		 * time: the instruction here runs first (as gdb's until does) */
 		struct lhandler *h = &lm->h[lm->nh - 1];
@@ -531,6 +532,7 @@ static int l_run(lua_State *L)
 	uint64_t max_steps = UINT64_MAX, max_cycles = UINT64_MAX;
 	enum lev kind = LEV_COUNT;
 	uint32_t lo = 0, hi = 0;
+	bool va = false;
 
 	if (!lua_isnoneornil(L, 2)) {
 		luaL_checktype(L, 2, LUA_TTABLE);
@@ -550,17 +552,18 @@ static int l_run(lua_State *L)
 			t = lua_getfield(L, 2, "stop_at");
 		}
 		if (t == LUA_TSTRING) {
-			vl_check_event(L, "x:run{stop_at=}", lm, lua_gettop(L), 0, &kind, &lo, &hi);
+			vl_check_event(L, "x:run{stop_at=}", lm, lua_gettop(L), 0, &kind, &lo, &hi, &va);
 		} else if (t == LUA_TTABLE) {
 			int u = lua_gettop(L);
 			lua_rawgeti(L, u, 1);
 			lua_rawgeti(L, u, 2);
-			vl_check_event(L, "x:run{stop_at=}", lm, u + 1, u + 2, &kind, &lo, &hi);
+			vl_check_event(L, "x:run{stop_at=}", lm, u + 1, u + 2, &kind, &lo, &hi, &va);
 		} else if (t != LUA_TNIL) {
 			return luaL_error(L, "x:run: stop_at must be an event name or {event, filter}");
 		}
 	}
-	return vl_run(L, lm, max_steps, max_cycles, kind == LEV_COUNT ? -1 : (int)kind, lo, hi);
+	return vl_run(L, lm, max_steps, max_cycles, kind == LEV_COUNT ? -1 : (int)kind, lo, hi,
+		      va);
 }
 
 static int l_step(lua_State *L)
@@ -570,7 +573,7 @@ static int l_step(lua_State *L)
 
 	if (n < 0)
 		return luaL_argerror(L, 2, "the number of steps must not be negative");
-	return vl_run(L, lm, (uint64_t)n, UINT64_MAX, -1, 0, 0);
+	return vl_run(L, lm, (uint64_t)n, UINT64_MAX, -1, 0, 0, false);
 }
 
 static int l_stop(lua_State *L)

@@ -114,6 +114,8 @@ struct lhandler {
 	int id;              /* handle number, unique per machine          */
 	enum lev kind;
 	uint32_t lo, hi;     /* filter: inclusive range of the key         */
+	bool va;             /* read/write: the key is the virtual address,
+			      * not the physical one                      */
 	int ref;             /* the function (registry), or LUA_NOREF for
 			      * the run loop's own `until`/wait watcher    */
 	bool removed;
@@ -217,9 +219,10 @@ void vl_not_in_handler(lua_State *L, const char *what);
 
 /* lua_machine.c */
 void vl_open_machine(lua_State *L);   /* classes + vmlab.machine in table at -1 */
-/* Run lm until a limit, a stop or an event; pushes reason and details. */
+/* Run lm until a limit, a stop or an event (until_va: read/write by
+ * virtual address); pushes reason and details. */
 int vl_run(lua_State *L, struct lmachine *lm, uint64_t max_steps, uint64_t max_cycles,
-	   int until_kind, uint32_t until_lo, uint32_t until_hi);
+	   int until_kind, uint32_t until_lo, uint32_t until_hi, bool until_va);
 void vl_close_machine(lua_State *L, struct lmachine *lm);
 /* Push a machine object over m, which the caller owns (see lborrow). */
 struct lmachine *vl_push_borrowed(lua_State *L, struct machine *m, const struct image *img,
@@ -247,12 +250,13 @@ uint32_t vl_psw(struct lmachine *lm);
 /* lua_event.c */
 void vl_open_event(lua_State *L);
 int vl_on(lua_State *L);                       /* x:on(event, filter, fn) */
-/* Parse an event name at idx and a filter at fidx; false: error pushed. */
+/* Parse an event name at idx and a filter at fidx (a Lua error if bad);
+ * *va: a read/write filter by virtual address ({va = ...}). */
 void vl_check_event(lua_State *L, const char *what, struct lmachine *lm, int idx, int fidx,
-		    enum lev *kind, uint32_t *lo, uint32_t *hi);
+		    enum lev *kind, uint32_t *lo, uint32_t *hi, bool *va);
 /* Add a handler (ref LUA_NOREF: the run's own watcher); its id. */
 int vl_add_handler(lua_State *L, struct lmachine *lm, enum lev kind, uint32_t lo, uint32_t hi,
-		   int ref);
+		   bool va, int ref);
 void vl_remove_handler(lua_State *L, struct lmachine *lm, int id);
 /* The run loop's poweroff: call those handlers. */
 void vl_emit_poweroff(struct lmachine *lm);

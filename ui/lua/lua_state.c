@@ -253,8 +253,9 @@ static int wait_run(lua_State *L)
 	uint64_t max = UINT64_MAX;
 	enum lev kind;
 	uint32_t lo, hi;
+	bool va;
 
-	vl_check_event(L, "vmlab.wait", lm, 2, 3, &kind, &lo, &hi);
+	vl_check_event(L, "vmlab.wait", lm, 2, 3, &kind, &lo, &hi, &va);
 	if (!lua_isnoneornil(L, 4)) {
 		luaL_checktype(L, 4, LUA_TTABLE);
 		if (lua_getfield(L, 4, "max_insns") != LUA_TNIL) {
@@ -266,7 +267,7 @@ static int wait_run(lua_State *L)
 		lua_pop(L, 1);
 	}
 	lua_settop(L, 1);
-	vl_run(L, lm, max, UINT64_MAX, (int)kind, lo, hi);
+	vl_run(L, lm, max, UINT64_MAX, (int)kind, lo, hi, va);
 	/* run pushed reason, details: an event gives the event alone */
 	if (!strcmp(lua_tostring(L, -2), "event"))
 		return 1;
