@@ -407,6 +407,7 @@ proc_exit:
         call  kputdec
         la    a0, msg_power_off
         call  kputs
+        CONS_SYNC
         li    t0, POWER
         DEV_WRITE s0, 0, t0
         j     .                         # not reached: the machine is off

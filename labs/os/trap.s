@@ -81,6 +81,7 @@ trap_entry:
         mv    a0, sp
         call  trap
 trap_return:                            # sp = the frame to return through
+        CONS_FLUSH_RET sp               # (paravirtual: buffered console output)
         lw    t0, TF_EPC(sp)
         CR_WRITE epc, t0
         lw    t0, TF_EPSW(sp)
@@ -256,6 +257,7 @@ interrupt:
 # self-test calls intr_wait that way on a machine that ignored its
 # wrpsw), no interrupt is taken and we fall through with IE = 0 as well.
 idle:
+        CONS_FLUSH                      # (paravirtual: before it sleeps)
         INTR_ENABLE t0
 intr_wait:                              # enter here with IE = 1 already
         HALT
