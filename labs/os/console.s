@@ -92,6 +92,7 @@ console_read:
         la    t0, cons_eof
         lw    t0, 0(t0)
         bnez  t0, 9f                    # no byte will ever come
+        CONS_FLUSH                      # (paravirtual: the echo so far)
         la    a0, cons_buf
         call  sleep
         j     1b
@@ -124,7 +125,8 @@ console_read:
         la    a0, bs_erase
         call  kputs
         j     1b
-9:      mv    a0, s2
+9:      CONS_FLUSH
+        mv    a0, s2
         pop   s2
         pop   s1
         pop   s0
@@ -162,9 +164,11 @@ cons_buf:   .space CONS_BUF
 #
 # Descriptor i is always ring slot i (i = chains published % CQ).  The
 # buffer is reused from 0 once nothing is in flight (used.idx caught up).
-# Flushes: at every return to user mode (trap.s, CONS_FLUSH_RET) and
-# before the idle loop sleeps (CONS_FLUSH); console_sync before power off
-# (CONS_SYNC).  Input stays on the UART (console_intr above).
+# Flushes (arch.inc's CONS_FLUSH): where the kernel has printed (the end
+# of a write, a read's echo, a kill report, the self-test) and before the
+# idle loop sleeps; console_sync before power off (CONS_SYNC).  Published
+# bytes reach the console at the VM's next exit: the sleep's block, a
+# tick, a kick.  Input stays on the UART (console_intr above).
 
         .equ CQ,            16          # descriptors (a power of 2)
         .equ COUT_BUF,      1024        # bytes of output buffer

@@ -504,6 +504,7 @@ kill:
         lw    a0, TF_CAUSE(s0)
         andi  a0, a0, CAUSE_CODE
         addi  a0, a0, KILLED
+        CONS_FLUSH                      # (paravirtual: the report, now)
         call  proc_exit
 
         .data

@@ -81,7 +81,6 @@ trap_entry:
         mv    a0, sp
         call  trap
 trap_return:                            # sp = the frame to return through
-        CONS_FLUSH_RET sp               # (paravirtual: buffered console output)
         lw    t0, TF_EPC(sp)
         CR_WRITE epc, t0
         lw    t0, TF_EPSW(sp)
