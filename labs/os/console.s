@@ -170,8 +170,12 @@ cons_buf:   .space CONS_BUF
 # bytes reach the console at the VM's next exit: the sleep's block, a
 # tick, a kick.  Input stays on the UART (console_intr above).
 
-        .equ CQ,            16          # descriptors (a power of 2)
+        .ifndef CQ                      # (tests/pv/run.sh builds a toyos-pv
+        .equ CQ,            16          # with a tiny ring and buffer, to
+        .endif                          # make every kick happen often)
+        .ifndef COUT_BUF
         .equ COUT_BUF,      1024        # bytes of output buffer
+        .endif
         .equ CQ_AVAIL,      16 * CQ     # ring offsets (monitor/pv_ring.c)
         .equ CQ_USED,       (16 * CQ + 6 + 2 * CQ + 3) & ~3
         .equ CQ_BYTES,      CQ_USED + 6 + 8 * CQ
