@@ -78,8 +78,8 @@ rings=$(sed -n 's/^rings *\([0-9]*\) kicks, \([0-9]*\) chains, \([0-9]*\) bytes$
 	"$tmp/pvstats")
 if [ -n "$rings" ]; then
 	read -r bytes chains kicks <<<"$rings"
-	echo "   console output: $bytes bytes in $chains ring chains, $kicks kicks (the UART:" \
-		"an exit a byte)"
+	echo "   console: $bytes bytes in $chains ring chains, $kicks kicks (UART: an exit" \
+		"a byte)"
 fi
 echo "(docs/paravirt.md)"
 exit "$status"
