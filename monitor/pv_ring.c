@@ -22,6 +22,11 @@
 
 #include <string.h>
 
+/* A ring starts 16-aligned (virtio 1.0's descriptor table; every field
+ * then falls naturally aligned), not page-aligned as legacy virtio had it:
+ * a small kernel can keep a ring among its data. */
+#define RING_ALIGN 16u
+
 static uint32_t used_off(uint32_t q)
 {
 	return (16 * q + 6 + 2 * q + 3) & ~3u;
@@ -61,7 +66,7 @@ int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa
 	if (queue != PV_QUEUE_CONSOLE)
 		return PV_ENOSYS; /* the disk queue is not built yet */
 	pq = &vm->pvq[queue];
-	if (q == 0 || q > PV_QUEUE_MAX || (q & (q - 1)) || (gpa & PAGE_MASK) || flags > PV_QF_POLL)
+	if (q == 0 || q > PV_QUEUE_MAX || (q & (q - 1)) || (gpa & (RING_ALIGN - 1)) || flags > PV_QF_POLL)
 		return PV_EINVAL;
 	if (!gpa_is_ram(vm, gpa, ring_bytes(q)))
 		return PV_EFAULT;

@@ -11,6 +11,7 @@
 
         .text
 
+        .if !PARAVIRT                   # the paravirtual build's: console.s
 # kputc(a0 = byte): send one byte to the console.  Clobbers t0.
 kputc:
         li    t0, UART
@@ -26,6 +27,7 @@ kputs:
         addi  a0, a0, 1
         j     1b
 2:      ret
+        .endif
 
 # kputdec(a0 = unsigned number), in decimal.
 kputdec:
@@ -46,6 +48,7 @@ kputdec:
         addi  sp, sp, 16
         ret
 
+        .if !PARAVIRT
 # kputhex(a0 = number), as 0x%08x.  Clobbers a0, t0-t3.
 kputhex:
         li    t1, UART
@@ -64,6 +67,7 @@ kputhex:
         addi  t2, t2, -4
         bge   t2, zero, 1b
         ret
+        .endif
 
 # memzero(a0 = address, a1 = bytes, a multiple of 16; both 4-aligned).
 # Clobbers a0, t0.
@@ -123,6 +127,7 @@ panic:
         call  kputs
         li    a0, '\n'
         call  kputc
+        CONS_SYNC
         li    t0, POWER
         li    t1, PANIC_STATUS
         DEV_WRITE t1, 0, t0

@@ -407,6 +407,7 @@ proc_exit:
         call  kputdec
         la    a0, msg_power_off
         call  kputs
+        CONS_SYNC
         li    t0, POWER
         DEV_WRITE s0, 0, t0
         j     .                         # not reached: the machine is off
@@ -503,6 +504,7 @@ kill:
         lw    a0, TF_CAUSE(s0)
         andi  a0, a0, CAUSE_CODE
         addi  a0, a0, KILLED
+        CONS_FLUSH                      # (paravirtual: the report, now)
         call  proc_exit
 
         .data

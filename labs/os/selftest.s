@@ -140,6 +140,7 @@ selftest:
         call  st_tail
 
         call  intr_wait                 # interrupts off again (trap.s)
+        CONS_FLUSH                      # (paravirtual: publish the report)
         mv    a0, s3
         pop   s3
         pop   s2

@@ -66,7 +66,8 @@ sys_write:
         call  kputc
         addi  s0, s0, 1
         j     1b
-3:      pop   a0
+3:      CONS_FLUSH                      # (paravirtual: one chain per write)
+        pop   a0
 2:      pop   s1
         pop   s0
         pop   ra

@@ -256,6 +256,7 @@ interrupt:
 # self-test calls intr_wait that way on a machine that ignored its
 # wrpsw), no interrupt is taken and we fall through with IE = 0 as well.
 idle:
+        CONS_FLUSH                      # (paravirtual: before it sleeps)
         INTR_ENABLE t0
 intr_wait:                              # enter here with IE = 1 already
         HALT
