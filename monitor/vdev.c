@@ -142,7 +142,7 @@ bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char 
 		if (vm->devs[i].base == MMIO_TIMER)
 			vm->timer = &vm->devs[i];
 	if (!(vm->uart = dev_uart_attach(&vm->host, err, errlen)) ||
-	    !dev_disk_attach(&vm->host, vc->disk_path, err, errlen) ||
+	    !(vm->disk = dev_disk_attach(&vm->host, vc->disk_path, err, errlen)) ||
 	    !dev_power_attach(&vm->host, err, errlen) || !dev_debug_attach(&vm->host, err, errlen) ||
 	    !dev_rng_attach(&vm->host, err, errlen))
 		return false;
