@@ -29,12 +29,7 @@ disk_init:
         la    t2, disk_blocks
         sw    t1, 0(t2)
         .if PARAVIRT
-        li    a0, DQ_QUEUE
-        la    a1, dq_ring
-        li    a2, DQ
-        li    a3, 0                     # notify after each request: no polling
-        li    t0, HC_QUEUE_INIT
-        hypercall
+        DISK_QUEUE_INIT dq_ring, DQ
         .else
         li    t1, 1
         DEV_WRITE t1, DISK_CTRL, t0
@@ -110,7 +105,8 @@ disk_rw:
 # disk_cmd(a0 = block, a1 = DISK_READ or DISK_WRITE): one block between
 # the disk and disk_buf, through the disk queue -> a0 = 0 or E_IO.  The
 # chain is always descriptors 0 (header), 1 (disk_buf), 2 (status); only
-# the header and the data descriptor's direction change.  Clobbers t0-t2.
+# the header and the data descriptor's direction change.  Clobbers a0,
+# t0-t2.
 disk_cmd:
         la    t0, dq_hdr
         addi  t1, a1, -1                # DISK_READ 1 -> IN 0, DISK_WRITE 2 -> OUT 1
@@ -134,9 +130,7 @@ disk_cmd:
         lhu   t2, DQ_USED(t0)           # kick, unless the monitor polls
         andi  t2, t2, USED_NO_NOTIFY
         bnez  t2, 2f
-        li    a0, DQ_QUEUE
-        li    t0, HC_NOTIFY
-        hypercall
+        DISK_KICK
         la    t0, dq_ring
 2:      lhu   t2, DQ_USED + 2(t0)       # done when used.idx catches up (at
         bne   t2, t1, 2b                # once after a kick; a polling
@@ -201,13 +195,6 @@ disk_buf:    .space BLOCK_SIZE          # the DMA bounce buffer
 # ---- the paravirtual disk queue (docs/paravirt.md, section 6) ------------
 # Inside the kernel's image (KERNEL_END does not move): a ring of DQ
 # descriptors, 16-byte aligned, and one request's header and status.
-        .ifndef HC_NOTIFY
-        .equ HC_NOTIFY, 11
-        .endif
-        .ifndef HC_QUEUE_INIT
-        .equ HC_QUEUE_INIT, 13
-        .endif
-        .equ DQ_QUEUE, 1                # the monitor's disk queue
         .equ DQ, 4                      # descriptors (a request takes 3)
         .equ DQ_AVAIL, 16 * DQ          # the ring's layout (pv_ring.c)
         .equ DQ_USED, (16 * DQ + 6 + 2 * DQ + 3) & ~3
