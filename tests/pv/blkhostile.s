@@ -8,19 +8,12 @@
 #   request: desc 0 header {type, 0, block, high} -> desc 1 data (buf)
 #            -> desc 2 status (1 byte), ring of Q = 4 at qring
 
-        .equ HC_INIT, 0
-        .equ HC_SET_TRAP_TABLE, 3
-        .equ HC_YIELD, 7
-        .equ HC_NOTIFY, 11
-        .equ HC_QUEUE_INIT, 13
-        .equ EINVAL, -2
+        .include "pvguest.inc"
         .equ Q, 4
         .equ AVAIL, 16 * Q              # pv_ring.c's layout
         .equ USED, (16 * Q + 6 + 2 * Q + 3) & ~3
-        .equ NEXT, 1
-        .equ WRITE, 2
-        .equ DEBUG, 0xf0005000
-        .equ POWER, 0xf0004000
+        .equ NEXT, DESC_NEXT
+        .equ WRITE, DESC_WRITE
         .equ BLOCKS, 64                 # the disk run.sh gives it
 
         .data
@@ -38,38 +31,7 @@ stack_top:
         .text
         .align 4
 vectors:                                # no trap is expected: power off 99
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-
-# CHECK id, expected: t0 must be `expected`, else count and report id.
-        .macro CHECK id, want
-        li    t1, \want
-        beq   t0, t1, ok\@
-        addi  s0, s0, 1
-        li    t1, DEBUG
-        li    t2, \id
-        sw    t2, 4(t1)
-ok\@:
-        .endm
-
-        .macro HCALL n
-        li    t0, \n
-        hypercall
-        .endm
+        VECTORS unexpected
 
 # DESC i, word, value: descriptor i's word (0 addr, 1 high, 2 len,
 # 3 flags | next << 16) = value.  Clobbers t1, t2.

@@ -13,21 +13,15 @@
 #
 # tests/pv/run.sh compares the three outputs with the disk and their exits.
 
-        .equ HC_INIT, 0
-        .equ HC_SET_TRAP_TABLE, 3
-        .equ HC_BLOCK, 6
-        .equ HC_CONSOLE_WRITE, 10
-        .equ HC_NOTIFY, 11
-        .equ HC_QUEUE_INIT, 13
+        .include "pvguest.inc"
         .equ BLOCKS, 128
         .equ Q, 32                      # 10 requests of 3 descriptors
         .equ AVAIL, 16 * Q              # pv_ring.c's layout
         .equ USED, (16 * Q + 6 + 2 * Q + 3) & ~3
-        .equ NEXT, 1
-        .equ WRITE, 2
+        .equ NEXT, DESC_NEXT
+        .equ WRITE, DESC_WRITE
         .equ INTC, 0xf0000000
         .equ DISK, 0xf0003000
-        .equ POWER, 0xf0004000
 
         .data
 __vmlab_paravirt: .word 1
@@ -45,22 +39,7 @@ data:     .space BLOCKS * 512           # the whole disk, read
         .text
         .align 4
 vectors:                                # vm0 takes the disk's interrupt
-        j     on_irq
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
+        VECTORS on_irq
 
 _start:
         la    sp, stack_top
