@@ -8,7 +8,9 @@
  * devices, the monitor is the host: their timers are the monitor's events
  * (on the real timer), their interrupt lines go to the VM's virtual
  * interrupt controller, their DMA lands in the VM's own RAM (and keeps the
- * shadows coherent), and their output is labelled with the VM.
+ * shadows coherent), and their output is labelled with the VM.  The VM
+ * keeps its disk (vm->disk): the paravirtual disk queue (pv_blk.c) moves
+ * blocks through it with dev_disk_io, as software hosting the disk.
  */
 #include "monitor/vmm_priv.h"
 
