@@ -79,10 +79,32 @@ disk_rw:
         la    a0, disk_buf              # write: the user's bytes first
         mv    a1, s1
         call  bytecopy
-3:      mv    a0, s0                    # the command itself
+3:
+        .if PARAVIRT
+        mv    a0, s0                    # through the disk queue
         mv    a1, s2
         call  disk_cmd
         bnez  a0, 7f
+        .else
+        la    t0, disk_status
+        sw    zero, 0(t0)
+        li    t0, DISK
+        DEV_WRITE s0, DISK_BLOCK, t0
+        la    t1, disk_buf
+        DEV_WRITE t1, DISK_ADDR, t0
+        li    t1, 1
+        DEV_WRITE t1, DISK_COUNT, t0
+        DEV_WRITE s2, DISK_CMD, t0      # go
+4:      la    t0, disk_status           # sleep until the interrupt
+        lw    t0, 0(t0)
+        bnez  t0, 5f
+        la    a0, disk_status
+        call  sleep
+        j     4b
+5:      andi  t0, t0, DISK_ERROR
+        li    a0, E_IO
+        bnez  t0, 7f
+        .endif
         li    t0, DISK_READ
         bne   s2, t0, 6f
         mv    a0, s1                    # read: give the user the bytes
@@ -140,33 +162,6 @@ disk_cmd:
         beqz  t0, 3f
         li    a0, E_IO
 3:      ret
-        .else
-# disk_cmd(a0 = block, a1 = DISK_READ or DISK_WRITE): one block between
-# the disk and disk_buf by DMA, sleeping until the completion interrupt
-# -> a0 = 0 or E_IO.  Clobbers a0, t0-t3.
-disk_cmd:
-        push  ra
-        la    t0, disk_status
-        sw    zero, 0(t0)
-        li    t0, DISK
-        DEV_WRITE a0, DISK_BLOCK, t0
-        la    t1, disk_buf
-        DEV_WRITE t1, DISK_ADDR, t0
-        li    t1, 1
-        DEV_WRITE t1, DISK_COUNT, t0
-        DEV_WRITE a1, DISK_CMD, t0      # go
-1:      la    t0, disk_status           # sleep until the interrupt
-        lw    t0, 0(t0)
-        bnez  t0, 2f
-        la    a0, disk_status
-        call  sleep
-        j     1b
-2:      andi  t0, t0, DISK_ERROR
-        li    a0, 0
-        beqz  t0, 3f
-        li    a0, E_IO
-3:      pop   ra
-        ret
         .endif
 
 # bytecopy(a0 = destination, a1 = source): one block, byte by byte (a user
