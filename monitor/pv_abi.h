@@ -77,17 +77,31 @@ enum pv_mmuext {
 #define PV_MMU_ENTRY_BYTES 12u
 #define PV_MC_ENTRY_BYTES 20u
 #define PV_BATCH_MAX 1024u
-#define PV_BATCH_BUCKETS 6
+#define PV_BATCH_BUCKETS 6       /* --stats: 1, 2-3, 4-15, 16-63, 64-255, 256+ */
 /* shared rings (virtio's split layout; docs/paravirt.md, section 6) */
 #define PV_QUEUE_CONSOLE 0       /* console output                       */
-#define PV_QUEUE_DISK 1          /* reserved: not built yet              */
+#define PV_QUEUE_DISK 1          /* the disk: virtio-blk requests        */
 #define PV_NQUEUES 2
 #define PV_QUEUE_MAX 256u        /* Q: a power of 2, at most this        */
 #define PV_QF_POLL 1u            /* queue_init flag: the monitor polls   */
 #define PV_DESC_F_NEXT 1u        /* descriptor flags (low 16 bits)       */
 #define PV_DESC_F_WRITE 2u
 #define PV_DESC_MAX 65536u       /* bytes in one descriptor              */
-#define PV_USED_F_NO_NOTIFY 1u   /* used.flags: do not kick, I poll       */ /* --stats: 1, 2-3, 4-15, 16-63, 64-255, 256+ */
+#define PV_USED_F_NO_NOTIFY 1u   /* used.flags: do not kick, I poll       */
+#define PV_RING_ALIGN 16u        /* a ring's gpa: 16-byte aligned        */
+
+/* The disk queue's request (virtio-blk): a chain of three descriptors,
+ *   header  device-readable, 16 bytes: type, reserved, block (lo, hi)
+ *   data    one buffer, a multiple of 512 bytes (at most PV_DESC_MAX):
+ *           device-writable for a read, device-readable for a write
+ *   status  device-writable, at least 1 byte: the PV_BLK_S_* the device
+ *           writes when it is done */
+#define PV_BLK_HDR_BYTES 16u
+#define PV_BLK_T_IN 0u           /* read: disk -> the data buffer        */
+#define PV_BLK_T_OUT 1u          /* write: the data buffer -> disk       */
+#define PV_BLK_S_OK 0u
+#define PV_BLK_S_IOERR 1u        /* a bad request, or the disk failed    */
+#define PV_BLK_S_UNSUPP 2u       /* an unknown type                      */
 
 const char *pv_hcall_name(unsigned n);
 

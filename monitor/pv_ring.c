@@ -11,21 +11,18 @@
  * heads and next fields against Q, every buffer against the VM's RAM, and
  * a chain longer than Q descriptors is a loop.  A ring found inconsistent
  * is marked broken (virtio's NEEDS_RESET) until the guest sets it up again:
- * the guest loses its queue, never the monitor its footing.
+ * the guest loses its queue, never the monitor its footing.  Queue 0 is
+ * the console's output (below), queue 1 the disk (pv_blk.c).
  *
  *   ring gpa ─► +0        desc[Q]    16 bytes: addr (lo, hi), len, flags | next << 16
  *               +16Q      avail      flags, idx, ring[Q], used_event   (u16 each)
  *               +U        used       flags, idx (u16), {id, len}[Q] (u32), avail_event
  *               U = 16Q + 6 + 2Q, rounded up to 4
+ *   ring gpa: 16-byte aligned (virtio 1.0's descriptor table)
  */
 #include "monitor/vmm_priv.h"
 
 #include <string.h>
-
-/* A ring starts 16-aligned (virtio 1.0's descriptor table; every field
- * then falls naturally aligned), not page-aligned as legacy virtio had it:
- * a small kernel can keep a ring among its data. */
-#define RING_ALIGN 16u
 
 static uint32_t used_off(uint32_t q)
 {
@@ -63,10 +60,11 @@ int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa
 {
 	struct pv_queue *pq;
 
-	if (queue != PV_QUEUE_CONSOLE)
-		return PV_ENOSYS; /* the disk queue is not built yet */
+	if (queue >= PV_NQUEUES)
+		return PV_ENOSYS;
 	pq = &vm->pvq[queue];
-	if (q == 0 || q > PV_QUEUE_MAX || (q & (q - 1)) || (gpa & (RING_ALIGN - 1)) || flags > PV_QF_POLL)
+	if (q == 0 || q > PV_QUEUE_MAX || (q & (q - 1)) || (gpa & (PV_RING_ALIGN - 1)) ||
+	    flags > PV_QF_POLL)
 		return PV_EINVAL;
 	if (!gpa_is_ram(vm, gpa, ring_bytes(q)))
 		return PV_EFAULT;
@@ -84,37 +82,27 @@ static int32_t broken(struct pv_queue *pq)
 	return PV_EINVAL;
 }
 
-/* Walk the chain from head, checking it (emit false) or sending its bytes
- * to the console (emit true).  false if the ring is inconsistent (a next
- * beyond Q, more descriptors than Q: a loop); *bad if a buffer is outside
- * the VM's RAM (that chain fails, the ring goes on).  Checked whole before
- * anything is sent: a chain that loops sends nothing. */
-static bool walk(struct vmm *v, struct vm *vm, const struct pv_queue *pq, uint32_t head, bool emit,
-		 bool *bad, uint32_t *total)
+/* Read the chain from head into d[] (at most Q descriptors, so d needs
+ * PV_QUEUE_MAX): false if the ring is inconsistent (a next beyond Q, more
+ * descriptors than Q: a loop).  A descriptor whose buffer is not in the
+ * VM's RAM (or is longer than PV_DESC_MAX, or has a high address word) is
+ * kept with ok = false: its chain fails, the ring goes on.  Each queue's
+ * device then works from this copy, checked whole before anything moves,
+ * so a looping chain sends and writes nothing. */
+static bool read_chain(struct vmm *v, struct vm *vm, const struct pv_queue *pq, uint32_t head,
+		       struct pv_desc d[], uint32_t *n)
 {
-	const struct vmm_io *io = &v->cfg.io;
-	uint8_t buf[256];
-
-	*bad = false;
-	*total = 0;
-	for (uint32_t i = head, count = 0;; count++) {
-		if (count >= pq->q)
+	*n = 0;
+	for (uint32_t i = head;;) {
+		if (*n >= pq->q)
 			return false;
-		uint32_t d = pq->gpa + 16 * i;
-		uint32_t addr = rd32(v, vm, d), hi = rd32(v, vm, d + 4), n = rd32(v, vm, d + 8);
-		uint32_t fn = rd32(v, vm, d + 12);
-		if (hi || n > PV_DESC_MAX || !gpa_is_ram(vm, addr, n ? n : 1))
-			*bad = true;
-		else if (!(fn & PV_DESC_F_WRITE)) { /* (device-writable: nothing to send) */
-			for (uint32_t done = 0; emit && done < n;) {
-				uint32_t k = n - done < sizeof buf ? n - done : (uint32_t)sizeof buf;
-				machine_phys_read(v->m, vm->base + addr + done, buf, k);
-				if (io->console_out)
-					io->console_out(io->opaque, vm->id, buf, k);
-				done += k;
-			}
-			*total += n;
-		}
+		uint32_t at = pq->gpa + 16 * i;
+		struct pv_desc *x = &d[(*n)++];
+		uint32_t hi = rd32(v, vm, at + 4), fn = rd32(v, vm, at + 12);
+		x->addr = rd32(v, vm, at);
+		x->len = rd32(v, vm, at + 8);
+		x->flags = fn & 0xffffu;
+		x->ok = !hi && x->len <= PV_DESC_MAX && gpa_is_ram(vm, x->addr, x->len ? x->len : 1);
 		if (!(fn & PV_DESC_F_NEXT))
 			return true;
 		i = fn >> 16;
@@ -123,18 +111,45 @@ static bool walk(struct vmm *v, struct vm *vm, const struct pv_queue *pq, uint32
 	}
 }
 
-/* Consume one chain: *len = the bytes sent, 0 if the chain failed. */
+/* Queue 0: the device-readable buffers' bytes to the VM's console; the
+ * used length is the bytes sent, 0 if a buffer was bad (nothing sent). */
+static uint32_t console_chain(struct vmm *v, struct vm *vm, const struct pv_desc d[], uint32_t n)
+{
+	const struct vmm_io *io = &v->cfg.io;
+	uint8_t buf[256];
+	uint32_t total = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (!d[i].ok)
+			return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (d[i].flags & PV_DESC_F_WRITE)
+			continue; /* device-writable: nothing to send */
+		for (uint32_t done = 0; done < d[i].len;) {
+			uint32_t k = d[i].len - done < sizeof buf ? d[i].len - done : (uint32_t)sizeof buf;
+			machine_phys_read(v->m, vm->base + d[i].addr + done, buf, k);
+			if (io->console_out)
+				io->console_out(io->opaque, vm->id, buf, k);
+			done += k;
+		}
+		total += d[i].len;
+	}
+	return total;
+}
+
+/* Consume one chain: *len = its used length (the queue's device says). */
 static bool consume(struct vmm *v, struct vm *vm, const struct pv_queue *pq, uint32_t head,
 		    uint32_t *len)
 {
-	bool bad;
+	struct pv_desc d[PV_QUEUE_MAX];
+	uint32_t n;
 
-	if (!walk(v, vm, pq, head, false, &bad, len))
+	if (!read_chain(v, vm, pq, head, d, &n))
 		return false;
-	if (bad)
-		*len = 0;
+	if (pq == &vm->pvq[PV_QUEUE_DISK])
+		*len = pv_blk_request(v, vm, d, n);
 	else
-		walk(v, vm, pq, head, true, &bad, len);
+		*len = console_chain(v, vm, d, n);
 	vm->stats.ring_bytes += *len;
 	return true;
 }

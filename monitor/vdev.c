@@ -8,7 +8,9 @@
  * devices, the monitor is the host: their timers are the monitor's events
  * (on the real timer), their interrupt lines go to the VM's virtual
  * interrupt controller, their DMA lands in the VM's own RAM (and keeps the
- * shadows coherent), and their output is labelled with the VM.
+ * shadows coherent), and their output is labelled with the VM.  The VM
+ * keeps its disk (vm->disk): the paravirtual disk queue (pv_blk.c) moves
+ * blocks through it with dev_disk_io, as software hosting the disk.
  */
 #include "monitor/vmm_priv.h"
 
@@ -142,7 +144,7 @@ bool vdev_attach(struct vmm *v, struct vm *vm, const struct vm_config *vc, char 
 		if (vm->devs[i].base == MMIO_TIMER)
 			vm->timer = &vm->devs[i];
 	if (!(vm->uart = dev_uart_attach(&vm->host, err, errlen)) ||
-	    !dev_disk_attach(&vm->host, vc->disk_path, err, errlen) ||
+	    !(vm->disk = dev_disk_attach(&vm->host, vc->disk_path, err, errlen)) ||
 	    !dev_power_attach(&vm->host, err, errlen) || !dev_debug_attach(&vm->host, err, errlen) ||
 	    !dev_rng_attach(&vm->host, err, errlen))
 		return false;

@@ -111,6 +111,7 @@ struct vm {
 	struct mdev { uint32_t base, size; const struct dev_ops *ops; void *dev; } devs[8];
 	int ndevs;
 	struct dev_uart *uart;
+	struct dev_disk *disk;    /* its disk, for the pv disk queue      */
 	struct vmm_stats stats;
 	uint64_t entered_cycles;  /* machine cycles when it last got the CPU */
 	uint64_t entered_instret;
@@ -327,6 +328,15 @@ int32_t pv_queue_init(struct vmm *v, struct vm *vm, uint32_t queue, uint32_t gpa
 		      uint32_t flags);
 int32_t pv_queue_notify(struct vmm *v, struct vm *vm, uint32_t queue);
 void pv_queue_poll(struct vmm *v, struct vm *vm);
+/* One descriptor of a chain, as read_chain (pv_ring.c) copied it; ok:
+ * its buffer lies in the VM's RAM. */
+struct pv_desc {
+	uint32_t addr, len, flags;
+	bool ok;
+};
+/* The disk queue's device (pv_blk.c): one request, checked whole first;
+ * the used length (bytes the device wrote; 0: not even a status). */
+uint32_t pv_blk_request(struct vmm *v, struct vm *vm, const struct pv_desc d[], uint32_t n);
 /* The shared page's copy of the virtual interrupt flag. */
 bool pv_irq_enabled(const struct vmm *v, const struct vm *vm);
 

@@ -32,6 +32,13 @@
  *
  * Interrupt.  Line IRQ_DISK = (DONE || ERROR) && IRQ_ENABLE, a level.
  *
+ * The host's own transfers.  dev_disk_io moves blocks for the software that
+ * hosts the disk (the monitor's paravirtual disk queue): the same transfer
+ * code and checks as a command's completion, done at once, the latency
+ * returned for the caller to charge; the registers, the timer and the
+ * interrupt line are not touched, so the guest's view of the device is
+ * the one above.
+ *
  * Reset: every register 0 but CAPACITY.
  *
  * Snapshots.  The file's contents are device state too: going back to a
@@ -158,21 +165,41 @@ static bool dev_disk_move(struct dev_disk *d, bool write, uint64_t block, uint32
 	       dev_dma_write(&d->host, pa, buf, sizeof buf);
 }
 
+/* Cycles from a command to its completion. */
+static uint64_t dev_disk_latency(uint32_t count)
+{
+	return DISK_LATENCY + (uint64_t)DISK_BLOCK_BYTES * count;
+}
+
+/* A transfer, run to the end (a DMA command's completion, or the host's
+ * dev_disk_io): range checks first, so a range error moves no data. */
+static enum dev_disk_io_status dev_disk_run(struct dev_disk *d, bool write, uint32_t block,
+					    uint32_t count, uint32_t pa)
+{
+	uint64_t bytes = (uint64_t)count * DISK_BLOCK_BYTES;
+
+	if (count == 0 || (uint64_t)block + count > d->capacity)
+		return DISK_IO_RANGE;
+	if ((uint64_t)pa + bytes > dev_ram_size(&d->host))
+		return DISK_IO_RAM;
+	for (uint32_t i = 0; i < count; i++) /* a read-only file fails its first pwrite (EBADF) */
+		if (!dev_disk_move(d, write, (uint64_t)block + i, pa + i * DISK_BLOCK_BYTES))
+			return DISK_IO_HOST;
+	return DISK_IO_OK;
+}
+
 /* The latched command, run to the end: true if it succeeded. */
 static bool dev_disk_transfer(struct dev_disk *d)
 {
-	bool write = d->cmd == DISK_CMD_WRITE;
-	uint64_t bytes = (uint64_t)d->cmd_count * DISK_BLOCK_BYTES;
+	return dev_disk_run(d, d->cmd == DISK_CMD_WRITE, d->cmd_block, d->cmd_count,
+			    d->cmd_addr) == DISK_IO_OK;
+}
 
-	if (d->cmd_count == 0 ||
-	    (uint64_t)d->cmd_block + d->cmd_count > d->capacity ||
-	    (uint64_t)d->cmd_addr + bytes > dev_ram_size(&d->host))
-		return false; /* a read-only file fails its first pwrite (EBADF) */
-	for (uint32_t i = 0; i < d->cmd_count; i++)
-		if (!dev_disk_move(d, write, (uint64_t)d->cmd_block + i,
-				   d->cmd_addr + i * DISK_BLOCK_BYTES))
-			return false;
-	return true;
+enum dev_disk_io_status dev_disk_io(struct dev_disk *d, bool write, uint32_t block, uint32_t count,
+				    uint32_t pa, uint64_t *cycles)
+{
+	*cycles = dev_disk_latency(count);
+	return dev_disk_run(d, write, block, count, pa);
 }
 
 static void dev_disk_complete(void *opaque)
@@ -197,8 +224,7 @@ static void dev_disk_command(struct dev_disk *d, uint32_t cmd)
 	d->cmd_addr = d->addr;
 	d->cmd_count = d->count;
 	d->status |= DISK_STATUS_BUSY;
-	dev_timer_arm(&d->host, d->event, dev_now(&d->host) + DISK_LATENCY +
-			  (uint64_t)DISK_BLOCK_BYTES * d->count);
+	dev_timer_arm(&d->host, d->event, dev_now(&d->host) + dev_disk_latency(d->count));
 }
 
 /* The register a rw offset names, NULL if the offset is not a rw one. */
@@ -409,23 +435,26 @@ static bool dev_disk_open(struct dev_disk *d, const char *path, char *err, size_
 	return true;
 }
 
-bool dev_disk_attach(const struct dev_host *host, const char *path_or_NULL, char *err, size_t errlen)
+struct dev_disk *dev_disk_attach(const struct dev_host *host, const char *path_or_NULL, char *err,
+				 size_t errlen)
 {
 	struct dev_disk *d = calloc(1, sizeof *d);
 
-	if (!d)
-		return dev_fail(err, errlen, dev_disk_ops.name, "out of memory");
+	if (!d) {
+		dev_fail(err, errlen, dev_disk_ops.name, "out of memory");
+		return NULL;
+	}
 	d->host = *host;
 	d->fd = -1;
 	if (path_or_NULL && !dev_disk_open(d, path_or_NULL, err, errlen)) {
 		dev_disk_free(d);
-		return false;
+		return NULL;
 	}
 	d->event = dev_event_new(host, dev_disk_complete, d, dev_disk_ops.name, err, errlen);
 	if (d->event < 0) {
 		dev_disk_free(d);
-		return false;
+		return NULL;
 	}
 	dev_disk_update_irq(d);
-	return dev_map(host, MMIO_DISK, &dev_disk_ops, d, err, errlen);
+	return dev_map(host, MMIO_DISK, &dev_disk_ops, d, err, errlen) ? d : NULL;
 }

@@ -37,7 +37,23 @@ void dev_uart_eof(struct dev_uart *u);                                 /* no mor
  * to now); false if it is before the last arrival, after the end of
  * input, or the host is out of memory. */
 bool dev_uart_input_at(struct dev_uart *u, uint64_t at, const uint8_t *bytes, size_t n, bool eof);
-bool dev_disk_attach(const struct dev_host *host, const char *path_or_NULL, char *err, size_t errlen);
+struct dev_disk;
+struct dev_disk *dev_disk_attach(const struct dev_host *host, const char *path_or_NULL, char *err,
+				 size_t errlen);
+/* A transfer as the disk's DMA does it, for its host's own software (the
+ * monitor's paravirtual disk queue), not for the guest: no register
+ * changes, no interrupt.  count blocks from `block`, to (read) or from
+ * (write) RAM at pa; *cycles = the latency the device model gives that
+ * command (its caller charges it).  The same checks, in the same order,
+ * as a DMA command's completion. */
+enum dev_disk_io_status {
+	DISK_IO_OK = 0,
+	DISK_IO_RANGE,  /* count 0, or blocks beyond the capacity (no disk: 0) */
+	DISK_IO_RAM,    /* the buffer is not all inside RAM                    */
+	DISK_IO_HOST,   /* the host file failed (or is read-only, for a write) */
+};
+enum dev_disk_io_status dev_disk_io(struct dev_disk *d, bool write, uint32_t block, uint32_t count,
+				    uint32_t pa, uint64_t *cycles);
 bool dev_power_attach(const struct dev_host *host, char *err, size_t errlen);
 bool dev_debug_attach(const struct dev_host *host, char *err, size_t errlen);
 bool dev_rng_attach(const struct dev_host *host, char *err, size_t errlen); /* seeded by host->seed */

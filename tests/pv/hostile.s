@@ -239,7 +239,7 @@ back_from_iret:
         li    a2, 256
         HCALL HC_QUEUE_INIT
         CHECK 38, EFAULT
-        li    a0, 1                     # 39: the disk queue: not built
+        li    a0, 2                     # 39: no such queue
         la    a1, qring
         li    a2, 4
         HCALL HC_QUEUE_INIT

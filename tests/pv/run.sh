@@ -18,6 +18,13 @@
 #                 alone; tests/pv/dfault.s double-faults and ends alone
 #   rings         tests/pv/ring.s: 16 KiB through the emulated UART and the
 #                 shared console ring, same bytes, far fewer exits
+#   disk queue    tests/pv/blkhostile.s abuses the disk queue (bad chains,
+#                 blocks beyond the disk, huge counts, a read-only or
+#                 short status, loops, indices beyond the ring, a storm):
+#                 each refused, no block moved but the one it writes, and
+#                 toyos-pv's disk session beside it unchanged;
+#                 tests/pv/blkring.s reads 64 KiB through the emulated
+#                 disk and the disk queue: the same bytes, far fewer exits
 #   batched       toyos-pvb (labs/os/pvmmu.s): every page-table write
 #                 through mmu_update in batches: the same sessions' output,
 #                 at least 8 entries a call (forkwait)
@@ -286,6 +293,67 @@ if "$VMLAB" asm -I labs/os "$T/tiny.s" -o "$T/tiny.elf" 2>"$T/tiny.err"; then
 	done
 else
 	fail "a toyos-pv with a tiny console ring does not assemble" "$(cat "$T/tiny.err")"
+fi
+
+# ---- the disk queue: a hostile guest, and exits per KiB -------------------------
+B=tests/pv/blkhostile.s
+zdisk() { head -c $((64 * 512)) /dev/zero >"$1"; }
+# what blkhostile.s leaves on its disk: block 1 = 512 'Z', the rest zero
+{ head -c 512 /dev/zero; head -c 512 /dev/zero | tr '\0' Z; head -c $((62 * 512)) /dev/zero; } \
+	>"$T/bh.want"
+for machine in classic strict; do
+	zdisk "$T/bh.img"
+	"$VMLAB" run --vmm pv --machine "$machine" "$B" --mem 1M --disk "$T/bh.img" \
+		>"$T/bh.out" 2>"$T/bh.err"
+	st=$?
+	if [ $st = 0 ] && cmp -s "$T/bh.img" "$T/bh.want"; then
+		ok "$machine: every abuse of the disk queue refused, no block moved but its own"
+	else
+		fail "$machine: blkhostile.s: status $st (checks gone wrong, by number, below)" \
+			"$(cat "$T/bh.out" "$T/bh.err"; cmp "$T/bh.img" "$T/bh.want")"
+	fi
+done
+# toyos-pv's disk session beside two of them prints (and writes) what it does alone
+zdisk "$T/t1.img"
+zdisk "$T/t2.img"
+zdisk "$T/h1.img"
+zdisk "$T/h2.img"
+"$VMLAB" run --vmm pv --vm "$PV,console-in=tests/os/disk.in,console-out=$T/dalone.out,disk=$T/t1.img" \
+	>/dev/null 2>&1
+"$VMLAB" run --vmm pv --vm "$PV,console-in=tests/os/disk.in,console-out=$T/dbeside.out,disk=$T/t2.img" \
+	--vm "$B,mem=1M,disk=$T/h1.img" --vm "$B,mem=1M,disk=$T/h2.img" >/dev/null 2>"$T/db.err"
+st=$?
+if [ $st = 0 ] && grep -q 'all data correct' "$T/dalone.out" &&
+	cmp -s "$T/dalone.out" "$T/dbeside.out" && cmp -s "$T/t1.img" "$T/t2.img" &&
+	cmp -s "$T/h1.img" "$T/bh.want" && cmp -s "$T/h2.img" "$T/bh.want"; then
+	ok "toyos-pv's disk session beside two disk-queue abusers: the same output and disk"
+else
+	fail "toyos-pv's disk beside blkhostile.s: status $st" \
+		"$(diff "$T/dalone.out" "$T/dbeside.out" | head; cat "$T/db.err")"
+fi
+# 64 KiB: the emulated disk, the disk queue with a kick per block, ten per kick
+R=tests/pv/blkring.s
+seq 100000 | head -c 65536 >"$T/r.img"
+args=()
+for i in 0 1 2; do
+	cp "$T/r.img" "$T/r$i.img"
+	args+=(--vm "$R,mem=1M,disk=$T/r$i.img,console-out=$T/d$i")
+done
+"$VMLAB" run --vmm pv "${args[@]}" --stats-json "$T/blk.json" >/dev/null 2>"$T/blk.err"
+st=$?
+if [ $st = 0 ] && cmp -s "$T/d0" "$T/r.img" && cmp -s "$T/d1" "$T/r.img" && cmp -s "$T/d2" "$T/r.img"; then
+	ok "64 KiB read through the emulated disk and the disk queue: the disk's bytes"
+else
+	fail "blkring.s: status $st" "$(cat "$T/blk.err"; cmp "$T/d0" "$T/r.img"; cmp "$T/d1" "$T/r.img")"
+fi
+e0=$(vmexits "$T/blk.json" 0)
+e1=$(vmexits "$T/blk.json" 1)
+e2=$(vmexits "$T/blk.json" 2)
+if [ -n "$e0" ] && [ -n "$e1" ] && [ -n "$e2" ] && [ "$e0" -ge $((128 * 6)) ] &&
+	[ "$e1" -lt $((e0 / 4)) ] && [ "$e2" -lt $((e1 / 2)) ]; then
+	ok "exits for 64 KiB of disk: registers $e0, queue $e1, queue with 10 a kick $e2"
+else
+	fail "exits for 64 KiB of disk: registers ${e0:-?}, queue ${e1:-?}, batched ${e2:-?}"
 fi
 
 echo "$passed passed, $failed failed"
