@@ -180,20 +180,7 @@ cons_buf:   .space CONS_BUF
         .equ CQ_USED,       (16 * CQ + 6 + 2 * CQ + 3) & ~3
         .equ CQ_BYTES,      CQ_USED + 6 + 8 * CQ
         .equ CQ_POLL,       1           # queue_init flag: the monitor polls
-# (the ABI's names: defined once, whichever file of the paravirtual
-# build gets to them first; docs/paravirt.md, sections 2 and 6)
-        .ifndef USED_NO_NOTIFY
-        .equ USED_NO_NOTIFY, 1          # used.flags: no kick wanted
-        .endif
-        .ifndef HC_CONSOLE_WRITE
-        .equ HC_CONSOLE_WRITE, 10
-        .endif
-        .ifndef HC_NOTIFY
-        .equ HC_NOTIFY,     11
-        .endif
-        .ifndef HC_QUEUE_INIT
-        .equ HC_QUEUE_INIT, 13
-        .endif
+# (the hypercall numbers and ring flags: arch.inc)
 
 # kputc(a0 = byte): append it to the buffer.  Clobbers t0 (as natively).
 kputc:

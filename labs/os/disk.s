@@ -193,9 +193,7 @@ disk_buf:    .space BLOCK_SIZE          # the DMA bounce buffer
         .equ DQ, 4                      # descriptors (a request takes 3)
         .equ DQ_AVAIL, 16 * DQ          # the ring's layout (pv_ring.c)
         .equ DQ_USED, (16 * DQ + 6 + 2 * DQ + 3) & ~3
-        .equ DESC_NEXT, 1
-        .equ DESC_WRITE, 2
-        .equ USED_NO_NOTIFY, 1
+        # (descriptor flags, USED_NO_NOTIFY: arch.inc)
 
         .data
         .align 16
