@@ -105,6 +105,26 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 	return w;
 }
 
+/* The conditional branches and jumps: name, condition (both loops write
+ * them out twice, see cpu_exec_loop.h); LINK_ is what runs first. */
+#define BRANCHES(B) \
+	B(beq, RS1 == RS2) \
+	B(bne, RS1 != RS2) \
+	B(blt, (int32_t)RS1 < (int32_t)RS2) \
+	B(bge, (int32_t)RS1 >= (int32_t)RS2) \
+	B(bltu, RS1 < RS2) \
+	B(bgeu, RS1 >= RS2) \
+	B(j, 1) \
+	B(jal, 1)
+#define LINK_beq
+#define LINK_bne
+#define LINK_blt
+#define LINK_bge
+#define LINK_bltu
+#define LINK_bgeu
+#define LINK_j
+#define LINK_jal R[ISA_REG_RA] = PC() + 4
+
 #define EXEC_FAST 0
 #define EXEC_FN exec_step
 #define EXEC_RET static void
@@ -122,6 +142,35 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 #define EXEC_DONE false
 #define EXEC_STEP true
 #include "cpu_exec_loop.h"
+
+void cpu_exec_init(struct machine *m)
+{
+	m->fast_labels = NULL;
+#ifdef VMLAB_THREADED
+	exec_fast(m); /* with no labels yet it only publishes them */
+#endif
+}
+
+void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i)
+{
+	struct dinsn *d = &dp->insn[i];
+	unsigned f = d->op;
+
+	if (!m->fast_labels) { /* a switch build: the fast loop reads op */
+		d->fast = NULL;
+		return;
+	}
+	if (d->rd == DINSN_IN_PAGE) {
+		switch (f) {
+#define B(name, cond) case OP_##name: f = FOP_##name##_in; break;
+		BRANCHES(B)
+#undef B
+		default:
+			break;
+		}
+	}
+	d->fast = m->fast_labels[f];
+}
 
 void cpu_exec(struct machine *m)
 {

@@ -10,6 +10,44 @@
  */
 EXEC_RET EXEC_FN(struct machine *m)
 {
+#ifdef VMLAB_THREADED
+#if EXEC_FAST
+#define LABELS_COUNT FOP_COUNT
+#else
+#define LABELS_COUNT OP_DISPATCH_COUNT
+#endif
+	static const void *const labels[LABELS_COUNT] = {
+		[OP_INVALID] = &&L_INVALID,
+#define X(name, opc, fmt, imm, cls, doc) [OP_##name] = &&L_##name,
+#include "isa.def"
+#undef X
+		[OP_DECODE] = &&L_DECODE,
+		[OP_PAGE_END] = &&L_PAGE_END,
+		[OP_BKPT] = &&L_BKPT,
+#if EXEC_FAST
+#define B(name, cond) [FOP_##name##_in] = &&L_##name##_in,
+		BRANCHES(B)
+#undef B
+#endif
+	};
+#undef LABELS_COUNT
+#if EXEC_FAST
+	/* cpu_exec_init: publish the handlers for cpu_fast_link, run nothing */
+	if (UNLIKELY(!m->fast_labels)) {
+		m->fast_labels = labels;
+		return EXEC_DONE;
+	}
+	/* the slot's own handler, chosen at decode (cpu_fast_link) */
+#define DISPATCH() goto *ip->fast
+#else
+#define DISPATCH() goto *labels[ip->op]
+#endif
+#define CASE(x) L_##x:
+#else
+#define DISPATCH() goto dispatch
+#define CASE(x) case OP_##x:
+#endif
+
 	struct cpu *const c = &m->cpu;
 	uint32_t *const R = c->r;
 	/* The fast TLB of this ring's class, and its index mask pre-shifted
@@ -38,23 +76,6 @@ EXEC_RET EXEC_FN(struct machine *m)
 #endif
 	struct dinsn *ip, *page_ip;
 	uint32_t pc = c->pc;
-
-#ifdef VMLAB_THREADED
-	static const void *const labels[OP_DISPATCH_COUNT] = {
-		[OP_INVALID] = &&L_INVALID,
-#define X(name, opc, fmt, imm, cls, doc) [OP_##name] = &&L_##name,
-#include "isa.def"
-#undef X
-		[OP_DECODE] = &&L_DECODE,
-		[OP_PAGE_END] = &&L_PAGE_END,
-		[OP_BKPT] = &&L_BKPT,
-	};
-#define DISPATCH() goto *labels[ip->op]
-#define CASE(x) L_##x:
-#else
-#define DISPATCH() goto dispatch
-#define CASE(x) case OP_##x:
-#endif
 
 /* The current instruction's address and word. */
 #define PC() (page_va + ((uint32_t)(ip - page_ip) << 2))
@@ -227,7 +248,7 @@ dispatch:
 #endif
 	/* ---- pseudo-operations of the decoded page ---- */
 	CASE(DECODE) {
-		mem_decode_at(m, ip, c->itlb_pa + ((uint32_t)(ip - page_ip) << 2), WORD());
+		mem_decode_at(m, c->itlb_code, c->itlb_pa + ((uint32_t)(ip - page_ip) << 2), WORD());
 		m->stats.decoded++;
 		DISPATCH(); /* already counted */
 	}
@@ -251,7 +272,7 @@ dispatch:
 			instret++;
 		}
 		c->bkpt_pass_valid = false;
-		mem_decode_slot(ip, WORD(), (unsigned)(ip - page_ip));
+		mem_decode_slot(m, c->itlb_code, (unsigned)(ip - page_ip), WORD());
 		c->bkpt_repatch = pa;
 		c->bkpt_repatch_valid = true;
 		c->slice_end = instret; /* leave right after this instruction */
@@ -322,17 +343,20 @@ dispatch:
 	CASE(sb)  STORE(uint8_t, 1);
 
 	/* ---- control flow ---- */
-	CASE(beq)  BRANCH(RS1 == RS2);
-	CASE(bne)  BRANCH(RS1 != RS2);
-	CASE(blt)  BRANCH((int32_t)RS1 < (int32_t)RS2);
-	CASE(bge)  BRANCH((int32_t)RS1 >= (int32_t)RS2);
-	CASE(bltu) BRANCH(RS1 < RS2);
-	CASE(bgeu) BRANCH(RS1 >= RS2);
-	CASE(j)    BRANCH(1);
-	CASE(jal) {
-		R[ISA_REG_RA] = PC() + 4;
-		BRANCH(1);
+	/* Each twice in the fast loop: _in when decode found the target in
+	 * the page (cpu_fast_link), the plain one for the general case. */
+#define B(name, cond) CASE(name) { LINK_##name; BRANCH(cond); }
+	BRANCHES(B)
+#undef B
+#if EXEC_FAST && defined(VMLAB_THREADED)
+#define B(name, cond) L_##name##_in: { \
+		LINK_##name; \
+		if (cond) GOTO_SLOT(ip + ip->imm); \
+		NEXT(); \
 	}
+	BRANCHES(B)
+#undef B
+#endif
 	CASE(jalr) {
 		uint32_t target = RS1 + IMM;
 		if (target & 3) {

@@ -48,12 +48,33 @@ enum {
 	OP_DISPATCH_COUNT
 };
 
-/* A pre-decoded instruction (8 bytes).  rd is 16 (a sink register) when
+/* The fast loop's extra handlers (struct dinsn.fast), numbered after the
+ * operations: a branch whose target lies in the page (no range check). */
+enum {
+	FOP_beq_in = OP_DISPATCH_COUNT, FOP_bne_in, FOP_blt_in, FOP_bge_in,
+	FOP_bltu_in, FOP_bgeu_in, FOP_j_in, FOP_jal_in,
+	FOP_COUNT
+};
+
+/* A pre-decoded instruction (16 bytes).  rd is 16 (a sink register) when
  * the instruction names r0 as its destination, so writes need no test.
  * Branches and j/jal name no rd: their rd says whether the target lies in
  * the same page (DINSN_IN_PAGE), resolved once at decode, so a taken
- * branch within the page is ip + imm with no range check. */
+ * branch within the page is ip + imm with no range check.
+ *
+ *   0        8    9    10   11   12        16
+ *   +--------+----+----+----+----+---------+
+ *   | fast   | op | rd |rs1 |rs2 |   imm   |
+ *   +--------+----+----+----+----+---------+
+ *
+ * fast is the fast loop's handler for this slot (a computed-goto label,
+ * NULL in a switch build): op's own handler, or a variant chosen at decode
+ * from this slot and the next (an in-page branch, a fused pair; see
+ * cpu_fast_link).  The step loop dispatches on op alone, so fast is a
+ * cache: it must change whenever op or the operands of this slot or of
+ * the next change, and mem_slot_op/mem_decode_slot are the only writers. */
 struct dinsn {
+	const void *fast; /* fast loop's handler (see above)        */
 	uint8_t op;   /* enum isa_op, OP_DECODE or OP_PAGE_END   */
 	uint8_t rd;   /* destination register, 16 for r0          */
 	uint8_t rs1;  /* first source                             */
@@ -166,6 +187,7 @@ struct machine {
 	unsigned tlb_mask;           /* entries - 1                        */
 	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
 	const char *ft_cur;          /* the dispatch loop's: ftlb[its class] */
+	const void *const *fast_labels; /* the fast loop's handlers, by FOP_ */
 	uint32_t ft_mask16;          /* ... and tlb_mask << 4               */
 
 	uint32_t irq_lines;          /* interrupt line levels              */
@@ -237,11 +259,13 @@ static inline bool mem_is_ram(const struct machine *m, uint32_t pa, uint32_t len
 struct dpage *mem_code_page(struct machine *m, uint32_t pfn);
 /* Keep decoded code exact after bytes [pa, pa+len) of RAM changed. */
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len);
-/* Decode one slot in place (OP_DECODE -> real op); slot is its index in
- * the page (branch targets are resolved against it). */
-void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot);
+/* Decode slot i of dp in place (OP_DECODE -> real op; branch targets are
+ * resolved against i) and relink the fast handlers of slots i and i-1. */
+void mem_decode_slot(struct machine *m, struct dpage *dp, unsigned i, uint32_t word);
+/* Set slot i's op (OP_DECODE, OP_BKPT) and relink slots i and i-1. */
+void mem_slot_op(struct machine *m, struct dpage *dp, unsigned i, unsigned op);
 /* Decode the slot of physical address pa, honouring breakpoints. */
-void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
+void mem_decode_at(struct machine *m, struct dpage *dp, uint32_t pa, uint32_t word);
 bool mem_is_break(const struct machine *m, uint32_t pa);
 /* Does [pa, pa+size) touch a watched range? (pages flag candidates) */
 bool mem_watch_hit(const struct machine *m, uint32_t pa, uint32_t size);
@@ -259,6 +283,9 @@ void mmu_tlb_flush(struct machine *m);                     /* tlbflush       */
 
 /* --- CPU (cpu_exec.c, cpu_trap.c) --- */
 void cpu_exec(struct machine *m);  /* run until limit or a serializing event */
+void cpu_exec_init(struct machine *m); /* publish the fast loop's handlers */
+/* Choose slot i's fast handler from it and slot i+1 (dinsn.fast). */
+void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i);
 /* Raise a trap: cause (CAUSE layout), epc, badva, the instruction word. */
 void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, uint32_t word);
 bool cpu_interrupt_pending(const struct machine *m);

@@ -737,7 +737,7 @@ static void code_reset(struct machine *m, size_t pfn)
 
 	if (dp)
 		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
-			dp->insn[i].op = OP_DECODE;
+			mem_slot_op(m, dp, i, OP_DECODE);
 }
 
 static bool restore_ram(struct machine *m, const struct snap_view *v)
