@@ -152,11 +152,13 @@ EXEC_RET EXEC_FN(struct machine *m)
 		pc = t_; \
 		LEAVE_PAGE(); \
 	} while (0)
+/* A branch's imm is in bytes of decoded code (mem_decode_slot). */
+#define BRANCH_SLOT() ((struct dinsn *)((char *)ip + ip->imm))
 #define BRANCH(cond) do { \
 		if (cond) { \
 			if (LIKELY(ip->rd == DINSN_IN_PAGE)) /* resolved at decode */ \
-				GOTO_SLOT(ip + ip->imm); \
-			pc = PC() + ((uint32_t)ip->imm << 2); \
+				GOTO_SLOT(BRANCH_SLOT()); \
+			pc = PC() + (uint32_t)(ip->imm / (int32_t)sizeof(struct dinsn) * 4); \
 			LEAVE_PAGE(); \
 		} \
 		NEXT(); \
@@ -351,7 +353,7 @@ dispatch:
 #if EXEC_FAST && defined(VMLAB_THREADED)
 #define B(name, cond) L_##name##_in: { \
 		LINK_##name; \
-		if (cond) GOTO_SLOT(ip + ip->imm); \
+		if (cond) GOTO_SLOT(BRANCH_SLOT()); \
 		NEXT(); \
 	}
 	BRANCHES(B)
@@ -500,6 +502,7 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef SLOW
 #undef JUMP
 #undef BRANCH
+#undef BRANCH_SLOT
 #undef RD
 #undef RS1
 #undef RS2

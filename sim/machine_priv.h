@@ -59,8 +59,9 @@ enum {
 /* A pre-decoded instruction (16 bytes).  rd is 16 (a sink register) when
  * the instruction names r0 as its destination, so writes need no test.
  * Branches and j/jal name no rd: their rd says whether the target lies in
- * the same page (DINSN_IN_PAGE), resolved once at decode, so a taken
- * branch within the page is ip + imm with no range check.
+ * the same page (DINSN_IN_PAGE), resolved once at decode, and their imm
+ * is the offset in bytes of decoded code, so a taken branch within the
+ * page is ip + imm with no range check and no scaling.
  *
  *   0        8    9    10   11   12        16
  *   +--------+----+----+----+----+---------+
@@ -79,7 +80,7 @@ struct dinsn {
 	uint8_t rd;   /* destination register, 16 for r0          */
 	uint8_t rs1;  /* first source                             */
 	uint8_t rs2;  /* second source (store data for FMT_STORE)  */
-	int32_t imm;  /* extended immediate, word offsets unscaled */
+	int32_t imm;  /* extended immediate; a branch's: in bytes of slots */
 };
 
 #define DINSN_IN_PAGE 1
