@@ -125,9 +125,17 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 #define LINK_j
 #define LINK_jal R[ISA_REG_RA] = PC() + 4
 
+/* GCC merges the identical tails of the handlers (cross-jumping), which
+ * costs every merged handler one more jump; the handlers are short. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define EXEC_ATTR __attribute__((optimize("no-crossjumping")))
+#else
+#define EXEC_ATTR
+#endif
+
 #define EXEC_FAST 0
 #define EXEC_FN exec_step
-#define EXEC_RET static void
+#define EXEC_RET EXEC_ATTR static void
 #define EXEC_DONE
 #include "cpu_exec_loop.h"
 #undef EXEC_FAST
@@ -138,7 +146,7 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 /* The fast loop returns EXEC_STEP when the step loop must go on. */
 #define EXEC_FAST 1
 #define EXEC_FN exec_fast
-#define EXEC_RET static bool
+#define EXEC_RET EXEC_ATTR static bool
 #define EXEC_DONE false
 #define EXEC_STEP true
 #include "cpu_exec_loop.h"
