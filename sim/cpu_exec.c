@@ -42,6 +42,7 @@
  * macro, CASE(), decides (compile with -DVMLAB_SWITCH_DISPATCH to compare).
  */
 #include "machine_priv.h"
+#include "cpu_sem.h"
 
 #include <limits.h>
 #include <string.h>
@@ -105,26 +106,6 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 	return w;
 }
 
-/* The conditional branches and jumps: name, condition (both loops write
- * them out twice, see cpu_exec_loop.h); LINK_ is what runs first. */
-#define BRANCHES(B) \
-	B(beq, RS1 == RS2) \
-	B(bne, RS1 != RS2) \
-	B(blt, (int32_t)RS1 < (int32_t)RS2) \
-	B(bge, (int32_t)RS1 >= (int32_t)RS2) \
-	B(bltu, RS1 < RS2) \
-	B(bgeu, RS1 >= RS2) \
-	B(j, 1) \
-	B(jal, 1)
-#define LINK_beq
-#define LINK_bne
-#define LINK_blt
-#define LINK_bge
-#define LINK_bltu
-#define LINK_bgeu
-#define LINK_j
-#define LINK_jal R[ISA_REG_RA] = PC() + 4
-
 /* GCC merges the identical tails of the handlers (cross-jumping), which
  * costs every merged handler one more jump; the handlers are short. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -159,6 +140,37 @@ void cpu_exec_init(struct machine *m)
 #endif
 }
 
+/* The fused pairs (cpu_fuse.def), for cpu_fast_link. */
+enum fuse_kind { K_R, K_I, K_LW, K_SW, K_BR };
+static const struct fusion {
+	uint8_t x, y;       /* the two ops                             */
+	uint8_t ky, chain;  /* op2's kind; which operand op1's rd feeds */
+	uint16_t fop;       /* the handler                             */
+} fusions[] = {
+#define FUSE(k1, x, k2, y, ch) { OP_##x, OP_##y, K_##k2, ch, FOP_F_##x##_##y##_##ch },
+#include "cpu_fuse.def"
+#undef FUSE
+};
+
+/* The fused handler for slots d and d[1], or 0 if they do not pair. */
+static unsigned fuse_of(const struct dinsn *d)
+{
+	const struct dinsn *n = d + 1;
+
+	for (size_t k = 0; k < sizeof fusions / sizeof fusions[0]; k++) {
+		const struct fusion *f = &fusions[k];
+		if (f->x != d->op || f->y != n->op)
+			continue;
+		if (f->ky == K_BR && n->rd != DINSN_IN_PAGE)
+			continue;
+		/* d->rd is 16 (the sink) for r0, which no source names */
+		if ((f->chain == 1 && n->rs1 != d->rd) || (f->chain == 2 && n->rs2 != d->rd))
+			continue;
+		return f->fop;
+	}
+	return 0;
+}
+
 void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i)
 {
 	struct dinsn *d = &dp->insn[i];
@@ -170,12 +182,18 @@ void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i)
 	}
 	if (d->rd == DINSN_IN_PAGE) {
 		switch (f) {
-#define B(name, cond) case OP_##name: f = FOP_##name##_in; break;
+#define B(name) case OP_##name: f = FOP_##name##_in; break;
 		BRANCHES(B)
 #undef B
 		default:
 			break;
 		}
+	}
+	/* never with the sentinel or the next page: i + 1 is in this page */
+	if (i + 1 < DPAGE_SLOTS) {
+		unsigned fop = fuse_of(d);
+		if (fop)
+			f = fop;
 	}
 	d->fast = m->fast_labels[f];
 }

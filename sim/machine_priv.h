@@ -49,10 +49,14 @@ enum {
 };
 
 /* The fast loop's extra handlers (struct dinsn.fast), numbered after the
- * operations: a branch whose target lies in the page (no range check). */
+ * operations: a branch whose target lies in the page (no range check),
+ * and the fused pairs of cpu_fuse.def. */
 enum {
 	FOP_beq_in = OP_DISPATCH_COUNT, FOP_bne_in, FOP_blt_in, FOP_bge_in,
 	FOP_bltu_in, FOP_bgeu_in, FOP_j_in, FOP_jal_in,
+#define FUSE(k1, x, k2, y, ch) FOP_F_##x##_##y##_##ch,
+#include "cpu_fuse.def"
+#undef FUSE
 	FOP_COUNT
 };
 
