@@ -135,23 +135,30 @@ void machine_break_remove(struct machine *m, uint32_t pa)
 	}
 }
 
-struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
+/* The first execution of a page: give it its decoded copy.  Apart from
+ * mem_code_page so that the common case (it has one) stays a leaf. */
+static __attribute__((noinline)) struct dpage *code_page_create(struct machine *m, uint32_t pfn)
 {
 	struct ppage *p = &m->pages[pfn];
 
-	if (!p->code) {
-		p->code = malloc(sizeof *p->code);
-		if (!p->code)
-			return NULL;
-		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
-			p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
-		p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
-		for (unsigned i = 0; i <= DPAGE_SLOTS; i++)
-			cpu_fast_link(m, p->code, i);
-		/* From now on stores to this page must keep it exact. */
-		mmu_ftlb_mark_code(m, pfn);
-	}
+	p->code = malloc(sizeof *p->code);
+	if (!p->code)
+		return NULL;
+	for (unsigned i = 0; i < DPAGE_SLOTS; i++)
+		p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
+	p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
+	for (unsigned i = 0; i <= DPAGE_SLOTS; i++)
+		cpu_fast_link(m, p->code, i);
+	/* From now on stores to this page must keep it exact. */
+	mmu_ftlb_mark_code(m, pfn);
 	return p->code;
+}
+
+struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
+{
+	struct dpage *dp = m->pages[pfn].code;
+
+	return dp ? dp : code_page_create(m, pfn);
 }
 
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len)
