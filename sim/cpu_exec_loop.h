@@ -96,6 +96,16 @@ EXEC_RET EXEC_FN(struct machine *m)
 		if (UNLIKELY(x_ > limit_x)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
+/* A taken branch to its slot in the page: GOTO_SLOT(BRANCH_SLOT()) in
+ * fewer steps (imm is the offset from the next slot, so acc moves by
+ * -imm: acc + ip grows by one instruction, as in GOTO_SLOT). */
+#define GOTO_BRANCH() do { \
+		intptr_t o_ = ip->imm; \
+		acc -= (uintptr_t)o_; \
+		ip = (struct dinsn *)((char *)(ip + 1) + o_); \
+		if (UNLIKELY(acc + (uintptr_t)ip > limit_x)) goto to_step; \
+		DISPATCH(); \
+	} while (0)
 /* The jump leaves the page: count this instruction, fetch pc. */
 #define LEAVE_PAGE() do { base = BEFORE() + 1; goto refetch; } while (0)
 #define SYNC_AFTER() (c->instret = BEFORE() + 1)
@@ -109,6 +119,7 @@ EXEC_RET EXEC_FN(struct machine *m)
 	} while (0)
 #define NEXT() do { ip++; NEXT_AT_IP(); } while (0)
 #define GOTO_SLOT(p) do { ip = (p); NEXT_AT_IP(); } while (0)
+#define GOTO_BRANCH() GOTO_SLOT(BRANCH_SLOT())
 #define LEAVE_PAGE() goto refetch
 #define SYNC_AFTER() (c->instret = instret)
 #endif
@@ -155,13 +166,14 @@ EXEC_RET EXEC_FN(struct machine *m)
 		pc = t_; \
 		LEAVE_PAGE(); \
 	} while (0)
-/* A branch's imm is in bytes of decoded code (mem_decode_slot). */
-#define BRANCH_SLOT() ((struct dinsn *)((char *)ip + ip->imm))
+/* A branch's imm is in bytes of decoded code from the next slot
+ * (mem_decode_slot). */
+#define BRANCH_SLOT() ((struct dinsn *)((char *)(ip + 1) + ip->imm))
 #define BRANCH(cond) do { \
 		if (cond) { \
 			if (LIKELY(ip->rd == DINSN_IN_PAGE)) /* resolved at decode */ \
-				GOTO_SLOT(BRANCH_SLOT()); \
-			pc = PC() + (uint32_t)(ip->imm / (int32_t)sizeof(struct dinsn) * 4); \
+				GOTO_BRANCH(); \
+			pc = PC() + 4 + (uint32_t)(ip->imm / (int32_t)sizeof(struct dinsn) * 4); \
 			LEAVE_PAGE(); \
 		} \
 		NEXT(); \
@@ -348,7 +360,7 @@ dispatch:
 #if EXEC_FAST && defined(VMLAB_THREADED)
 #define B(name) L_##name##_in: { \
 		LINK_##name; \
-		if (C_##name(RS1, RS2)) GOTO_SLOT(BRANCH_SLOT()); \
+		if (C_##name(RS1, RS2)) GOTO_BRANCH(); \
 		NEXT(); \
 	}
 	BRANCHES(B)
@@ -371,9 +383,9 @@ dispatch:
 #define SECOND_SW_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
 #define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
 #define SECOND_SW_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
-#define SECOND_BR_0(y) { if (C_##y(RS1, RS2)) GOTO_SLOT(BRANCH_SLOT()); NEXT(); }
-#define SECOND_BR_1(y) { if (C_##y(fwd_, RS2)) GOTO_SLOT(BRANCH_SLOT()); NEXT(); }
-#define SECOND_BR_2(y) { if (C_##y(RS1, fwd_)) GOTO_SLOT(BRANCH_SLOT()); NEXT(); }
+#define SECOND_BR_0(y) { if (C_##y(RS1, RS2)) GOTO_BRANCH(); NEXT(); }
+#define SECOND_BR_1(y) { if (C_##y(fwd_, RS2)) GOTO_BRANCH(); NEXT(); }
+#define SECOND_BR_2(y) { if (C_##y(RS1, fwd_)) GOTO_BRANCH(); NEXT(); }
 #define FUSE(k1, x, k2, y, ch) L_F_##x##_##y##_##ch: FIRST_##k1(x, SECOND_##k2##_##ch(y));
 #include "cpu_fuse.def"
 #undef FUSE
@@ -539,6 +551,7 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef JUMP
 #undef BRANCH
 #undef BRANCH_SLOT
+#undef GOTO_BRANCH
 #undef RD
 #undef RS1
 #undef RS2

@@ -64,8 +64,9 @@ enum {
  * the instruction names r0 as its destination, so writes need no test.
  * Branches and j/jal name no rd: their rd says whether the target lies in
  * the same page (DINSN_IN_PAGE), resolved once at decode, and their imm
- * is the offset in bytes of decoded code, so a taken branch within the
- * page is ip + imm with no range check and no scaling.
+ * is the offset in bytes of decoded code from the next slot, so a taken
+ * branch within the page is ip + 1 + imm with no range check and no
+ * scaling.
  *
  *   0        8    9    10   11   12        16
  *   +--------+----+----+----+----+---------+
@@ -84,7 +85,7 @@ struct dinsn {
 	uint8_t rd;   /* destination register, 16 for r0          */
 	uint8_t rs1;  /* first source                             */
 	uint8_t rs2;  /* second source (store data for FMT_STORE)  */
-	int32_t imm;  /* extended immediate; a branch's: in bytes of slots */
+	int32_t imm;  /* extended immediate; a branch's: see above */
 };
 
 #define DINSN_IN_PAGE 1

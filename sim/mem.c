@@ -69,9 +69,10 @@ void mem_decode_slot(struct machine *m, struct dpage *dp, unsigned i, uint32_t w
 		enum isa_format f = isa_info(in.op)->format;
 		if (f == FMT_B || f == FMT_J) { /* rd unused: where the target is */
 			d->rd = (uint32_t)((int64_t)i + in.imm) < DPAGE_SLOTS ? DINSN_IN_PAGE : 0;
-			/* in bytes of decoded code: ip + imm is the target's slot
-			 * with no scaling (|imm| < 2^24, so this fits) */
-			d->imm = in.imm * (int32_t)sizeof(struct dinsn);
+			/* in bytes of decoded code from the next slot: ip + 1 +
+			 * imm is the target's slot with no scaling, and a taken
+			 * branch's count moves by -imm (|imm| < 2^24: it fits) */
+			d->imm = (in.imm - 1) * (int32_t)sizeof(struct dinsn);
 		}
 	}
 	relink(m, dp, i);
