@@ -79,6 +79,15 @@ static ALWAYS_INLINE bool fetch(struct machine *m, uint32_t pc)
 		cpu_trap(m, CAUSE_MAKE(TRAP_ALIGN, ACC_FETCH, 0, 0), pc, pc, 0);
 		return false;
 	}
+	/* back in the ring class that ran this page last (a syscall's rfe) */
+	const struct itlb_park *p = &c->itlb_park[cpu_class(m)];
+	if (p->valid && p->va == (pc & ~PAGE_MASK)) {
+		c->itlb_va = p->va;
+		c->itlb_pa = p->pa;
+		c->itlb_code = p->code;
+		c->itlb_valid = true;
+		return true;
+	}
 	cause = mmu_translate(m, pc, ACC_FETCH, &pa);
 	if (!cause && !mem_is_ram(m, pa, 4))
 		cause = CAUSE_MAKE(TRAP_BUS_ERROR, ACC_FETCH, 0, 0);

@@ -175,6 +175,17 @@ struct cpu {
 	uint32_t itlb_va;          /* its virtual page address               */
 	uint32_t itlb_pa;          /* its physical page address              */
 	struct dpage *itlb_code;   /* its decoded instructions               */
+	/* The code page each privilege class ran last, parked when the ring
+	 * changed (a trap, rfe, wrpsw), so that a syscall's return finds its
+	 * page without a translation.  Valid only while nothing that could
+	 * change a fetch's translation happened since: a TLB replacement,
+	 * invalidation or flush, a control-register write, a monitor's trap
+	 * hook or a snapshot restore drop both (cpu_itlb_drop). */
+	struct itlb_park {
+		bool valid;
+		uint32_t va, pa;           /* as itlb_va, itlb_pa            */
+		struct dpage *code;        /* as itlb_code                   */
+	} itlb_park[2];            /* by CLASS_SUPER, CLASS_USER             */
 	uint64_t slice_end;        /* min(run_end, one step if EV_INSN)      */
 	uint32_t bkpt_pass;        /* pc whose breakpoint is passed once     */
 	bool bkpt_pass_valid;
@@ -247,6 +258,31 @@ static inline unsigned cpu_ring(const struct machine *m)
 static inline int cpu_class(const struct machine *m)
 {
 	return cpu_ring(m) == RING_USER ? CLASS_USER : CLASS_SUPER;
+}
+
+/* The ring is about to change: park the code page of this class. */
+static inline void cpu_itlb_park(struct machine *m)
+{
+	struct cpu *c = &m->cpu;
+
+	if (c->itlb_valid)
+		c->itlb_park[cpu_class(m)] = (struct itlb_park){
+			.valid = true, .va = c->itlb_va, .pa = c->itlb_pa, .code = c->itlb_code };
+	c->itlb_valid = false;
+}
+
+/* A TLB entry changed: forget the parked code pages. */
+static inline void cpu_itlb_drop_parked(struct machine *m)
+{
+	m->cpu.itlb_park[CLASS_SUPER].valid = false;
+	m->cpu.itlb_park[CLASS_USER].valid = false;
+}
+
+/* A fetch's translation may have changed: forget every code page. */
+static inline void cpu_itlb_drop(struct machine *m)
+{
+	m->cpu.itlb_valid = false;
+	cpu_itlb_drop_parked(m);
 }
 
 static inline bool cpu_paging(const struct machine *m)
