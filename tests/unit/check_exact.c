@@ -520,6 +520,48 @@ START_TEST(test_power_off_deterministic)
 }
 END_TEST
 
+/* ---- the parked code page (sim/cpu_exec.c fetch) -----------------------------------
+ * A trap parks the code page of the ring it leaves, and the return finds
+ * it again without a translation.  Here the ring-0 handler remaps the
+ * user's code page under it at the third call (to code that counts in
+ * r2 instead of r1), then _i = 0: invalidates that page's TLB entry (tlbinv); 1: evicts it
+ * by a load through another page of the same TLB slot.  The return must
+ * run the new mapping. */
+START_TEST(test_parked_code_page_remapped)
+{
+	/* a TLB slot of its own: no kernel page evicts it by chance */
+	const uint32_t va = 0x00405000u, pa1 = 0x00030000u, pa2 = 0x00031000u;
+	const uint32_t alias = va + (machine_tlb_size(gm) << PAGE_SHIFT);
+	struct g_pt pt;
+
+	g_paged_at(&pt, gm, G_TABLES);
+	g_map(&pt, va, pa1, PTE_P | PTE_U);
+	g_map(&pt, alias, G_DATA, PTE_P);
+	uint32_t pte = g_pte_pa(&pt, va), table = PTE_FRAME(pte);
+	for (uint32_t a = G_TABLES; a <= table; a += PAGE_SIZE)
+		g_map(&pt, a, a, PTE_P | PTE_W); /* the handler writes the PTE */
+	G_PROG(gm, pa1, g_i(OP_addi, 1, 1, 1), g_n(OP_syscall), g_j(OP_j, -2));
+	G_PROG(gm, pa2, g_i(OP_addi, 2, 2, 1), g_n(OP_syscall), g_j(OP_j, -2));
+	slot_jump(gm, TRAP_SYSCALL, HANDLER);
+	G_PROG(gm, HANDLER,              /* from the third call on: pa2 */
+	       g_i(OP_addi, 10, 10, 1),
+	       G_LI(12, pte),
+	       G_LI(13, pa1 | PTE_P | PTE_U),
+	       g_i(OP_slti, 11, 10, 3),
+	       g_b(OP_bne, 11, 0, 3),
+	       G_LI(13, pa2 | PTE_P | PTE_U),
+	       g_s(OP_sw, 13, 12, 0),     /* its TLB entry is warm by then */
+	       G_LI(14, _i ? alias : va),
+	       _i ? g_i(OP_lw, 15, 14, 0) : g_rs(OP_tlbinv, 14),
+	       g_n(OP_rfe));
+	g_set_cr(gm, CR_MMU, MMU_PG);
+	g_enter(gm, va, 3);
+	g_step(gm, 3000);
+	ck_assert_uint_eq(machine_reg(gm, 1), 3);
+	ck_assert_uint_ge(machine_reg(gm, 2), 150);
+}
+END_TEST
+
 /* ---- self-modifying code ------------------------------------------------------------ */
 
 START_TEST(test_smc_program)
@@ -820,6 +862,7 @@ static Suite *exact_suite(void)
 	tcase_add_test(tc, test_power_off_deterministic);
 
 	tc = g_tcase(s, "self-modifying");
+	tcase_add_loop_test(tc, test_parked_code_page_remapped, 0, 2);
 	tcase_add_test(tc, test_smc_program);
 	tcase_add_test(tc, test_smc_next_instruction);
 	tcase_add_test(tc, test_smc_byte_through_alias);
