@@ -40,6 +40,13 @@
  *
  * Dispatch is computed goto where the compiler has it, else a switch: one
  * macro, CASE(), decides (compile with -DVMLAB_SWITCH_DISPATCH to compare).
+ * With computed goto the fast loop jumps through the handler address each
+ * decoded slot holds (struct dinsn.fast), which cpu_fast_link chooses from
+ * the slot and its neighbour: the opcode's own handler, an in-page branch,
+ * or a fused pair (cpu_fuse.def: two instructions in one handler, built
+ * from the same semantics, the second taking the first one's result from a
+ * host register).  The step loop dispatches on the opcode byte only, so it
+ * never runs a pair: single-stepping sees the instructions one by one.
  */
 #include "machine_priv.h"
 #include "cpu_sem.h"

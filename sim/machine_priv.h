@@ -16,7 +16,9 @@
  *     entry can drop exactly the fast entries derived from it.
  *  3. The fetch page.  The dispatch loop keeps the decoded page of the
  *     code page it runs in (docs/isa.md: the one-entry instruction
- *     translation buffer), and moves within a page without any lookup.
+ *     translation buffer), and moves within a page without any lookup.  A
+ *     ring change parks it per privilege class (cpu.itlb_park), so a
+ *     trap's return finds its page again without a translation.
  *
  * Invariants:
  *  - ftlb[c][i] grants only what architectural TLB slot i grants to
