@@ -40,8 +40,16 @@
  *
  * Dispatch is computed goto where the compiler has it, else a switch: one
  * macro, CASE(), decides (compile with -DVMLAB_SWITCH_DISPATCH to compare).
+ * With computed goto the fast loop jumps through the handler address each
+ * decoded slot holds (struct dinsn.fast), which cpu_fast_link chooses from
+ * the slot and its neighbour: the opcode's own handler, an in-page branch,
+ * or a fused pair (cpu_fuse.def: two instructions in one handler, built
+ * from the same semantics, the second taking the first one's result from a
+ * host register).  The step loop dispatches on the opcode byte only, so it
+ * never runs a pair: single-stepping sees the instructions one by one.
  */
 #include "machine_priv.h"
+#include "cpu_sem.h"
 
 #include <limits.h>
 #include <string.h>
@@ -78,6 +86,15 @@ static ALWAYS_INLINE bool fetch(struct machine *m, uint32_t pc)
 		cpu_trap(m, CAUSE_MAKE(TRAP_ALIGN, ACC_FETCH, 0, 0), pc, pc, 0);
 		return false;
 	}
+	/* back in the ring class that ran this page last (a syscall's rfe) */
+	const struct itlb_park *p = &c->itlb_park[cpu_class(m)];
+	if (p->valid && p->va == (pc & ~PAGE_MASK)) {
+		c->itlb_va = p->va;
+		c->itlb_pa = p->pa;
+		c->itlb_code = p->code;
+		c->itlb_valid = true;
+		return true;
+	}
 	cause = mmu_translate(m, pc, ACC_FETCH, &pa);
 	if (!cause && !mem_is_ram(m, pa, 4))
 		cause = CAUSE_MAKE(TRAP_BUS_ERROR, ACC_FETCH, 0, 0);
@@ -105,9 +122,17 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 	return w;
 }
 
+/* GCC merges the identical tails of the handlers (cross-jumping), which
+ * costs every merged handler one more jump; the handlers are short. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define EXEC_ATTR __attribute__((optimize("no-crossjumping")))
+#else
+#define EXEC_ATTR
+#endif
+
 #define EXEC_FAST 0
 #define EXEC_FN exec_step
-#define EXEC_RET static void
+#define EXEC_RET EXEC_ATTR static void
 #define EXEC_DONE
 #include "cpu_exec_loop.h"
 #undef EXEC_FAST
@@ -118,10 +143,76 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 /* The fast loop returns EXEC_STEP when the step loop must go on. */
 #define EXEC_FAST 1
 #define EXEC_FN exec_fast
-#define EXEC_RET static bool
+#define EXEC_RET EXEC_ATTR static bool
 #define EXEC_DONE false
 #define EXEC_STEP true
 #include "cpu_exec_loop.h"
+
+void cpu_exec_init(struct machine *m)
+{
+	m->fast_labels = NULL;
+#ifdef VMLAB_THREADED
+	exec_fast(m); /* with no labels yet it only publishes them */
+#endif
+}
+
+/* The fused pairs (cpu_fuse.def), for cpu_fast_link. */
+enum fuse_kind { K_R, K_I, K_LW, K_SW, K_BR };
+static const struct fusion {
+	uint8_t x, y;       /* the two ops                             */
+	uint8_t ky, chain;  /* op2's kind; which operand op1's rd feeds */
+	uint16_t fop;       /* the handler                             */
+} fusions[] = {
+#define FUSE(k1, x, k2, y, ch) { OP_##x, OP_##y, K_##k2, ch, FOP_F_##x##_##y##_##ch },
+#include "cpu_fuse.def"
+#undef FUSE
+};
+
+/* The fused handler for slots d and d[1], or 0 if they do not pair. */
+static unsigned fuse_of(const struct dinsn *d)
+{
+	const struct dinsn *n = d + 1;
+
+	for (size_t k = 0; k < sizeof fusions / sizeof fusions[0]; k++) {
+		const struct fusion *f = &fusions[k];
+		if (f->x != d->op || f->y != n->op)
+			continue;
+		if (f->ky == K_BR && n->rd != DINSN_IN_PAGE)
+			continue;
+		/* d->rd is 16 (the sink) for r0, which no source names */
+		if ((f->chain == 1 && n->rs1 != d->rd) || (f->chain == 2 && n->rs2 != d->rd))
+			continue;
+		return f->fop;
+	}
+	return 0;
+}
+
+void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i)
+{
+	struct dinsn *d = &dp->insn[i];
+	unsigned f = d->op;
+
+	if (!m->fast_labels) { /* a switch build: the fast loop reads op */
+		d->fast = NULL;
+		return;
+	}
+	if (d->rd == DINSN_IN_PAGE) {
+		switch (f) {
+#define B(name) case OP_##name: f = FOP_##name##_in; break;
+		BRANCHES(B)
+#undef B
+		default:
+			break;
+		}
+	}
+	/* never with the sentinel or the next page: i + 1 is in this page */
+	if (i + 1 < DPAGE_SLOTS) {
+		unsigned fop = fuse_of(d);
+		if (fop)
+			f = fop;
+	}
+	d->fast = m->fast_labels[f];
+}
 
 void cpu_exec(struct machine *m)
 {

@@ -10,6 +10,47 @@
  */
 EXEC_RET EXEC_FN(struct machine *m)
 {
+#ifdef VMLAB_THREADED
+#if EXEC_FAST
+#define LABELS_COUNT FOP_COUNT
+#else
+#define LABELS_COUNT OP_DISPATCH_COUNT
+#endif
+	static const void *const labels[LABELS_COUNT] = {
+		[OP_INVALID] = &&L_INVALID,
+#define X(name, opc, fmt, imm, cls, doc) [OP_##name] = &&L_##name,
+#include "isa.def"
+#undef X
+		[OP_DECODE] = &&L_DECODE,
+		[OP_PAGE_END] = &&L_PAGE_END,
+		[OP_BKPT] = &&L_BKPT,
+#if EXEC_FAST
+#define B(name) [FOP_##name##_in] = &&L_##name##_in,
+		BRANCHES(B)
+#undef B
+#define FUSE(k1, x, k2, y, ch) [FOP_F_##x##_##y##_##ch] = &&L_F_##x##_##y##_##ch,
+#include "cpu_fuse.def"
+#undef FUSE
+#endif
+	};
+#undef LABELS_COUNT
+#if EXEC_FAST
+	/* cpu_exec_init: publish the handlers for cpu_fast_link, run nothing */
+	if (UNLIKELY(!m->fast_labels)) {
+		m->fast_labels = labels;
+		return EXEC_DONE;
+	}
+	/* the slot's own handler, chosen at decode (cpu_fast_link) */
+#define DISPATCH() goto *ip->fast
+#else
+#define DISPATCH() goto *labels[ip->op]
+#endif
+#define CASE(x) L_##x:
+#else
+#define DISPATCH() goto dispatch
+#define CASE(x) case OP_##x:
+#endif
+
 	struct cpu *const c = &m->cpu;
 	uint32_t *const R = c->r;
 	/* The fast TLB of this ring's class, and its index mask pre-shifted
@@ -39,23 +80,6 @@ EXEC_RET EXEC_FN(struct machine *m)
 	struct dinsn *ip, *page_ip;
 	uint32_t pc = c->pc;
 
-#ifdef VMLAB_THREADED
-	static const void *const labels[OP_DISPATCH_COUNT] = {
-		[OP_INVALID] = &&L_INVALID,
-#define X(name, opc, fmt, imm, cls, doc) [OP_##name] = &&L_##name,
-#include "isa.def"
-#undef X
-		[OP_DECODE] = &&L_DECODE,
-		[OP_PAGE_END] = &&L_PAGE_END,
-		[OP_BKPT] = &&L_BKPT,
-	};
-#define DISPATCH() goto *labels[ip->op]
-#define CASE(x) L_##x:
-#else
-#define DISPATCH() goto dispatch
-#define CASE(x) case OP_##x:
-#endif
-
 /* The current instruction's address and word. */
 #define PC() (page_va + ((uint32_t)(ip - page_ip) << 2))
 #define WORD() word_at(page_host, ip - page_ip)
@@ -72,6 +96,16 @@ EXEC_RET EXEC_FN(struct machine *m)
 		if (UNLIKELY(x_ > limit_x)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
+/* A taken branch to its slot in the page: GOTO_SLOT(BRANCH_SLOT()) in
+ * fewer steps (imm is the offset from the next slot, so acc moves by
+ * -imm: acc + ip grows by one instruction, as in GOTO_SLOT). */
+#define GOTO_BRANCH() do { \
+		intptr_t o_ = ip->imm; \
+		acc -= (uintptr_t)o_; \
+		ip = (struct dinsn *)((char *)(ip + 1) + o_); \
+		if (UNLIKELY(acc + (uintptr_t)ip > limit_x)) goto to_step; \
+		DISPATCH(); \
+	} while (0)
 /* The jump leaves the page: count this instruction, fetch pc. */
 #define LEAVE_PAGE() do { base = BEFORE() + 1; goto refetch; } while (0)
 #define SYNC_AFTER() (c->instret = BEFORE() + 1)
@@ -85,6 +119,7 @@ EXEC_RET EXEC_FN(struct machine *m)
 	} while (0)
 #define NEXT() do { ip++; NEXT_AT_IP(); } while (0)
 #define GOTO_SLOT(p) do { ip = (p); NEXT_AT_IP(); } while (0)
+#define GOTO_BRANCH() GOTO_SLOT(BRANCH_SLOT())
 #define LEAVE_PAGE() goto refetch
 #define SYNC_AFTER() (c->instret = instret)
 #endif
@@ -131,11 +166,14 @@ EXEC_RET EXEC_FN(struct machine *m)
 		pc = t_; \
 		LEAVE_PAGE(); \
 	} while (0)
+/* A branch's imm is in bytes of decoded code from the next slot
+ * (mem_decode_slot). */
+#define BRANCH_SLOT() ((struct dinsn *)((char *)(ip + 1) + ip->imm))
 #define BRANCH(cond) do { \
 		if (cond) { \
 			if (LIKELY(ip->rd == DINSN_IN_PAGE)) /* resolved at decode */ \
-				GOTO_SLOT(ip + ip->imm); \
-			pc = PC() + ((uint32_t)ip->imm << 2); \
+				GOTO_BRANCH(); \
+			pc = PC() + 4 + (uint32_t)(ip->imm / (int32_t)sizeof(struct dinsn) * 4); \
 			LEAVE_PAGE(); \
 		} \
 		NEXT(); \
@@ -146,42 +184,55 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define IMM ((uint32_t)ip->imm)
 _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 #define FTLB_OF(a) ((const struct ftlb_entry *)(m->ft_cur + (((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16)))
-#define LOAD(T, size, mask) do { \
-		uint32_t a_ = RS1 + IMM, v_; \
+/* A load into rd from base + imm; on a fast-TLB hit, ... runs next with
+ * the value in v_ (NEXT() for a lone load, the second half of a fused
+ * pair).  A miss goes the slow way and on to the next slot's handler. */
+#define LOAD(T, size, mask, base, ...) do { \
+		uint32_t a_ = (base) + IMM; \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
-		bool dev_ = false; \
 		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
-			T x_; \
-			memcpy(&x_, (const void *)(f_->addend + a_), size); \
-			v_ = (uint32_t)x_; \
+			uint32_t v_; \
+			{ \
+				T x_; \
+				memcpy(&x_, (const void *)(f_->addend + a_), size); \
+				v_ = (uint32_t)x_; \
+			} \
+			RD = v_; \
+			__VA_ARGS__; \
 		} else { \
-			uint32_t s_; /* apart from v_: no spill on the fast path */ \
+			bool dev_ = false; \
+			uint32_t s_; \
 			SLOW(cpu_load_slow(m, a_, size, &s_), dev_); \
-			v_ = (uint32_t)(T)(s_ & mask); \
+			RD = (uint32_t)(T)(s_ & mask); \
+			if (dev_) SERIALIZE(); \
+			NEXT(); \
 		} \
-		RD = v_; \
-		if (dev_) SERIALIZE(); \
-		NEXT(); \
 	} while (0)
-#define STORE(T, size) do { \
-		uint32_t a_ = RS1 + IMM; \
+/* A store of data to base + imm; ... runs after a plain fast-TLB hit (a
+ * page with no decoded code), as for LOAD. */
+#define STORE(T, size, base, data, ...) do { \
+		uint32_t a_ = (base) + IMM; \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
-		bool dev_ = false; \
 		uint32_t t_ = a_ & (~PAGE_MASK | (size - 1)); \
 		if (LIKELY(f_->wtag == t_)) { \
-			T x_ = (T)RS2; \
-			memcpy((void *)(f_->addend + a_), &x_, size); \
+			{ \
+				T x_ = (T)(data); \
+				memcpy((void *)(f_->addend + a_), &x_, size); \
+			} \
+			__VA_ARGS__; \
 		} else if (f_->wtag == (t_ | FTLB_CODE)) { \
 			/* a page with decoded code: store, then keep the \
 			 * decoded copy exact (as the slow path would) */ \
-			T x_ = (T)RS2; \
+			T x_ = (T)(data); \
 			memcpy((void *)(f_->addend + a_), &x_, size); \
 			mem_code_written(m, (uint32_t)(f_->addend + a_ - (uintptr_t)m->ram), size); \
+			NEXT(); \
 		} else { \
-			SLOW(cpu_store_slow(m, a_, size, RS2), dev_); \
+			bool dev_ = false; \
+			SLOW(cpu_store_slow(m, a_, size, (data)), dev_); \
 			if (dev_) SERIALIZE(); \
+			NEXT(); \
 		} \
-		NEXT(); \
 	} while (0)
 
 	R[0] = 0;
@@ -227,7 +278,7 @@ dispatch:
 #endif
 	/* ---- pseudo-operations of the decoded page ---- */
 	CASE(DECODE) {
-		mem_decode_at(m, ip, c->itlb_pa + ((uint32_t)(ip - page_ip) << 2), WORD());
+		mem_decode_at(m, c->itlb_code, c->itlb_pa + ((uint32_t)(ip - page_ip) << 2), WORD());
 		m->stats.decoded++;
 		DISPATCH(); /* already counted */
 	}
@@ -251,7 +302,7 @@ dispatch:
 			instret++;
 		}
 		c->bkpt_pass_valid = false;
-		mem_decode_slot(ip, WORD(), (unsigned)(ip - page_ip));
+		mem_decode_slot(m, c->itlb_code, (unsigned)(ip - page_ip), WORD());
 		c->bkpt_repatch = pa;
 		c->bkpt_repatch_valid = true;
 		c->slice_end = instret; /* leave right after this instruction */
@@ -271,20 +322,10 @@ dispatch:
 	CASE(INVALID) TRAP(TRAP_ILLEGAL, 0, 0);
 
 	/* ---- ALU ---- */
-	CASE(add)  { RD = RS1 + RS2; NEXT(); }
-	CASE(sub)  { RD = RS1 - RS2; NEXT(); }
-	CASE(and)  { RD = RS1 & RS2; NEXT(); }
-	CASE(or)   { RD = RS1 | RS2; NEXT(); }
-	CASE(xor)  { RD = RS1 ^ RS2; NEXT(); }
-	CASE(sll)  { RD = RS1 << (RS2 & 31); NEXT(); }
-	CASE(srl)  { RD = RS1 >> (RS2 & 31); NEXT(); }
-	CASE(sra)  { RD = (uint32_t)((int32_t)RS1 >> (RS2 & 31)); NEXT(); }
-	CASE(slt)  { RD = (int32_t)RS1 < (int32_t)RS2; NEXT(); }
-	CASE(sltu) { RD = RS1 < RS2; NEXT(); }
+#define A(name, b) CASE(name) { RD = E_##name(RS1, b); NEXT(); }
+	ALU_OPS(A)
+#undef A
 
-	CASE(mul)   { RD = RS1 * RS2; NEXT(); }
-	CASE(mulh)  { RD = (uint32_t)((uint64_t)((int64_t)(int32_t)RS1 * (int32_t)RS2) >> 32); NEXT(); }
-	CASE(mulhu) { RD = (uint32_t)(((uint64_t)RS1 * RS2) >> 32); NEXT(); }
 	CASE(div) {
 		int32_t a = (int32_t)RS1, b = (int32_t)RS2;
 		if (b == 0) TRAP(TRAP_DIVZERO, 0, 0);
@@ -300,39 +341,72 @@ dispatch:
 	}
 	CASE(remu) { if (RS2 == 0) TRAP(TRAP_DIVZERO, 0, 0); RD = RS1 % RS2; NEXT(); }
 
-	CASE(addi)  { RD = RS1 + IMM; NEXT(); }
-	CASE(andi)  { RD = RS1 & IMM; NEXT(); }
-	CASE(ori)   { RD = RS1 | IMM; NEXT(); }
-	CASE(xori)  { RD = RS1 ^ IMM; NEXT(); }
-	CASE(slli)  { RD = RS1 << IMM; NEXT(); }
-	CASE(srli)  { RD = RS1 >> IMM; NEXT(); }
-	CASE(srai)  { RD = (uint32_t)((int32_t)RS1 >> IMM); NEXT(); }
-	CASE(slti)  { RD = (int32_t)RS1 < ip->imm; NEXT(); }
-	CASE(sltiu) { RD = RS1 < IMM; NEXT(); }
-	CASE(lui)   { RD = IMM << 16; NEXT(); }
-
 	/* ---- memory ---- */
-	CASE(lw)  LOAD(uint32_t, 4, 0xffffffffu);
-	CASE(lh)  LOAD(int16_t, 2, 0xffffu);
-	CASE(lhu) LOAD(uint16_t, 2, 0xffffu);
-	CASE(lb)  LOAD(int8_t, 1, 0xffu);
-	CASE(lbu) LOAD(uint8_t, 1, 0xffu);
-	CASE(sw)  STORE(uint32_t, 4);
-	CASE(sh)  STORE(uint16_t, 2);
-	CASE(sb)  STORE(uint8_t, 1);
+	CASE(lw)  LOAD(uint32_t, 4, 0xffffffffu, RS1, NEXT());
+	CASE(lh)  LOAD(int16_t, 2, 0xffffu, RS1, NEXT());
+	CASE(lhu) LOAD(uint16_t, 2, 0xffffu, RS1, NEXT());
+	CASE(lb)  LOAD(int8_t, 1, 0xffu, RS1, NEXT());
+	CASE(lbu) LOAD(uint8_t, 1, 0xffu, RS1, NEXT());
+	CASE(sw)  STORE(uint32_t, 4, RS1, RS2, NEXT());
+	CASE(sh)  STORE(uint16_t, 2, RS1, RS2, NEXT());
+	CASE(sb)  STORE(uint8_t, 1, RS1, RS2, NEXT());
 
 	/* ---- control flow ---- */
-	CASE(beq)  BRANCH(RS1 == RS2);
-	CASE(bne)  BRANCH(RS1 != RS2);
-	CASE(blt)  BRANCH((int32_t)RS1 < (int32_t)RS2);
-	CASE(bge)  BRANCH((int32_t)RS1 >= (int32_t)RS2);
-	CASE(bltu) BRANCH(RS1 < RS2);
-	CASE(bgeu) BRANCH(RS1 >= RS2);
-	CASE(j)    BRANCH(1);
-	CASE(jal) {
-		R[ISA_REG_RA] = PC() + 4;
-		BRANCH(1);
+	/* Each twice in the fast loop: _in when decode found the target in
+	 * the page (cpu_fast_link), the plain one for the general case. */
+#define B(name) CASE(name) { LINK_##name; BRANCH(C_##name(RS1, RS2)); }
+	BRANCHES(B)
+#undef B
+#if EXEC_FAST && defined(VMLAB_THREADED)
+#define B(name) L_##name##_in: { \
+		LINK_##name; \
+		if (C_##name(RS1, RS2)) GOTO_BRANCH(); \
+		NEXT(); \
 	}
+	BRANCHES(B)
+#undef B
+
+	/* ---- fused pairs (cpu_fuse.def): the first instruction, ip++,
+	 * the second, from the same macros and expressions as above;
+	 * fwd_ is the first one's result ---- */
+#define FIRST_R(x, ...) { uint32_t fwd_ = E_##x(RS1, RS2); RD = fwd_; ip++; __VA_ARGS__; }
+#define FIRST_I(x, ...) { uint32_t fwd_ = E_##x(RS1, IMM); RD = fwd_; ip++; __VA_ARGS__; }
+#define FIRST_LW(x, ...) LOAD(uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
+#define FIRST_SW(x, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
+#define SECOND_R_0(y) { RD = E_##y(RS1, RS2); NEXT(); }
+#define SECOND_R_1(y) { RD = E_##y(fwd_, RS2); NEXT(); }
+#define SECOND_R_2(y) { RD = E_##y(RS1, fwd_); NEXT(); }
+#define SECOND_I_0(y) { RD = E_##y(RS1, IMM); NEXT(); }
+#define SECOND_I_1(y) { RD = E_##y(fwd_, IMM); NEXT(); }
+#define SECOND_LW_0(y) LOAD(uint32_t, 4, 0xffffffffu, RS1, NEXT())
+#define SECOND_LW_1(y) LOAD(uint32_t, 4, 0xffffffffu, fwd_, NEXT())
+#define SECOND_SW_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
+#define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
+#define SECOND_SW_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
+#define SECOND_BR_0(y) { if (C_##y(RS1, RS2)) GOTO_BRANCH(); NEXT(); }
+#define SECOND_BR_1(y) { if (C_##y(fwd_, RS2)) GOTO_BRANCH(); NEXT(); }
+#define SECOND_BR_2(y) { if (C_##y(RS1, fwd_)) GOTO_BRANCH(); NEXT(); }
+#define FUSE(k1, x, k2, y, ch) L_F_##x##_##y##_##ch: FIRST_##k1(x, SECOND_##k2##_##ch(y));
+#include "cpu_fuse.def"
+#undef FUSE
+#undef FIRST_R
+#undef FIRST_I
+#undef FIRST_LW
+#undef FIRST_SW
+#undef SECOND_R_0
+#undef SECOND_R_1
+#undef SECOND_R_2
+#undef SECOND_I_0
+#undef SECOND_I_1
+#undef SECOND_LW_0
+#undef SECOND_LW_1
+#undef SECOND_SW_0
+#undef SECOND_SW_1
+#undef SECOND_SW_2
+#undef SECOND_BR_0
+#undef SECOND_BR_1
+#undef SECOND_BR_2
+#endif
 	CASE(jalr) {
 		uint32_t target = RS1 + IMM;
 		if (target & 3) {
@@ -476,6 +550,8 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef SLOW
 #undef JUMP
 #undef BRANCH
+#undef BRANCH_SLOT
+#undef GOTO_BRANCH
 #undef RD
 #undef RS1
 #undef RS2

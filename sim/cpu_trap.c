@@ -72,7 +72,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 		.pc = epc, .psw = c->psw, .badva = badva, .insn = word,
 	};
 
-	c->itlb_valid = false;
+	cpu_itlb_park(m); /* the ring changes */
 	c->halted = false;
 	c->bkpt_pass_valid = false;
 	m->stats.traps[code]++;
@@ -88,7 +88,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 		 * vector faults) is the monitor's to end, not the machine */
 		t.double_fault = true;
 		if (m->trap_hook && m->trap_hook(m->trap_hook_opaque, m, &t)) {
-			c->itlb_valid = false;
+			cpu_itlb_drop(m); /* the monitor may have changed anything */
 			return;
 		}
 		isa_double_fault_reason(m->fatal_reason, sizeof m->fatal_reason, code, epc);
@@ -101,7 +101,7 @@ void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, u
 		return;
 	}
 	if (m->trap_hook && m->trap_hook(m->trap_hook_opaque, m, &t)) {
-		c->itlb_valid = false;
+		cpu_itlb_drop(m); /* the monitor may have changed anything */
 		return;
 	}
 	if (c->cr[CR_TVEC] == 0) {
@@ -118,8 +118,8 @@ bool cpu_interrupt_pending(const struct machine *m)
 
 void cpu_set_psw(struct machine *m, uint32_t psw)
 {
+	cpu_itlb_park(m); /* the ring may change */
 	m->cpu.psw = psw & PSW_WRITABLE;
-	m->cpu.itlb_valid = false;
 }
 
 bool cpu_write_cr(struct machine *m, unsigned cr, uint32_t v)
@@ -143,7 +143,7 @@ bool cpu_write_cr(struct machine *m, unsigned cr, uint32_t v)
 		break;
 	}
 	c->cr[cr] = v;
-	c->itlb_valid = false;
+	cpu_itlb_drop(m);
 	return true;
 }
 

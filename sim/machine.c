@@ -117,6 +117,7 @@ struct machine *machine_new(const struct machine_config *cfg, char *err, size_t 
 	m->cpu.cr[CR_MEMSIZE] = cfg->mem_bytes;
 	m->cpu.slice_end = UINT64_MAX;
 	host = (struct dev_host){ .ops = &machine_host_ops, .h = m, .seed = cfg->seed };
+	cpu_exec_init(m);
 	if (!mem_init(m, err, errlen) || !mmu_init(m, cfg->tlb_entries, err, errlen) ||
 	    !dev_intc_attach(&host, err, errlen) || !dev_timer_attach(&host, err, errlen) ||
 	    !(m->uart = dev_uart_attach(&host, err, errlen)) ||
@@ -539,7 +540,7 @@ enum machine_stop machine_run(struct machine *m, uint64_t max_insns)
 			c->bkpt_repatch_valid = false;
 			if (mem_is_break(m, c->bkpt_repatch)) {
 				struct dpage *dp = m->pages[c->bkpt_repatch >> PAGE_SHIFT].code;
-				dp->insn[(c->bkpt_repatch & PAGE_MASK) >> 2].op = OP_BKPT;
+				mem_slot_op(m, dp, (c->bkpt_repatch & PAGE_MASK) >> 2, OP_BKPT);
 			}
 		}
 	}

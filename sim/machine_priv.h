@@ -16,7 +16,9 @@
  *     entry can drop exactly the fast entries derived from it.
  *  3. The fetch page.  The dispatch loop keeps the decoded page of the
  *     code page it runs in (docs/isa.md: the one-entry instruction
- *     translation buffer), and moves within a page without any lookup.
+ *     translation buffer), and moves within a page without any lookup.  A
+ *     ring change parks it per privilege class (cpu.itlb_park), so a
+ *     trap's return finds its page again without a translation.
  *
  * Invariants:
  *  - ftlb[c][i] grants only what architectural TLB slot i grants to
@@ -49,17 +51,44 @@ enum {
 	OP_DISPATCH_COUNT
 };
 
-/* A pre-decoded instruction (8 bytes).  rd is 16 (a sink register) when
+/* The fast loop's extra handlers (struct dinsn.fast), numbered after the
+ * operations: a branch whose target lies in the page (no range check),
+ * and the fused pairs of cpu_fuse.def. */
+enum {
+	FOP_beq_in = OP_DISPATCH_COUNT, FOP_bne_in, FOP_blt_in, FOP_bge_in,
+	FOP_bltu_in, FOP_bgeu_in, FOP_j_in, FOP_jal_in,
+#define FUSE(k1, x, k2, y, ch) FOP_F_##x##_##y##_##ch,
+#include "cpu_fuse.def"
+#undef FUSE
+	FOP_COUNT
+};
+
+/* A pre-decoded instruction (16 bytes).  rd is 16 (a sink register) when
  * the instruction names r0 as its destination, so writes need no test.
  * Branches and j/jal name no rd: their rd says whether the target lies in
- * the same page (DINSN_IN_PAGE), resolved once at decode, so a taken
- * branch within the page is ip + imm with no range check. */
+ * the same page (DINSN_IN_PAGE), resolved once at decode, and their imm
+ * is the offset in bytes of decoded code from the next slot, so a taken
+ * branch within the page is ip + 1 + imm with no range check and no
+ * scaling.
+ *
+ *   0        8    9    10   11   12        16
+ *   +--------+----+----+----+----+---------+
+ *   | fast   | op | rd |rs1 |rs2 |   imm   |
+ *   +--------+----+----+----+----+---------+
+ *
+ * fast is the fast loop's handler for this slot (a computed-goto label,
+ * NULL in a switch build): op's own handler, or a variant chosen at decode
+ * from this slot and the next (an in-page branch, a fused pair; see
+ * cpu_fast_link).  The step loop dispatches on op alone, so fast is a
+ * cache: it must change whenever op or the operands of this slot or of
+ * the next change, and mem_slot_op/mem_decode_slot are the only writers. */
 struct dinsn {
+	const void *fast; /* fast loop's handler (see above)        */
 	uint8_t op;   /* enum isa_op, OP_DECODE or OP_PAGE_END   */
 	uint8_t rd;   /* destination register, 16 for r0          */
 	uint8_t rs1;  /* first source                             */
 	uint8_t rs2;  /* second source (store data for FMT_STORE)  */
-	int32_t imm;  /* extended immediate, word offsets unscaled */
+	int32_t imm;  /* extended immediate; a branch's: see above */
 };
 
 #define DINSN_IN_PAGE 1
@@ -156,6 +185,17 @@ struct cpu {
 	uint32_t itlb_va;          /* its virtual page address               */
 	uint32_t itlb_pa;          /* its physical page address              */
 	struct dpage *itlb_code;   /* its decoded instructions               */
+	/* The code page each privilege class ran last, parked when the ring
+	 * changed (a trap, rfe, wrpsw), so that a syscall's return finds its
+	 * page without a translation.  Valid only while nothing that could
+	 * change a fetch's translation happened since: a TLB replacement,
+	 * invalidation or flush, a control-register write, a monitor's trap
+	 * hook or a snapshot restore drop both (cpu_itlb_drop). */
+	struct itlb_park {
+		bool valid;
+		uint32_t va, pa;           /* as itlb_va, itlb_pa            */
+		struct dpage *code;        /* as itlb_code                   */
+	} itlb_park[2];            /* by CLASS_SUPER, CLASS_USER             */
 	uint64_t slice_end;        /* min(run_end, one step if EV_INSN)      */
 	uint32_t bkpt_pass;        /* pc whose breakpoint is passed once     */
 	bool bkpt_pass_valid;
@@ -174,6 +214,7 @@ struct machine {
 	unsigned tlb_mask;           /* entries - 1                        */
 	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
 	const char *ft_cur;          /* the dispatch loop's: ftlb[its class] */
+	const void *const *fast_labels; /* the fast loop's handlers, by FOP_ */
 	uint32_t ft_mask16;          /* ... and tlb_mask << 4               */
 
 	uint32_t irq_lines;          /* interrupt line levels              */
@@ -229,6 +270,31 @@ static inline int cpu_class(const struct machine *m)
 	return cpu_ring(m) == RING_USER ? CLASS_USER : CLASS_SUPER;
 }
 
+/* The ring is about to change: park the code page of this class. */
+static inline void cpu_itlb_park(struct machine *m)
+{
+	struct cpu *c = &m->cpu;
+
+	if (c->itlb_valid)
+		c->itlb_park[cpu_class(m)] = (struct itlb_park){
+			.valid = true, .va = c->itlb_va, .pa = c->itlb_pa, .code = c->itlb_code };
+	c->itlb_valid = false;
+}
+
+/* A TLB entry changed: forget the parked code pages. */
+static inline void cpu_itlb_drop_parked(struct machine *m)
+{
+	m->cpu.itlb_park[CLASS_SUPER].valid = false;
+	m->cpu.itlb_park[CLASS_USER].valid = false;
+}
+
+/* A fetch's translation may have changed: forget every code page. */
+static inline void cpu_itlb_drop(struct machine *m)
+{
+	m->cpu.itlb_valid = false;
+	cpu_itlb_drop_parked(m);
+}
+
 static inline bool cpu_paging(const struct machine *m)
 {
 	return (m->cpu.cr[CR_MMU] & MMU_PG) != 0;
@@ -245,11 +311,13 @@ static inline bool mem_is_ram(const struct machine *m, uint32_t pa, uint32_t len
 struct dpage *mem_code_page(struct machine *m, uint32_t pfn);
 /* Keep decoded code exact after bytes [pa, pa+len) of RAM changed. */
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len);
-/* Decode one slot in place (OP_DECODE -> real op); slot is its index in
- * the page (branch targets are resolved against it). */
-void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot);
+/* Decode slot i of dp in place (OP_DECODE -> real op; branch targets are
+ * resolved against i) and relink the fast handlers of slots i and i-1. */
+void mem_decode_slot(struct machine *m, struct dpage *dp, unsigned i, uint32_t word);
+/* Set slot i's op (OP_DECODE, OP_BKPT) and relink slots i and i-1. */
+void mem_slot_op(struct machine *m, struct dpage *dp, unsigned i, unsigned op);
 /* Decode the slot of physical address pa, honouring breakpoints. */
-void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word);
+void mem_decode_at(struct machine *m, struct dpage *dp, uint32_t pa, uint32_t word);
 bool mem_is_break(const struct machine *m, uint32_t pa);
 /* Does [a, a+size) touch a range of the list? */
 bool watch_list_hit(const struct watch_list *w, uint32_t a, uint32_t size);
@@ -267,6 +335,9 @@ void mmu_tlb_flush(struct machine *m);                     /* tlbflush       */
 
 /* --- CPU (cpu_exec.c, cpu_trap.c) --- */
 void cpu_exec(struct machine *m);  /* run until limit or a serializing event */
+void cpu_exec_init(struct machine *m); /* publish the fast loop's handlers */
+/* Choose slot i's fast handler from it and slot i+1 (dinsn.fast). */
+void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i);
 /* Raise a trap: cause (CAUSE layout), epc, badva, the instruction word. */
 void cpu_trap(struct machine *m, uint32_t cause, uint32_t epc, uint32_t badva, uint32_t word);
 bool cpu_interrupt_pending(const struct machine *m);

@@ -45,8 +45,18 @@ void mem_free(struct machine *m)
 		munmap(m->ram, m->mem_bytes);
 }
 
-void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot)
+/* Slot i changed: its fast handler, and that of slot i-1 (which may have
+ * been fused with it), follow. */
+static void relink(struct machine *m, struct dpage *dp, unsigned i)
 {
+	cpu_fast_link(m, dp, i);
+	if (i > 0)
+		cpu_fast_link(m, dp, i - 1);
+}
+
+void mem_decode_slot(struct machine *m, struct dpage *dp, unsigned i, uint32_t word)
+{
+	struct dinsn *d = &dp->insn[i];
 	struct isa_insn in;
 
 	isa_decode(word, &in); /* an illegal word decodes as OP_INVALID */
@@ -57,9 +67,21 @@ void mem_decode_slot(struct dinsn *d, uint32_t word, unsigned slot)
 	d->imm = in.imm;
 	if (in.op != OP_INVALID) {
 		enum isa_format f = isa_info(in.op)->format;
-		if (f == FMT_B || f == FMT_J) /* rd unused: where the target is */
-			d->rd = (uint32_t)((int64_t)slot + in.imm) < DPAGE_SLOTS ? DINSN_IN_PAGE : 0;
+		if (f == FMT_B || f == FMT_J) { /* rd unused: where the target is */
+			d->rd = (uint32_t)((int64_t)i + in.imm) < DPAGE_SLOTS ? DINSN_IN_PAGE : 0;
+			/* in bytes of decoded code from the next slot: ip + 1 +
+			 * imm is the target's slot with no scaling, and a taken
+			 * branch's count moves by -imm (|imm| < 2^24: it fits) */
+			d->imm = (in.imm - 1) * (int32_t)sizeof(struct dinsn);
+		}
 	}
+	relink(m, dp, i);
+}
+
+void mem_slot_op(struct machine *m, struct dpage *dp, unsigned i, unsigned op)
+{
+	dp->insn[i].op = (uint8_t)op;
+	relink(m, dp, i);
 }
 
 bool mem_is_break(const struct machine *m, uint32_t pa)
@@ -72,23 +94,24 @@ bool mem_is_break(const struct machine *m, uint32_t pa)
 	return false;
 }
 
-void mem_decode_at(struct machine *m, struct dinsn *d, uint32_t pa, uint32_t word)
+void mem_decode_at(struct machine *m, struct dpage *dp, uint32_t pa, uint32_t word)
 {
-	mem_decode_slot(d, word, (pa & PAGE_MASK) >> 2);
+	mem_decode_slot(m, dp, (pa & PAGE_MASK) >> 2, word);
 	if (mem_is_break(m, pa))
-		d->op = OP_BKPT;
+		mem_slot_op(m, dp, (pa & PAGE_MASK) >> 2, OP_BKPT);
 }
 
-static struct dinsn *slot_of(struct machine *m, uint32_t pa)
+/* Set the op of the decoded slot of pa, if its page was ever decoded. */
+static void slot_set(struct machine *m, uint32_t pa, unsigned op)
 {
 	struct dpage *dp = m->pages[pa >> PAGE_SHIFT].code;
-	return dp ? &dp->insn[(pa & PAGE_MASK) >> 2] : NULL;
+
+	if (dp)
+		mem_slot_op(m, dp, (pa & PAGE_MASK) >> 2, op);
 }
 
 bool machine_break_insert(struct machine *m, uint32_t pa)
 {
-	struct dinsn *d;
-
 	if ((pa & 3) || !mem_is_ram(m, pa, 4))
 		return false;
 	if (mem_is_break(m, pa))
@@ -97,41 +120,46 @@ bool machine_break_insert(struct machine *m, uint32_t pa)
 		return false;
 	m->breaks[m->nbreaks++] = pa;
 	m->pages[pa >> PAGE_SHIFT].breaks++;
-	if ((d = slot_of(m, pa)))
-		d->op = OP_BKPT;
+	slot_set(m, pa, OP_BKPT);
 	return true;
 }
 
 void machine_break_remove(struct machine *m, uint32_t pa)
 {
-	struct dinsn *d;
-
 	for (int i = 0; i < m->nbreaks; i++) {
 		if (m->breaks[i] != pa)
 			continue;
 		m->breaks[i] = m->breaks[--m->nbreaks];
 		m->pages[pa >> PAGE_SHIFT].breaks--;
-		if ((d = slot_of(m, pa)))
-			d->op = OP_DECODE; /* decoded afresh, without the breakpoint */
+		slot_set(m, pa, OP_DECODE); /* decoded afresh, without the breakpoint */
 		return;
 	}
 }
 
-struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
+/* The first execution of a page: give it its decoded copy.  Apart from
+ * mem_code_page so that the common case (it has one) stays a leaf. */
+static __attribute__((noinline)) struct dpage *code_page_create(struct machine *m, uint32_t pfn)
 {
 	struct ppage *p = &m->pages[pfn];
 
-	if (!p->code) {
-		p->code = malloc(sizeof *p->code);
-		if (!p->code)
-			return NULL;
-		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
-			p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
-		p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
-		/* From now on stores to this page must keep it exact. */
-		mmu_ftlb_mark_code(m, pfn);
-	}
+	p->code = malloc(sizeof *p->code);
+	if (!p->code)
+		return NULL;
+	for (unsigned i = 0; i < DPAGE_SLOTS; i++)
+		p->code->insn[i] = (struct dinsn){ .op = OP_DECODE };
+	p->code->insn[DPAGE_SLOTS] = (struct dinsn){ .op = OP_PAGE_END };
+	for (unsigned i = 0; i <= DPAGE_SLOTS; i++)
+		cpu_fast_link(m, p->code, i);
+	/* From now on stores to this page must keep it exact. */
+	mmu_ftlb_mark_code(m, pfn);
 	return p->code;
+}
+
+struct dpage *mem_code_page(struct machine *m, uint32_t pfn)
+{
+	struct dpage *dp = m->pages[pfn].code;
+
+	return dp ? dp : code_page_create(m, pfn);
 }
 
 void mem_code_written(struct machine *m, uint32_t pa, uint32_t len)
@@ -144,7 +172,7 @@ void mem_code_written(struct machine *m, uint32_t pa, uint32_t len)
 			a = (a | PAGE_MASK) + 1;
 			continue;
 		}
-		dp->insn[(a & PAGE_MASK) >> 2].op = OP_DECODE;
+		mem_slot_op(m, dp, (a & PAGE_MASK) >> 2, OP_DECODE);
 		m->stats.code_writes++;
 		a += 4;
 	}

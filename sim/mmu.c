@@ -220,6 +220,7 @@ uint32_t mmu_translate(struct machine *m, uint32_t va, enum mem_access acc, uint
 		 * next fetch must look the TLB up again (and walk if evicted). */
 		if (((m->cpu.itlb_va >> PAGE_SHIFT) & m->tlb_mask) == slot)
 			m->cpu.itlb_valid = false;
+		cpu_itlb_drop_parked(m); /* either may have lived there too */
 		m->stats.tlb_misses++;
 		if (m->nlisten[EV_TLB_FILL]) {
 			struct machine_event_info ev = {
@@ -243,6 +244,7 @@ void mmu_tlb_invalidate(struct machine *m, uint32_t va)
 		m->tlb[slot].valid = false;
 		ftlb_clear_slot(m, slot);
 	}
+	cpu_itlb_drop_parked(m);
 }
 
 void mmu_tlb_flush(struct machine *m)
@@ -250,6 +252,7 @@ void mmu_tlb_flush(struct machine *m)
 	for (unsigned i = 0; i <= m->tlb_mask; i++)
 		m->tlb[i].valid = false;
 	mmu_ftlb_flush(m);
+	cpu_itlb_drop_parked(m);
 	m->stats.tlb_flushes++;
 }
 

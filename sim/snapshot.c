@@ -737,7 +737,7 @@ static void code_reset(struct machine *m, size_t pfn)
 
 	if (dp)
 		for (unsigned i = 0; i < DPAGE_SLOTS; i++)
-			dp->insn[i].op = OP_DECODE;
+			mem_slot_op(m, dp, i, OP_DECODE);
 }
 
 static bool restore_ram(struct machine *m, const struct snap_view *v)
@@ -785,7 +785,7 @@ static void restore_cpu(struct machine *m, const struct snap_view *v)
 					.insn = v->entry.insn };
 	c->halted = v->halted;
 	/* host caches and per-run bookkeeping start afresh */
-	c->itlb_valid = false;
+	cpu_itlb_drop(m);
 	c->bkpt_pass_valid = false;
 	c->bkpt_repatch_valid = false;
 	c->limit = c->run_end = c->instret;

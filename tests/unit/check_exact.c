@@ -256,6 +256,45 @@ static void prog_asid(struct machine *m)
 	machine_set_pc(m, G_CODE);
 }
 
+/* The fast loop's fused pairs (sim/cpu_fuse.def): a loop of pairs that
+ * pass a result on (lui+ori, slli+andi, add+lw, lw+add, andi+beq,
+ * addi+bne), stores that rewrite the second half of a pair each pass
+ * (from another slot, and from the pair's own first half), and a pair
+ * split by a page boundary (never fused). */
+static void prog_fused(struct machine *m)
+{
+	const uint32_t wa = g_i(OP_addi, 7, 7, 3), wb = g_i(OP_addi, 7, 7, 5);
+	const uint32_t edge = G_CODE + 0x1000 - 4; /* the page's last slot */
+
+	G_PROG(m, G_CODE,
+	       G_LI(5, G_DATA),
+	       G_LI(8, wa),
+	       G_LI(12, wb),
+	       G_LI(10, G_CODE + 4 * 21),     /* the second half rewritten */
+	       G_LI(13, G_CODE + 4 * 23),     /* ... and the one after 22 */
+	       g_i(OP_addi, 1, 1, 1),         /* 10: loop */
+	       g_i(OP_slli, 2, 1, 2),
+	       g_i(OP_andi, 2, 2, 0x3c),
+	       g_r(OP_add, 3, 5, 2),
+	       g_i(OP_lw, 4, 3, 0),
+	       g_r(OP_add, 4, 4, 1),
+	       g_s(OP_sw, 4, 3, 0),
+	       g_i(OP_andi, 9, 1, 1),
+	       g_b(OP_beq, 9, 0, 2),          /* 18: even passes skip 19 */
+	       g_s(OP_sw, 8, 10, 0),          /* 21 <- r8 */
+	       g_i(OP_addi, 11, 11, 1),       /* 20: pair 20+21 ... */
+	       g_i(OP_addi, 7, 7, 1),         /* ... 21 rewritten by 19 */
+	       g_s(OP_sw, 12, 13, 0),         /* 22: rewrites 23, its pair */
+	       g_i(OP_addi, 7, 7, 7),         /* 23 */
+	       g_r(OP_xor, 8, 8, 12),         /* swap wa and wb */
+	       g_r(OP_xor, 12, 12, 8),
+	       g_r(OP_xor, 8, 8, 12),
+	       g_j(OP_j, (int32_t)(edge - (G_CODE + 4 * 27)) / 4));
+	g_poke(m, edge, g_i(OP_addi, 14, 14, -1)); /* a pair across pages */
+	g_poke(m, edge + 4, g_b(OP_bne, 14, 0, (int32_t)(G_CODE + 4 * 10 - (edge + 4)) / 4));
+	machine_set_pc(m, G_CODE);
+}
+
 typedef void (*prog_fn)(struct machine *m);
 static const struct {
 	const char *name;
@@ -270,6 +309,7 @@ static const struct {
 	{ "line", prog_line, 30000 },
 	{ "timer-line", prog_timer_line, 30000 },
 	{ "asid", prog_asid, 30000 },
+	{ "fused", prog_fused, 30000 },
 };
 
 /* ---- snapshots -------------------------------------------------------------------- */
@@ -436,6 +476,20 @@ START_TEST(test_programs_exercise)
 	ck_assert_uint_ge(machine_reg(gm, 1), 166 * machine_reg(gm, 9));
 	ck_assert_uint_ge(machine_reg(gm, 4), 79800 * machine_reg(gm, 9));
 	ck_assert_uint_ge(st.tlb_flushes, 2);
+
+	/* the fused pairs' loop: both rewritten halves ran their new words */
+	g_teardown();
+	g_setup();
+	prog_fused(gm);
+	g_step(gm, 30000);
+	machine_get_stats(gm, &st);
+	uint32_t passes = machine_reg(gm, 1);
+	ck_assert_uint_ge(passes, 1000);
+	uint32_t pc = machine_pc(gm);
+	bool mid = pc > G_CODE + 4 * 10 && pc <= G_CODE + 4 * 20; /* r1 ran, r11 not */
+	ck_assert_uint_eq(machine_reg(gm, 11), passes - mid);
+	ck_assert_uint_ge(st.code_writes, passes + passes / 2 - 2);
+	ck_assert_uint_gt(machine_reg(gm, 7), 6 * (passes - 1)); /* 3..7 twice a pass */
 }
 END_TEST
 
@@ -463,6 +517,48 @@ START_TEST(test_power_off_deterministic)
 	}
 	ck_assert_uint_eq(cycles[0], cycles[1]);
 	ck_assert_uint_gt(cycles[0], 40 * 37);
+}
+END_TEST
+
+/* ---- the parked code page (sim/cpu_exec.c fetch) -----------------------------------
+ * A trap parks the code page of the ring it leaves, and the return finds
+ * it again without a translation.  Here the ring-0 handler remaps the
+ * user's code page under it at the third call (to code that counts in
+ * r2 instead of r1), then _i = 0: invalidates that page's TLB entry (tlbinv); 1: evicts it
+ * by a load through another page of the same TLB slot.  The return must
+ * run the new mapping. */
+START_TEST(test_parked_code_page_remapped)
+{
+	/* a TLB slot of its own: no kernel page evicts it by chance */
+	const uint32_t va = 0x00405000u, pa1 = 0x00030000u, pa2 = 0x00031000u;
+	const uint32_t alias = va + (machine_tlb_size(gm) << PAGE_SHIFT);
+	struct g_pt pt;
+
+	g_paged_at(&pt, gm, G_TABLES);
+	g_map(&pt, va, pa1, PTE_P | PTE_U);
+	g_map(&pt, alias, G_DATA, PTE_P);
+	uint32_t pte = g_pte_pa(&pt, va), table = PTE_FRAME(pte);
+	for (uint32_t a = G_TABLES; a <= table; a += PAGE_SIZE)
+		g_map(&pt, a, a, PTE_P | PTE_W); /* the handler writes the PTE */
+	G_PROG(gm, pa1, g_i(OP_addi, 1, 1, 1), g_n(OP_syscall), g_j(OP_j, -2));
+	G_PROG(gm, pa2, g_i(OP_addi, 2, 2, 1), g_n(OP_syscall), g_j(OP_j, -2));
+	slot_jump(gm, TRAP_SYSCALL, HANDLER);
+	G_PROG(gm, HANDLER,              /* from the third call on: pa2 */
+	       g_i(OP_addi, 10, 10, 1),
+	       G_LI(12, pte),
+	       G_LI(13, pa1 | PTE_P | PTE_U),
+	       g_i(OP_slti, 11, 10, 3),
+	       g_b(OP_bne, 11, 0, 3),
+	       G_LI(13, pa2 | PTE_P | PTE_U),
+	       g_s(OP_sw, 13, 12, 0),     /* its TLB entry is warm by then */
+	       G_LI(14, _i ? alias : va),
+	       _i ? g_i(OP_lw, 15, 14, 0) : g_rs(OP_tlbinv, 14),
+	       g_n(OP_rfe));
+	g_set_cr(gm, CR_MMU, MMU_PG);
+	g_enter(gm, va, 3);
+	g_step(gm, 3000);
+	ck_assert_uint_eq(machine_reg(gm, 1), 3);
+	ck_assert_uint_ge(machine_reg(gm, 2), 150);
 }
 END_TEST
 
@@ -573,6 +669,34 @@ START_TEST(test_breakpoint_stops_before)
 }
 END_TEST
 
+/* The loop's two addi are a fused pair in the fast loop once decoded; a
+ * breakpoint on the second half, inserted then, stops a long run (the
+ * fast loop's) before it: the first half ran, the second did not. */
+START_TEST(test_breakpoint_fused_second_half)
+{
+	struct hits h = { .stop = true };
+
+	bp_loop();
+	g_step(gm, 30000); /* decoded, fused, run fast */
+	ck_assert_uint_eq(machine_reg(gm, 1), 10000);
+	ck_assert(machine_break_insert(gm, G_CODE + 4));
+	machine_on(gm, EV_BREAK, on_event, &h);
+	uint64_t i0 = machine_instret(gm);
+	ck_assert_int_eq(machine_run(gm, 100000), STOP_REQUESTED);
+	ck_assert_int_eq(h.n, 1);
+	ck_assert_uint_eq(machine_pc(gm), G_CODE + 4);
+	ck_assert_uint_eq(machine_reg(gm, 1), 10001);
+	ck_assert_uint_eq(machine_reg(gm, 2), 10000);
+	ck_assert_uint_eq(machine_instret(gm), i0 + 1);
+	/* removed: the pair fuses again and runs on */
+	machine_break_remove(gm, G_CODE + 4);
+	g_step(gm, 30000);
+	ck_assert_int_eq(h.n, 1);
+	ck_assert_uint_eq(machine_reg(gm, 2), 20000);
+	ck_assert_uint_eq(machine_reg(gm, 1), 20001);
+}
+END_TEST
+
 /* A listener that declines sees every pass; removing the breakpoint ends
  * the events; the pc a run starts at never triggers. */
 START_TEST(test_breakpoint_counts_and_remove)
@@ -650,6 +774,7 @@ static Suite *exact_suite(void)
 	tcase_add_test(tc, test_power_off_deterministic);
 
 	tc = g_tcase(s, "self-modifying");
+	tcase_add_loop_test(tc, test_parked_code_page_remapped, 0, 2);
 	tcase_add_test(tc, test_smc_program);
 	tcase_add_test(tc, test_smc_next_instruction);
 	tcase_add_test(tc, test_smc_byte_through_alias);
@@ -657,6 +782,7 @@ static Suite *exact_suite(void)
 
 	tc = g_tcase(s, "breakpoints");
 	tcase_add_loop_test(tc, test_breakpoint_stops_before, 0, 2);
+	tcase_add_test(tc, test_breakpoint_fused_second_half);
 	tcase_add_test(tc, test_breakpoint_counts_and_remove);
 	tcase_add_test(tc, test_breakpoint_paged);
 	tcase_add_test(tc, test_breakpoint_survives_code_write);
