@@ -393,21 +393,41 @@ static bool others_waiting(const struct vmm *v)
 	return false;
 }
 
+/* When the running VM must let the other VMs' device events fire.
+ * Resource control: another VM's devices may not set the running VM's exit
+ * rate (a guest whose timer fires every cycle would otherwise make every
+ * instruction of every guest an exit).  Their events wait for the monitor
+ * at most slice/8 cycles at a time, counted from the last time it fired
+ * events (not from now: a guest that exits all the time would put them off
+ * forever). */
+static uint64_t others_deadline(struct vmm *v)
+{
+	uint64_t others = others_due(v), gap = v->cfg.slice / 8;
+
+	if (others != UINT64_MAX && others < v->events_fired + gap)
+		others = v->events_fired + gap;
+	return others;
+}
+
+/* Before entering the running VM: fire the other VMs' events that are due
+ * now instead of aiming the timer in the past.  The monitor's own work
+ * (an exit, a VM switch) can carry time past their deadline; an interrupt
+ * taken right at entry would then cost another exit before the guest ran
+ * one instruction, and with a slice shorter than an exit and a switch
+ * that was every entry: a livelock (docs/monitor.md, section 6). */
+static void catch_up(struct vmm *v)
+{
+	if (v->cur && !v->stopping && others_deadline(v) <= machine_cycles(v->m))
+		vmm_fire_events(v);
+}
+
 void vmm_program_timer(struct vmm *v)
 {
 	uint64_t now = machine_cycles(v->m), want;
 
 	if (v->cur) {
-		/* Resource control: another VM's devices may not set the running
-		 * VM's exit rate (a guest whose timer fires every cycle would
-		 * otherwise make every instruction of every guest an exit).  Their
-		 * events wait for the monitor at most slice/8 cycles at a time,
-		 * counted from the last time it fired events (not from now: a
-		 * guest that exits all the time would put them off forever). */
-		uint64_t others = others_due(v), gap = v->cfg.slice / 8;
+		uint64_t others = others_deadline(v);
 		want = earliest_event(v, v->cur, NULL);
-		if (others != UINT64_MAX && others < v->events_fired + gap)
-			others = v->events_fired + gap;
 		if (others < want)
 			want = others;
 	} else {
@@ -603,6 +623,9 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 	}
 	if (v->cur && !runnable(v->cur))
 		vmm_schedule(v);
+	catch_up(v);
+	if (v->cur && !runnable(v->cur) && !v->stopping)
+		vmm_schedule(v); /* an event of its own may have ended it */
 	if (v->cur && !v->stopping)
 		vcpu_check_irq(v, v->cur);
 	if (v->cur && !runnable(v->cur) && !v->stopping)
