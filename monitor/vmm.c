@@ -652,6 +652,7 @@ struct vmm *vmm_new(struct machine *m, const struct vmm_config *cfg, char *err, 
 	v->cfg = *cfg;
 	if (v->cfg.slice == 0)
 		v->cfg.slice = 1;
+	v->frames_per_vm = cfg->shadow_frames ? cfg->shadow_frames : VMM_SHADOW_FRAMES;
 	v->programmed = UINT64_MAX;
 	pool = pool_frames_for(cfg->nvms);
 	v->next_base = POOL_BASE + pool * PAGE_SIZE;
@@ -816,6 +817,7 @@ void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
 		s->shadow_fills += x->shadow_fills;
 		s->shadow_drops += x->shadow_drops;
 		s->shadow_flushes += x->shadow_flushes;
+		s->shadow_frames += x->shadow_frames;
 		s->vm_switches += x->vm_switches;
 		s->monitor_cycles += x->monitor_cycles;
 		s->idle_cycles += x->idle_cycles;

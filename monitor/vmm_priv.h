@@ -98,8 +98,9 @@ struct vm {
 	struct vcpu cpu;
 	struct shadow_as as[SHADOW_AS_PER_VM];
 	struct shadow_as *cur;    /* shadow in use                         */
+	uint32_t shadow_frames;   /* pool frames its shadows hold now      */
 	uint16_t *traced;         /* per guest frame: shadows built from it */
-	struct rmap *rmap;        /* per guest frame: where it may be mapped
+	uint32_t (*rmap)[2];      /* per guest frame: where it may be mapped
 				     writable (shadow.c, "reverse map")    */
 	bool rmap_lost;           /* host memory ran out for it: scan      */
 	uint8_t *flood;           /* per guest frame: traced writes since its
@@ -151,15 +152,6 @@ struct vm {
 	} pvq[PV_NQUEUES];
 };
 
-/* Reverse map entry: shadow `as` (index in vm->as) maps va's page. */
-#define RMAP_ENTRY(as, va) ((uint32_t)(as) << 20 | (va) >> PAGE_SHIFT)
-#define RMAP_AS(e)        ((e) >> 20)
-#define RMAP_VA(e)        (((e) & 0xfffffu) << PAGE_SHIFT)
-struct rmap {
-	uint32_t n, cap;
-	uint32_t *ent;
-};
-
 struct vevent {
 	uint64_t when;            /* machine cycle                         */
 	dev_timer_fn fn;
@@ -179,6 +171,7 @@ struct vmm {
 	/* shadow-table frame pool */
 	uint32_t *free_frames;
 	uint32_t nfree, pool_frames;
+	uint32_t frames_per_vm;   /* bound on one VM's share (make_room)    */
 	uint32_t next_base;       /* where the next VM's RAM goes           */
 	/* real ASIDs for shadows: 1..255, a new generation flushes the TLB */
 	uint32_t asid_gen;
