@@ -239,10 +239,10 @@ static bool line_up(const struct vm *vm, unsigned line)
 	return (vm->vlines >> line) & 1;
 }
 
-/* The machine cycle at which event i falls due, or UINT64_MAX if it is
- * not armed, its VM is gone, or the policy holds it back: under `late`, a
+/* When event i falls due on its VM's clock, or UINT64_MAX if it is not
+ * armed, its VM is gone, or the policy holds it back: under `late`, a
  * tick waits until the guest has taken the one before. */
-static uint64_t event_due(const struct vmm *v, int i)
+static uint64_t event_when(const struct vmm *v, int i)
 {
 	const struct vevent *e = &v->events[i];
 	const struct vm *vm = e->vm;
@@ -251,40 +251,47 @@ static uint64_t event_due(const struct vmm *v, int i)
 		return UINT64_MAX;
 	if (v->cfg.timer == VMM_TIMER_LATE && i == vm->timer_event && line_up(vm, IRQ_TIMER))
 		return UINT64_MAX;
-	/* the VM's clock runs with the machine's from now on */
-	return e->when > UINT64_MAX - vm->hidden ? UINT64_MAX : e->when + vm->hidden;
+	return e->when;
 }
 
-/* The earliest event of vm's devices, and in *idx which (the lowest
- * index on a tie, -1 if none).  Every exit asks, for the running VM and
- * for all the others: scanning every VM's events each time made a VM's
- * cost grow with the number of VMs.  So each VM caches its answer with
- * the inputs of event_due() that can change (an event armed or disarmed,
- * its clock's hidden cycles, its state, its timer line, its timer event,
- * the timer policy),
- * and recomputes only when one of them moved: the same answer, cheaper. */
+/* A time on vm's clock as a machine cycle: the VM's clock runs with the
+ * machine's from now on. */
+static uint64_t to_machine(const struct vm *vm, uint64_t when)
+{
+	return when > UINT64_MAX - vm->hidden ? UINT64_MAX : when + vm->hidden;
+}
+
+/* The earliest event of vm's devices, as a machine cycle, and in *idx
+ * which (the lowest index on a tie, -1 if none).  Every exit asks, for the
+ * running VM and for all the others: scanning every VM's events each time
+ * made a VM's cost grow with the number of VMs.  So each VM caches the
+ * earliest on its own clock with the inputs of event_when() that can
+ * change (an event armed or disarmed, its state, its timer line, its
+ * timer event, the timer policy), and recomputes only when one of them
+ * moved: the same answer, cheaper.  Its clock's hidden cycles, which move
+ * at every exit under the default policy, shift every event alike: they
+ * are added after the cache, not a reason to recompute it. */
 static uint64_t vm_due(const struct vmm *v, struct vm *vm, int *idx)
 {
 	struct due_cache *c = &vm->due;
 	bool line = line_up(vm, IRQ_TIMER);
 
-	if (!c->valid || c->gen != vm->ev_gen || c->hidden != vm->hidden ||
-	    c->state != vm->state || c->line != line || c->timer_event != vm->timer_event ||
-	    c->policy != (int)v->cfg.timer) {
-		*c = (struct due_cache){ .due = UINT64_MAX, .idx = -1, .hidden = vm->hidden,
+	if (!c->valid || c->gen != vm->ev_gen || c->state != vm->state || c->line != line ||
+	    c->timer_event != vm->timer_event || c->policy != (int)v->cfg.timer) {
+		*c = (struct due_cache){ .when = UINT64_MAX, .idx = -1,
 					 .gen = vm->ev_gen, .timer_event = vm->timer_event,
 					 .policy = (int)v->cfg.timer, .state = vm->state,
 					 .line = line, .valid = true };
 		for (int k = 0; k < vm->nev; k++) { /* ascending: ties keep the lowest */
-			uint64_t due = event_due(v, vm->ev[k]);
-			if (due < c->due) {
-				c->due = due;
+			uint64_t when = event_when(v, vm->ev[k]);
+			if (when < c->when) {
+				c->when = when;
 				c->idx = vm->ev[k];
 			}
 		}
 	}
 	*idx = c->idx;
-	return c->due;
+	return to_machine(vm, c->when);
 }
 
 /* The earliest event: of `only` if given, else of every VM but `except`. */

@@ -129,10 +129,9 @@ struct vm {
 	int nev;
 	uint32_t ev_gen;          /* bumped when one of them is (dis)armed */
 	struct due_cache {
-		uint64_t due;         /* earliest machine cycle, or UINT64_MAX  */
+		uint64_t when;        /* earliest on its clock, or UINT64_MAX   */
 		int idx;              /* the event (lowest index on a tie)      */
-		uint64_t hidden;      /* the inputs it was computed from        */
-		uint32_t gen;
+		uint32_t gen;         /* the inputs it was computed from        */
 		int timer_event;
 		int policy;           /* vmm.cfg.timer                          */
 		enum vm_state state;
