@@ -313,15 +313,23 @@ static uint64_t earliest_event(const struct vmm *v, struct vm *only, const struc
 	return when;
 }
 
+/* Refill the cache of others_due(): out of line, so that the test every
+ * exit makes stays a few instructions (inlined, the scan's registers were
+ * saved and restored at every call). */
+static __attribute__((noinline)) uint64_t others_due_refresh(struct vmm *v)
+{
+	v->others.due = earliest_event(v, NULL, v->cur);
+	v->others.gen = v->others_gen;
+	v->others.valid = true;
+	return v->others.due;
+}
+
 /* The earliest event of every VM but the running one, from the cache
  * while no input of theirs moved (vmm_vm_changed) and cur is the same. */
-static uint64_t others_due(struct vmm *v)
+static inline uint64_t others_due(struct vmm *v)
 {
-	if (!v->others.valid || v->others.gen != v->others_gen) {
-		v->others.due = earliest_event(v, NULL, v->cur);
-		v->others.gen = v->others_gen;
-		v->others.valid = true;
-	}
+	if (!v->others.valid || v->others.gen != v->others_gen)
+		return others_due_refresh(v);
 	return v->others.due;
 }
 
@@ -407,7 +415,7 @@ static bool others_waiting(const struct vmm *v)
  * at most slice/8 cycles at a time, counted from the last time it fired
  * events (not from now: a guest that exits all the time would put them off
  * forever). */
-static uint64_t others_deadline(struct vmm *v)
+static inline uint64_t others_deadline(struct vmm *v)
 {
 	uint64_t others = others_due(v), gap = v->cfg.slice / 8;
 
