@@ -25,6 +25,7 @@
 #include <string.h>
 
 #define SPDE_FLAGS (PTE_P | PTE_W | PTE_U) /* the leaf decides        */
+#define NO_DIR 0xffffffffu /* make_room: no slot to keep */
 
 static const uint8_t zero_page[PAGE_SIZE];
 
@@ -51,7 +52,8 @@ bool gpa_is_ram(const struct vm *vm, uint32_t gpa, uint32_t len)
 
 /* ---- frames and real-TLB housekeeping ---- */
 
-static uint32_t frame_get(struct vmm *v)
+/* A zeroed pool frame for one of vm's shadows, or 0 if the pool is dry. */
+static uint32_t frame_get(struct vmm *v, struct vm *vm)
 {
 	uint32_t pa;
 
@@ -59,12 +61,15 @@ static uint32_t frame_get(struct vmm *v)
 		return 0;
 	pa = v->free_frames[--v->nfree];
 	machine_phys_write(v->m, pa, zero_page, PAGE_SIZE);
+	if (++vm->shadow_frames > vm->stats.shadow_frames)
+		vm->stats.shadow_frames = vm->shadow_frames;
 	return pa;
 }
 
-static void frame_put(struct vmm *v, uint32_t pa)
+static void frame_put(struct vmm *v, struct vm *vm, uint32_t pa)
 {
 	v->free_frames[v->nfree++] = pa;
+	vm->shadow_frames--;
 }
 
 /* Invalidate va in the real TLB under the shadow's ASID, as ring-0 code
@@ -89,20 +94,28 @@ static void real_tlbinv(struct vmm *v, const struct shadow_as *as, uint32_t va)
  * that maps it must lose W.  Scanning every shadow table for them costs
  * 1024 entries per table, for every new page table: a guest with many
  * address spaces would make the monitor's cost grow with the product of
- * the two.  So each guest frame keeps a list of the shadow entries that
- * were filled writable for it:
+ * the two.  So each guest frame keeps the virtual pages it was filled
+ * writable at, in any of the VM's address spaces:
  *
- *   vm->rmap[gpa >> 12]: n entries  RMAP_ENTRY(as, va) = as << 20 | va >> 12
- *                                   (shadow vm->as[as] maps va's page)
+ *   vm->rmap[gpa >> 12]: two slots, each 0 or RMAP_SLOT(va) = va >> 12 | 1<<31
+ *                        (some shadow of this VM may map va's page to it),
+ *                        or RMAP_SCAN: more than two: look everywhere
  *
- * An entry is added when shadow_map fills a writable entry, and is not
- * removed when the entry is dropped or its table freed: the list is a
- * superset, and each entry is checked against the shadow before it is
- * used (rmap_live).  Stale entries are swept when the list fills up, and
- * the whole list is emptied when its frame is write-protected (a traced
- * frame is never filled writable).  So the work is proportional to the
- * fills the guest caused, not to the size of its shadows.
+ * A kernel maps its memory at the same address in every process, so one
+ * slot covers all of them; a user page seen by the kernel too takes the
+ * second.  8 bytes per guest frame: a list per frame took 16 for its head
+ * and 16 more for the list (docs/monitor.md, "What a VM costs").
+ *
+ * A slot is not cleared when its entries are dropped or their tables
+ * freed: it is a superset, checked against each shadow before use
+ * (rmap_live), and a stale slot is reused.  Both slots are emptied when
+ * the frame is write-protected (a traced frame is never filled
+ * writable).  A frame with a third page falls back to scanning the VM's
+ * shadows, at most SHADOW_FRAMES x 1024 entries (make_room bounds them).
  */
+#define RMAP_SLOT(va) ((va) >> PAGE_SHIFT | 0x80000000u)
+#define RMAP_VA(e)    (((e) & 0xfffffu) << PAGE_SHIFT)
+#define RMAP_SCAN     0xffffffffu
 
 /* The host pa of as's shadow table for directory slot dir, or 0: the
  * shadow directory entry is the one record of it. */
@@ -114,31 +127,35 @@ static uint32_t spt_of(struct vmm *v, const struct shadow_as *as, uint32_t dir)
 	return (spde & PTE_P) ? PTE_FRAME(spde) : 0;
 }
 
-/* Does shadow entry e map host_frame writable now? */
-static bool rmap_live(struct vmm *v, const struct vm *vm, uint32_t e, uint32_t host_frame,
-		      uint32_t *spte_pa)
+/* Does as's shadow entry for va map host_frame writable now? */
+static bool rmap_live(struct vmm *v, struct vm *vm, const struct shadow_as *as, uint32_t va,
+		      uint32_t host_frame, uint32_t *spte_pa)
 {
-	const struct shadow_as *as = &vm->as[RMAP_AS(e) % SHADOW_AS_PER_VM];
-	uint32_t va = RMAP_VA(e), pte = 0, spt;
+	uint32_t pte = 0, spt;
 
 	if (!as->used || !(spt = spt_of(v, as, VA_DIR(va))))
 		return false;
+	vm->stats.protect_visits++; /* a shadow entry examined */
 	*spte_pa = spt + 4 * VA_TABLE(va);
 	machine_phys_read(v->m, *spte_pa, &pte, 4);
 	return (pte & (PTE_P | PTE_W)) == (PTE_P | PTE_W) && PTE_FRAME(pte) == host_frame;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* Does any of vm's shadows map va's page to host_frame writable? */
+static bool rmap_slot_live(struct vmm *v, struct vm *vm, uint32_t slot, uint32_t host_frame)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
+	uint32_t spte_pa;
+
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		if (rmap_live(v, vm, &vm->as[i], RMAP_VA(slot), host_frame, &spte_pa))
+			return true;
+	}
+	return false;
 }
 
-static void rmap_add(struct vmm *v, struct vm *vm, uint32_t gpa, const struct shadow_as *as,
-		     uint32_t va)
+static void rmap_add(struct vmm *v, struct vm *vm, uint32_t gpa, uint32_t va)
 {
-	struct rmap *r;
-	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK), spte_pa;
+	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK), slot = RMAP_SLOT(va), *r;
 
 	if (vm->rmap_lost)
 		return;
@@ -146,31 +163,15 @@ static void rmap_add(struct vmm *v, struct vm *vm, uint32_t gpa, const struct sh
 		vm->rmap_lost = true;
 		return;
 	}
-	r = &vm->rmap[gpa >> PAGE_SHIFT];
-	if (r->n == r->cap) {
-		uint32_t keep = 0;
-		/* sweep the stale entries and the repeats (a slot filled,
-		 * dropped and filled again is listed twice) */
-		if (r->n > 1)
-			qsort(r->ent, r->n, sizeof *r->ent, cmp_u32);
-		for (uint32_t i = 0; i < r->n; i++)
-			if ((i == 0 || r->ent[i] != r->ent[i - 1]) &&
-			    rmap_live(v, vm, r->ent[i], host_frame, &spte_pa))
-				r->ent[keep++] = r->ent[i];
-		vm->stats.protect_visits += r->n;
-		r->n = keep;
-		if (r->n * 2 >= r->cap) {
-			uint32_t cap = r->cap ? 2 * r->cap : 4;
-			uint32_t *ent = realloc(r->ent, cap * sizeof *ent);
-			if (!ent) {
-				vm->rmap_lost = true;
-				return;
-			}
-			r->ent = ent;
-			r->cap = cap;
+	r = vm->rmap[gpa >> PAGE_SHIFT];
+	if (r[0] == RMAP_SCAN || r[0] == slot || r[1] == slot)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (!r[i] || !rmap_slot_live(v, vm, r[i], host_frame)) {
+			r[i] = slot;
+			return;
 		}
-	}
-	r->ent[r->n++] = RMAP_ENTRY(as - vm->as, va);
+	r[0] = r[1] = RMAP_SCAN;
 }
 
 void shadow_free_rmap(struct vm *vm)
@@ -181,15 +182,12 @@ void shadow_free_rmap(struct vm *vm)
 		vm->as[i].cap = 0;
 		vm->as[i].nactive = 0;
 	}
-	if (!vm->rmap)
-		return;
-	for (uint32_t i = 0; i < vm->mem >> PAGE_SHIFT; i++)
-		free(vm->rmap[i].ent);
 	free(vm->rmap);
 	vm->rmap = NULL;
 }
 
-/* Without a reverse map (host memory ran out): look at every entry. */
+/* Without a reverse map (host memory ran out, or a frame mapped at more
+ * than two pages): look at every entry. */
 static void write_protect_scan(struct vmm *v, struct vm *vm, uint32_t host_frame)
 {
 	uint32_t table[1024];
@@ -219,8 +217,7 @@ static void write_protect_scan(struct vmm *v, struct vm *vm, uint32_t host_frame
  * the guest's writes to it would bypass the monitor. */
 static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
 {
-	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK), spte_pa, pte;
-	struct rmap *r;
+	uint32_t host_frame = vm->base + (gpa & ~PAGE_MASK), spte_pa, pte, *r;
 
 	if (vm->rmap_lost) {
 		write_protect_scan(v, vm, host_frame);
@@ -228,17 +225,25 @@ static void write_protect(struct vmm *v, struct vm *vm, uint32_t gpa)
 	}
 	if (!vm->rmap)
 		return; /* nothing was ever filled writable */
-	r = &vm->rmap[gpa >> PAGE_SHIFT];
-	for (uint32_t i = 0; i < r->n; i++) {
-		vm->stats.protect_visits++;
-		if (!rmap_live(v, vm, r->ent[i], host_frame, &spte_pa))
-			continue;
-		machine_phys_read(v->m, spte_pa, &pte, 4);
-		pte &= ~PTE_W;
-		machine_phys_write(v->m, spte_pa, &pte, 4);
-		real_tlbinv(v, &vm->as[RMAP_AS(r->ent[i])], RMAP_VA(r->ent[i]));
+	r = vm->rmap[gpa >> PAGE_SHIFT];
+	if (r[0] == RMAP_SCAN) {
+		write_protect_scan(v, vm, host_frame);
+	} else {
+		for (int k = 0; k < 2; k++) {
+			if (!r[k])
+				continue;
+			for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+				struct shadow_as *as = &vm->as[i];
+				if (!rmap_live(v, vm, as, RMAP_VA(r[k]), host_frame, &spte_pa))
+					continue;
+				machine_phys_read(v->m, spte_pa, &pte, 4);
+				pte &= ~PTE_W;
+				machine_phys_write(v->m, spte_pa, &pte, 4);
+				real_tlbinv(v, as, RMAP_VA(r[k]));
+			}
+		}
 	}
-	r->n = 0; /* traced now: no writable entry for it until it is not */
+	r[0] = r[1] = 0; /* traced now: no writable entry for it until it is not */
 }
 
 static void trace(struct vmm *v, struct vm *vm, uint32_t gpa, int delta)
@@ -261,7 +266,7 @@ static void drop_table(struct vmm *v, struct vm *vm, struct shadow_as *as, uint1
 	uint32_t zero = 0;
 
 	machine_phys_write(v->m, as->spd + 4u * t.dir, &zero, 4);
-	frame_put(v, t.spt);
+	frame_put(v, vm, t.spt);
 	if (t.guest_pt != NO_FRAME)
 		trace(v, vm, t.guest_pt, -1);
 	as->pt[k] = as->pt[--as->nactive];
@@ -277,7 +282,7 @@ static void drop_as(struct vmm *v, struct vm *vm, struct shadow_as *as)
 		drop_table(v, vm, as, (uint16_t)(as->nactive - 1));
 	if (as->key != PHYS_MODE_KEY)
 		trace(v, vm, as->key, -1);
-	frame_put(v, as->spd);
+	frame_put(v, vm, as->spd);
 	as->used = false;
 	if (vm->cur == as)
 		vm->cur = NULL;
@@ -310,6 +315,36 @@ static uint8_t take_asid(struct vmm *v)
 	return (uint8_t)v->next_asid++;
 }
 
+/* Keep vm's shadows within its share of the pool (SHADOW_FRAMES_PER_VM):
+ * before taking another frame, give one back.  First whole address
+ * spaces, least recently used first, never the current one; then, if the
+ * current one alone holds them all, its tables other than slot keep_dir
+ * (the one being filled).  A dropped shadow refills on demand, as after a
+ * pool flush: the bound costs hidden faults, never correctness. */
+static void make_room(struct vmm *v, struct vm *vm, uint32_t keep_dir)
+{
+	while (vm->shadow_frames >= v->frames_per_vm) {
+		struct shadow_as *lru = NULL;
+		for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+			struct shadow_as *a = &vm->as[i];
+			if (a->used && a != vm->cur && (!lru || a->last_used < lru->last_used))
+				lru = a;
+		}
+		if (lru) {
+			drop_as(v, vm, lru); /* its ASID is never reused unflushed */
+			continue;
+		}
+		struct shadow_as *as = vm->cur;
+		uint16_t k = 0;
+		while (as && k < as->nactive && as->pt[k].dir == keep_dir)
+			k++;
+		if (!as || k == as->nactive)
+			return; /* nothing left to give: take one more */
+		drop_table(v, vm, as, k);
+		machine_tlb_flush(v->m); /* its entries are live under this ASID */
+	}
+}
+
 static struct shadow_as *find_or_make_as(struct vmm *v, struct vm *vm, uint32_t key)
 {
 	struct shadow_as *as = NULL, *lru = NULL;
@@ -318,6 +353,10 @@ static struct shadow_as *find_or_make_as(struct vmm *v, struct vm *vm, uint32_t 
 		struct shadow_as *a = &vm->as[i];
 		if (a->used && a->key == key)
 			return a;
+	}
+	make_room(v, vm, NO_DIR);
+	for (int i = 0; i < SHADOW_AS_PER_VM; i++) {
+		struct shadow_as *a = &vm->as[i];
 		if (!a->used && !as)
 			as = a;
 		if (a->used && a != vm->cur && (!lru || a->last_used < lru->last_used))
@@ -327,10 +366,10 @@ static struct shadow_as *find_or_make_as(struct vmm *v, struct vm *vm, uint32_t 
 		as = lru;
 		drop_as(v, vm, as);
 	}
-	uint32_t spd = frame_get(v);
+	uint32_t spd = frame_get(v, vm);
 	if (!spd) {
 		flush_all(v);
-		spd = frame_get(v);
+		spd = frame_get(v, vm);
 	}
 	if (!spd)
 		return NULL;
@@ -382,19 +421,21 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 	uint32_t spt = spt_of(v, as, dir);
 
 	if (!spt) {
-		spt = frame_get(v);
+		make_room(v, vm, dir);
+		as = vm->cur;
+		spt = frame_get(v, vm);
 		if (!spt) {
 			flush_all(v);
 			shadow_activate(v, vm);
 			as = vm->cur;
-			if (!as || !(spt = frame_get(v)))
+			if (!as || !(spt = frame_get(v, vm)))
 				return false;
 		}
 		if (as->nactive == as->cap) { /* at most 1024: one per slot */
 			uint16_t cap = as->cap ? (uint16_t)(2 * as->cap) : 4;
 			struct shadow_pt *pt = realloc(as->pt, cap * sizeof *pt);
 			if (!pt) {
-				frame_put(v, spt);
+				frame_put(v, vm, spt);
 				return false;
 			}
 			as->pt = pt;
@@ -410,7 +451,7 @@ static bool shadow_map(struct vmm *v, struct vm *vm, uint32_t va, uint32_t gpa, 
 	spte = shadow_pte(vm, gpa, gflags); /* after tracing: a table may map itself */
 	machine_phys_write(v->m, spt + 4 * VA_TABLE(va), &spte, 4);
 	if (spte & PTE_W)
-		rmap_add(v, vm, gpa, as, va);
+		rmap_add(v, vm, gpa, va);
 	vm->stats.shadow_fills++;
 	if (v->nobs)
 		vmm_emit(v, &(struct vmm_event){ .kind = VMM_EV_SHADOW_FILL, .vm = vm->id,

@@ -239,10 +239,10 @@ static bool line_up(const struct vm *vm, unsigned line)
 	return (vm->vlines >> line) & 1;
 }
 
-/* The machine cycle at which event i falls due, or UINT64_MAX if it is
- * not armed, its VM is gone, or the policy holds it back: under `late`, a
+/* When event i falls due on its VM's clock, or UINT64_MAX if it is not
+ * armed, its VM is gone, or the policy holds it back: under `late`, a
  * tick waits until the guest has taken the one before. */
-static uint64_t event_due(const struct vmm *v, int i)
+static uint64_t event_when(const struct vmm *v, int i)
 {
 	const struct vevent *e = &v->events[i];
 	const struct vm *vm = e->vm;
@@ -251,40 +251,47 @@ static uint64_t event_due(const struct vmm *v, int i)
 		return UINT64_MAX;
 	if (v->cfg.timer == VMM_TIMER_LATE && i == vm->timer_event && line_up(vm, IRQ_TIMER))
 		return UINT64_MAX;
-	/* the VM's clock runs with the machine's from now on */
-	return e->when > UINT64_MAX - vm->hidden ? UINT64_MAX : e->when + vm->hidden;
+	return e->when;
 }
 
-/* The earliest event of vm's devices, and in *idx which (the lowest
- * index on a tie, -1 if none).  Every exit asks, for the running VM and
- * for all the others: scanning every VM's events each time made a VM's
- * cost grow with the number of VMs.  So each VM caches its answer with
- * the inputs of event_due() that can change (an event armed or disarmed,
- * its clock's hidden cycles, its state, its timer line, its timer event,
- * the timer policy),
- * and recomputes only when one of them moved: the same answer, cheaper. */
+/* A time on vm's clock as a machine cycle: the VM's clock runs with the
+ * machine's from now on. */
+static uint64_t to_machine(const struct vm *vm, uint64_t when)
+{
+	return when > UINT64_MAX - vm->hidden ? UINT64_MAX : when + vm->hidden;
+}
+
+/* The earliest event of vm's devices, as a machine cycle, and in *idx
+ * which (the lowest index on a tie, -1 if none).  Every exit asks, for the
+ * running VM and for all the others: scanning every VM's events each time
+ * made a VM's cost grow with the number of VMs.  So each VM caches the
+ * earliest on its own clock with the inputs of event_when() that can
+ * change (an event armed or disarmed, its state, its timer line, its
+ * timer event, the timer policy), and recomputes only when one of them
+ * moved: the same answer, cheaper.  Its clock's hidden cycles, which move
+ * at every exit under the default policy, shift every event alike: they
+ * are added after the cache, not a reason to recompute it. */
 static uint64_t vm_due(const struct vmm *v, struct vm *vm, int *idx)
 {
 	struct due_cache *c = &vm->due;
 	bool line = line_up(vm, IRQ_TIMER);
 
-	if (!c->valid || c->gen != vm->ev_gen || c->hidden != vm->hidden ||
-	    c->state != vm->state || c->line != line || c->timer_event != vm->timer_event ||
-	    c->policy != (int)v->cfg.timer) {
-		*c = (struct due_cache){ .due = UINT64_MAX, .idx = -1, .hidden = vm->hidden,
+	if (!c->valid || c->gen != vm->ev_gen || c->state != vm->state || c->line != line ||
+	    c->timer_event != vm->timer_event || c->policy != (int)v->cfg.timer) {
+		*c = (struct due_cache){ .when = UINT64_MAX, .idx = -1,
 					 .gen = vm->ev_gen, .timer_event = vm->timer_event,
 					 .policy = (int)v->cfg.timer, .state = vm->state,
 					 .line = line, .valid = true };
 		for (int k = 0; k < vm->nev; k++) { /* ascending: ties keep the lowest */
-			uint64_t due = event_due(v, vm->ev[k]);
-			if (due < c->due) {
-				c->due = due;
+			uint64_t when = event_when(v, vm->ev[k]);
+			if (when < c->when) {
+				c->when = when;
 				c->idx = vm->ev[k];
 			}
 		}
 	}
 	*idx = c->idx;
-	return c->due;
+	return to_machine(vm, c->when);
 }
 
 /* The earliest event: of `only` if given, else of every VM but `except`. */
@@ -306,15 +313,23 @@ static uint64_t earliest_event(const struct vmm *v, struct vm *only, const struc
 	return when;
 }
 
+/* Refill the cache of others_due(): out of line, so that the test every
+ * exit makes stays a few instructions (inlined, the scan's registers were
+ * saved and restored at every call). */
+static __attribute__((noinline)) uint64_t others_due_refresh(struct vmm *v)
+{
+	v->others.due = earliest_event(v, NULL, v->cur);
+	v->others.gen = v->others_gen;
+	v->others.valid = true;
+	return v->others.due;
+}
+
 /* The earliest event of every VM but the running one, from the cache
  * while no input of theirs moved (vmm_vm_changed) and cur is the same. */
-static uint64_t others_due(struct vmm *v)
+static inline uint64_t others_due(struct vmm *v)
 {
-	if (!v->others.valid || v->others.gen != v->others_gen) {
-		v->others.due = earliest_event(v, NULL, v->cur);
-		v->others.gen = v->others_gen;
-		v->others.valid = true;
-	}
+	if (!v->others.valid || v->others.gen != v->others_gen)
+		return others_due_refresh(v);
 	return v->others.due;
 }
 
@@ -393,21 +408,41 @@ static bool others_waiting(const struct vmm *v)
 	return false;
 }
 
+/* When the running VM must let the other VMs' device events fire.
+ * Resource control: another VM's devices may not set the running VM's exit
+ * rate (a guest whose timer fires every cycle would otherwise make every
+ * instruction of every guest an exit).  Their events wait for the monitor
+ * at most slice/8 cycles at a time, counted from the last time it fired
+ * events (not from now: a guest that exits all the time would put them off
+ * forever). */
+static inline uint64_t others_deadline(struct vmm *v)
+{
+	uint64_t others = others_due(v), gap = v->cfg.slice / 8;
+
+	if (others != UINT64_MAX && others < v->events_fired + gap)
+		others = v->events_fired + gap;
+	return others;
+}
+
+/* Before entering the running VM: fire the other VMs' events that are due
+ * now instead of aiming the timer in the past.  The monitor's own work
+ * (an exit, a VM switch) can carry time past their deadline; an interrupt
+ * taken right at entry would then cost another exit before the guest ran
+ * one instruction, and with a slice shorter than an exit and a switch
+ * that was every entry: a livelock (docs/monitor.md, section 6). */
+static void catch_up(struct vmm *v)
+{
+	if (v->cur && !v->stopping && others_deadline(v) <= machine_cycles(v->m))
+		vmm_fire_events(v);
+}
+
 void vmm_program_timer(struct vmm *v)
 {
 	uint64_t now = machine_cycles(v->m), want;
 
 	if (v->cur) {
-		/* Resource control: another VM's devices may not set the running
-		 * VM's exit rate (a guest whose timer fires every cycle would
-		 * otherwise make every instruction of every guest an exit).  Their
-		 * events wait for the monitor at most slice/8 cycles at a time,
-		 * counted from the last time it fired events (not from now: a
-		 * guest that exits all the time would put them off forever). */
-		uint64_t others = others_due(v), gap = v->cfg.slice / 8;
+		uint64_t others = others_deadline(v);
 		want = earliest_event(v, v->cur, NULL);
-		if (others != UINT64_MAX && others < v->events_fired + gap)
-			others = v->events_fired + gap;
 		if (others < want)
 			want = others;
 	} else {
@@ -603,6 +638,9 @@ static bool vmm_exit(void *opaque, struct machine *m, const struct trap_event *t
 	}
 	if (v->cur && !runnable(v->cur))
 		vmm_schedule(v);
+	catch_up(v);
+	if (v->cur && !runnable(v->cur) && !v->stopping)
+		vmm_schedule(v); /* an event of its own may have ended it */
 	if (v->cur && !v->stopping)
 		vcpu_check_irq(v, v->cur);
 	if (v->cur && !runnable(v->cur) && !v->stopping)
@@ -629,6 +667,7 @@ struct vmm *vmm_new(struct machine *m, const struct vmm_config *cfg, char *err, 
 	v->cfg = *cfg;
 	if (v->cfg.slice == 0)
 		v->cfg.slice = 1;
+	v->frames_per_vm = cfg->shadow_frames ? cfg->shadow_frames : VMM_SHADOW_FRAMES;
 	v->programmed = UINT64_MAX;
 	pool = pool_frames_for(cfg->nvms);
 	v->next_base = POOL_BASE + pool * PAGE_SIZE;
@@ -793,6 +832,7 @@ void vmm_get_stats(const struct vmm *v, int i, struct vmm_stats *s)
 		s->shadow_fills += x->shadow_fills;
 		s->shadow_drops += x->shadow_drops;
 		s->shadow_flushes += x->shadow_flushes;
+		s->shadow_frames += x->shadow_frames;
 		s->vm_switches += x->vm_switches;
 		s->monitor_cycles += x->monitor_cycles;
 		s->idle_cycles += x->idle_cycles;

@@ -79,8 +79,13 @@ struct vmm_config {
 	enum vmm_timer_policy timer; /* late ticks and the VMs' clocks    */
 	int nvms;                /* how many VMs will be added            */
 	bool pv;                 /* paravirtual guests (--vmm pv)         */
+	uint32_t shadow_frames;  /* pool frames one VM's shadows may hold
+				    (0: VMM_SHADOW_FRAMES)                */
 	struct vmm_io io;
 };
+/* The default bound on one VM's shadow page tables, in 4 KiB frames
+ * (docs/monitor.md, "What a VM costs"). */
+#define VMM_SHADOW_FRAMES 8u
 void vmm_config_defaults(struct vmm_config *cfg);
 
 struct vm_config {
@@ -149,6 +154,8 @@ struct vmm_stats {
 	uint64_t shadow_fills;      /* shadow entries filled               */
 	uint64_t shadow_drops;      /* shadow entries dropped              */
 	uint64_t shadow_flushes;    /* whole shadows discarded (pool full) */
+	uint64_t shadow_frames;     /* the most pool frames its shadows held
+				       at once (at most cfg.shadow_frames) */
 	uint64_t vm_switches;
 	uint64_t monitor_cycles;    /* charged by the cost model           */
 	uint64_t idle_cycles;       /* every guest halted                  */

@@ -98,8 +98,9 @@ struct vm {
 	struct vcpu cpu;
 	struct shadow_as as[SHADOW_AS_PER_VM];
 	struct shadow_as *cur;    /* shadow in use                         */
+	uint32_t shadow_frames;   /* pool frames its shadows hold now      */
 	uint16_t *traced;         /* per guest frame: shadows built from it */
-	struct rmap *rmap;        /* per guest frame: where it may be mapped
+	uint32_t (*rmap)[2];      /* per guest frame: where it may be mapped
 				     writable (shadow.c, "reverse map")    */
 	bool rmap_lost;           /* host memory ran out for it: scan      */
 	uint8_t *flood;           /* per guest frame: traced writes since its
@@ -129,10 +130,9 @@ struct vm {
 	int nev;
 	uint32_t ev_gen;          /* bumped when one of them is (dis)armed */
 	struct due_cache {
-		uint64_t due;         /* earliest machine cycle, or UINT64_MAX  */
+		uint64_t when;        /* earliest on its clock, or UINT64_MAX   */
 		int idx;              /* the event (lowest index on a tie)      */
-		uint64_t hidden;      /* the inputs it was computed from        */
-		uint32_t gen;
+		uint32_t gen;         /* the inputs it was computed from        */
 		int timer_event;
 		int policy;           /* vmm.cfg.timer                          */
 		enum vm_state state;
@@ -150,15 +150,6 @@ struct vm {
 		uint16_t last_avail;  /* next available entry to consume       */
 		uint16_t used_idx;    /* the used ring's idx, as written        */
 	} pvq[PV_NQUEUES];
-};
-
-/* Reverse map entry: shadow `as` (index in vm->as) maps va's page. */
-#define RMAP_ENTRY(as, va) ((uint32_t)(as) << 20 | (va) >> PAGE_SHIFT)
-#define RMAP_AS(e)        ((e) >> 20)
-#define RMAP_VA(e)        (((e) & 0xfffffu) << PAGE_SHIFT)
-struct rmap {
-	uint32_t n, cap;
-	uint32_t *ent;
 };
 
 struct vevent {
@@ -180,6 +171,7 @@ struct vmm {
 	/* shadow-table frame pool */
 	uint32_t *free_frames;
 	uint32_t nfree, pool_frames;
+	uint32_t frames_per_vm;   /* bound on one VM's share (make_room)    */
 	uint32_t next_base;       /* where the next VM's RAM goes           */
 	/* real ASIDs for shadows: 1..255, a new generation flushes the TLB */
 	uint32_t asid_gen;

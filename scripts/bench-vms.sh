@@ -9,7 +9,13 @@
 # seconds per VM, the ratio to one VM, and the resident set (maximum RSS
 # from /usr/bin/time, or from getrusage via the shell's `times` when
 # /usr/bin/time is missing: then RSS is "-") in total and per VM.  Wall
-# time on a shared machine is noisy: compare the ratios of one run.
+# time on a shared machine is noisy: compare the ratios of one run.  The
+# load average is printed first, for the record.
+#
+# With CALLGRIND=1 (and valgrind installed) each count also runs once
+# under callgrind, and "Minsn/VM" is the host instructions per VM, in
+# millions: deterministic, the figure to compare across machines and
+# loads (64 VMs take about 4 minutes under callgrind).
 set -eu
 VMLAB=${1:-build/vmlab}
 RUNS=${2:-3}
@@ -24,7 +30,14 @@ TIME=/usr/bin/time
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-printf '%4s %10s %8s %10s %12s\n' VMs "s/VM" "x one" "RSS MiB" "RSS/VM KiB"
+CG=
+if [ "${CALLGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "bench-vms: CALLGRIND=1 needs valgrind" >&2; exit 2; }
+	CG=1
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+printf '%4s %10s %8s %10s %12s%s\n' VMs "s/VM" "x one" "RSS MiB" "RSS/VM KiB" \
+	"${CG:+    Minsn/VM}"
 one=
 for n in $COUNTS; do
 	args=()
@@ -47,10 +60,18 @@ for n in $COUNTS; do
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
 	done
 	[ -n "$one" ] || one=$best
+	cg=
+	if [ -n "$CG" ]; then
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$VMLAB" run --machine strict \
+			--vmm trap "${args[@]}" --max-insns=4000000000 >"$tmp/out" 2>"$tmp/cg" ||
+			{ echo "bench-vms: $n VMs failed under callgrind" >&2; exit 1; }
+		ir=$(sed -n 's/.*I *refs: *//p' "$tmp/cg" | tr -d ,)
+		cg=$(printf ' %11.1f' "$(echo "$ir / $n / 1000000" | bc -l)")
+	fi
 	if [ "$rss" = - ]; then
-		printf '%4d %10.4f %8.2f %10s %12s\n' "$n" "$best" "$(echo "$best / $one" | bc -l)" - -
+		printf '%4d %10.4f %8.2f %10s %12s%s\n' "$n" "$best" "$(echo "$best / $one" | bc -l)" - - "$cg"
 	else
-		printf '%4d %10.4f %8.2f %10.1f %12.0f\n' "$n" "$best" "$(echo "$best / $one" | bc -l)" \
-			"$(echo "$rss / 1024" | bc -l)" "$(echo "$rss / $n" | bc -l)"
+		printf '%4d %10.4f %8.2f %10.1f %12.0f%s\n' "$n" "$best" "$(echo "$best / $one" | bc -l)" \
+			"$(echo "$rss / 1024" | bc -l)" "$(echo "$rss / $n" | bc -l)" "$cg"
 	fi
 done

@@ -1532,14 +1532,30 @@ START_TEST(test_shadow_pool_exhausted)
 	struct out bare, alone, vm[2];
 	struct vmm_result r;
 
+	struct vmm_config cfg;
+
 	run_bare(&g[0], VARIANT_STRICT, &bare);
 	check_console(&bare, "abjimlde", "pool: bare"); /* 6 x 1022 x 0x1111 = 0x198cb34 */
 	run_vmm(&g[1], 1, VARIANT_STRICT, &alone, NULL);
-	run_vmm(g, 2, VARIANT_STRICT, vm, &r);
+	/* no bound per VM: its shadows take the whole pool */
+	vmm_config_defaults(&cfg);
+	cfg.shadow_frames = 1u << 20;
+	run_vmm_cfg(g, 2, VARIANT_STRICT, &cfg, vm, &r);
 	check_same(&bare, &vm[0], "guest that exhausts the shadow pool");
 	check_same(&alone, &vm[1], "good guest beside it");
 	ck_assert_msg(r.vm[0].shadow_flushes >= 2, "%llu flushes",
 		      (unsigned long long)r.vm[0].shadow_flushes);
+	check_accounting(&r);
+	out_free(vm, 2);
+	/* the default bound: its shadows stay within their share, reused
+	 * (least recently used first), and the pool never runs dry */
+	run_vmm(g, 2, VARIANT_STRICT, vm, &r);
+	check_same(&bare, &vm[0], "guest beyond its share of shadows");
+	check_same(&alone, &vm[1], "good guest beside it (bound)");
+	ck_assert_uint_eq(r.vm[0].shadow_frames, VMM_SHADOW_FRAMES);
+	ck_assert_uint_le(r.vm[1].shadow_frames, VMM_SHADOW_FRAMES);
+	ck_assert_uint_eq(r.vm[0].shadow_flushes, 0);
+	ck_assert(r.vm[0].shadow_drops > 2000); /* it did give tables back */
 	check_accounting(&r);
 	out_free(vm, 2);
 	out_free(&bare, 1);

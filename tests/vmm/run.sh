@@ -296,6 +296,21 @@ beside=$(vmexits "$T/storm.json" 1)
 check "storm: the good guest's exits beside it ($beside) stay near alone's ($alone)" \
 	[ -n "$alone" ] && [ -n "$beside" ] && [ "$beside" -le $((alone * 2 + 50)) ]
 
+# A slice shorter than an exit and a switch (2100 + 2000 cycles): every exit
+# ends the slice, and the storm's events were already due at each entry.
+# The monitor used to take them by an interrupt before the guest ran an
+# instruction, at every entry: monitor cycles grew, instructions did not,
+# and the run never ended.  Now the budget ends it (124); a hung run is
+# killed (137) before the suite's own time runs out.
+ll=labs/08-scheduling/guests/compute.s
+run "$T/livelock" -- timeout -s KILL 60 "$VMLAB" run --machine strict --slice 2000 \
+	--max-insns 100000 --vm "$D/storm.s,mem=1M" --vm "$ll,mem=1M" --stats-json "$T/ll.json"
+check "short slice beside a storm: the budget ends the run ($(rc "$T/livelock"))" \
+	[ "$(rc "$T/livelock")" = 124 ]
+ll_insns=$(grep -o '"guest_insns":[0-9]*' "$T/ll.json" | sed -n 2p | cut -d: -f2)
+check "short slice beside a storm: the compute guest runs (${ll_insns:-?} insns)" \
+	[ "${ll_insns:-0}" -ge 90000 ]
+
 bad() { # bad 'MESSAGE' ARGS...
 	local msg=$1
 	shift
