@@ -5,28 +5,19 @@
 # tests/pv/run.sh runs it beside toyos-pv and checks toyos's output is
 # unchanged.  Run with mem=1M: frames from 0x100000 on are not its own.
 
-        .equ HC_INIT, 0
+        .include "pvguest.inc"         # hypercalls, CHECK, HCALL
         .equ HC_MMU_UPDATE, 1
         .equ HC_MMUEXT, 2
-        .equ HC_SET_TRAP_TABLE, 3
         .equ HC_SET_TIMER, 5
-        .equ HC_BLOCK, 6
-        .equ HC_YIELD, 7
         .equ TIMER, 0xf0001000
         .equ INTC, 0xf0000000
         .equ HC_IRET, 9
-        .equ HC_CONSOLE_WRITE, 10
-        .equ HC_NOTIFY, 11
         .equ HC_MULTICALL, 12
-        .equ HC_QUEUE_INIT, 13
         .equ QAVAIL, 64                 # a ring of 4 (pv_ring.c's layout)
         .equ QUSED, 80
         .equ EPERM, -1
-        .equ EINVAL, -2
         .equ ENOSYS, -3
         .equ EFAULT, -4
-        .equ DEBUG, 0xf0005000
-        .equ POWER, 0xf0004000
         .equ P, 1                       # PTE present
 
         .data
@@ -75,22 +66,6 @@ vectors:                                # tvec1: causes 0, 3 and 4 are expected
         j     unexpected
         j     unexpected
         j     unexpected
-
-# CHECK id, expected: t0 must be `expected`, else count and report id.
-        .macro CHECK id, want
-        li    t1, \want
-        beq   t0, t1, ok\@
-        addi  s0, s0, 1
-        li    t1, DEBUG
-        li    t2, \id
-        sw    t2, 4(t1)
-ok\@:
-        .endm
-
-        .macro HCALL n
-        li    t0, \n
-        hypercall
-        .endm
 
 _start:
         la    sp, stack_top

@@ -10,14 +10,10 @@
 #
 # tests/pv/run.sh compares the three outputs and their exits.
 
-        .equ HC_INIT, 0
-        .equ HC_SET_TRAP_TABLE, 3
-        .equ HC_NOTIFY, 11
-        .equ HC_QUEUE_INIT, 13
+        .include "pvguest.inc"         # hypercalls, VECTORS
         .equ Q, 16
         .equ LINES, 256
         .equ UART, 0xf0002000
-        .equ POWER, 0xf0004000
         .equ AVAIL, 16 * Q              # ring layout (pv_ring.c)
         .equ USED, (16 * Q + 6 + 2 * Q + 3) & ~3
 
@@ -34,22 +30,7 @@ stack_top:
         .text
         .align 4
 vectors:                                # no trap is expected: power off 99
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
-        j     unexpected
+        VECTORS unexpected
 
 _start:
         la    sp, stack_top
