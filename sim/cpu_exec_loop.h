@@ -212,6 +212,18 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 			NEXT(); \
 		} \
 	} while (0)
+/* The entry again, read anew: the store's hit test then compares with
+ * wtag in memory (cmp reg, mem) instead of loading it into a register
+ * for this second test, an instruction fewer on every store. */
+#ifdef __GNUC__
+#define RELOAD(f) __extension__ ({ \
+		const struct ftlb_entry *g_ = (f); \
+		__asm__("" : "+r"(g_)); \
+		g_; \
+	})
+#else
+#define RELOAD(f) (f)
+#endif
 /* A store of data to base + imm; ... runs after a plain fast-TLB hit (a
  * page with no decoded code), as for LOAD. */
 #define STORE(T, size, base, data, ...) do { \
@@ -224,7 +236,7 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 				memcpy((void *)(f_->addend + a_), &x_, size); \
 			} \
 			__VA_ARGS__; \
-		} else if (f_->wtag == (t_ | FTLB_CODE)) { \
+		} else if (RELOAD(f_)->wtag == (t_ | FTLB_CODE)) { \
 			/* a page with decoded code: store, then keep the \
 			 * decoded copy exact (as the slow path would) */ \
 			T x_ = (T)(data); \
@@ -567,6 +579,7 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef page_host
 #undef FTLB_OF
 #undef STORE
+#undef RELOAD
 #undef PC
 #undef WORD
 #undef DISPATCH
