@@ -19,7 +19,7 @@
  * check point at most DPAGE_SLOTS instructions run before the next one:
  *
  *   check point:  a jump or taken branch, a page entry, a refetch
- *   acc           set at each check point so that (acc + ip) / 8 (the
+ *   acc           set at each check point so that (acc + ip) / 16 (the
  *                 size of a decoded instruction) is the count completed
  *                 before ip; computed only when needed (a trap, a slow
  *                 path, leaving the loop)

@@ -73,10 +73,15 @@ EXEC_RET EXEC_FN(struct machine *m)
 #if EXEC_FAST
 	/* Counting by distance, in bytes of decoded code: acc + ip is
 	 * sizeof(struct dinsn) times the instructions completed before ip
-	 * (cpu_exec keeps instret below 2^58, so this cannot wrap). */
+	 * (cpu_exec keeps instret below 2^58, so this cannot wrap).  The
+	 * loop keeps lim = limit_x - acc rather than acc itself: the check
+	 * acc + ip > limit_x is then ip > lim, one compare of two registers
+	 * at a taken branch (acc is ACC(), computed only when needed).  lim
+	 * is ip plus the room left (at most 2^62), so it cannot wrap either. */
 	uint64_t base = c->instret;      /* at refetch: instructions done     */
-	uintptr_t acc = 0;
 	uintptr_t limit_x = LIMIT_X(c->limit); /* cpu_exec checked the room */
+	uintptr_t lim = 0;               /* limit_x - acc, set at refetch     */
+#define ACC() (limit_x - lim)
 #else
 	uint64_t instret = c->instret;
 	uint64_t limit = c->limit;
@@ -89,25 +94,26 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define WORD() word_at(page_host, ip - page_ip)
 #if EXEC_FAST
 /* Instructions completed before ip. */
-#define BEFORE() ((uint64_t)((acc + (uintptr_t)ip) / sizeof(struct dinsn)))
+#define BEFORE() ((uint64_t)((ACC() + (uintptr_t)ip) / sizeof(struct dinsn)))
 /* Run the next instruction: no count, no limit (see cpu_exec.c). */
 #define NEXT() do { ip++; DISPATCH(); } while (0)
 /* A jump within the page to slot p: a check point. */
 #define GOTO_SLOT(p) do { \
-		uintptr_t x_ = acc + (uintptr_t)ip + sizeof(struct dinsn); \
+		uintptr_t d_ = (uintptr_t)(ip + 1), l_ = lim; \
 		ip = (p); \
-		acc = x_ - (uintptr_t)ip; \
-		if (UNLIKELY(x_ > limit_x)) goto to_step; \
+		lim = l_ - d_ + (uintptr_t)ip; /* acc + ip: one more */ \
+		if (UNLIKELY(d_ > l_)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
 /* A taken branch to its slot in the page: GOTO_SLOT(BRANCH_SLOT()) in
  * fewer steps (imm is the offset from the next slot, so acc moves by
- * -imm: acc + ip grows by one instruction, as in GOTO_SLOT). */
+ * -imm and lim by +imm: acc + ip grows by one instruction, as in
+ * GOTO_SLOT). */
 #define GOTO_BRANCH() do { \
 		intptr_t o_ = ip->imm; \
-		acc -= (uintptr_t)o_; \
+		lim += (uintptr_t)o_; \
 		ip = (struct dinsn *)((char *)(ip + 1) + o_); \
-		if (UNLIKELY(acc + (uintptr_t)ip > limit_x)) goto to_step; \
+		if (UNLIKELY((uintptr_t)ip > lim)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
 /* The jump leaves the page: count this instruction, fetch pc. */
@@ -146,8 +152,11 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define SLOW_LIMIT(dev_flag) do { \
 		if (fast_cap(c->limit) - c->instret < FAST_MARGIN) \
 			dev_flag = true; /* the limit came near: step mode */ \
-		else \
-			limit_x = LIMIT_X(c->limit); \
+		else { /* acc stays: lim moves with limit_x */ \
+			uintptr_t n_ = LIMIT_X(c->limit); \
+			lim += n_ - limit_x; \
+			limit_x = n_; \
+		} \
 	} while (0)
 #else
 #define SLOW_LIMIT(dev_flag) (limit = c->limit)
@@ -282,7 +291,7 @@ refetch:
 	page_ip = c->itlb_code->insn;
 	ip = page_ip + ((pc & PAGE_MASK) >> 2);
 #if EXEC_FAST
-	acc = base * sizeof(struct dinsn) - (uintptr_t)ip;
+	lim = limit_x - (base * sizeof(struct dinsn) - (uintptr_t)ip);
 	DISPATCH();
 #else
 	NEXT_AT_IP();
@@ -552,6 +561,7 @@ to_step: /* a check point found the limit near: the step loop goes on */
 }
 
 #undef BEFORE
+#undef ACC
 #undef NEXT
 #undef NEXT_AT_IP
 #undef GOTO_SLOT
