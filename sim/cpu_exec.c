@@ -182,6 +182,11 @@ static unsigned fuse_of(const struct dinsn *d)
 		/* d->rd is 16 (the sink) for r0, which no source names */
 		if ((f->chain == 1 && n->rs1 != d->rd) || (f->chain == 2 && n->rs2 != d->rd))
 			continue;
+		/* chain 3: op2 takes op1's rd as rs1 and overwrites it, reading
+		 * it nowhere else (its rs2, for K_R), so op1's write is dead */
+		if (f->chain == 3 && (n->rs1 != d->rd || n->rd != d->rd ||
+				      (f->ky == K_R && n->rs2 == d->rd)))
+			continue;
 		return f->fop;
 	}
 	return 0;

@@ -199,8 +199,12 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 #define FTLB_OF(a) ((const struct ftlb_entry *)(m->ft_cur + (((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16)))
 /* A load into rd from base + imm; on a fast-TLB hit, ... runs next with
  * the value in v_ (NEXT() for a lone load, the second half of a fused
- * pair).  A miss goes the slow way and on to the next slot's handler. */
-#define LOAD(T, size, mask, base, ...) do { \
+ * pair), and wr(RD = v_) writes rd: WR, or DEAD in a fused pair whose
+ * second half overwrites rd at once.  A miss goes the slow way (rd
+ * written) and on to the next slot's handler. */
+#define WR(x) x
+#define DEAD(x)
+#define LOAD(wr, T, size, mask, base, ...) do { \
 		uint32_t a_ = (base) + IMM; \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
@@ -210,7 +214,7 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 				memcpy(&x_, (const void *)(f_->addend + a_), size); \
 				v_ = (uint32_t)x_; \
 			} \
-			RD = v_; \
+			wr(RD = v_); \
 			__VA_ARGS__; \
 		} else { \
 			bool dev_ = false; \
@@ -367,11 +371,11 @@ dispatch:
 	CASE(remu) { if (RS2 == 0) TRAP(TRAP_DIVZERO, 0, 0); RD = RS1 % RS2; NEXT(); }
 
 	/* ---- memory ---- */
-	CASE(lw)  LOAD(uint32_t, 4, 0xffffffffu, RS1, NEXT());
-	CASE(lh)  LOAD(int16_t, 2, 0xffffu, RS1, NEXT());
-	CASE(lhu) LOAD(uint16_t, 2, 0xffffu, RS1, NEXT());
-	CASE(lb)  LOAD(int8_t, 1, 0xffu, RS1, NEXT());
-	CASE(lbu) LOAD(uint8_t, 1, 0xffu, RS1, NEXT());
+	CASE(lw)  LOAD(WR, uint32_t, 4, 0xffffffffu, RS1, NEXT());
+	CASE(lh)  LOAD(WR, int16_t, 2, 0xffffu, RS1, NEXT());
+	CASE(lhu) LOAD(WR, uint16_t, 2, 0xffffu, RS1, NEXT());
+	CASE(lb)  LOAD(WR, int8_t, 1, 0xffu, RS1, NEXT());
+	CASE(lbu) LOAD(WR, uint8_t, 1, 0xffu, RS1, NEXT());
 	CASE(sw)  STORE(uint32_t, 4, RS1, RS2, NEXT());
 	CASE(sh)  STORE(uint16_t, 2, RS1, RS2, NEXT());
 	CASE(sb)  STORE(uint8_t, 1, RS1, RS2, NEXT());
@@ -394,24 +398,31 @@ dispatch:
 	/* ---- fused pairs (cpu_fuse.def): the first instruction, ip++,
 	 * the second, from the same macros and expressions as above;
 	 * fwd_ is the first one's result ---- */
-#define FIRST_R(x, ...) { uint32_t fwd_ = E_##x(RS1, RS2); RD = fwd_; ip++; __VA_ARGS__; }
-#define FIRST_I(x, ...) { uint32_t fwd_ = E_##x(RS1, IMM); RD = fwd_; ip++; __VA_ARGS__; }
-#define FIRST_LW(x, ...) LOAD(uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
-#define FIRST_SW(x, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
+#define FIRST_R(x, ch, ...) { uint32_t fwd_ = E_##x(RS1, RS2); WR_##ch(RD = fwd_); ip++; __VA_ARGS__; }
+#define FIRST_I(x, ch, ...) { uint32_t fwd_ = E_##x(RS1, IMM); WR_##ch(RD = fwd_); ip++; __VA_ARGS__; }
+#define FIRST_LW(x, ch, ...) LOAD(WR_##ch, uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
+#define FIRST_SW(x, ch, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
 #define SECOND_R_0(y) { RD = E_##y(RS1, RS2); NEXT(); }
 #define SECOND_R_1(y) { RD = E_##y(fwd_, RS2); NEXT(); }
 #define SECOND_R_2(y) { RD = E_##y(RS1, fwd_); NEXT(); }
 #define SECOND_I_0(y) { RD = E_##y(RS1, IMM); NEXT(); }
 #define SECOND_I_1(y) { RD = E_##y(fwd_, IMM); NEXT(); }
-#define SECOND_LW_0(y) LOAD(uint32_t, 4, 0xffffffffu, RS1, NEXT())
-#define SECOND_LW_1(y) LOAD(uint32_t, 4, 0xffffffffu, fwd_, NEXT())
+/* chain 3: as 1, and op2 writes op1's rd, so op1's write is dead */
+#define SECOND_R_3(y) SECOND_R_1(y)
+#define SECOND_I_3(y) SECOND_I_1(y)
+#define WR_0 WR
+#define WR_1 WR
+#define WR_2 WR
+#define WR_3 DEAD
+#define SECOND_LW_0(y) LOAD(WR, uint32_t, 4, 0xffffffffu, RS1, NEXT())
+#define SECOND_LW_1(y) LOAD(WR, uint32_t, 4, 0xffffffffu, fwd_, NEXT())
 #define SECOND_SW_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
 #define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
 #define SECOND_SW_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
 #define SECOND_BR_0(y) { if (C_##y(RS1, RS2)) GOTO_BRANCH(); NEXT(); }
 #define SECOND_BR_1(y) { if (C_##y(fwd_, RS2)) GOTO_BRANCH(); NEXT(); }
 #define SECOND_BR_2(y) { if (C_##y(RS1, fwd_)) GOTO_BRANCH(); NEXT(); }
-#define FUSE(k1, x, k2, y, ch) L_F_##x##_##y##_##ch: FIRST_##k1(x, SECOND_##k2##_##ch(y));
+#define FUSE(k1, x, k2, y, ch) L_F_##x##_##y##_##ch: FIRST_##k1(x, ch, SECOND_##k2##_##ch(y));
 #include "cpu_fuse.def"
 #undef FUSE
 #undef FIRST_R
@@ -431,6 +442,12 @@ dispatch:
 #undef SECOND_BR_0
 #undef SECOND_BR_1
 #undef SECOND_BR_2
+#undef SECOND_R_3
+#undef SECOND_I_3
+#undef WR_0
+#undef WR_1
+#undef WR_2
+#undef WR_3
 #endif
 	CASE(jalr) {
 		uint32_t target = RS1 + IMM;
@@ -583,6 +600,8 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef RS2
 #undef IMM
 #undef LOAD
+#undef WR
+#undef DEAD
 #undef ring
 #undef strict
 #undef page_va
