@@ -28,7 +28,7 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define B(name) [FOP_##name##_in] = &&L_##name##_in,
 		BRANCHES(B)
 #undef B
-#define FUSE(k1, x, k2, y, ch) [FOP_F_##x##_##y##_##ch] = &&L_F_##x##_##y##_##ch,
+#define FUSE(k1, x, k2, y, ch) [FOP_F_##k1##_##x##_##k2##_##y##_##ch] = &&L_F_##k1##_##x##_##k2##_##y##_##ch,
 #include "cpu_fuse.def"
 #undef FUSE
 #endif
@@ -204,8 +204,8 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
  * written) and on to the next slot's handler. */
 #define WR(x) x
 #define DEAD(x)
-#define LOAD(wr, T, size, mask, base, ...) do { \
-		uint32_t a_ = (base) + IMM; \
+#define LOAD(wr, T, size, mask, addr, ...) do { \
+		uint32_t a_ = (addr); \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
 			uint32_t v_; \
@@ -239,8 +239,8 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 #endif
 /* A store of data to base + imm; ... runs after a plain fast-TLB hit (a
  * page with no decoded code), as for LOAD. */
-#define STORE(T, size, base, data, ...) do { \
-		uint32_t a_ = (base) + IMM; \
+#define STORE(T, size, addr, data, ...) do { \
+		uint32_t a_ = (addr); \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		uint32_t t_ = a_ & (~PAGE_MASK | (size - 1)); \
 		if (LIKELY(f_->wtag == t_)) { \
@@ -371,14 +371,14 @@ dispatch:
 	CASE(remu) { if (RS2 == 0) TRAP(TRAP_DIVZERO, 0, 0); RD = RS1 % RS2; NEXT(); }
 
 	/* ---- memory ---- */
-	CASE(lw)  LOAD(WR, uint32_t, 4, 0xffffffffu, RS1, NEXT());
-	CASE(lh)  LOAD(WR, int16_t, 2, 0xffffu, RS1, NEXT());
-	CASE(lhu) LOAD(WR, uint16_t, 2, 0xffffu, RS1, NEXT());
-	CASE(lb)  LOAD(WR, int8_t, 1, 0xffu, RS1, NEXT());
-	CASE(lbu) LOAD(WR, uint8_t, 1, 0xffu, RS1, NEXT());
-	CASE(sw)  STORE(uint32_t, 4, RS1, RS2, NEXT());
-	CASE(sh)  STORE(uint16_t, 2, RS1, RS2, NEXT());
-	CASE(sb)  STORE(uint8_t, 1, RS1, RS2, NEXT());
+	CASE(lw)  LOAD(WR, uint32_t, 4, 0xffffffffu, RS1 + IMM, NEXT());
+	CASE(lh)  LOAD(WR, int16_t, 2, 0xffffu, RS1 + IMM, NEXT());
+	CASE(lhu) LOAD(WR, uint16_t, 2, 0xffffu, RS1 + IMM, NEXT());
+	CASE(lb)  LOAD(WR, int8_t, 1, 0xffu, RS1 + IMM, NEXT());
+	CASE(lbu) LOAD(WR, uint8_t, 1, 0xffu, RS1 + IMM, NEXT());
+	CASE(sw)  STORE(uint32_t, 4, RS1 + IMM, RS2, NEXT());
+	CASE(sh)  STORE(uint16_t, 2, RS1 + IMM, RS2, NEXT());
+	CASE(sb)  STORE(uint8_t, 1, RS1 + IMM, RS2, NEXT());
 
 	/* ---- control flow ---- */
 	/* Each twice in the fast loop: _in when decode found the target in
@@ -400,8 +400,11 @@ dispatch:
 	 * fwd_ is the first one's result ---- */
 #define FIRST_R(x, ch, ...) { uint32_t fwd_ = E_##x(RS1, RS2); WR_##ch(RD = fwd_); ip++; __VA_ARGS__; }
 #define FIRST_I(x, ch, ...) { uint32_t fwd_ = E_##x(RS1, IMM); WR_##ch(RD = fwd_); ip++; __VA_ARGS__; }
-#define FIRST_LW(x, ch, ...) LOAD(WR_##ch, uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
-#define FIRST_SW(x, ch, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
+#define FIRST_LW(x, ch, ...) LOAD(WR_##ch, uint32_t, 4, 0xffffffffu, RS1 + IMM, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
+#define FIRST_SW(x, ch, ...) STORE(uint32_t, 4, RS1 + IMM, RS2, ip++; __VA_ARGS__)
+/* LW0, SW0: the same with an offset of 0 (decode checked), not read */
+#define FIRST_LW0(x, ch, ...) LOAD(WR_##ch, uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
+#define FIRST_SW0(x, ch, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
 #define SECOND_R_0(y) { RD = E_##y(RS1, RS2); NEXT(); }
 #define SECOND_R_1(y) { RD = E_##y(fwd_, RS2); NEXT(); }
 #define SECOND_R_2(y) { RD = E_##y(RS1, fwd_); NEXT(); }
@@ -414,15 +417,20 @@ dispatch:
 #define WR_1 WR
 #define WR_2 WR
 #define WR_3 DEAD
-#define SECOND_LW_0(y) LOAD(WR, uint32_t, 4, 0xffffffffu, RS1, NEXT())
-#define SECOND_LW_1(y) LOAD(WR, uint32_t, 4, 0xffffffffu, fwd_, NEXT())
-#define SECOND_SW_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
-#define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
-#define SECOND_SW_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
+#define SECOND_LW_0(y) LOAD(WR, uint32_t, 4, 0xffffffffu, RS1 + IMM, NEXT())
+#define SECOND_LW_1(y) LOAD(WR, uint32_t, 4, 0xffffffffu, fwd_ + IMM, NEXT())
+#define SECOND_SW_0(y) STORE(uint32_t, 4, RS1 + IMM, RS2, NEXT())
+#define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_ + IMM, RS2, NEXT())
+#define SECOND_SW_2(y) STORE(uint32_t, 4, RS1 + IMM, fwd_, NEXT())
+#define SECOND_LW0_0(y) LOAD(WR, uint32_t, 4, 0xffffffffu, RS1, NEXT())
+#define SECOND_LW0_1(y) LOAD(WR, uint32_t, 4, 0xffffffffu, fwd_, NEXT())
+#define SECOND_SW0_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
+#define SECOND_SW0_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
+#define SECOND_SW0_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
 #define SECOND_BR_0(y) { if (C_##y(RS1, RS2)) GOTO_BRANCH(); NEXT(); }
 #define SECOND_BR_1(y) { if (C_##y(fwd_, RS2)) GOTO_BRANCH(); NEXT(); }
 #define SECOND_BR_2(y) { if (C_##y(RS1, fwd_)) GOTO_BRANCH(); NEXT(); }
-#define FUSE(k1, x, k2, y, ch) L_F_##x##_##y##_##ch: FIRST_##k1(x, ch, SECOND_##k2##_##ch(y));
+#define FUSE(k1, x, k2, y, ch) L_F_##k1##_##x##_##k2##_##y##_##ch: FIRST_##k1(x, ch, SECOND_##k2##_##ch(y));
 #include "cpu_fuse.def"
 #undef FUSE
 #undef FIRST_R
@@ -442,6 +450,13 @@ dispatch:
 #undef SECOND_BR_0
 #undef SECOND_BR_1
 #undef SECOND_BR_2
+#undef FIRST_LW0
+#undef FIRST_SW0
+#undef SECOND_LW0_0
+#undef SECOND_LW0_1
+#undef SECOND_SW0_0
+#undef SECOND_SW0_1
+#undef SECOND_SW0_2
 #undef SECOND_R_3
 #undef SECOND_I_3
 #undef WR_0

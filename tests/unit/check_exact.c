@@ -310,9 +310,9 @@ static void prog_fused_dead(struct machine *m)
 	       g_i(OP_lw, 4, 3, 0),
 	       g_r(OP_add, 4, 4, 4),          /* lw+add: rd read as rs2 */
 	       g_s(OP_sw, 4, 3, 0),
-	       g_i(OP_lw, 9, 3, 0),
+	       g_i(OP_lw, 9, 3, 4),           /* not at offset 0: LW, not LW0 */
 	       g_r(OP_add, 9, 9, 1),          /* lw+add: chain 3 */
-	       g_s(OP_sw, 9, 3, 4),
+	       g_s(OP_sw, 9, 3, 8),           /* add+sw, not SW0 */
 	       g_i(OP_slli, 2, 1, 1),
 	       g_r(OP_add, 2, 2, 2),          /* slli+add: rd read as rs2 */
 	       g_r(OP_add, 7, 7, 2),
