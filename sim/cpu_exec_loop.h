@@ -58,10 +58,11 @@ EXEC_RET EXEC_FN(struct machine *m)
 	struct cpu *const c = &m->cpu;
 	uint32_t *const R = c->r;
 	/* The fast TLB of this ring's class, and its index mask pre-shifted
-	 * to a byte offset: (va >> 8) & mask16 is the entry's offset.  Kept
-	 * in the machine, not in locals, so that a load or store reads them
-	 * as memory operands instead of reloading spilled locals. */
-	m->ft_cur = (const char *)m->ftlb[cpu_class(m)];
+	 * to a byte offset: (va >> 8) & mask16 is the entry's offset.  The
+	 * table's address stays in a host register (the hit path reads the
+	 * tag and the addend at base + offset, with no add); the mask is
+	 * read from the machine as a memory operand. */
+	const char *const ftc = (const char *)m->ftlb[cpu_class(m)];
 	m->ft_mask16 = m->tlb_mask << 4;
 	/* Rare inputs are read where used, not kept in locals: the hot
 	 * handlers need the host registers (ring is constant here: a ring
@@ -196,7 +197,15 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define RS2 R[ip->rs2]
 #define IMM ((uint32_t)ip->imm)
 _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
-#define FTLB_OF(a) ((const struct ftlb_entry *)(m->ft_cur + (((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16)))
+/* The fast-TLB entry of address a: its byte offset in the table, the
+ * entry, and its fields read at ftc + offset (written so, GCC addresses
+ * them as base + index instead of adding the two first). */
+#define FTLB_IX(a) ((uintptr_t)(((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16))
+#define FTLB_OF(a) ((const struct ftlb_entry *)(ftc + FTLB_IX(a)))
+#define FT_FIELD(T, i, f) (*(const T *)(ftc + (i) + offsetof(struct ftlb_entry, f)))
+#define FT_RTAG(i) FT_FIELD(uint32_t, i, rtag)
+#define FT_WTAG(i) FT_FIELD(uint32_t, i, wtag)
+#define FT_ADDEND(i) FT_FIELD(uintptr_t, i, addend)
 /* A load into rd from base + imm; on a fast-TLB hit, ... runs next with
  * the value in v_ (NEXT() for a lone load, the second half of a fused
  * pair), and wr(RD = v_) writes rd: WR, or DEAD in a fused pair whose
@@ -206,12 +215,12 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 #define DEAD(x)
 #define LOAD(wr, T, size, mask, addr, ...) do { \
 		uint32_t a_ = (addr); \
-		const struct ftlb_entry *f_ = FTLB_OF(a_); \
-		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
+		uintptr_t i_ = FTLB_IX(a_); \
+		if (LIKELY(FT_RTAG(i_) == (a_ & (~PAGE_MASK | (size - 1))))) { \
 			uint32_t v_; \
 			{ \
 				T x_; \
-				memcpy(&x_, (const void *)(f_->addend + a_), size); \
+				memcpy(&x_, (const void *)(FT_ADDEND(i_) + a_), size); \
 				v_ = (uint32_t)x_; \
 			} \
 			wr(RD = v_); \
@@ -241,12 +250,13 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
  * page with no decoded code), as for LOAD. */
 #define STORE(T, size, addr, data, ...) do { \
 		uint32_t a_ = (addr); \
+		uintptr_t i_ = FTLB_IX(a_); \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		uint32_t t_ = a_ & (~PAGE_MASK | (size - 1)); \
-		if (LIKELY(f_->wtag == t_)) { \
+		if (LIKELY(FT_WTAG(i_) == t_)) { \
 			{ \
 				T x_ = (T)(data); \
-				memcpy((void *)(f_->addend + a_), &x_, size); \
+				memcpy((void *)(FT_ADDEND(i_) + a_), &x_, size); \
 			} \
 			__VA_ARGS__; \
 		} else if (RELOAD(f_)->wtag == (t_ | FTLB_CODE)) { \
@@ -622,6 +632,11 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef page_va
 #undef page_host
 #undef FTLB_OF
+#undef FTLB_IX
+#undef FT_FIELD
+#undef FT_RTAG
+#undef FT_WTAG
+#undef FT_ADDEND
 #undef STORE
 #undef RELOAD
 #undef PC

@@ -213,7 +213,6 @@ struct machine {
 	struct tlb_entry *tlb;       /* architectural TLB                  */
 	unsigned tlb_mask;           /* entries - 1                        */
 	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
-	const char *ft_cur;          /* the dispatch loop's: ftlb[its class] */
 	const void *const *fast_labels; /* the fast loop's handlers, by FOP_ */
 	uint32_t ft_mask16;          /* ... and tlb_mask << 4               */
 
