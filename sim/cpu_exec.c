@@ -19,7 +19,7 @@
  * check point at most DPAGE_SLOTS instructions run before the next one:
  *
  *   check point:  a jump or taken branch, a page entry, a refetch
- *   acc           set at each check point so that (acc + ip) / 8 (the
+ *   acc           set at each check point so that (acc + ip) / 16 (the
  *                 size of a decoded instruction) is the count completed
  *                 before ip; computed only when needed (a trap, a slow
  *                 path, leaving the loop)
@@ -157,13 +157,14 @@ void cpu_exec_init(struct machine *m)
 }
 
 /* The fused pairs (cpu_fuse.def), for cpu_fast_link. */
-enum fuse_kind { K_R, K_I, K_LW, K_SW, K_BR };
+enum fuse_kind { K_R, K_I, K_LW, K_SW, K_BR, K_LW0, K_SW0 };
 static const struct fusion {
 	uint8_t x, y;       /* the two ops                             */
-	uint8_t ky, chain;  /* op2's kind; which operand op1's rd feeds */
+	uint8_t kx, ky;     /* their kinds                             */
+	uint8_t chain;      /* which operand op1's rd feeds            */
 	uint16_t fop;       /* the handler                             */
 } fusions[] = {
-#define FUSE(k1, x, k2, y, ch) { OP_##x, OP_##y, K_##k2, ch, FOP_F_##x##_##y##_##ch },
+#define FUSE(k1, x, k2, y, ch) { OP_##x, OP_##y, K_##k1, K_##k2, ch, FOP_F_##k1##_##x##_##k2##_##y##_##ch },
 #include "cpu_fuse.def"
 #undef FUSE
 };
@@ -179,8 +180,18 @@ static unsigned fuse_of(const struct dinsn *d)
 			continue;
 		if (f->ky == K_BR && n->rd != DINSN_IN_PAGE)
 			continue;
+		/* LW0, SW0: an access whose offset is 0 (the handler omits it) */
+		if ((f->kx == K_LW0 || f->kx == K_SW0) && d->imm != 0)
+			continue;
+		if ((f->ky == K_LW0 || f->ky == K_SW0) && n->imm != 0)
+			continue;
 		/* d->rd is 16 (the sink) for r0, which no source names */
 		if ((f->chain == 1 && n->rs1 != d->rd) || (f->chain == 2 && n->rs2 != d->rd))
+			continue;
+		/* chain 3: op2 takes op1's rd as rs1 and overwrites it, reading
+		 * it nowhere else (its rs2, for K_R), so op1's write is dead */
+		if (f->chain == 3 && (n->rs1 != d->rd || n->rd != d->rd ||
+				      (f->ky == K_R && n->rs2 == d->rd)))
 			continue;
 		return f->fop;
 	}

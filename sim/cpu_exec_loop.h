@@ -28,7 +28,7 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define B(name) [FOP_##name##_in] = &&L_##name##_in,
 		BRANCHES(B)
 #undef B
-#define FUSE(k1, x, k2, y, ch) [FOP_F_##x##_##y##_##ch] = &&L_F_##x##_##y##_##ch,
+#define FUSE(k1, x, k2, y, ch) [FOP_F_##k1##_##x##_##k2##_##y##_##ch] = &&L_F_##k1##_##x##_##k2##_##y##_##ch,
 #include "cpu_fuse.def"
 #undef FUSE
 #endif
@@ -40,8 +40,12 @@ EXEC_RET EXEC_FN(struct machine *m)
 		m->fast_labels = labels;
 		return EXEC_DONE;
 	}
-	/* the slot's own handler, chosen at decode (cpu_fast_link) */
-#define DISPATCH() goto *ip->fast
+	/* The slot's own handler, chosen at decode (cpu_fast_link).  The
+	 * empty asm pins ip's final value before the handler load: without
+	 * it GCC schedules the load ahead of ip's update, cannot fold it
+	 * into the jump, and dispatches in three instructions (load to a
+	 * register, then jmp *reg) where two do (add to ip, jmp *(ip)). */
+#define DISPATCH() do { __asm__("" : "+r"(ip)); goto *ip->fast; } while (0)
 #else
 #define DISPATCH() goto *labels[ip->op]
 #endif
@@ -54,10 +58,11 @@ EXEC_RET EXEC_FN(struct machine *m)
 	struct cpu *const c = &m->cpu;
 	uint32_t *const R = c->r;
 	/* The fast TLB of this ring's class, and its index mask pre-shifted
-	 * to a byte offset: (va >> 8) & mask16 is the entry's offset.  Kept
-	 * in the machine, not in locals, so that a load or store reads them
-	 * as memory operands instead of reloading spilled locals. */
-	m->ft_cur = (const char *)m->ftlb[cpu_class(m)];
+	 * to a byte offset: (va >> 8) & mask16 is the entry's offset.  The
+	 * table's address stays in a host register (the hit path reads the
+	 * tag and the addend at base + offset, with no add); the mask is
+	 * read from the machine as a memory operand. */
+	const char *const ftc = (const char *)m->ftlb[cpu_class(m)];
 	m->ft_mask16 = m->tlb_mask << 4;
 	/* Rare inputs are read where used, not kept in locals: the hot
 	 * handlers need the host registers (ring is constant here: a ring
@@ -69,10 +74,15 @@ EXEC_RET EXEC_FN(struct machine *m)
 #if EXEC_FAST
 	/* Counting by distance, in bytes of decoded code: acc + ip is
 	 * sizeof(struct dinsn) times the instructions completed before ip
-	 * (cpu_exec keeps instret below 2^58, so this cannot wrap). */
+	 * (cpu_exec keeps instret below 2^58, so this cannot wrap).  The
+	 * loop keeps lim = limit_x - acc rather than acc itself: the check
+	 * acc + ip > limit_x is then ip > lim, one compare of two registers
+	 * at a taken branch (acc is ACC(), computed only when needed).  lim
+	 * is ip plus the room left (at most 2^62), so it cannot wrap either. */
 	uint64_t base = c->instret;      /* at refetch: instructions done     */
-	uintptr_t acc = 0;
 	uintptr_t limit_x = LIMIT_X(c->limit); /* cpu_exec checked the room */
+	uintptr_t lim = 0;               /* limit_x - acc, set at refetch     */
+#define ACC() (limit_x - lim)
 #else
 	uint64_t instret = c->instret;
 	uint64_t limit = c->limit;
@@ -85,25 +95,26 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define WORD() word_at(page_host, ip - page_ip)
 #if EXEC_FAST
 /* Instructions completed before ip. */
-#define BEFORE() ((uint64_t)((acc + (uintptr_t)ip) / sizeof(struct dinsn)))
+#define BEFORE() ((uint64_t)((ACC() + (uintptr_t)ip) / sizeof(struct dinsn)))
 /* Run the next instruction: no count, no limit (see cpu_exec.c). */
 #define NEXT() do { ip++; DISPATCH(); } while (0)
 /* A jump within the page to slot p: a check point. */
 #define GOTO_SLOT(p) do { \
-		uintptr_t x_ = acc + (uintptr_t)ip + sizeof(struct dinsn); \
+		uintptr_t d_ = (uintptr_t)(ip + 1), l_ = lim; \
 		ip = (p); \
-		acc = x_ - (uintptr_t)ip; \
-		if (UNLIKELY(x_ > limit_x)) goto to_step; \
+		lim = l_ - d_ + (uintptr_t)ip; /* acc + ip: one more */ \
+		if (UNLIKELY(d_ > l_)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
 /* A taken branch to its slot in the page: GOTO_SLOT(BRANCH_SLOT()) in
  * fewer steps (imm is the offset from the next slot, so acc moves by
- * -imm: acc + ip grows by one instruction, as in GOTO_SLOT). */
+ * -imm and lim by +imm: acc + ip grows by one instruction, as in
+ * GOTO_SLOT). */
 #define GOTO_BRANCH() do { \
 		intptr_t o_ = ip->imm; \
-		acc -= (uintptr_t)o_; \
+		lim += (uintptr_t)o_; \
 		ip = (struct dinsn *)((char *)(ip + 1) + o_); \
-		if (UNLIKELY(acc + (uintptr_t)ip > limit_x)) goto to_step; \
+		if (UNLIKELY((uintptr_t)ip > lim)) goto to_step; \
 		DISPATCH(); \
 	} while (0)
 /* The jump leaves the page: count this instruction, fetch pc. */
@@ -142,8 +153,11 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define SLOW_LIMIT(dev_flag) do { \
 		if (fast_cap(c->limit) - c->instret < FAST_MARGIN) \
 			dev_flag = true; /* the limit came near: step mode */ \
-		else \
-			limit_x = LIMIT_X(c->limit); \
+		else { /* acc stays: lim moves with limit_x */ \
+			uintptr_t n_ = LIMIT_X(c->limit); \
+			lim += n_ - limit_x; \
+			limit_x = n_; \
+		} \
 	} while (0)
 #else
 #define SLOW_LIMIT(dev_flag) (limit = c->limit)
@@ -183,21 +197,33 @@ EXEC_RET EXEC_FN(struct machine *m)
 #define RS2 R[ip->rs2]
 #define IMM ((uint32_t)ip->imm)
 _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
-#define FTLB_OF(a) ((const struct ftlb_entry *)(m->ft_cur + (((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16)))
+/* The fast-TLB entry of address a: its byte offset in the table, the
+ * entry, and its fields read at ftc + offset (written so, GCC addresses
+ * them as base + index instead of adding the two first). */
+#define FTLB_IX(a) ((uintptr_t)(((a) >> (PAGE_SHIFT - 4)) & m->ft_mask16))
+#define FTLB_OF(a) ((const struct ftlb_entry *)(ftc + FTLB_IX(a)))
+#define FT_FIELD(T, i, f) (*(const T *)(ftc + (i) + offsetof(struct ftlb_entry, f)))
+#define FT_RTAG(i) FT_FIELD(uint32_t, i, rtag)
+#define FT_WTAG(i) FT_FIELD(uint32_t, i, wtag)
+#define FT_ADDEND(i) FT_FIELD(uintptr_t, i, addend)
 /* A load into rd from base + imm; on a fast-TLB hit, ... runs next with
  * the value in v_ (NEXT() for a lone load, the second half of a fused
- * pair).  A miss goes the slow way and on to the next slot's handler. */
-#define LOAD(T, size, mask, base, ...) do { \
-		uint32_t a_ = (base) + IMM; \
-		const struct ftlb_entry *f_ = FTLB_OF(a_); \
-		if (LIKELY(f_->rtag == (a_ & (~PAGE_MASK | (size - 1))))) { \
+ * pair), and wr(RD = v_) writes rd: WR, or DEAD in a fused pair whose
+ * second half overwrites rd at once.  A miss goes the slow way (rd
+ * written) and on to the next slot's handler. */
+#define WR(x) x
+#define DEAD(x)
+#define LOAD(wr, T, size, mask, addr, ...) do { \
+		uint32_t a_ = (addr); \
+		uintptr_t i_ = FTLB_IX(a_); \
+		if (LIKELY(FT_RTAG(i_) == (a_ & (~PAGE_MASK | (size - 1))))) { \
 			uint32_t v_; \
 			{ \
 				T x_; \
-				memcpy(&x_, (const void *)(f_->addend + a_), size); \
+				memcpy(&x_, (const void *)(FT_ADDEND(i_) + a_), size); \
 				v_ = (uint32_t)x_; \
 			} \
-			RD = v_; \
+			wr(RD = v_); \
 			__VA_ARGS__; \
 		} else { \
 			bool dev_ = false; \
@@ -208,19 +234,32 @@ _Static_assert(sizeof(struct ftlb_entry) == 16, "FTLB_OF scales by 16");
 			NEXT(); \
 		} \
 	} while (0)
+/* The entry again, read anew: the store's hit test then compares with
+ * wtag in memory (cmp reg, mem) instead of loading it into a register
+ * for this second test, an instruction fewer on every store. */
+#ifdef __GNUC__
+#define RELOAD(f) __extension__ ({ \
+		const struct ftlb_entry *g_ = (f); \
+		__asm__("" : "+r"(g_)); \
+		g_; \
+	})
+#else
+#define RELOAD(f) (f)
+#endif
 /* A store of data to base + imm; ... runs after a plain fast-TLB hit (a
  * page with no decoded code), as for LOAD. */
-#define STORE(T, size, base, data, ...) do { \
-		uint32_t a_ = (base) + IMM; \
+#define STORE(T, size, addr, data, ...) do { \
+		uint32_t a_ = (addr); \
+		uintptr_t i_ = FTLB_IX(a_); \
 		const struct ftlb_entry *f_ = FTLB_OF(a_); \
 		uint32_t t_ = a_ & (~PAGE_MASK | (size - 1)); \
-		if (LIKELY(f_->wtag == t_)) { \
+		if (LIKELY(FT_WTAG(i_) == t_)) { \
 			{ \
 				T x_ = (T)(data); \
-				memcpy((void *)(f_->addend + a_), &x_, size); \
+				memcpy((void *)(FT_ADDEND(i_) + a_), &x_, size); \
 			} \
 			__VA_ARGS__; \
-		} else if (f_->wtag == (t_ | FTLB_CODE)) { \
+		} else if (RELOAD(f_)->wtag == (t_ | FTLB_CODE)) { \
 			/* a page with decoded code: store, then keep the \
 			 * decoded copy exact (as the slow path would) */ \
 			T x_ = (T)(data); \
@@ -266,7 +305,7 @@ refetch:
 	page_ip = c->itlb_code->insn;
 	ip = page_ip + ((pc & PAGE_MASK) >> 2);
 #if EXEC_FAST
-	acc = base * sizeof(struct dinsn) - (uintptr_t)ip;
+	lim = limit_x - (base * sizeof(struct dinsn) - (uintptr_t)ip);
 	DISPATCH();
 #else
 	NEXT_AT_IP();
@@ -342,14 +381,14 @@ dispatch:
 	CASE(remu) { if (RS2 == 0) TRAP(TRAP_DIVZERO, 0, 0); RD = RS1 % RS2; NEXT(); }
 
 	/* ---- memory ---- */
-	CASE(lw)  LOAD(uint32_t, 4, 0xffffffffu, RS1, NEXT());
-	CASE(lh)  LOAD(int16_t, 2, 0xffffu, RS1, NEXT());
-	CASE(lhu) LOAD(uint16_t, 2, 0xffffu, RS1, NEXT());
-	CASE(lb)  LOAD(int8_t, 1, 0xffu, RS1, NEXT());
-	CASE(lbu) LOAD(uint8_t, 1, 0xffu, RS1, NEXT());
-	CASE(sw)  STORE(uint32_t, 4, RS1, RS2, NEXT());
-	CASE(sh)  STORE(uint16_t, 2, RS1, RS2, NEXT());
-	CASE(sb)  STORE(uint8_t, 1, RS1, RS2, NEXT());
+	CASE(lw)  LOAD(WR, uint32_t, 4, 0xffffffffu, RS1 + IMM, NEXT());
+	CASE(lh)  LOAD(WR, int16_t, 2, 0xffffu, RS1 + IMM, NEXT());
+	CASE(lhu) LOAD(WR, uint16_t, 2, 0xffffu, RS1 + IMM, NEXT());
+	CASE(lb)  LOAD(WR, int8_t, 1, 0xffu, RS1 + IMM, NEXT());
+	CASE(lbu) LOAD(WR, uint8_t, 1, 0xffu, RS1 + IMM, NEXT());
+	CASE(sw)  STORE(uint32_t, 4, RS1 + IMM, RS2, NEXT());
+	CASE(sh)  STORE(uint16_t, 2, RS1 + IMM, RS2, NEXT());
+	CASE(sb)  STORE(uint8_t, 1, RS1 + IMM, RS2, NEXT());
 
 	/* ---- control flow ---- */
 	/* Each twice in the fast loop: _in when decode found the target in
@@ -369,24 +408,39 @@ dispatch:
 	/* ---- fused pairs (cpu_fuse.def): the first instruction, ip++,
 	 * the second, from the same macros and expressions as above;
 	 * fwd_ is the first one's result ---- */
-#define FIRST_R(x, ...) { uint32_t fwd_ = E_##x(RS1, RS2); RD = fwd_; ip++; __VA_ARGS__; }
-#define FIRST_I(x, ...) { uint32_t fwd_ = E_##x(RS1, IMM); RD = fwd_; ip++; __VA_ARGS__; }
-#define FIRST_LW(x, ...) LOAD(uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
-#define FIRST_SW(x, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
+#define FIRST_R(x, ch, ...) { uint32_t fwd_ = E_##x(RS1, RS2); WR_##ch(RD = fwd_); ip++; __VA_ARGS__; }
+#define FIRST_I(x, ch, ...) { uint32_t fwd_ = E_##x(RS1, IMM); WR_##ch(RD = fwd_); ip++; __VA_ARGS__; }
+#define FIRST_LW(x, ch, ...) LOAD(WR_##ch, uint32_t, 4, 0xffffffffu, RS1 + IMM, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
+#define FIRST_SW(x, ch, ...) STORE(uint32_t, 4, RS1 + IMM, RS2, ip++; __VA_ARGS__)
+/* LW0, SW0: the same with an offset of 0 (decode checked), not read */
+#define FIRST_LW0(x, ch, ...) LOAD(WR_##ch, uint32_t, 4, 0xffffffffu, RS1, uint32_t fwd_ = v_; (void)fwd_; ip++; __VA_ARGS__)
+#define FIRST_SW0(x, ch, ...) STORE(uint32_t, 4, RS1, RS2, ip++; __VA_ARGS__)
 #define SECOND_R_0(y) { RD = E_##y(RS1, RS2); NEXT(); }
 #define SECOND_R_1(y) { RD = E_##y(fwd_, RS2); NEXT(); }
 #define SECOND_R_2(y) { RD = E_##y(RS1, fwd_); NEXT(); }
 #define SECOND_I_0(y) { RD = E_##y(RS1, IMM); NEXT(); }
 #define SECOND_I_1(y) { RD = E_##y(fwd_, IMM); NEXT(); }
-#define SECOND_LW_0(y) LOAD(uint32_t, 4, 0xffffffffu, RS1, NEXT())
-#define SECOND_LW_1(y) LOAD(uint32_t, 4, 0xffffffffu, fwd_, NEXT())
-#define SECOND_SW_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
-#define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
-#define SECOND_SW_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
+/* chain 3: as 1, and op2 writes op1's rd, so op1's write is dead */
+#define SECOND_R_3(y) SECOND_R_1(y)
+#define SECOND_I_3(y) SECOND_I_1(y)
+#define WR_0 WR
+#define WR_1 WR
+#define WR_2 WR
+#define WR_3 DEAD
+#define SECOND_LW_0(y) LOAD(WR, uint32_t, 4, 0xffffffffu, RS1 + IMM, NEXT())
+#define SECOND_LW_1(y) LOAD(WR, uint32_t, 4, 0xffffffffu, fwd_ + IMM, NEXT())
+#define SECOND_SW_0(y) STORE(uint32_t, 4, RS1 + IMM, RS2, NEXT())
+#define SECOND_SW_1(y) STORE(uint32_t, 4, fwd_ + IMM, RS2, NEXT())
+#define SECOND_SW_2(y) STORE(uint32_t, 4, RS1 + IMM, fwd_, NEXT())
+#define SECOND_LW0_0(y) LOAD(WR, uint32_t, 4, 0xffffffffu, RS1, NEXT())
+#define SECOND_LW0_1(y) LOAD(WR, uint32_t, 4, 0xffffffffu, fwd_, NEXT())
+#define SECOND_SW0_0(y) STORE(uint32_t, 4, RS1, RS2, NEXT())
+#define SECOND_SW0_1(y) STORE(uint32_t, 4, fwd_, RS2, NEXT())
+#define SECOND_SW0_2(y) STORE(uint32_t, 4, RS1, fwd_, NEXT())
 #define SECOND_BR_0(y) { if (C_##y(RS1, RS2)) GOTO_BRANCH(); NEXT(); }
 #define SECOND_BR_1(y) { if (C_##y(fwd_, RS2)) GOTO_BRANCH(); NEXT(); }
 #define SECOND_BR_2(y) { if (C_##y(RS1, fwd_)) GOTO_BRANCH(); NEXT(); }
-#define FUSE(k1, x, k2, y, ch) L_F_##x##_##y##_##ch: FIRST_##k1(x, SECOND_##k2##_##ch(y));
+#define FUSE(k1, x, k2, y, ch) L_F_##k1##_##x##_##k2##_##y##_##ch: FIRST_##k1(x, ch, SECOND_##k2##_##ch(y));
 #include "cpu_fuse.def"
 #undef FUSE
 #undef FIRST_R
@@ -406,6 +460,19 @@ dispatch:
 #undef SECOND_BR_0
 #undef SECOND_BR_1
 #undef SECOND_BR_2
+#undef FIRST_LW0
+#undef FIRST_SW0
+#undef SECOND_LW0_0
+#undef SECOND_LW0_1
+#undef SECOND_SW0_0
+#undef SECOND_SW0_1
+#undef SECOND_SW0_2
+#undef SECOND_R_3
+#undef SECOND_I_3
+#undef WR_0
+#undef WR_1
+#undef WR_2
+#undef WR_3
 #endif
 	CASE(jalr) {
 		uint32_t target = RS1 + IMM;
@@ -536,6 +603,7 @@ to_step: /* a check point found the limit near: the step loop goes on */
 }
 
 #undef BEFORE
+#undef ACC
 #undef NEXT
 #undef NEXT_AT_IP
 #undef GOTO_SLOT
@@ -557,12 +625,20 @@ to_step: /* a check point found the limit near: the step loop goes on */
 #undef RS2
 #undef IMM
 #undef LOAD
+#undef WR
+#undef DEAD
 #undef ring
 #undef strict
 #undef page_va
 #undef page_host
 #undef FTLB_OF
+#undef FTLB_IX
+#undef FT_FIELD
+#undef FT_RTAG
+#undef FT_WTAG
+#undef FT_ADDEND
 #undef STORE
+#undef RELOAD
 #undef PC
 #undef WORD
 #undef DISPATCH

@@ -57,7 +57,7 @@ enum {
 enum {
 	FOP_beq_in = OP_DISPATCH_COUNT, FOP_bne_in, FOP_blt_in, FOP_bge_in,
 	FOP_bltu_in, FOP_bgeu_in, FOP_j_in, FOP_jal_in,
-#define FUSE(k1, x, k2, y, ch) FOP_F_##x##_##y##_##ch,
+#define FUSE(k1, x, k2, y, ch) FOP_F_##k1##_##x##_##k2##_##y##_##ch,
 #include "cpu_fuse.def"
 #undef FUSE
 	FOP_COUNT
@@ -213,7 +213,6 @@ struct machine {
 	struct tlb_entry *tlb;       /* architectural TLB                  */
 	unsigned tlb_mask;           /* entries - 1                        */
 	struct ftlb_entry *ftlb[2];  /* fast TLB per privilege class       */
-	const char *ft_cur;          /* the dispatch loop's: ftlb[its class] */
 	const void *const *fast_labels; /* the fast loop's handlers, by FOP_ */
 	uint32_t ft_mask16;          /* ... and tlb_mask << 4               */
 

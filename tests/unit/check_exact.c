@@ -295,6 +295,44 @@ static void prog_fused(struct machine *m)
 	machine_set_pc(m, G_CODE);
 }
 
+/* Pairs whose second half overwrites the first's rd (chain 3 of
+ * sim/cpu_fuse.def: the first write is skipped) next to pairs that look
+ * alike but read that rd again as rs2 (add r, r, r), where skipping it
+ * would read a stale register, or write another rd.  Every result
+ * lands in r7 or memory. */
+static void prog_fused_dead(struct machine *m)
+{
+	G_PROG(m, G_CODE,
+	       G_LI(5, G_DATA),
+	       g_i(OP_addi, 1, 1, 1),         /* 2: loop */
+	       g_i(OP_andi, 3, 1, 0x3c),
+	       g_r(OP_add, 3, 3, 5),
+	       g_i(OP_lw, 4, 3, 0),
+	       g_r(OP_add, 4, 4, 4),          /* lw+add: rd read as rs2 */
+	       g_s(OP_sw, 4, 3, 0),
+	       g_i(OP_lw, 9, 3, 4),           /* not at offset 0: LW, not LW0 */
+	       g_r(OP_add, 9, 9, 1),          /* lw+add: chain 3 */
+	       g_s(OP_sw, 9, 3, 8),           /* add+sw, not SW0 */
+	       g_i(OP_slli, 2, 1, 1),
+	       g_r(OP_add, 2, 2, 2),          /* slli+add: rd read as rs2 */
+	       g_r(OP_add, 7, 7, 2),
+	       g_i(OP_slli, 2, 1, 3),
+	       g_i(OP_andi, 2, 2, 0x1f8),     /* slli+andi: chain 3 */
+	       g_r(OP_add, 7, 7, 2),
+	       g_r(OP_xor, 6, 6, 1),
+	       g_i(OP_slli, 6, 6, 1),         /* xor+slli: chain 3 */
+	       g_r(OP_add, 7, 7, 6),
+	       g_i(OP_lui, 8, 0, 0x1234),
+	       g_i(OP_ori, 8, 8, 0x56),       /* lui+ori: chain 3 */
+	       g_r(OP_add, 7, 7, 8),
+	       g_i(OP_slli, 10, 1, 2),
+	       g_i(OP_andi, 11, 10, 0x3c),    /* another rd: r10 stays */
+	       g_r(OP_add, 7, 7, 10),
+	       g_r(OP_add, 7, 7, 11),
+	       g_j(OP_j, -25));
+	machine_set_pc(m, G_CODE);
+}
+
 typedef void (*prog_fn)(struct machine *m);
 static const struct {
 	const char *name;
@@ -310,6 +348,7 @@ static const struct {
 	{ "timer-line", prog_timer_line, 30000 },
 	{ "asid", prog_asid, 30000 },
 	{ "fused", prog_fused, 30000 },
+	{ "fused-dead", prog_fused_dead, 30000 },
 };
 
 /* ---- snapshots -------------------------------------------------------------------- */
