@@ -148,9 +148,12 @@ static inline uint32_t word_at(const uint8_t *page_host, ptrdiff_t slot)
 #define EXEC_STEP true
 #include "cpu_exec_loop.h"
 
+static void fuse_index(struct machine *m);
+
 void cpu_exec_init(struct machine *m)
 {
 	m->fast_labels = NULL;
+	fuse_index(m);
 #ifdef VMLAB_THREADED
 	exec_fast(m); /* with no labels yet it only publishes them */
 #endif
@@ -169,15 +172,28 @@ static const struct fusion {
 #undef FUSE
 };
 
+/* Chain the lines of each op pair, in the file's order (the first
+ * matching line wins). */
+static void fuse_index(struct machine *m)
+{
+	_Static_assert(sizeof fusions / sizeof fusions[0] == FUSE_COUNT, "FUSE_COUNT");
+	memset(m->fuse_first, 0, sizeof m->fuse_first);
+	for (unsigned k = FUSE_COUNT; k-- > 0;) {
+		const struct fusion *f = &fusions[k];
+		m->fuse_next[k] = m->fuse_first[f->x][f->y];
+		m->fuse_first[f->x][f->y] = (uint8_t)(k + 1);
+	}
+}
+
 /* The fused handler for slots d and d[1], or 0 if they do not pair. */
-static unsigned fuse_of(const struct dinsn *d)
+static unsigned fuse_of(const struct machine *m, const struct dinsn *d)
 {
 	const struct dinsn *n = d + 1;
 
-	for (size_t k = 0; k < sizeof fusions / sizeof fusions[0]; k++) {
-		const struct fusion *f = &fusions[k];
-		if (f->x != d->op || f->y != n->op)
-			continue;
+	if (d->op >= OP_COUNT || n->op >= OP_COUNT) /* OP_DECODE, OP_BKPT, ... */
+		return 0;
+	for (unsigned k = m->fuse_first[d->op][n->op]; k; k = m->fuse_next[k - 1]) {
+		const struct fusion *f = &fusions[k - 1];
 		if (f->ky == K_BR && n->rd != DINSN_IN_PAGE)
 			continue;
 		/* LW0, SW0: an access whose offset is 0 (the handler omits it) */
@@ -218,7 +234,7 @@ void cpu_fast_link(const struct machine *m, struct dpage *dp, unsigned i)
 	}
 	/* never with the sentinel or the next page: i + 1 is in this page */
 	if (i + 1 < DPAGE_SLOTS) {
-		unsigned fop = fuse_of(d);
+		unsigned fop = fuse_of(m, d);
 		if (fop)
 			f = fop;
 	}

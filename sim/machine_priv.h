@@ -63,6 +63,15 @@ enum {
 	FOP_COUNT
 };
 
+/* How many lines cpu_fuse.def has (struct machine's fuse_next). */
+enum {
+	FUSE_COUNT = 0
+#define FUSE(k1, x, k2, y, ch) + 1
+#include "cpu_fuse.def"
+#undef FUSE
+};
+_Static_assert(FUSE_COUNT < 255, "fuse_first/fuse_next hold a line number in a byte");
+
 /* A pre-decoded instruction (16 bytes).  rd is 16 (a sink register) when
  * the instruction names r0 as its destination, so writes need no test.
  * Branches and j/jal name no rd: their rd says whether the target lies in
@@ -252,6 +261,12 @@ struct machine {
 	int nbreaks;
 	struct watch_list pwatch;    /* EV_MEM ranges by physical address  */
 	struct watch_list vwatch;    /* ... and by virtual address         */
+	/* cpu_fast_link's index of cpu_fuse.def by the pair's two ops: the
+	 * first line for (op1, op2), then each line's next with the same
+	 * ops; line numbers from 1, 0 for none.  A store into a page of
+	 * decoded code relinks two slots, so this must not scan every line. */
+	uint8_t fuse_first[OP_COUNT][OP_COUNT];
+	uint8_t fuse_next[FUSE_COUNT];
 };
 
 static inline uint64_t cpu_cycles(const struct machine *m)
