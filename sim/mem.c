@@ -80,6 +80,11 @@ void mem_decode_slot(struct machine *m, struct dpage *dp, unsigned i, uint32_t w
 
 void mem_slot_op(struct machine *m, struct dpage *dp, unsigned i, unsigned op)
 {
+	/* Every change of op relinks, so a slot that has op already is linked
+	 * with its neighbours: the common store into data that sits beside
+	 * code (a slot never decoded, OP_DECODE) costs no relink. */
+	if (dp->insn[i].op == op)
+		return;
 	dp->insn[i].op = (uint8_t)op;
 	relink(m, dp, i);
 }
