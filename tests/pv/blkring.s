@@ -42,15 +42,7 @@ vectors:                                # vm0 takes the disk's interrupt
         VECTORS on_irq
 
 _start:
-        la    sp, stack_top
-        la    a0, shared
-        li    t0, HC_INIT
-        hypercall
-        la    a0, vectors
-        li    t0, HC_SET_TRAP_TABLE
-        hypercall
-        la    t0, shared
-        lw    s3, 0x1c(t0)              # s3 = this VM's number: the way
+        PV_BOOT                         # s3 = this VM's number: the way
         bnez  s3, by_ring
 
         # vm0: the emulated disk, one command per block, interrupt-driven

@@ -33,15 +33,7 @@ vectors:                                # no trap is expected: power off 99
         VECTORS unexpected
 
 _start:
-        la    sp, stack_top
-        la    a0, shared
-        li    t0, HC_INIT
-        hypercall
-        la    a0, vectors
-        li    t0, HC_SET_TRAP_TABLE
-        hypercall
-        la    t0, shared
-        lw    s3, 0x1c(t0)              # s3 = this VM's number: the way
+        PV_BOOT                         # s3 = this VM's number: the way
         bnez  s3, by_ring
 
         # vm0: the UART, byte by byte
