@@ -121,18 +121,6 @@ static const char *const vm_fields[] = {
 	"image", "source", "name", "include", "mem", "console_in", "disk", "seed", NULL,
 };
 
-static void check_fields(lua_State *L, int t, const char *const *known, const char *what)
-{
-	for (lua_pushnil(L); lua_next(L, t); lua_pop(L, 1)) {
-		bool ok = false;
-		for (int i = 0; known[i]; i++)
-			ok |= lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), known[i]);
-		if (!ok)
-			luaL_error(L, "%s: unknown field '%s'", what,
-				   lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
-	}
-}
-
 static const char *opt_str(lua_State *L, int t, const char *field, const char *what)
 {
 	const char *s = NULL;
@@ -194,7 +182,7 @@ static void read_vm(lua_State *L, int t, int i, struct vm_opts *o)
 	snprintf(what, sizeof what, "vmlab.monitor: vms[%d]", i + 1);
 	if (!lua_istable(L, t))
 		luaL_error(L, "%s must be a table {image= or source=, mem=, ...}", what);
-	check_fields(L, t, vm_fields, what);
+	vl_check_keys(L, t, vm_fields, what);
 	*o = (struct vm_opts){ .vc = { .mem_bytes = 16u << 20, .seed = 1 } };
 	if (lua_getfield(L, t, "mem") != LUA_TNIL)
 		o->vc.mem_bytes = vl_check_size(L, -1, what, "mem");
@@ -271,7 +259,7 @@ static int l_monitor_new(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	check_fields(L, 1, mon_fields, "vmlab.monitor");
+	vl_check_keys(L, 1, mon_fields, "vmlab.monitor");
 	bool pv = false;
 	if ((s = opt_str(L, 1, "mode", "vmlab.monitor")) && !(pv = !strcmp(s, "pv")) &&
 	    strcmp(s, "trap"))
